@@ -1,0 +1,136 @@
+"""Grade one submission: load -> run -> check -> score, for every topic.
+
+``grade_submission`` is a pure function of the submission's bytes, the grader
+version and the config, so a local pool, a cluster worker or an nbgrader cell
+can call it and get the same result.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+from grader import __version__
+from grader.checks import Check, Context
+from grader.config import Config
+from grader.forbidden import runtime_hits, static_hits
+from grader.load import Submission
+from grader.sandbox.session import TopicSession
+from grader.topics import TOPICS
+
+
+@dataclass
+class TestResult:
+    name: str
+    id: str
+    function: str
+    score: float
+    max_score: float
+    passed: bool
+    feedback: str
+    examples: int = 0
+
+
+@dataclass
+class TopicResult:
+    topic: str
+    score: float
+    max_score: float
+    tests: list[TestResult]
+    notes: list[str] = field(default_factory=list)
+    examples: int = 0
+
+
+@dataclass
+class GradeResult:
+    origin: str
+    topics: dict[str, TopicResult]
+    version: str = __version__
+
+    @property
+    def score(self) -> float:
+        return round(sum(t.score for t in self.topics.values()), 4)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(t.max_score for t in self.topics.values()), 4)
+
+
+def grade_submission(submission: Submission, config: Config = Config(), topics=None, progress=None) -> GradeResult:
+    """Grade the chosen ``topics`` (default: all) of ``submission``."""
+    results = {}
+    for name in topics or TOPICS:
+        if progress:
+            progress(name)
+        results[name] = grade_topic(name, submission, config)
+    return GradeResult(submission.origin, results)
+
+
+def allocate_points(topic: str, checks: list[Check], config: Config) -> list[float]:
+    """Points per check: explicit per-test points first, the topic's rest split by weight."""
+    total = float(config.topic_points.get(topic, TOPICS[topic].POINTS))
+    fixed = {c.id: float(config.test_points[f"{topic}.{c.id}"]) for c in checks if f"{topic}.{c.id}" in config.test_points}
+    rest = max(total - sum(fixed.values()), 0.0)
+    weight = sum(c.weight for c in checks if c.id not in fixed) or 1.0
+    points = [round(fixed[c.id] if c.id in fixed else rest * c.weight / weight, 4) for c in checks]
+    free = [i for i, c in enumerate(checks) if c.id not in fixed]
+    if free:  # rounding must not make the topic's points drift from its total
+        points[free[-1]] = round(points[free[-1]] + total - sum(fixed.values()) - sum(points[i] for i in free), 4)
+    return points
+
+
+def grade_topic(topic: str, submission: Submission, config: Config) -> TopicResult:
+    module = TOPICS[topic]
+    checks: list[Check] = module.CHECKS
+    points = allocate_points(topic, checks, config)
+    source = submission.modules.get(topic)
+    if source is None:
+        reason = f"{topic}.py was not found in the submission (looked at its top level and in exercises/)"
+        return _all_failed(topic, checks, points, reason)
+    session = TopicSession(topic, submission.modules, config.limits)
+    notes = []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # references warn (e.g. even kernels with padding='same')
+            imported = session.start()
+            if not imported.ok:
+                return _all_failed(topic, checks, points, _import_problem(topic, imported))
+            ctx = Context(session, config.examples_for(topic))
+            outcomes = [check.run(ctx) for check in checks]
+            forbidden = {}
+            for function, rules in module.BY_LOOPS.items():
+                hits = runtime_hits(ctx.names_seen.get(function, set()), rules) + static_hits(source, function, rules)
+                if hits:
+                    forbidden[function] = sorted(set(hits))
+    finally:
+        session.close()
+    if session.output_bytes > 64 * 1024:
+        notes.append(f"your code printed {session.output_bytes / 1e6:.1f} MB while being graded; "
+                     "printing slows grading down: remove debugging prints")
+    tests = []
+    for check, outcome, max_points in zip(checks, outcomes, points):
+        passed, feedback = outcome.passed, outcome.feedback
+        if check.function in forbidden:
+            passed = False
+            feedback = (f"`{check.function}` must be written by loops, but it uses "
+                        f"{'; '.join(forbidden[check.function])}. This scores zero for `{check.function}`.")
+        tests.append(TestResult(check.title, check.id, check.function, max_points if passed else 0.0,
+                                max_points, passed, feedback, outcome.examples))
+    return TopicResult(topic, round(sum(t.score for t in tests), 4), round(sum(points), 4), tests, notes,
+                       ctx.examples_run)
+
+
+def _import_problem(topic: str, outcome) -> str:
+    if outcome.status == "raised":
+        error = outcome.error or {}
+        text = f"{topic}.py could not be imported: {error.get('type')}: {error.get('message')}"
+        if error.get("where"):
+            text += f"\n    at {error['where']}" + (f": {error['line']}" if error.get("line") else "")
+        if error.get("type") in ("ModuleNotFoundError", "ImportError"):
+            text += "\n    Only torch, torchvision, numpy, cv2, matplotlib and the standard library are available."
+        return text
+    return f"{topic}.py could not be imported: {outcome.message}"
+
+
+def _all_failed(topic, checks, points, reason) -> TopicResult:
+    tests = [TestResult(c.title, c.id, c.function, 0.0, p, False, reason) for c, p in zip(checks, points)]
+    return TopicResult(topic, 0.0, round(sum(points), 4), tests)

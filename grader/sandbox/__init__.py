@@ -1,0 +1,1 @@
+"""Running untrusted student code: a child process per topic, a pickle-free wire format."""

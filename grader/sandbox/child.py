@@ -1,0 +1,287 @@
+"""The child process that runs one topic's student module (untrusted code).
+
+It is forked from a warm server that has already imported torch, NumPy and
+OpenCV, confines itself (``confine.enter``), imports the student's module and
+then answers requests from the grader over a dedicated pipe, one at a time:
+
+* ``call``  -- call a student function on decoded inputs;
+* ``probe`` -- run trusted probe code (``probes.py``) on the student's objects.
+
+Every answer says what the call returned (as wire values), what it raised
+(type, message, the student's line) and which watched built-ins it reached:
+torch functions (``fn:``), ATen operators (``aten:``) and guarded NumPy /
+OpenCV / SciPy functions. The grader, not the child, decides what that means.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import resource
+import sys
+import time
+import traceback
+
+import cv2  # noqa: F401  (imported here so the warm server pays for it once)
+import numpy as np
+import torch
+from torch.overrides import TorchFunctionMode
+from torch.utils._python_dispatch import TorchDispatchMode
+
+from grader.sandbox import confine, probes
+from grader.sandbox.wire import Array, WireError, decode, encode, recv_message, send_message
+
+MODULE_DIR = "submission"
+MAX_ITEMS = 100_000
+
+
+class _Recorder:
+    """Names of the torch functions, ATen ops and guarded functions reached during a call."""
+
+    def __init__(self):
+        self.names: set[str] = set()
+        self.active = False
+
+
+RECORDER = _Recorder()
+
+
+class _FunctionMode(TorchFunctionMode):
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or repr(func)
+        RECORDER.names.add("fn:" + str(name).rsplit(".", 1)[-1])
+        return func(*args, **(kwargs or {}))
+
+
+class _DispatchMode(TorchDispatchMode):
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        RECORDER.names.add("aten:" + func.name().split("::", 1)[-1].split(".", 1)[0])
+        return func(*args, **(kwargs or {}))
+
+
+def _guard(module, attr: str, label: str):
+    original = getattr(module, attr, None)
+    if original is None or getattr(original, "_convgrade_guard", False):
+        return
+
+    def guarded(*args, **kwargs):
+        if RECORDER.active:
+            RECORDER.names.add(label)
+        return original(*args, **kwargs)
+
+    guarded._convgrade_guard = True
+    guarded.__name__ = getattr(original, "__name__", attr)
+    guarded.__doc__ = getattr(original, "__doc__", None)
+    setattr(module, attr, guarded)
+
+
+def install_guards():
+    """Wrap the NumPy/OpenCV/SciPy functions that "by loops" exercises may not use."""
+    for attr in ("filter2D", "Sobel", "sepFilter2D", "Scharr", "Laplacian", "blur", "boxFilter",
+                 "GaussianBlur", "dilate", "erode", "morphologyEx"):
+        _guard(cv2, attr, f"cv2:{attr}")
+    for attr in ("convolve", "correlate"):
+        _guard(np, attr, f"numpy:{attr}")
+    try:
+        import scipy.ndimage
+        import scipy.signal
+    except ImportError:
+        return
+    for module, prefix in ((scipy.signal, "scipy.signal"), (scipy.ndimage, "scipy.ndimage")):
+        for attr in dir(module):
+            if not attr.startswith("_") and callable(getattr(module, attr, None)) \
+                    and not isinstance(getattr(module, attr), type):
+                _guard(module, attr, f"{prefix}.{attr}")
+
+
+def warm_up():
+    """Pay the one-off cost of the recording modes (about a second) before forking."""
+    with _FunctionMode(), _DispatchMode():
+        torch.nn.functional.relu(torch.ones(2, 2) + 1).sum()
+    RECORDER.names.clear()
+
+
+# ---------------------------------------------------------------- values
+
+def to_python(value, keep: list):
+    """Wire value -> object for the student (tensors, arrays, generators, callables)."""
+    if isinstance(value, Array):
+        data = value.data.copy()
+        obj = torch.from_numpy(data) if value.kind == "tensor" else data
+        keep.append(obj)
+        return obj
+    if isinstance(value, dict) and "$special" in value:
+        kind, params = value["$special"]
+        if kind == "generator":
+            return torch.Generator().manual_seed(int(params[0]))
+        if kind == "affine":  # the callable x -> a * x + b
+            a, b = float(params[0]), float(params[1])
+            return lambda x: a * x + b
+        raise WireError(f"unknown special value {kind!r}")
+    if isinstance(value, list):
+        return [to_python(v, keep) for v in value]
+    if isinstance(value, tuple):
+        return tuple(to_python(v, keep) for v in value)
+    if isinstance(value, dict):
+        return {k: to_python(v, keep) for k, v in value.items()}
+    return value
+
+
+def to_wire(value, depth: int = 0):
+    """Student's return value -> wire value. Tensor subclasses lose their tricks here."""
+    if depth > 20:
+        return {"$special": ["object", "deeply nested value", ""]}
+    if isinstance(value, torch.Tensor):
+        with torch._C.DisableTorchFunction():
+            plain = torch.Tensor.detach(value).cpu()
+            requires_grad = bool(torch.Tensor.requires_grad.__get__(value))
+            if plain.dtype in (torch.bfloat16, torch.complex64, torch.complex128) or plain.is_sparse:
+                return {"$special": ["object", f"tensor of dtype {plain.dtype}", ""]}
+            data = np.array(torch.Tensor.numpy(plain.resolve_conj().resolve_neg()), copy=True)
+        return Array(data, "tensor", type(value).__name__, requires_grad)
+    if isinstance(value, np.ndarray):
+        if value.dtype.name not in ("bool", "uint8", "int8", "int16", "int32", "int64",
+                                    "float16", "float32", "float64"):
+            return {"$special": ["object", f"numpy array of dtype {value.dtype}", ""]}
+        return Array(np.array(value, copy=True), "ndarray", type(value).__name__)
+    if isinstance(value, np.generic):
+        return {"$special": ["numpy_scalar", value.dtype.name, value.item()]}
+    if type(value) in (bool, int, float, str) or value is None:
+        if type(value) is int and abs(value) >= 2**63:
+            return {"$special": ["object", "int", str(value)[:50]]}
+        return value
+    if type(value) in (list, tuple):
+        items = [to_wire(v, depth + 1) for v in value[:MAX_ITEMS]]
+        return items if type(value) is list else tuple(items)
+    if type(value) is dict:
+        if not all(type(k) is str for k in value):
+            return {"$special": ["object", "dict with non-string keys", ""]}
+        return {k: to_wire(v, depth + 1) for k, v in list(value.items())[:MAX_ITEMS]}
+    if isinstance(value, torch.nn.Module):
+        return {"$special": ["module", type(value).__name__, ""]}
+    return {"$special": ["object", type(value).__name__, ""]}
+
+
+def describe_exception(exc: BaseException, student_file: str) -> dict:
+    """Type, message and the student's innermost line for an exception."""
+    where, line = None, None
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith(student_file) or f"{os.sep}{MODULE_DIR}{os.sep}" in frame.filename:
+            where = f"{os.path.basename(frame.filename)}, line {frame.lineno}, in {frame.name}"
+            line = frame.line
+            break
+    try:
+        message = str(exc)
+    except BaseException:  # a rigged __str__
+        message = "<message could not be shown>"
+    return {"type": type(exc).__name__, "message": message[:500], "where": where, "line": (line or "")[:200]}
+
+
+# ---------------------------------------------------------------- serving
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _set_call_cpu_limit(seconds: float):
+    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    limit = int(_cpu_seconds() + seconds) + 1
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
+
+
+def serve(channel, output_fd: int, settings: dict):
+    """Entry point in the child: confine, import the student module, answer requests."""
+    os.dup2(output_fd, 1)
+    os.dup2(output_fd, 2)
+    os.close(output_fd)
+    sys.stdout = open(1, "w", buffering=1, errors="replace", closefd=False)
+    sys.stderr = open(2, "w", buffering=1, errors="replace", closefd=False)
+    confine.enter(settings)
+    torch.set_num_threads(1)
+    install_guards()
+    topic = settings["topic"]
+    student_file = f"{topic}.py"
+    modes = (_FunctionMode(), _DispatchMode())
+
+    def reply(message: dict):
+        try:
+            data = encode(message)
+        except (WireError, ValueError, TypeError) as exc:
+            data = encode({"status": "error", "error": {"type": "ReturnValueError", "message": str(exc)[:300]}})
+        send_message(channel, data)
+
+    # Import the student's module with the modes active: import-time work is recorded too.
+    sys.path[:0] = [os.path.join(os.getcwd(), MODULE_DIR), os.path.join(os.getcwd(), MODULE_DIR, "exercises")]
+    sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in type(f).__name__.lower()
+                        and "editable" not in getattr(f, "__name__", "").lower()]
+    for name in [m for m in sys.modules if m in ("exercises", "solutions") or m.startswith(("exercises.", "solutions."))]:
+        del sys.modules[name]
+    _set_call_cpu_limit(settings["import_cpu_seconds"])
+    RECORDER.names.clear()
+    RECORDER.active = True
+    started = time.perf_counter()
+    try:
+        with modes[0], modes[1]:
+            module = importlib.import_module(f"exercises.{topic}")
+        import_status = {"status": "ok"}
+    except BaseException as exc:  # noqa: BLE001 -- any failure of student code is data
+        module = None
+        import_status = {"status": "raised", "error": describe_exception(exc, student_file)}
+        if isinstance(exc, SyntaxError):
+            import_status["error"].update(where=f"{student_file}, line {exc.lineno}", line=(exc.text or "").strip())
+    RECORDER.active = False
+    import_status["seconds"] = time.perf_counter() - started
+    import_status["names"] = sorted(RECORDER.names)
+    reply(import_status)
+
+    while True:
+        try:
+            request = decode(recv_message(channel))
+        except (EOFError, OSError, WireError):
+            os._exit(0)
+        op = request.get("op")
+        if op == "exit":
+            os._exit(0)
+        keep: list = []
+        args = to_python(request.get("args", []), keep)
+        kwargs = to_python(request.get("kwargs", {}), keep)
+        _set_call_cpu_limit(settings["call_cpu_seconds"])
+        RECORDER.names.clear()
+        started_cpu = _cpu_seconds()
+        try:
+            if op == "call":
+                target = getattr(module, request["function"], None)
+                if target is None:
+                    raise _Missing(request["function"], topic)
+                RECORDER.active = True
+                with modes[0], modes[1]:
+                    result = target(*args, **kwargs)
+                RECORDER.active = False
+                answer = {"status": "ok", "value": to_wire(result)}
+            elif op == "probe":
+                probe = getattr(probes, request["probe"])
+                RECORDER.active = True
+                with modes[0], modes[1]:
+                    answer = {"status": "ok", "value": probe(module, *args, **kwargs)}
+                RECORDER.active = False
+                answer["value"] = to_wire(answer["value"])
+            else:
+                raise WireError(f"unknown request {op!r}")
+        except _Missing as exc:
+            RECORDER.active = False
+            answer = {"status": "missing", "error": {"type": "AttributeError", "message": str(exc)}}
+        except BaseException as exc:  # noqa: BLE001 -- SystemExit, KeyboardInterrupt too
+            RECORDER.active = False
+            answer = {"status": "raised", "error": describe_exception(exc, student_file)}
+        answer["names"] = sorted(RECORDER.names)
+        answer["cpu"] = _cpu_seconds() - started_cpu
+        if request.get("return_inputs"):
+            answer["inputs_after"] = [to_wire(obj) for obj in keep]
+        reply(answer)
+
+
+class _Missing(Exception):
+    def __init__(self, function, topic):
+        super().__init__(f"{topic}.py defines no function or class named `{function}`")

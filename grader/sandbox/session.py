@@ -1,0 +1,267 @@
+"""The grader's side of the sandbox: one child process per topic, restarted after a crash.
+
+``TopicSession.call`` sends one request and waits for the answer under a wall
+clock limit; whatever goes wrong in the child (a hang, a crash, an exit, a
+resource limit, a malformed answer) comes back as an ``Outcome`` whose
+``message`` says what happened in words a student understands. The next call
+starts a fresh child.
+"""
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.sandbox.wire import WireError, decode, encode, recv_message, send_message
+
+
+class Zygote:
+    """The warm process (``zygote.py``) that forks children; one per grader process."""
+
+    _instance = None
+    _lock = threading.Lock()
+
+    @classmethod
+    def shared(cls) -> "Zygote":
+        with cls._lock:
+            if cls._instance is None or cls._instance.process.poll() is not None:
+                cls._instance = cls()
+            return cls._instance
+
+    def __init__(self):
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.control = ours
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "grader.sandbox.zygote", str(theirs.fileno())],
+            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            cwd=tempfile.gettempdir(),
+        )
+        theirs.close()
+        self.lock = threading.Lock()
+
+    def _ask(self, request: dict, fds=()) -> dict:
+        with self.lock:
+            socket.send_fds(self.control, [json.dumps(request).encode()], list(fds))
+            reply = self.control.recv(1 << 16)
+        if not reply:
+            raise RuntimeError("the sandbox's zygote process died")
+        return json.loads(reply)
+
+    def spawn(self, settings: dict, channel_fd: int, output_fd: int) -> int:
+        return self._ask({"op": "spawn", "settings": settings}, [channel_fd, output_fd])["pid"]
+
+    def wait(self, pid: int):
+        """The child's wait status (``os.waitstatus_to_exitcode`` form), or None."""
+        status = self._ask({"op": "wait", "pid": pid})["status"]
+        return None if status is None else os.waitstatus_to_exitcode(status)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of a child; the ``[limits]`` table of a grader config overrides them."""
+
+    call_cpu_seconds: float = 10.0
+    topic_cpu_seconds: float = 300.0
+    import_seconds: float = 20.0
+    output_bytes_kept: int = 4096
+
+    def wall_seconds(self) -> float:
+        return max(3 * self.call_cpu_seconds, self.call_cpu_seconds + 5)
+
+
+@dataclass
+class Outcome:
+    """What one request to the child came to."""
+
+    status: str  # ok | raised | missing | killed | broken
+    value: object = None
+    error: dict | None = None
+    names: frozenset = frozenset()
+    inputs_after: list | None = None
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def child_lost(self) -> bool:
+        return self.status in ("killed", "broken")
+
+
+class _OutputDrain(threading.Thread):
+    """Reads the child's stdout/stderr: keeps the first bytes, counts and discards the rest."""
+
+    def __init__(self, fd: int, keep: int):
+        super().__init__(daemon=True)
+        self.fd, self.keep = fd, keep
+        self.head = bytearray()
+        self.total = 0
+
+    def run(self):
+        while True:
+            try:
+                chunk = os.read(self.fd, 1 << 16)
+            except OSError:
+                break
+            if not chunk:
+                break
+            self.total += len(chunk)
+            if len(self.head) < self.keep:
+                self.head += chunk[: self.keep - len(self.head)]
+        os.close(self.fd)
+
+
+_SIGNALS = {
+    signal.SIGXCPU: "it used more CPU time than the limit allows",
+    signal.SIGSEGV: "it crashed with a segmentation fault",
+    signal.SIGABRT: "it aborted",
+    signal.SIGBUS: "it crashed (bus error)",
+    signal.SIGXFSZ: "it wrote a file larger than the limit allows",
+    signal.SIGFPE: "it crashed with a floating point exception",
+}
+
+
+class TopicSession:
+    """Runs one topic's student module in a child process."""
+
+    def __init__(self, topic: str, modules: dict[str, bytes], limits: Limits = Limits()):
+        self.topic, self.modules, self.limits = topic, modules, limits
+        self.import_outcome: Outcome | None = None
+        self.output_bytes = 0
+        self.output_head = b""
+        self.restarts = 0
+        self._pid = None
+        self._channel = None
+        self._drain = None
+        self._scratch = None
+
+    # -------------------------------------------------------------- lifecycle
+    def start(self) -> Outcome:
+        """Start a child and import the student's module; the import's outcome."""
+        self.close()
+        self._scratch = Path(tempfile.mkdtemp(prefix=f"convgrade-{self.topic}-"))
+        package = self._scratch / "submission" / "exercises"
+        package.mkdir(parents=True)
+        (package / "__init__.py").write_bytes(b"")
+        for name, source in self.modules.items():
+            (package / f"{name}.py").write_bytes(source)
+        settings = {
+            "topic": self.topic,
+            "scratch": str(self._scratch),
+            "call_cpu_seconds": self.limits.call_cpu_seconds,
+            "import_cpu_seconds": self.limits.import_seconds,
+            "topic_cpu_seconds": self.limits.topic_cpu_seconds,
+        }
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        output_read, output_write = os.pipe()
+        try:
+            self._pid = Zygote.shared().spawn(settings, theirs.fileno(), output_write)
+        finally:
+            theirs.close()
+            os.close(output_write)
+        self._channel = ours
+        self._drain = _OutputDrain(output_read, self.limits.output_bytes_kept)
+        self._drain.start()
+        outcome = self._receive(self.limits.import_seconds + 5, "importing your module")
+        if outcome.status == "killed" and "wall time" in outcome.message:
+            outcome.message = (f"importing {self.topic}.py did not finish within "
+                               f"{self.limits.import_seconds:g} s (the import time limit)")
+        self.import_outcome = outcome
+        return outcome
+
+    @property
+    def alive(self) -> bool:
+        return self._pid is not None
+
+    def close(self):
+        """Stop the child (and everything it started) and remove its scratch folder."""
+        if self._pid is not None:
+            self._kill()
+        if self._channel is not None:
+            self._channel.close()
+            self._channel = None
+        if self._drain is not None:
+            self._drain.join(timeout=5)
+            self.output_bytes += self._drain.total
+            if not self.output_head:
+                self.output_head = bytes(self._drain.head)
+            self._drain = None
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
+
+    def _kill(self):
+        """Kill the child's process group, reap it, and return its exit code."""
+        pid, self._pid = self._pid, None
+        for kill in (os.killpg, os.kill):
+            try:
+                kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        return Zygote.shared().wait(pid)
+
+    # -------------------------------------------------------------- requests
+    def call(self, function: str, *args, return_inputs: bool = False, **kwargs) -> Outcome:
+        """Call ``function`` of the student's module on wire values."""
+        return self._request({"op": "call", "function": function, "args": list(args), "kwargs": kwargs,
+                              "return_inputs": return_inputs}, f"`{function}`")
+
+    def probe(self, name: str, *args, **kwargs) -> Outcome:
+        """Run the trusted probe ``probes.<name>(module, *args, **kwargs)`` in the child."""
+        return self._request({"op": "probe", "probe": name, "args": list(args), "kwargs": kwargs}, "the check")
+
+    def _request(self, request: dict, what: str) -> Outcome:
+        if self._pid is None:
+            if self.import_outcome is not None:
+                self.restarts += 1
+            imported = self.start()
+            if not imported.ok:
+                self.close()
+                return imported
+        try:
+            send_message(self._channel, encode(request))
+        except OSError:
+            return self._lost(what)
+        return self._receive(self.limits.wall_seconds(), what)
+
+    def _receive(self, wall_seconds: float, what: str) -> Outcome:
+        ready, _, _ = select.select([self._channel], [], [], wall_seconds)
+        if not ready:
+            self._kill()
+            return Outcome("killed", message=f"{what} was stopped after {wall_seconds:g} s of wall time "
+                                             "(too slow, or waiting forever)")
+        try:
+            answer = decode(recv_message(self._channel))
+        except (EOFError, OSError):
+            return self._lost(what)
+        except WireError as exc:
+            self._kill()
+            return Outcome("broken", message=f"the answer to {what} was malformed ({exc})")
+        if not isinstance(answer, dict) or answer.get("status") not in ("ok", "raised", "missing", "error"):
+            self._kill()
+            return Outcome("broken", message=f"the answer to {what} was malformed")
+        status = "raised" if answer["status"] == "error" else answer["status"]
+        names = answer.get("names")
+        names = frozenset(n for n in names if isinstance(n, str)) if isinstance(names, list) else frozenset()
+        return Outcome(status, value=answer.get("value"), error=answer.get("error"), names=names,
+                       inputs_after=answer.get("inputs_after"))
+
+    def _lost(self, what: str) -> Outcome:
+        code = self._kill()
+        if code is None:
+            reason = "the process stopped answering"
+        elif code < 0:
+            reason = _SIGNALS.get(-code, f"it was killed by signal {signal.Signals(-code).name}")
+        else:
+            reason = f"your code ended the process (exit status {code}: sys.exit, os._exit or a fatal error)"
+        return Outcome("killed", message=f"while running {what}, {reason}")

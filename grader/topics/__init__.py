@@ -1,0 +1,13 @@
+"""The hidden tests, one module per topic of the contract.
+
+Each topic module defines ``POINTS`` (the contract's default), ``CHECKS`` (a
+list of ``grader.checks.Check``) and ``BY_LOOPS`` (function -> forbidden
+``grader.forbidden.Rule`` s).
+"""
+from importlib import import_module
+
+TOPIC_NAMES = (
+    "gradient_descent", "perceptron", "edges", "convolution", "pooling",
+    "layers", "classification", "architectures", "training", "hooks",
+)
+TOPICS = {name: import_module(f"grader.topics.{name}") for name in TOPIC_NAMES}
