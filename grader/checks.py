@@ -235,6 +235,9 @@ def outcome_value(outcome: Outcome, function: str):
         text = f"`{function}` raised {error.get('type', 'an exception')}: {error.get('message', '')}".rstrip(": ")
         if error.get("type") == "NotImplementedError":
             text = f"`{function}` is not implemented yet (it still raises NotImplementedError)"
+        elif error.get("type") == "MemoryError" or "allocate memory" in error.get("message", ""):
+            text = (f"`{function}` ran out of memory: it hit the grader's memory limit "
+                    "(a tensor far larger than the inputs need, or an unbounded list)")
         if error.get("where"):
             text += f"\n    at {error['where']}"
             if error.get("line"):

@@ -198,8 +198,8 @@ def serve(channel, output_fd: int, settings: dict):
     os.close(output_fd)
     sys.stdout = open(1, "w", buffering=1, errors="replace", closefd=False)
     sys.stderr = open(2, "w", buffering=1, errors="replace", closefd=False)
-    confine.enter(settings)
     torch.set_num_threads(1)
+    confine.enter(settings)
     install_guards()
     topic = settings["topic"]
     student_file = f"{topic}.py"
@@ -213,7 +213,7 @@ def serve(channel, output_fd: int, settings: dict):
         send_message(channel, data)
 
     # Import the student's module with the modes active: import-time work is recorded too.
-    sys.path[:0] = [os.path.join(os.getcwd(), MODULE_DIR), os.path.join(os.getcwd(), MODULE_DIR, "exercises")]
+    sys.path[:0] = [os.path.abspath(MODULE_DIR), os.path.abspath(os.path.join(MODULE_DIR, "exercises"))]
     sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in type(f).__name__.lower()
                         and "editable" not in getattr(f, "__name__", "").lower()]
     for name in [m for m in sys.modules if m in ("exercises", "solutions") or m.startswith(("exercises.", "solutions."))]:

@@ -8,6 +8,8 @@ starts a fresh child.
 """
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import json
 import os
 import select
@@ -22,6 +24,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.sandbox.wire import WireError, decode, encode, recv_message, send_message
+
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+# Folders a child must not read: the hidden tests and the reference solutions.
+HIDDEN_FROM_CHILD = [str(REPO_ROOT / name) for name in ("grader", "solutions", "tests")]
+_uids = itertools.count()
+
+
+def _next_uid() -> int:
+    """A uid nothing else uses, for one child (unique per grader process and child)."""
+    return 1_200_000 + (os.getpid() % 50_000) * 64 + next(_uids) % 64
 
 
 class Zygote:
@@ -56,6 +69,9 @@ class Zygote:
             raise RuntimeError("the sandbox's zygote process died")
         return json.loads(reply)
 
+    def kill_uid(self, uid: int) -> bool:
+        return self._ask({"op": "kill_uid", "uid": uid})["killed"]
+
     def spawn(self, settings: dict, channel_fd: int, output_fd: int) -> int:
         return self._ask({"op": "spawn", "settings": settings}, [channel_fd, output_fd])["pid"]
 
@@ -69,10 +85,14 @@ class Zygote:
 class Limits:
     """Resource limits of a child; the ``[limits]`` table of a grader config overrides them."""
 
-    call_cpu_seconds: float = 10.0
-    topic_cpu_seconds: float = 300.0
-    import_seconds: float = 20.0
-    output_bytes_kept: int = 4096
+    call_cpu_seconds: float = 10.0      # CPU time of one call (RLIMIT_CPU, SIGXCPU)
+    topic_cpu_seconds: float = 300.0    # CPU time of one child over all its calls
+    import_seconds: float = 20.0        # wall time to import the student's module
+    memory_mb: int = 2048               # address space on top of torch's own (RLIMIT_AS)
+    processes: int = 32                 # processes and threads of the child's uid (RLIMIT_NPROC)
+    file_mb: int = 64                   # largest file the child may write (RLIMIT_FSIZE)
+    tmp_mb: int = 64                    # size of its private /tmp
+    output_bytes_kept: int = 4096       # stdout/stderr kept; the rest is counted and dropped
 
     def wall_seconds(self) -> float:
         return max(3 * self.call_cpu_seconds, self.call_cpu_seconds + 5)
@@ -141,6 +161,7 @@ class TopicSession:
         self.output_head = b""
         self.restarts = 0
         self._pid = None
+        self._uid = 0
         self._channel = None
         self._drain = None
         self._scratch = None
@@ -155,13 +176,9 @@ class TopicSession:
         (package / "__init__.py").write_bytes(b"")
         for name, source in self.modules.items():
             (package / f"{name}.py").write_bytes(source)
-        settings = {
-            "topic": self.topic,
-            "scratch": str(self._scratch),
-            "call_cpu_seconds": self.limits.call_cpu_seconds,
-            "import_cpu_seconds": self.limits.import_seconds,
-            "topic_cpu_seconds": self.limits.topic_cpu_seconds,
-        }
+        self._uid = _next_uid() if os.geteuid() == 0 else 0
+        settings = dict(dataclasses.asdict(self.limits), topic=self.topic, scratch=str(self._scratch),
+                        import_cpu_seconds=self.limits.import_seconds, uid=self._uid, hide=HIDDEN_FROM_CHILD)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         output_read, output_write = os.pipe()
         try:
@@ -201,14 +218,17 @@ class TopicSession:
             self._scratch = None
 
     def _kill(self):
-        """Kill the child's process group, reap it, and return its exit code."""
+        """Kill the child and everything it started, reap it, and return its exit code."""
         pid, self._pid = self._pid, None
         for kill in (os.killpg, os.kill):
             try:
                 kill(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
-        return Zygote.shared().wait(pid)
+        zygote = Zygote.shared()
+        if self._uid:
+            zygote.kill_uid(self._uid)  # also what escaped the process group
+        return zygote.wait(pid)
 
     # -------------------------------------------------------------- requests
     def call(self, function: str, *args, return_inputs: bool = False, **kwargs) -> Outcome:

@@ -8,6 +8,7 @@ code itself. Run as ``python -m grader.sandbox.zygote FD``.
 """
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import signal
@@ -15,6 +16,8 @@ import socket
 import sys
 
 from grader.sandbox import child
+
+PR_SET_CHILD_SUBREAPER = 36
 
 
 def _run_child(channel_fd: int, output_fd: int, settings: dict, control: socket.socket):
@@ -28,9 +31,40 @@ def _run_child(channel_fd: int, output_fd: int, settings: dict, control: socket.
     os._exit(code)
 
 
+def _kill_uid(uid: int) -> bool:
+    """SIGKILL every process of ``uid`` (a child's own uid): ``kill(-1)`` sent as that uid."""
+    if os.geteuid() != 0 or uid <= 0:
+        return False
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgid(uid)
+            os.setuid(uid)
+            os.kill(-1, signal.SIGKILL)
+        except OSError:
+            pass
+        os._exit(0)
+    os.waitpid(pid, 0)
+    return True
+
+
+def _reap(finished: dict):
+    """Collect every exited child (orphans too: the zygote is their subreaper)."""
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        finished[pid] = status
+
+
 def main(control_fd: int):
     control = socket.socket(fileno=control_fd)
+    ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1)
     child.warm_up()
+    finished: dict[int, int] = {}
     while True:
         try:
             message, fds, _, _ = socket.recv_fds(control, 1 << 20, 2)
@@ -39,6 +73,7 @@ def main(control_fd: int):
         if not message:
             return
         request = json.loads(message)
+        _reap(finished)
         if request["op"] == "spawn":
             pid = os.fork()
             if pid == 0:
@@ -46,12 +81,17 @@ def main(control_fd: int):
             for fd in fds:
                 os.close(fd)
             reply = {"pid": pid}
+        elif request["op"] == "kill_uid":
+            reply = {"killed": _kill_uid(int(request["uid"]))}
         elif request["op"] == "wait":
-            try:
-                _, status = os.waitpid(request["pid"], 0)
-                reply = {"status": status}
-            except ChildProcessError:
-                reply = {"status": None}
+            pid = request["pid"]
+            if pid not in finished:
+                try:
+                    finished[pid] = os.waitpid(pid, 0)[1]
+                except ChildProcessError:
+                    pass
+            reply = {"status": finished.pop(pid, None)}
+            _reap(finished)
         else:
             reply = {"error": f"unknown op {request['op']!r}"}
         control.send(json.dumps(reply).encode())
