@@ -111,8 +111,8 @@ def grade_topic(topic: str, submission: Submission, config: Config) -> TopicResu
         passed, feedback = outcome.passed, outcome.feedback
         if check.function in forbidden:
             passed = False
-            feedback = (f"`{check.function}` must be written by loops, but it uses "
-                        f"{'; '.join(forbidden[check.function])}. This scores zero for `{check.function}`.")
+            feedback = (f"`{check.function}` uses a forbidden built-in: {'; '.join(forbidden[check.function])}. "
+                        f"Write it yourself from elementary tensor operations; this scores zero for `{check.function}`.")
         tests.append(TestResult(check.title, check.id, check.function, max_points if passed else 0.0,
                                 max_points, passed, feedback, outcome.examples))
     return TopicResult(topic, round(sum(t.score for t in tests), 4), round(sum(points), 4), tests, notes,

@@ -97,6 +97,7 @@ def test_reference_image_folder_loader_reads_the_shipped_sets(root, classes, siz
 
 # --- the reference loop trains the slide models -------------------------------------
 
+@pytest.mark.slow
 def test_case_study_cnn_learns_the_lines_above_90_percent(one_thread):
     training, architectures = reference("training"), reference("architectures")
     torch.manual_seed(13)
@@ -119,6 +120,7 @@ class OneChannel:
             yield x.mean(dim=1, keepdim=True), y
 
 
+@pytest.mark.slow
 def test_lenet5_learns_the_digits_above_90_percent(one_thread):
     training, architectures = reference("training"), reference("architectures")
     torch.manual_seed(13)

@@ -65,10 +65,16 @@ def test_hooks_are_removed_afterwards():
     assert hook_count(model) == 0
 
 
+class Explode(nn.Module):
+    def forward(self, x):
+        raise ArithmeticError("boom")
+
+
 def test_hooks_are_removed_even_when_the_forward_pass_fails():
     model = case_study_model()
-    with pytest.raises(RuntimeError):
-        hooks.capture_outputs(model, torch.randn(2, 3, 10, 10), ["conv1", "fc1"])  # 3 channels: wrong
+    model.add_module("explode", Explode())  # runs after conv1 and fc1 have been hooked
+    with pytest.raises(ArithmeticError, match="boom"):
+        hooks.capture_outputs(model, torch.randn(2, 1, 10, 10), ["conv1", "fc1"])
     assert hook_count(model) == 0
 
 

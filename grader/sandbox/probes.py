@@ -1,5 +1,20 @@
 """Trusted probe code that runs in the child on the student's objects (nn.Module topics)."""
 
+# Everything the probes need is imported here, at the top: once the child is
+# confined the grader's own folder is hidden from it, so nothing can be
+# imported lazily inside a probe.
+import contextlib
+import io
+import itertools
+import os
+import time
+from collections import OrderedDict
+from pathlib import Path
+
+import torch
+import torch.nn as nn
+from torch.utils.data import DataLoader, RandomSampler, TensorDataset
+
 
 def call_noncontiguous(module, function: str, x, dims, step: int = 1):
     """``module.<function>`` on the strided view ``x.permute(*dims)[..., ::step]``.
@@ -9,3 +24,352 @@ def call_noncontiguous(module, function: str, x, dims, step: int = 1):
     student (``layers.flatten`` must handle one as ``nn.Flatten`` does).
     """
     return getattr(module, function)(x.permute(*dims)[..., ::step])
+
+
+# ================================================================== nn.Module topics
+# architectures, training, hooks. A probe builds or receives the student's
+# model, drives it with weights and inputs sent by the grader, and returns plain
+# data (numbers, strings, lists, dicts with str keys, tensors). It never judges:
+# the grader compares. Probes never print; a problem the probe itself finds is
+# raised as ``ProbeFinding`` (the grader shows its message).
+
+class ProbeFinding(Exception):
+    """Something about the student's object that stops the probe (its message is the feedback)."""
+
+
+class _Exploding(nn.Module):
+    """A model whose forward pass raises after its first layers ran (``capture_outputs`` must clean up)."""
+
+    def __init__(self, channels: int = 2):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, channels, 3)
+        self.relu1 = nn.ReLU()
+        self.fc = nn.Linear(channels * 64, 3)
+
+    def forward(self, x):
+        self.relu1(self.conv1(x))
+        raise RuntimeError("this model's forward pass fails on purpose, after conv1 and relu1 ran")
+
+
+def build_model(spec: dict) -> nn.Module:
+    """The small trusted model ``spec`` describes; the grader builds the same one for its reference.
+
+    kinds: ``linear`` (inputs -> classes), ``mlp`` (Linear, [BatchNorm1d], ReLU, Linear),
+    ``cnn`` (the case-study CNN on 1x10x10 images, optional BatchNorm2d after conv1),
+    ``nested`` (nested Sequentials with an in-place ReLU, input 1xSxS), ``exploding``.
+    """
+    kind = spec["kind"]
+    if kind == "linear":
+        model = nn.Sequential(nn.Linear(spec["inputs"], spec["classes"]))
+    elif kind == "mlp":
+        layers = [nn.Linear(spec["inputs"], spec["hidden"])]
+        if spec.get("batch_norm"):
+            layers.append(nn.BatchNorm1d(spec["hidden"]))
+        model = nn.Sequential(*layers, nn.ReLU(), nn.Linear(spec["hidden"], spec["classes"]))
+    elif kind == "cnn":
+        c = spec.get("channels", 1)
+        parts = [("conv1", nn.Conv2d(1, c, 3))]
+        if spec.get("batch_norm"):
+            parts.append(("bn1", nn.BatchNorm2d(c)))
+        parts += [("relu1", nn.ReLU()), ("maxp1", nn.MaxPool2d(2)), ("flatten", nn.Flatten()),
+                  ("fc1", nn.Linear(c * 4 * 4, 10)), ("relu2", nn.ReLU()), ("fc2", nn.Linear(10, spec.get("classes", 3)))]
+        model = nn.Sequential(OrderedDict(parts))
+    elif kind == "nested":
+        c, half = spec["channels"], spec["size"] // 2
+        model = nn.Sequential(OrderedDict([
+            ("stem", nn.Conv2d(1, c, 3, padding=1)),
+            ("block", nn.Sequential(nn.Conv2d(c, c, 3, padding=1), nn.ReLU(inplace=True), nn.Conv2d(c, c, 1))),
+            ("pool", nn.MaxPool2d(2)),
+            ("head", nn.Sequential(nn.Flatten(), nn.Linear(c * half * half, 3))),
+        ]))
+    elif kind == "exploding":
+        model = _Exploding(spec.get("channels", 2))
+    else:
+        raise ValueError(f"unknown model kind {kind!r}")
+    return model.to(getattr(torch, spec.get("dtype", "float32")))
+
+
+def layer_stack(layers: list) -> nn.Sequential:
+    """``nn.Sequential`` of ``["linear", in, out, bias]``, ``["conv", in, out, k, bias]``,
+    ``["bn", channels]``, ``["relu"]`` layers (for counting parameters; never run)."""
+    made = []
+    for layer in layers:
+        if layer[0] == "linear":
+            made.append(nn.Linear(layer[1], layer[2], bias=layer[3]))
+        elif layer[0] == "conv":
+            made.append(nn.Conv2d(layer[1], layer[2], layer[3], bias=layer[4]))
+        elif layer[0] == "bn":
+            made.append(nn.BatchNorm2d(layer[1]))
+        else:
+            made.append(nn.ReLU())
+    return nn.Sequential(*made)
+
+
+def _model(spec: dict, state: dict, training: bool | None = True) -> nn.Module:
+    model = build_model(spec)
+    model.load_state_dict(state, strict=True)
+    if training is not None:
+        model.train(training)
+    return model
+
+
+def _state(model: nn.Module) -> dict:
+    return {name: value.detach().clone() for name, value in model.state_dict().items()}
+
+
+def _loader(x, y, batch_size: int) -> DataLoader:
+    return DataLoader(TensorDataset(x, y), batch_size=batch_size, shuffle=False)
+
+
+def _spy(model: nn.Module) -> list:
+    """Record ``[model.training, torch.is_grad_enabled()]`` at every forward pass of ``model``."""
+    calls = []
+    model.register_forward_hook(lambda m, inputs, output: calls.append([m.training, torch.is_grad_enabled()]))
+    return calls
+
+
+class _RecordingLoss(nn.CrossEntropyLoss):
+    """``nn.CrossEntropyLoss`` that remembers each value it returned and whether it had a graph."""
+
+    def __init__(self):
+        super().__init__()
+        self.values, self.needed_grad = [], []
+
+    def forward(self, logits, labels):
+        loss = super().forward(logits, labels)
+        self.values.append(float(loss.detach()))
+        self.needed_grad.append(bool(loss.requires_grad))
+        return loss
+
+
+# ------------------------------------------------------------------ architectures
+
+def architecture_summary(module, builder: str, args=()):
+    """Build ``module.<builder>(*args)``; its type, children, parameter names/shapes and count."""
+    model = getattr(module, builder)(*args)
+    if not isinstance(model, nn.Module):
+        return {"module": False, "type": type(model).__name__}
+    return {
+        "module": True,
+        "type": type(model).__name__,
+        "sequential": isinstance(model, nn.Sequential),
+        "children": [[name, type(child).__name__, repr(child)[:200]] for name, child in model.named_children()],
+        "parameters": [[name, list(p.shape)] for name, p in model.named_parameters()],
+        "count": sum(p.numel() for p in model.parameters()),
+    }
+
+
+def architecture_forward(module, builder: str, args, state: dict, x):
+    """Build the student's model, load ``state`` strictly, run ``x`` in eval mode without gradients.
+
+    Returns the output and what ``forward`` printed (stdout is captured meanwhile).
+    """
+    model = getattr(module, builder)(*args)
+    model.load_state_dict(state, strict=True)
+    model.eval()
+    printed = io.StringIO()
+    with torch.no_grad(), contextlib.redirect_stdout(printed):
+        output = model(x)
+    return {"output": output, "printed": printed.getvalue()[:200]}
+
+
+def count_parameters_probe(module, layers: list, frozen: list):
+    """``count_parameters`` on a ``layer_stack(layers)`` whose ``frozen`` parameters have requires_grad off."""
+    model = layer_stack(layers)
+    for name, p in model.named_parameters():
+        if name in frozen:
+            p.requires_grad_(False)
+    return {"default": module.count_parameters(model),
+            "trainable": module.count_parameters(model, True),
+            "all": module.count_parameters(model, trainable_only=False)}
+
+
+# ------------------------------------------------------------------ training
+
+def train_epoch_probe(module, spec, state, x, y, batch_size, lr, momentum, training):
+    """One ``train_epoch`` with SGD(lr, momentum) and CrossEntropyLoss over unshuffled batches of (x, y)."""
+    model = _model(spec, state, training)
+    loss_fn = _RecordingLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+    result = module.train_epoch(model, _loader(x, y, batch_size), loss_fn, optimizer)
+    return {"result": result, "state": _state(model), "training": model.training, "losses": loss_fn.values}
+
+
+def evaluate_probe(module, spec, state, x, y, batch_size, training):
+    """``evaluate`` on a model whose parameters carry known ``.grad`` values (0.5, 1.5, ...)."""
+    model = _model(spec, state, training)
+    for i, p in enumerate(model.parameters()):
+        p.grad = torch.full_like(p, 0.5 + i)
+    calls = _spy(model)
+    loss_fn = _RecordingLoss()
+    result = module.evaluate(model, _loader(x, y, batch_size), loss_fn)
+    return {"result": result, "state": _state(model), "training": model.training, "calls": calls,
+            "grads": [None if p.grad is None else p.grad.detach().clone() for p in model.parameters()],
+            "losses": loss_fn.values, "needed_grad": loss_fn.needed_grad}
+
+
+def fit_probe(module, spec, state, train, val, batch_size, lr, momentum, epochs, training):
+    """``fit`` for ``epochs`` with SGD(lr, momentum) and CrossEntropyLoss on unshuffled loaders."""
+    model = _model(spec, state, training)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+    history = module.fit(model, _loader(*train, batch_size), _loader(*val, batch_size), nn.CrossEntropyLoss(),
+                         optimizer, epochs)
+    return {"result": history, "state": _state(model)}
+
+
+def fit_lines_probe(module, state, train, val, batch_size, lr, momentum, epochs):
+    """``fit`` trains the case-study CNN on ``lines`` data; then this probe measures validation accuracy."""
+    model = _model({"kind": "cnn", "channels": 1}, state, True)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+    started = time.process_time()
+    history = module.fit(model, _loader(*train, batch_size), _loader(*val, 64), nn.CrossEntropyLoss(),
+                         optimizer, epochs)
+    seconds = time.process_time() - started
+    model.eval()
+    with torch.no_grad():
+        accuracy = float((model(val[0]).argmax(dim=1) == val[1]).double().mean())
+    return {"history": history, "accuracy": accuracy, "seconds": seconds}
+
+
+def inference_probe(module, function: str, spec, state, x, training, y=None):
+    """``predict(model, x)`` or ``correct(model, x, y)``, recording the mode of every forward pass."""
+    if function not in ("predict", "correct"):
+        raise ValueError(function)
+    model = _model(spec, state, training)
+    calls = _spy(model)
+    args = (model, x) if y is None else (model, x, y)
+    result = getattr(module, function)(*args)
+    return {"result": result, "calls": calls, "modes": [m.training for m in model.modules()]}
+
+
+def _class_counts(x, y):
+    return torch.bincount(y, minlength=3)
+
+
+def _column_sums(x, y):
+    return x.sum(dim=0)
+
+
+def _batch_mean(x, y):
+    return x.mean()
+
+
+def _hits(x, y):
+    hit = x[:, 0] > 0
+    return torch.stack([torch.stack([((y == c) & hit).sum(), (y == c).sum()]) for c in range(3)])
+
+
+LOADER_FUNCS = {"class_counts": _class_counts, "column_sums": _column_sums, "batch_mean": _batch_mean,
+                "hits": _hits}
+
+
+def loader_apply_probe(module, x, y, batch_size, func: str, reduce=None):
+    """``loader_apply`` over unshuffled batches with one of ``LOADER_FUNCS`` (default reduce if None)."""
+    kwargs = {} if reduce is None else {"reduce": reduce}
+    return module.loader_apply(_loader(x, y, batch_size), LOADER_FUNCS[func], **kwargs)
+
+
+_files = itertools.count()
+
+
+def _fresh_path() -> str:
+    path = f"weights_{os.getpid()}_{next(_files)}.pt"
+    if os.path.exists(path):
+        os.remove(path)
+    return path
+
+
+def save_weights_probe(module, spec, state, as_path: bool):
+    """``save_weights`` into a new file, read back with ``torch.load(weights_only=True)``."""
+    model = _model(spec, state, True)
+    path = _fresh_path()
+    module.save_weights(model, Path(path) if as_path else path)
+    if not os.path.exists(path):
+        raise ProbeFinding(f"save_weights(model, {path!r}) wrote no file at that path")
+    try:
+        saved = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # noqa: BLE001 -- the reason is the finding
+        raise ProbeFinding("torch.load(path, weights_only=True) cannot read the saved file "
+                           f"({type(exc).__name__}); save model.state_dict(), a plain dict of tensors, "
+                           "not the model object") from None
+    if not isinstance(saved, dict):
+        raise ProbeFinding(f"the saved file holds a {type(saved).__name__}, not a state_dict "
+                           "(save model.state_dict())")
+    return {"keys": [str(k) for k in saved],
+            "values": [v if isinstance(v, torch.Tensor) else None for v in saved.values()],
+            "state": _state(model)}
+
+
+def load_weights_probe(module, spec, state, as_path: bool):
+    """``load_weights`` of a file holding ``state`` into a zeroed model in training mode."""
+    path = _fresh_path()
+    torch.save(OrderedDict(state), path)
+    model = build_model(spec).train()
+    with torch.no_grad():
+        for value in model.state_dict().values():
+            value.zero_()
+    returned = module.load_weights(model, Path(path) if as_path else path)
+    return {"returned_model": returned is model, "modes": [m.training for m in model.modules()],
+            "state": _state(model)}
+
+
+def image_folder_probe(module, root: str, batch_size=None, as_path: bool = False):
+    """``image_folder_loader(root)`` with defaults (batch_size None) or ``(root, batch_size, shuffle=False)``."""
+    where = Path(root) if as_path else root
+    if batch_size is None:
+        loader = module.image_folder_loader(where)
+    else:
+        loader = module.image_folder_loader(where, batch_size=batch_size, shuffle=False)
+    if not isinstance(loader, DataLoader):
+        raise ProbeFinding(f"image_folder_loader returned a {type(loader).__name__}, not a DataLoader")
+    info = {"batch_size": loader.batch_size, "shuffle": isinstance(loader.sampler, RandomSampler),
+            "length": len(loader.dataset), "classes": [str(c) for c in getattr(loader.dataset, "classes", [])],
+            "dataset": type(loader.dataset).__name__}
+    if batch_size is not None:
+        x, y = next(iter(loader))
+        info["x"], info["y"] = x, y
+    return info
+
+
+# ------------------------------------------------------------------ hooks
+
+def hook_count(model: nn.Module) -> int:
+    """Forward/backward (pre-)hooks on ``model`` and its submodules, plus global module hooks."""
+    count = sum(len(getattr(torch.nn.modules.module, name, {})) for name in (
+        "_global_forward_hooks", "_global_forward_pre_hooks", "_global_backward_hooks",
+        "_global_backward_pre_hooks"))
+    for m in model.modules():
+        count += sum(len(getattr(m, name, None) or {}) for name in (
+            "_forward_hooks", "_forward_pre_hooks", "_backward_hooks", "_backward_pre_hooks"))
+    return count
+
+
+def capture_probe(module, spec, state, x, names, keep=None):
+    """``capture_outputs(model, x, names)``; then the hooks left behind.
+
+    ``keep`` names a submodule that gets a hook of the user's own first: it
+    must still be there afterwards (only the function's own hooks go).
+    """
+    model = _model(spec, state, None)
+    own = None
+    if keep is not None:
+        own = dict(model.named_modules())[keep].register_forward_hook(lambda m, inputs, output: None)
+    before = hook_count(model)
+    result = module.capture_outputs(model, x, names)
+    kept = own is None or own.id in dict(model.named_modules())[keep]._forward_hooks
+    return {"result": result, "hooks_left": hook_count(model) - before, "own_hook_kept": kept}
+
+
+def capture_error_probe(module, spec, state, x, names):
+    """``capture_outputs`` expected to raise: what it raised (type, message) and the hooks left."""
+    model = _model(spec, state, None)
+    raised = None
+    try:
+        module.capture_outputs(model, x, names)
+    except Exception as exc:  # noqa: BLE001 -- what was raised is the data
+        try:
+            message = str(exc)[:300]
+        except Exception:  # noqa: BLE001 -- a rigged __str__
+            message = ""
+        raised = {"type": type(exc).__name__, "message": message}
+    return {"raised": raised, "hooks_left": hook_count(model)}

@@ -1,0 +1,244 @@
+"""Hidden tests for ``pooling``: max_pool2d and avg_pool2d against F.max_pool2d / F.avg_pool2d."""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from hypothesis import strategies as st
+
+from grader.checks import Case, Misconception, Property, check_array_call, raises_value_error
+from grader.forbidden import Rule
+from grader.strategies import DTYPES, int_or_pair, pairs, tensors
+
+POINTS = 10
+
+POOLING_RULE = Rule(
+    "a built-in pooling (F.max_pool2d, F.avg_pool2d, nn.MaxPool2d, nn.AvgPool2d, adaptive, fractional or "
+    "LP pooling, or an aten pooling op)",
+    runtime=r"^(fn:\w*(max_pool|avg_pool|adaptive_|fractional_max|lp_pool)\w*"
+            r"|aten:\w*(max_pool|avg_pool|adaptive_(max|avg)|fractional_max)\w*)$",
+    static=r"(^|\.)((max|avg|lp)_pool[123]d(_with_indices)?|adaptive_(max|avg)_pool[123]d(_with_indices)?"
+           r"|fractional_max_pool[123]d(_with_indices)?|(Max|Avg|LP|FractionalMax|AdaptiveMax|AdaptiveAvg)Pool[123]d)$",
+)
+UNFOLD_RULE = Rule("unfold/im2col (F.unfold, nn.Unfold, Tensor.unfold)",
+                   runtime=r"^(fn:(unfold|im2col)|aten:(im2col|unfold))$",
+                   static=r"(^|\.)(unfold|Unfold|im2col)$")
+CONVOLUTION_RULE = Rule(
+    "a convolution (F.conv2d, torch.conv2d, nn.Conv2d or an aten convolution op)",
+    runtime=r"^(fn:(conv\d?d|convolution|_convolution|conv_transpose\dd)|aten:(_?convolution|conv|cudnn_conv"
+            r"|mkldnn_conv|_slow_conv|slow_conv|thnn_conv|_nnpack|miopen_conv))",
+    static=r"(^|\.)(conv[123]d|convolution|_convolution|Conv[123]d|conv_transpose[123]d)$",
+)
+FILTER_RULE = Rule("an OpenCV/SciPy filter (cv2.blur, cv2.boxFilter, cv2.dilate, scipy.ndimage, ...)",
+                   runtime=r"^(cv2:|scipy\.|numpy:)",
+                   static=r"^(cv2\.(blur|boxFilter|filter2D|dilate|erode|morphologyEx)|scipy\.(signal|ndimage))")
+BY_LOOPS = {
+    "max_pool2d": [POOLING_RULE, UNFOLD_RULE, FILTER_RULE],
+    "avg_pool2d": [POOLING_RULE, UNFOLD_RULE, CONVOLUTION_RULE, FILTER_RULE],
+}
+
+POOL_ARGS = ("input", "kernel_size", "stride", "padding")
+
+# Value ranges: all-negative maps are where -inf padding differs from zero padding.
+SIGNS = {"mixed": (-10.0, 10.0), "negative": (-10.0, -0.125), "positive": (0.125, 10.0)}
+
+
+# ------------------------------------------------------------------ strategies
+
+@st.composite
+def pool_cases(draw, negative_padded: bool = False):
+    """(input, kernel_size, stride=..., padding=...) that F.max_pool2d / F.avg_pool2d accept."""
+    dtype = draw(DTYPES)
+    n, c = draw(st.integers(1, 2)), draw(st.integers(1, 3))
+    if negative_padded:  # some axis has a kernel of 2+ and padding 1+
+        kh, kw = draw(st.one_of(st.tuples(st.integers(2, 4), st.integers(1, 4)),
+                                st.tuples(st.integers(1, 4), st.integers(2, 4))))
+        padding = (draw(st.integers(0, kh // 2)), draw(st.integers(0, kw // 2)))
+        if padding == (0, 0):
+            padding = (1, 0) if kh >= 2 else (0, 1)
+        low, high = SIGNS["negative"]
+    else:
+        kh, kw = draw(pairs(1, 4))
+        padding = (draw(st.integers(0, kh // 2)), draw(st.integers(0, kw // 2)))
+        low, high = SIGNS[draw(st.sampled_from(["mixed", "mixed", "negative", "positive"]))]
+    stride = draw(st.one_of(st.none(), pairs(1, 3)))
+    lo = (max(1, kh - 2 * padding[0]), max(1, kw - 2 * padding[1]))
+    h, w = draw(st.integers(lo[0], lo[0] + 6)), draw(st.integers(lo[1], lo[1] + 6))
+    x = draw(tensors((n, c, h, w), dtype, low, high))
+    kwargs = {}
+    if stride is not None or draw(st.booleans()):
+        kwargs["stride"] = None if stride is None else draw(int_or_pair(stride))
+    if padding != (0, 0) or draw(st.booleans()):
+        kwargs["padding"] = draw(int_or_pair(padding))
+    return Case((x, draw(int_or_pair((kh, kw)))), kwargs)
+
+
+# ------------------------------------------------------------------ references
+
+def _pair(v):
+    return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
+
+
+def _options(case):
+    """(input, (kh, kw), (sh, sw), (ph, pw)) of a case, stride defaulted to the kernel size."""
+    x, kernel_size = case.args
+    kernel = _pair(kernel_size)
+    stride = case.kwargs.get("stride")
+    return x, kernel, kernel if stride is None else _pair(stride), _pair(case.kwargs.get("padding", 0))
+
+
+def _max(case, **override):
+    x, k, s, p = _options(case)
+    options = dict({"kernel_size": k, "stride": s, "padding": p}, **override)
+    return F.max_pool2d(x, **options)
+
+
+def _avg(case, **override):
+    x, k, s, p = _options(case)
+    options = dict({"kernel_size": k, "stride": s, "padding": p, "count_include_pad": True}, **override)
+    return F.avg_pool2d(x, **options)
+
+
+def _scale(case):
+    """The largest |x| of each window: the magnitude behind each output."""
+    x, k, s, p = _options(case)
+    return F.max_pool2d(x.abs(), k, s, p)
+
+
+# ------------------------------------------------------------------ misconceptions
+
+def _stride_one(pool):
+    def compute(case):
+        if case.kwargs.get("stride") is not None:
+            raise ValueError("stride was given")
+        return pool(case, stride=1)
+    return compute
+
+
+def _stride_ignored(pool):
+    def compute(case):
+        if case.kwargs.get("stride") is None:
+            raise ValueError("stride not given")
+        x, k, s, p = _options(case)
+        return pool(case, stride=k)
+    return compute
+
+
+def _swapped(pool):
+    def compute(case):
+        x, k, s, p = _options(case)
+        return pool(case, kernel_size=k[::-1], stride=s[::-1], padding=p[::-1])
+    return compute
+
+
+def _padded(case, value, sides="both"):
+    x, k, s, p = _options(case)
+    if sides == "both":
+        pad = (p[1], p[1], p[0], p[0])
+    else:  # everything at the bottom/right
+        pad = (0, 2 * p[1], 0, 2 * p[0])
+    return F.pad(x, pad, value=value), k, s
+
+
+def _max_zero_padding(case):
+    padded, k, s = _padded(case, 0.0)
+    return F.max_pool2d(padded, k, s)
+
+
+def _max_one_sided(case):
+    padded, k, s = _padded(case, float("-inf"), "one")
+    return F.max_pool2d(padded, k, s)
+
+
+def _avg_one_sided(case):
+    padded, k, s = _padded(case, 0.0, "one")
+    return F.avg_pool2d(padded, k, s)
+
+
+def _avg_square_divisor(case):
+    x, k, s, p = _options(case)
+    return _avg(case) * (k[0] * k[1]) / (k[0] * k[0])
+
+
+def _avg_sum(case):
+    x, k, s, p = _options(case)
+    return _avg(case) * (k[0] * k[1])
+
+
+def _common(pool, name):
+    return [
+        Misconception("the stride defaults to 1, but when `stride` is None it must equal `kernel_size` "
+                      "(non-overlapping windows), as in F.%s" % name, _stride_one(pool)),
+        Misconception("the `stride` argument is ignored: windows must start `stride` cells apart "
+                      "(only stride=None means stride=kernel_size)", _stride_ignored(pool)),
+        Misconception("pair arguments are applied to the wrong axes: the first entry of kernel_size, stride "
+                      "and padding is for the height (rows, dim 2), the second for the width (columns, dim 3)",
+                      _swapped(pool)),
+        Misconception("it keeps the partial windows at the end (ceil_mode=True): with ceil_mode=False the "
+                      "output size is floor((H + 2*padding - kernel_size) / stride) + 1", lambda c: pool(c, ceil_mode=True)),
+        Misconception("the padding is ignored: pad `padding` cells on every side before sliding the window",
+                      lambda c: pool(c, padding=0)),
+    ]
+
+
+MAX_MISTAKES = [
+    Misconception("it pads with zeros, but max pooling pads with -inf: when every real value of a window is "
+                  "negative, a zero from the padding must not win (use float('-inf') or the window's own values)",
+                  _max_zero_padding),
+    *_common(_max, "max_pool2d"),
+    Misconception("the padding is added on one side only (2*padding at the bottom/right); pad `padding` "
+                  "cells on the top, bottom, left and right", _max_one_sided),
+]
+
+AVG_MISTAKES = [
+    Misconception("it divides by the number of real (non-padded) cells of the window, but with "
+                  "count_include_pad=True the padded zeros count: always divide by kernel_h * kernel_w",
+                  lambda c: _avg(c, count_include_pad=False)),
+    *_common(_avg, "avg_pool2d"),
+    Misconception("it returns the window sums: divide by the window's size kernel_h * kernel_w",
+                  _avg_sum),
+    Misconception("it divides by kernel_h * kernel_h: for a non-square window the size is kernel_h * kernel_w",
+                  _avg_square_divisor),
+    Misconception("the padding is added on one side only (2*padding at the bottom/right); pad `padding` "
+                  "cells on the top, bottom, left and right", _avg_one_sided),
+]
+
+
+def verify_max(ctx, case):
+    check_array_call(ctx, "max_pool2d", case, _max(case), scale=_scale(case),
+                     misconceptions=MAX_MISTAKES, arg_names=POOL_ARGS)
+
+
+def verify_avg(ctx, case):
+    check_array_call(ctx, "avg_pool2d", case, _avg(case), scale=_scale(case),
+                     misconceptions=AVG_MISTAKES, arg_names=POOL_ARGS)
+
+
+def _bad_pool_cases():
+    def x(*shape):
+        return torch.arange(float(torch.Size(shape).numel())).reshape(shape) - 10.0
+    return [
+        (lambda: Case((x(1, 1, 6, 6), 2), {"padding": 2}), "for padding=2 with kernel_size=2 (at most kernel_size // 2 = 1)"),
+        (lambda: Case((x(1, 1, 6, 6), 3), {"stride": 1, "padding": 2}), "for padding=2 with kernel_size=3 (at most 3 // 2 = 1)"),
+        (lambda: Case((x(1, 1, 6, 6), (3, 2)), {"padding": (1, 2)}),
+         "for padding=(1, 2) with kernel_size=(3, 2) (the width padding 2 is more than 2 // 2 = 1)"),
+        (lambda: Case((x(1, 1, 6, 6), 1), {"padding": 1}), "for padding=1 with kernel_size=1"),
+        (lambda: Case((x(1, 6, 6), 2)), "for a 3-D input (C, H, W): there is no implicit batch dimension"),
+        (lambda: Case((x(6, 6), 2)), "for a 2-D input"),
+        (lambda: Case((x(1, 1, 1, 6, 6), 2)), "for a 5-D input"),
+    ]
+
+
+CHECKS = [
+    Property("max_pool2d_matches_reference",
+             "max_pool2d matches F.max_pool2d (shapes, kernel sizes, strides, paddings, dtypes)",
+             "max_pool2d", 3.5, strategy=pool_cases(), verify=verify_max),
+    Property("max_pool2d_negative_padded", "max_pool2d pads with -inf: all-negative inputs with padding",
+             "max_pool2d", 1.25, strategy=pool_cases(negative_padded=True), verify=verify_max),
+    raises_value_error("max_pool2d_errors", "max_pool2d raises ValueError for too much padding and non-4-D inputs",
+                       "max_pool2d", _bad_pool_cases(), POOL_ARGS, weight=0.5),
+    Property("avg_pool2d_matches_reference",
+             "avg_pool2d matches F.avg_pool2d with count_include_pad=True (shapes, strides, paddings, dtypes)",
+             "avg_pool2d", 4.25, strategy=pool_cases(), verify=verify_avg),
+    raises_value_error("avg_pool2d_errors", "avg_pool2d raises ValueError for too much padding and non-4-D inputs",
+                       "avg_pool2d", _bad_pool_cases(), POOL_ARGS, weight=0.5),
+]

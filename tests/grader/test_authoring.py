@@ -1,0 +1,104 @@
+"""Stub generation and the student release."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import venv
+
+import pytest
+
+from grader.authoring import AuthoringError, make_stub, stale_exercises, write_release
+from helpers import ROOT
+
+SOLUTION = '''"""Doc."""
+import torch
+
+GIVEN = 1
+
+
+def add(a, b):
+    """Add."""
+    ### BEGIN SOLUTION
+    ### HINT: use +
+    return a + b
+    ### END SOLUTION
+
+
+class Net:
+    def forward(self, x):
+        ### BEGIN SOLUTION
+        return x
+        ### END SOLUTION
+'''
+
+
+def test_stub_replaces_each_region_with_a_hinted_not_implemented_error():
+    stub = make_stub(SOLUTION)
+    assert "raise NotImplementedError('add: use +')" in stub
+    assert "raise NotImplementedError('Net.forward is not implemented yet')" in stub
+    assert "return a + b" not in stub and "GIVEN = 1" in stub and '"""Add."""' in stub
+    namespace = {}
+    exec(compile(stub, "stub", "exec"), namespace)
+    with pytest.raises(NotImplementedError, match="add: use"):
+        namespace["add"](1, 2)
+
+
+@pytest.mark.parametrize("broken", [
+    SOLUTION.replace("    ### END SOLUTION\n\n\nclass", "\n\nclass"),
+    SOLUTION.replace("### BEGIN SOLUTION\n    ### HINT", "### HINT", 1),
+    "### BEGIN SOLUTION\nx = 1\n### END SOLUTION\n",
+])
+def test_broken_markers_are_reported(broken):
+    with pytest.raises(AuthoringError):
+        make_stub(broken)
+
+
+def test_committed_exercises_match_the_generator():
+    assert stale_exercises() == [], "run `grader exercises` and commit exercises/"
+
+
+def test_release_refuses_a_folder_that_is_not_empty(tmp_path):
+    (tmp_path / "keep.txt").write_text("x")
+    with pytest.raises(AuthoringError, match="not empty"):
+        write_release(tmp_path)
+
+
+def _fresh_env(tmp_path):
+    """A new virtual environment that sees this interpreter's packages (torch etc.) through a .pth."""
+    env = tmp_path / "venv"
+    venv.create(env, with_pip=False)
+    site = next((env / "lib").glob("python3*/site-packages"))
+    paths = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    (site / "outer.pth").write_text("\n".join(sorted(paths)) + "\n")
+    return env / "bin" / "python"
+
+
+@pytest.mark.slow
+def test_release_installs_and_fails_only_with_not_implemented_until_solved(tmp_path):
+    release = tmp_path / "course"
+    files = write_release(release)
+    names = {p.relative_to(release).as_posix() for p in files}
+    assert "README.md" in names and "pyproject.toml" in names and "exercises/convolution.py" in names
+    assert not any(n.startswith(("solutions/", "grader/")) for n in names)
+    assert not any("BEGIN SOLUTION" in p.read_text(errors="ignore") for p in files if p.suffix == ".py")
+
+    python = _fresh_env(tmp_path)
+    install = subprocess.run([python, "-m", "pip", "install", "--no-deps", "--no-build-isolation", "-e", release],
+                             capture_output=True, text=True, timeout=300)
+    assert install.returncode == 0, install.stdout + install.stderr
+    env = {k: v for k, v in os.environ.items() if k != "CONVGRADE_IMPL"}
+    run = subprocess.run([python, "-m", "pytest", "-q"],
+                         cwd=release, capture_output=True, text=True, timeout=900, env=env)
+    out = run.stdout
+    assert "error" not in out.splitlines()[-1], out[-3000:]
+    assert "NOT IMPLEMENTED YET" in out and "failed" in out.splitlines()[-1], out[-3000:]
+    assert "ImportError" not in out and "ModuleNotFoundError" not in out, out[-3000:]
+
+    shutil.rmtree(release / "exercises")
+    shutil.copytree(ROOT / "solutions", release / "exercises", ignore=shutil.ignore_patterns("__pycache__"))
+    solved = subprocess.run([python, "-m", "pytest", "-q"], cwd=release, capture_output=True, text=True,
+                            timeout=900, env=env)
+    assert solved.returncode == 0, solved.stdout[-3000:]

@@ -1,0 +1,89 @@
+"""Every route to a forbidden built-in scores zero for that function, and only for it."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from grader.topics import TOPICS
+from helpers import grade_json, solution_source, submission_with
+
+pytestmark = pytest.mark.slow
+
+CONV_HEADER = "def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1):\n"
+ROUTES = {
+    "direct": ("convolution", "conv2d", CONV_HEADER + """
+    import torch.nn.functional as F
+    return F.conv2d(input, weight, bias, stride, padding, dilation)
+"""),
+    "renamed_import": ("convolution", "conv2d", "from torch.nn.functional import conv2d as correlate_all\n"
+                       + CONV_HEADER + """
+    return correlate_all(input, weight, bias, stride, padding, dilation)
+"""),
+    "getattr": ("convolution", "conv2d", CONV_HEADER + """
+    import torch
+    op = getattr(torch.nn.functional, "con" + "v2d")
+    return op(input, weight, bias, stride, padding, dilation)
+"""),
+    "torch_ops_aten": ("convolution", "conv2d", CONV_HEADER + """
+    import torch
+    import torch.nn.functional as F_
+    if isinstance(padding, str):
+        return getattr(F_, "conv" + "2d")(input, weight, bias, stride, padding, dilation)
+    pair = lambda v: list(v) if isinstance(v, tuple) else [v, v]
+    return torch.ops.aten.convolution(input, weight, bias, pair(stride), pair(padding), pair(dilation),
+                                      False, [0, 0], 1)
+"""),
+    "torch_C": ("convolution", "conv2d", CONV_HEADER + """
+    import torch
+    return torch._C._VariableFunctions.conv2d(input, weight, bias, stride, padding, dilation)
+"""),
+    "nn_module": ("convolution", "conv2d", CONV_HEADER + """
+    import torch
+    layer = torch.nn.Conv2d(weight.shape[1], weight.shape[0], tuple(weight.shape[2:]), stride=stride,
+                            padding=padding, dilation=dilation, bias=bias is not None, dtype=input.dtype)
+    with torch.no_grad():
+        layer.weight.copy_(weight)
+        if bias is not None:
+            layer.bias.copy_(bias)
+        return layer(input)
+"""),
+    "exec_string": ("convolution", "conv2d", CONV_HEADER + """
+    scope = {"args": (input, weight, bias, stride, padding, dilation)}
+    exec("import torch.nn.functional as G\\nout = G.conv2d(*args)", scope)
+    return scope["out"]
+"""),
+    "max_pool_renamed": ("pooling", "max_pool2d", """
+from torch.nn.functional import max_pool2d as biggest
+def max_pool2d(input, kernel_size, stride=None, padding=0):
+    return biggest(input, kernel_size, stride, padding)
+"""),
+    "filter2d_opencv": ("edges", "filter2d", """
+import cv2 as _cv
+import numpy as _np
+def filter2d(image, kernel):
+    return getattr(_cv, "filter" + "2D")(_np.asarray(image, _np.float32), _cv.CV_32F, kernel)
+"""),
+    "softmax_method": ("classification", "softmax", """
+def softmax(logits, dim=-1):
+    return logits.softmax(dim)
+"""),
+    "relu_clamp": ("layers", "relu", """
+def relu(x):
+    return x.clamp(min=0)
+"""),
+}
+
+
+@pytest.mark.parametrize("route", sorted(ROUTES))
+def test_forbidden_route_scores_zero_for_that_function(route, tmp_path):
+    topic, function, override = ROUTES[route]
+    source = solution_source(topic) + "\n\n" + textwrap.dedent(override)
+    report = grade_json(submission_with(tmp_path, topic, source), "--topic", topic)
+    titles = {c.title: c.function for c in TOPICS[topic].CHECKS}
+    for test in report["topics"][topic]["tests"]:
+        if titles[test["name"]] == function:
+            assert not test["passed"] and test["score"] == 0.0, test
+            assert "forbidden built-in" in test["feedback"], test["feedback"]
+        else:
+            assert test["passed"], test
