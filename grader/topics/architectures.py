@@ -250,11 +250,12 @@ def verify_forward(ctx, target: Target, case: Case):
     function, args, state = target.name, case.kwargs["args"], case.kwargs["state"]
     x = case.args[0]
     called = f"{function}({', '.join(map(repr, args))})"
-    words = (f"\n    Input: x = {tuple(x.shape)} float32 tensor (values around {float(x.mean()):.3g}), "
-             f"reference weights drawn with seed {case.kwargs['seed']}")
+    words = (f"\n    Input: model = {called}, x = {tuple(x.shape)} float32 tensor (values around "
+             f"{float(x.mean()):.3g}), reference weights drawn with seed {case.kwargs['seed']}")
     outcome = ctx.probe(function, "architecture_forward", function, list(args), state, x)
     if outcome.status == "raised" and "state_dict" in (outcome.error or {}).get("message", ""):
-        message = outcome.error["message"].strip().replace("\n\t", " ").replace("\n", " ")[:400]
+        message = outcome.error["message"].strip().replace("\n\t", " ").replace("\n", " ")
+        message = message[:300] + ("..." if len(message) > 300 else "")
         raise Failure(f"the reference weights do not load into the model of {called}: child names and parameter "
                       f"shapes must match the contract exactly.\n    load_state_dict(strict=True) said: {message}")
     try:
@@ -267,7 +268,7 @@ def verify_forward(ctx, target: Target, case: Case):
     expected = forward(reference, state, x)
     scale = absolute_forward(reference, state, x)
     try:
-        compare(got, expected, scale=scale, function=function, what=f"the output of {called} on x")
+        compare(got, expected, scale=scale, function=function, what="the output")
     except Failure as failure:
         hint = explain(got, case, [Misconception(e, lambda c, w=w: forward(w(*c.kwargs["args"]), c.kwargs["state"], c.args[0]))
                                    for e, w in target.forward_mistakes], scale)

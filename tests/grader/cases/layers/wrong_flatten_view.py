@@ -1,0 +1,40 @@
+"""flatten with view: fine for contiguous tensors, a RuntimeError for transposed ones.
+
+expect-fail: flatten_non_contiguous
+expect-feedback: `view` needs a contiguous tensor
+"""
+import math
+
+import torch
+
+
+def relu(x):
+    return torch.where(x < 0, torch.zeros_like(x), x)
+
+
+def flatten(x):
+    if x.dim() < 2:
+        raise ValueError("flatten needs at least 2 dimensions")
+    return x.view(x.size(0), -1)
+
+
+def batch_norm(x, eps=1e-5):
+    if x.dim() < 2:
+        raise ValueError(f"x must have shape (N, C) or (N, C, H, W), got {tuple(x.shape)}")
+    dims = [0] + list(range(2, x.dim()))
+    if x.numel() // x.shape[1] == 1:
+        raise ValueError(f"batch_norm needs more than one value per channel, got {tuple(x.shape)}")
+    mean = x.mean(dim=dims, keepdim=True)
+    var = ((x - mean) ** 2).mean(dim=dims, keepdim=True)
+    return (x - mean) / torch.sqrt(var + eps)
+
+
+def dropout(x, p, training=True, generator=None):
+    if not 0 <= p <= 1:
+        raise ValueError(f"p must be a probability in [0, 1], got {p}")
+    if not training or p == 0:
+        return x
+    if p == 1:
+        return torch.zeros_like(x)
+    keep = torch.rand(x.shape, generator=generator) >= p
+    return x * keep.to(x.dtype) * (1 / (1 - p))
