@@ -9,8 +9,9 @@ process group      ``setsid``: killed as a group                always
 resource limits    RLIMIT_CPU/AS/FSIZE/NOFILE/CORE              always
 no network         a new network namespace (only a down lo)     root, or unprivileged userns
 private files      new mount namespace: tmpfs over /tmp,        root, or unprivileged userns
-                   /var/tmp, /dev/shm; tmpfs over the grader's
-                   own folders (hidden tests, solutions)
+                   /var/tmp, /dev/shm; the grader's repository
+                   covered (hidden tests, solutions, .git), but
+                   for datasets/
 own user id        setuid to a uid used by nothing else, so     root
                    RLIMIT_NPROC caps its processes, file
                    permissions refuse writes outside scratch,
@@ -28,7 +29,7 @@ import resource
 import socket
 
 CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWNET = 0x00020000, 0x10000000, 0x40000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 0x1000, 0x4000, 0x40000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 0x1000, 0x4000, 0x40000
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
@@ -88,21 +89,61 @@ def enter(settings: dict) -> list[str]:
 
 
 def _private_files(scratch: str, settings: dict) -> bool:
-    """Fresh tmpfs over /tmp, /var/tmp, /dev/shm (scratch re-mounted at its own path) and
-    empty read-only tmpfs over the folders in ``settings["hide"]``."""
-    keep = os.open(scratch, os.O_RDONLY | os.O_DIRECTORY)
+    """Fresh tmpfs over /tmp, /var/tmp, /dev/shm; each folder of ``settings["hide"]`` covered
+    read-only but for the paths listed with it. Scratch and those paths keep their places
+    even when they lived in one of the covered folders."""
+    revealed = [p for keep in settings.get("hide", {}).values() for p in keep]
+    handles = {p: os.open(p, os.O_PATH) for p in [scratch, *revealed] if os.path.exists(p)}
     size = f"size={int(settings.get('tmp_mb', 64))}m,mode=1777"
     ok = True
     for path in ("/tmp", "/var/tmp", "/dev/shm"):
         if os.path.isdir(path) and not os.path.islink(path):
             ok &= _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, size)
-    if not os.path.isdir(scratch):  # scratch lived in one of them: bring it back at the same path
-        os.makedirs(scratch, mode=0o700)
-        ok &= _mount(f"/proc/self/fd/{keep}", scratch, None, MS_BIND)
-    os.close(keep)
-    for path in settings.get("hide", []):
-        if os.path.isdir(path):
-            ok &= _mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=755")
+    for path, fd in handles.items():
+        if not os.path.exists(path):
+            os.makedirs(path, mode=0o755)
+            ok &= _mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
+        os.close(fd)
+    if settings.get("uid"):
+        ok &= _expose(settings.get("expose", []))
+    for folder, keep in settings.get("hide", {}).items():
+        if os.path.isdir(folder):
+            ok &= _cover(folder, keep, read_only=True)
+    return bool(ok)
+
+
+def _expose(paths: list[str]) -> bool:
+    """Keep ``paths`` (the Python installation) readable for the child's own uid.
+
+    Where a path lies below a folder others may not enter (``/root`` is 0700),
+    that folder is covered and only the needed paths are mounted back into it.
+    """
+    closed = {}
+    for path in sorted({os.path.realpath(p) for p in paths if os.path.exists(p)}):
+        parts = path.split(os.sep)
+        for depth in range(2, len(parts) + 1):
+            folder = os.sep.join(parts[:depth])
+            if not os.stat(folder).st_mode & 0o001:
+                closed.setdefault(folder, []).append(path)
+                break
+    return all([_cover(folder, inside) for folder, inside in closed.items()])
+
+
+def _cover(folder: str, keep: list[str], read_only: bool = False) -> bool:
+    """Cover ``folder`` with an empty tmpfs, then bind-mount the paths in ``keep`` back at their places."""
+    handles = {p: os.open(p, os.O_PATH) for p in keep if os.path.exists(p)}
+    flags = MS_NOSUID | MS_NODEV
+    ok = _mount("tmpfs", folder, "tmpfs", flags, "size=64k,mode=755")
+    for path, fd in sorted(handles.items()):
+        if os.path.isdir(f"/proc/self/fd/{fd}"):
+            os.makedirs(path, mode=0o755, exist_ok=True)
+        else:
+            os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
+            open(path, "a").close()
+        ok &= _mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
+        os.close(fd)
+    if read_only:
+        ok &= _mount("none", folder, None, MS_REMOUNT | MS_RDONLY | flags)
     return bool(ok)
 
 

@@ -11,9 +11,14 @@ import time
 from collections import OrderedDict
 from pathlib import Path
 
+import PIL.Image
 import torch
 import torch.nn as nn
+import torch.utils.serialization  # noqa: F401 -- torch.save/torch.load import it lazily
+import torchvision  # noqa: F401 -- imported before confinement: the child may not read site-packages later
 from torch.utils.data import DataLoader, RandomSampler, TensorDataset
+
+PIL.Image.init()  # PIL loads its image-format plugins lazily; load them (PNG, ...) while it still can
 
 
 def call_noncontiguous(module, function: str, x, dims, step: int = 1):
@@ -72,7 +77,8 @@ def build_model(spec: dict) -> nn.Module:
         if spec.get("batch_norm"):
             parts.append(("bn1", nn.BatchNorm2d(c)))
         parts += [("relu1", nn.ReLU()), ("maxp1", nn.MaxPool2d(2)), ("flatten", nn.Flatten()),
-                  ("fc1", nn.Linear(c * 4 * 4, 10)), ("relu2", nn.ReLU()), ("fc2", nn.Linear(10, spec.get("classes", 3)))]
+                  ("fc1", nn.Linear(c * 4 * 4, 10)), ("relu2", nn.ReLU()),
+                  ("fc2", nn.Linear(10, spec.get("classes", 3)))]
         model = nn.Sequential(OrderedDict(parts))
     elif kind == "nested":
         c, half = spec["channels"], spec["size"] // 2
@@ -266,7 +272,8 @@ LOADER_FUNCS = {"class_counts": _class_counts, "column_sums": _column_sums, "bat
 def loader_apply_probe(module, x, y, batch_size, func: str, reduce=None):
     """``loader_apply`` over unshuffled batches with one of ``LOADER_FUNCS`` (default reduce if None)."""
     kwargs = {} if reduce is None else {"reduce": reduce}
-    return module.loader_apply(_loader(x, y, batch_size), LOADER_FUNCS[func], **kwargs)
+    result = module.loader_apply(_loader(x, y, batch_size), LOADER_FUNCS[func], **kwargs)
+    return {"result": result, "shape": list(result.shape) if isinstance(result, torch.Tensor) else None}
 
 
 _files = itertools.count()

@@ -27,8 +27,11 @@ from grader.sandbox.wire import WireError, decode, encode, recv_message, send_me
 
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-# Folders a child must not read: the hidden tests and the reference solutions.
-HIDDEN_FROM_CHILD = [str(REPO_ROOT / name) for name in ("grader", "solutions", "tests")]
+# The child must not read the repository (hidden tests, solutions, git history): only datasets/.
+HIDDEN_FROM_CHILD = {str(REPO_ROOT): [str(REPO_ROOT / "datasets")]}
+# What the child must still read: the interpreter, its packages, the shipped datasets.
+EXPOSED_TO_CHILD = sorted({sys.prefix, sys.base_prefix, sys.exec_prefix,
+                           *(p for p in sys.path if p and os.path.isdir(p) and not p.startswith(str(REPO_ROOT)))})
 _uids = itertools.count()
 
 
@@ -178,7 +181,8 @@ class TopicSession:
             (package / f"{name}.py").write_bytes(source)
         self._uid = _next_uid() if os.geteuid() == 0 else 0
         settings = dict(dataclasses.asdict(self.limits), topic=self.topic, scratch=str(self._scratch),
-                        import_cpu_seconds=self.limits.import_seconds, uid=self._uid, hide=HIDDEN_FROM_CHILD)
+                        import_cpu_seconds=self.limits.import_seconds, uid=self._uid, hide=HIDDEN_FROM_CHILD,
+                        expose=EXPOSED_TO_CHILD)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         output_read, output_write = os.pipe()
         try:

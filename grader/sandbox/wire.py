@@ -50,7 +50,7 @@ def encode(value) -> bytes:
 
     def walk(v):
         if isinstance(v, Array):
-            data = np.ascontiguousarray(v.data)
+            data = np.ascontiguousarray(v.data).reshape(v.data.shape)  # keeps 0-d arrays 0-d
             if data.dtype.name not in DTYPES:
                 raise WireError(f"dtype {data.dtype} cannot cross the wire")
             raw = data.tobytes()

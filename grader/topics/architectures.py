@@ -99,7 +99,8 @@ TARGETS = {
         "build_lenet5", lambda: lenet5(), 28,
         structure_mistakes=[
             ("the ReLU after C5 is missing: naming it `func2` again (as the slides do) makes add_module "
-             "replace the earlier func2 instead of adding a child; call it `func3`", lambda: lenet5(relu_after_c5=False)),
+             "replace the earlier func2 instead of adding a child; call it `func3`",
+             lambda: lenet5(relu_after_c5=False)),
         ],
         forward_mistakes=[
             ("no ReLU is applied after C5: a second child named `func2` replaces the first one "
@@ -202,8 +203,9 @@ def _structure_problem(target: Target, got: dict, expected: dict) -> str:
             return f"it must be an nn.Sequential, but it is a {got['type']}"
         mine, theirs = _children(got), _children(expected)
         if mine != theirs:
-            first = next((i for i, (a, b) in enumerate(zip(mine, theirs)) if a != b), min(len(mine), len(theirs)))
-            where = (f"child {first} is `{mine[first]}`, expected `{theirs[first]}`" if first < min(len(mine), len(theirs))
+            common = min(len(mine), len(theirs))
+            first = next((i for i, (a, b) in enumerate(zip(mine, theirs)) if a != b), common)
+            where = (f"child {first} is `{mine[first]}`, expected `{theirs[first]}`" if first < common
                      else f"it has {len(mine)} children, expected {len(theirs)}")
             return (f"the children (name: class) are wrong: {where}.\n    Yours:    {', '.join(mine)}"
                     f"\n    Expected: {', '.join(theirs)}")
@@ -270,8 +272,9 @@ def verify_forward(ctx, target: Target, case: Case):
     try:
         compare(got, expected, scale=scale, function=function, what="the output")
     except Failure as failure:
-        hint = explain(got, case, [Misconception(e, lambda c, w=w: forward(w(*c.kwargs["args"]), c.kwargs["state"], c.args[0]))
-                                   for e, w in target.forward_mistakes], scale)
+        mistakes = [Misconception(e, lambda c, w=w: forward(w(*c.kwargs["args"]), c.kwargs["state"], c.args[0]))
+                    for e, w in target.forward_mistakes]
+        hint = explain(got, case, mistakes, scale)
         text = str(failure) + (f"\n    Likely mistake: {hint}" if hint else _config_hint(ctx, target, args))
         raise Failure(text + words) from None
     if value.get("printed"):
@@ -385,7 +388,8 @@ CHECKS = [
                    "build_simple_cnn", 1.0, 10),
     _structure_check("simple_net_structure", "SimpleNet is an nn.Module with conv, pool and fc of the contract",
                      "SimpleNet"),
-    _forward_check("simple_net_forward", "SimpleNet.forward is conv, relu, pool, flatten, fc, sigmoid, and does not print",
+    _forward_check("simple_net_forward",
+                   "SimpleNet.forward is conv, relu, pool, flatten, fc, sigmoid, and does not print",
                    "SimpleNet", 1.5, 10),
     _structure_check("build_lenet5_structure", "build_lenet5 has the twelve named children and 61,706 parameters",
                      "build_lenet5"),

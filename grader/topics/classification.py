@@ -6,7 +6,8 @@ import torch.nn.functional as F
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from grader.checks import Case, Failure, Misconception, Property, Scripted, check_array_call, raises_value_error
+from grader.checks import (Case, Failure, Misconception, Property, Scripted, check_array_call, first_difference,
+                           raises_value_error)
 from grader.forbidden import Rule
 from grader.strategies import DTYPES, tensors, values
 
@@ -33,6 +34,24 @@ BY_LOOPS = {name: CLASSIFICATION_RULES
 SOFTMAX_ARGS = ("logits", "dim")
 LOSS_ARGS = ("logits", "labels")
 BCE_ARGS = ("probs", "labels")
+
+
+
+def distinct(mistakes, reference):
+    """``mistakes`` that stay silent on a case where they agree with ``reference(case)``.
+
+    A misconception that gives the right answer on the failing case cannot be what went wrong
+    (e.g. "no max subtraction" on small logits, when the failure is a wrong dtype).
+    """
+    def wrap(mistake):
+        def compute(case):
+            predicted, expected = mistake.compute(case), reference(case)
+            if (isinstance(predicted, torch.Tensor) and predicted.shape == expected.shape
+                    and first_difference(predicted, expected)[0] is None):
+                return None
+            return predicted
+        return Misconception(mistake.explanation, compute)
+    return [wrap(mistake) for mistake in mistakes]
 
 
 # ------------------------------------------------------------------ logits
@@ -80,6 +99,15 @@ def _row_scale(case):
     return logits.abs().amax(dim=_dim(case), keepdim=True).expand_as(logits)
 
 
+def _log_row_scale(case):
+    """For log_softmax ``x_i - m - log(sum(exp(x - m)))``: the row's largest |logit|, plus |logsumexp|,
+    plus 1 for the log of the shifted sum (a value in [1, C] whose rounding costs about one ulp of 1
+    however small the logits are)."""
+    logits = case.args[0].to(torch.float64)
+    lse = torch.logsumexp(logits, dim=_dim(case), keepdim=True).abs()
+    return (logits.abs().amax(dim=_dim(case), keepdim=True) + lse + 1).expand_as(logits)
+
+
 def _naive_softmax(x, dim):
     e = torch.exp(x)
     return e / e.sum(dim=dim, keepdim=True)
@@ -110,9 +138,16 @@ SOFTMAX_MISTAKES = [
 ]
 
 
+def _softmax(case):
+    return torch.softmax(case.args[0], _dim(case))
+
+
+SOFTMAX_HINTS = distinct(SOFTMAX_MISTAKES, _softmax)
+
+
 def verify_softmax(ctx, case):
-    check_array_call(ctx, "softmax", case, torch.softmax(case.args[0], _dim(case)), scale=_row_scale(case),
-                     misconceptions=SOFTMAX_MISTAKES, arg_names=SOFTMAX_ARGS)
+    check_array_call(ctx, "softmax", case, _softmax(case), scale=_row_scale(case),
+                     misconceptions=SOFTMAX_HINTS, arg_names=SOFTMAX_ARGS)
 
 
 LOG_SOFTMAX_MISTAKES = [
@@ -136,9 +171,16 @@ LOG_SOFTMAX_MISTAKES = [
 ]
 
 
+def _log_softmax(case):
+    return torch.log_softmax(case.args[0], _dim(case))
+
+
+LOG_SOFTMAX_HINTS = distinct(LOG_SOFTMAX_MISTAKES, _log_softmax)
+
+
 def verify_log_softmax(ctx, case):
-    check_array_call(ctx, "log_softmax", case, torch.log_softmax(case.args[0], _dim(case)),
-                     scale=_row_scale(case), misconceptions=LOG_SOFTMAX_MISTAKES, arg_names=SOFTMAX_ARGS)
+    check_array_call(ctx, "log_softmax", case, _log_softmax(case), scale=_log_row_scale(case),
+                     misconceptions=LOG_SOFTMAX_HINTS, arg_names=SOFTMAX_ARGS)
 
 
 # ------------------------------------------------------------------ cross_entropy
@@ -153,8 +195,10 @@ def cross_entropy_cases(draw, large: bool = False):
 
 
 def _ce_scale(case):
-    """Mean over the rows of each row's largest |logit| (the loss is a mean of per-row terms)."""
-    return case.args[0].abs().amax(dim=1).mean()
+    """The loss is a mean of per-row terms ``logsumexp(row) - row[label]``: the mean over the rows of
+    the magnitude used for log_softmax (largest |logit| + |logsumexp| + 1)."""
+    logits = case.args[0].to(torch.float64)
+    return (logits.abs().amax(dim=1) + torch.logsumexp(logits, dim=1).abs() + 1).mean()
 
 
 def _picked(log_probs, labels):
@@ -185,9 +229,12 @@ CE_MISTAKES = [
 ]
 
 
+CE_HINTS = distinct(CE_MISTAKES, lambda c: F.cross_entropy(*c.args))
+
+
 def verify_cross_entropy(ctx, case):
     check_array_call(ctx, "cross_entropy", case, F.cross_entropy(*case.args), scale=_ce_scale(case),
-                     misconceptions=CE_MISTAKES, arg_names=LOSS_ARGS)
+                     misconceptions=CE_HINTS, arg_names=LOSS_ARGS)
 
 
 def _ufrn_example(ctx):
@@ -197,7 +244,7 @@ def _ufrn_example(ctx):
     case = Case((logits, labels))
     try:
         check_array_call(ctx, "cross_entropy", case, F.cross_entropy(logits, labels), scale=_ce_scale(case),
-                         misconceptions=CE_MISTAKES, arg_names=LOSS_ARGS)
+                         misconceptions=CE_HINTS, arg_names=LOSS_ARGS)
     except Failure as failure:
         raise Failure("the UFRN example (torch.manual_seed(11); logits = torch.randn(5, 3); labels "
                       f"[0, 0, 1, 2, 1]) should give 1.6553:\n    {failure}", failure.fatal) from None
@@ -238,8 +285,6 @@ def _unclamped(case):
 
 
 BCE_MISTAKES = [
-    Misconception("log(0) = -inf makes the loss infinite (or nan for 0 * -inf) when a probability is exactly "
-                  "0 or 1: clamp each log at -100 as PyTorch does", _unclamped),
     Misconception("the probabilities are clipped to [1e-7, 1 - 1e-7] (as Keras does); PyTorch clamps each "
                   "log at -100 instead, so p = 0 with label 1 costs 100",
                   lambda c: F.binary_cross_entropy(c.args[0].clamp(1e-7, 1 - 1e-7), c.args[1])),
@@ -252,12 +297,17 @@ BCE_MISTAKES = [
                   lambda c: -F.binary_cross_entropy(*c.args)),
     Misconception("only the y * log(p) term is there; add (1 - y) * log(1 - p) for the negative class",
                   lambda c: -(c.args[1] * torch.log(c.args[0]).clamp(min=-100)).mean()),
+    Misconception("log(0) = -inf makes the loss infinite (or nan for 0 * -inf) when a probability is exactly "
+                  "0 or 1: clamp each log at -100 as PyTorch does", _unclamped),
 ]
+
+
+BCE_HINTS = distinct(BCE_MISTAKES, lambda c: F.binary_cross_entropy(*c.args))
 
 
 def verify_bce(ctx, case):
     check_array_call(ctx, "binary_cross_entropy", case, F.binary_cross_entropy(*case.args), scale=_bce_scale(case),
-                     misconceptions=BCE_MISTAKES, arg_names=BCE_ARGS)
+                     misconceptions=BCE_HINTS, arg_names=BCE_ARGS)
 
 
 BAD_BCE = [

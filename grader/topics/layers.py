@@ -8,7 +8,8 @@ import torch.nn.functional as F
 from hypothesis import strategies as st
 
 from grader.checks import (TOLERANCES, Case, Failure, Generator, Misconception, Property, as_tensor,
-                           check_array_call, compare, inputs_unchanged, outcome_value, raises_value_error)
+                           check_array_call, compare, explain, first_difference, inputs_unchanged,
+                           outcome_value, raises_value_error)
 from grader.forbidden import Rule
 from grader.strategies import DTYPES, tensors
 
@@ -30,6 +31,23 @@ BY_LOOPS = {
                      runtime=r"^(fn|aten):(native_|feature_|alpha_|feature_alpha_|_fused_|fused_)?dropout([123]d)?_?$",
                      static=r"\.((feature_|alpha_|feature_alpha_)?dropout([123]d)?_?|(Alpha|FeatureAlpha)?Dropout([123]d)?)$")],
 }
+
+
+def distinct(mistakes, reference):
+    """``mistakes`` that stay silent on a case where they agree with ``reference(case)``.
+
+    A misconception that gives the right answer on the failing case (say leaky ReLU on ``x = 0``)
+    cannot be what went wrong, e.g. when the failure is a wrong dtype.
+    """
+    def wrap(mistake):
+        def compute(case):
+            predicted, expected = mistake.compute(case), reference(case)
+            if (isinstance(predicted, torch.Tensor) and predicted.shape == expected.shape
+                    and first_difference(predicted, expected)[0] is None):
+                return None
+            return predicted
+        return Misconception(mistake.explanation, compute)
+    return [wrap(mistake) for mistake in mistakes]
 
 
 def _shapes(min_dims: int, max_dims: int, low: int = 1, high: int = 4):
@@ -59,8 +77,8 @@ RELU_MISTAKES = [
 
 def verify_relu(ctx, case):
     x = case.args[0]
-    check_array_call(ctx, "relu", case, torch.relu(x), scale=x.abs(), misconceptions=RELU_MISTAKES,
-                     arg_names=("x",))
+    check_array_call(ctx, "relu", case, torch.relu(x), scale=x.abs(),
+                     misconceptions=distinct(RELU_MISTAKES, lambda c: torch.relu(c.args[0])), arg_names=("x",))
 
 
 # ------------------------------------------------------------------ flatten
@@ -87,10 +105,12 @@ FLATTEN_MISTAKES = [
                   lambda c: c.args[0].movedim(1, -1).reshape(c.args[0].shape[0], -1)),
 ]
 
+FLATTEN_HINTS = distinct(FLATTEN_MISTAKES, lambda c: _flat(c.args[0]))
+
 
 def verify_flatten(ctx, case):
     x = case.args[0]
-    check_array_call(ctx, "flatten", case, _flat(x), misconceptions=FLATTEN_MISTAKES, arg_names=("x",))
+    check_array_call(ctx, "flatten", case, _flat(x), misconceptions=FLATTEN_HINTS, arg_names=("x",))
 
 
 @st.composite
@@ -130,10 +150,11 @@ def verify_noncontiguous(ctx, case):
     try:
         compare(got, expected, function="flatten")
     except Failure as failure:
-        hint = ""
-        if step == 1 and got.shape == expected.shape and torch.equal(got, x.reshape(expected.shape)):
-            hint = ("\n    Likely mistake: the values were taken in memory order of the underlying "
-                    "storage, not in the (permuted) order of the tensor's indices")
+        hint = explain(got, Case((view,)), FLATTEN_HINTS)
+        if not hint and step == 1 and got.shape == expected.shape and torch.equal(got, x.reshape(expected.shape)):
+            hint = ("the values were taken in the memory order of the underlying storage, not in the "
+                    "(permuted) order of the tensor's indices")
+        hint = f"\n    Likely mistake: {hint}" if hint else ""
         raise Failure(f"{failure}{hint}{where}") from None
 
 
@@ -227,7 +248,7 @@ BN_MISTAKES = [
 def verify_batch_norm(ctx, case):
     expected = _bn(case)
     check_array_call(ctx, "batch_norm", case, expected, scale=_bn_scale(case, expected),
-                     misconceptions=BN_MISTAKES, arg_names=("x",))
+                     misconceptions=distinct(BN_MISTAKES, _bn), arg_names=("x",))
 
 
 BAD_BATCH_NORM = [

@@ -106,100 +106,105 @@ def _scale(case):
 
 # ------------------------------------------------------------------ misconceptions
 
-def _stride_one(pool):
+def _naive(case, kind, kernel=None, stride=None, padding=None, fill=None, ceil=False, divisor=None,
+           one_sided=False):
+    """What a straightforward student loop computes with the given (possibly wrong) choices.
+
+    Pads with ``fill`` (-inf for max, 0 for avg unless overridden), slides ``kernel`` windows
+    ``stride`` apart (windows running past the end are cut short, as Python slicing does),
+    and reduces each with max or sum / ``divisor``.
+    """
+    x, k, s, p = _options(case)
+    k, s, p = kernel or k, stride or s, p if padding is None else padding
+    if fill is None:
+        fill = float("-inf") if kind == "max" else 0.0
+    pad = (0, 2 * p[1], 0, 2 * p[0]) if one_sided else (p[1], p[1], p[0], p[0])
+    padded = F.pad(x, pad, value=fill)
+    height, width = padded.shape[2], padded.shape[3]
+
+    def size(n, k, s):
+        return (-(-(n - k) // s) if ceil else (n - k) // s) + 1
+
+    oh, ow = max(size(height, k[0], s[0]), 0), max(size(width, k[1], s[1]), 0)
+    out = x.new_zeros((x.shape[0], x.shape[1], oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            window = padded[:, :, i * s[0]:i * s[0] + k[0], j * s[1]:j * s[1] + k[1]]
+            if kind == "max":
+                out[:, :, i, j] = window.amax(dim=(2, 3))
+            else:
+                out[:, :, i, j] = window.sum(dim=(2, 3)) / (divisor or k[0] * k[1])
+    return out
+
+
+def _stride_one(kind):
     def compute(case):
         if case.kwargs.get("stride") is not None:
             raise ValueError("stride was given")
-        return pool(case, stride=1)
+        return _naive(case, kind, stride=(1, 1))
     return compute
 
 
-def _stride_ignored(pool):
+def _stride_ignored(kind):
     def compute(case):
         if case.kwargs.get("stride") is None:
             raise ValueError("stride not given")
         x, k, s, p = _options(case)
-        return pool(case, stride=k)
+        return _naive(case, kind, stride=k)
     return compute
 
 
-def _swapped(pool):
+def _swapped(kind):
     def compute(case):
         x, k, s, p = _options(case)
-        return pool(case, kernel_size=k[::-1], stride=s[::-1], padding=p[::-1])
+        return _naive(case, kind, kernel=k[::-1], stride=s[::-1], padding=p[::-1])
     return compute
-
-
-def _padded(case, value, sides="both"):
-    x, k, s, p = _options(case)
-    if sides == "both":
-        pad = (p[1], p[1], p[0], p[0])
-    else:  # everything at the bottom/right
-        pad = (0, 2 * p[1], 0, 2 * p[0])
-    return F.pad(x, pad, value=value), k, s
-
-
-def _max_zero_padding(case):
-    padded, k, s = _padded(case, 0.0)
-    return F.max_pool2d(padded, k, s)
-
-
-def _max_one_sided(case):
-    padded, k, s = _padded(case, float("-inf"), "one")
-    return F.max_pool2d(padded, k, s)
-
-
-def _avg_one_sided(case):
-    padded, k, s = _padded(case, 0.0, "one")
-    return F.avg_pool2d(padded, k, s)
 
 
 def _avg_square_divisor(case):
     x, k, s, p = _options(case)
-    return _avg(case) * (k[0] * k[1]) / (k[0] * k[0])
+    return _naive(case, "avg", divisor=k[0] * k[0])
 
 
-def _avg_sum(case):
-    x, k, s, p = _options(case)
-    return _avg(case) * (k[0] * k[1])
-
-
-def _common(pool, name):
+def _common(kind, pool):
+    name = f"{kind}_pool2d"
     return [
         Misconception("the stride defaults to 1, but when `stride` is None it must equal `kernel_size` "
-                      "(non-overlapping windows), as in F.%s" % name, _stride_one(pool)),
+                      f"(non-overlapping windows), as in F.{name}", _stride_one(kind)),
         Misconception("the `stride` argument is ignored: windows must start `stride` cells apart "
-                      "(only stride=None means stride=kernel_size)", _stride_ignored(pool)),
+                      "(only stride=None means stride=kernel_size)", _stride_ignored(kind)),
         Misconception("pair arguments are applied to the wrong axes: the first entry of kernel_size, stride "
                       "and padding is for the height (rows, dim 2), the second for the width (columns, dim 3)",
-                      _swapped(pool)),
-        Misconception("it keeps the partial windows at the end (ceil_mode=True): with ceil_mode=False the "
-                      "output size is floor((H + 2*padding - kernel_size) / stride) + 1", lambda c: pool(c, ceil_mode=True)),
+                      _swapped(kind)),
+        Misconception("it keeps the partial windows at the end (rounding the output size up, like "
+                      "ceil_mode=True): the output size is floor((H + 2*padding - kernel_size) / stride) + 1",
+                      lambda c: pool(c, ceil_mode=True)),
+        Misconception("it keeps the partial windows at the end (rounding the output size up): the output size "
+                      "is floor((H + 2*padding - kernel_size) / stride) + 1",
+                      lambda c: _naive(c, kind, ceil=True)),
         Misconception("the padding is ignored: pad `padding` cells on every side before sliding the window",
-                      lambda c: pool(c, padding=0)),
+                      lambda c: _naive(c, kind, padding=(0, 0))),
+        Misconception("the padding is added on one side only (2*padding at the bottom/right); pad `padding` "
+                      "cells on the top, bottom, left and right", lambda c: _naive(c, kind, one_sided=True)),
     ]
 
 
 MAX_MISTAKES = [
     Misconception("it pads with zeros, but max pooling pads with -inf: when every real value of a window is "
                   "negative, a zero from the padding must not win (use float('-inf') or the window's own values)",
-                  _max_zero_padding),
-    *_common(_max, "max_pool2d"),
-    Misconception("the padding is added on one side only (2*padding at the bottom/right); pad `padding` "
-                  "cells on the top, bottom, left and right", _max_one_sided),
+                  lambda c: _naive(c, "max", fill=0.0)),
+    *_common("max", _max),
 ]
 
 AVG_MISTAKES = [
     Misconception("it divides by the number of real (non-padded) cells of the window, but with "
                   "count_include_pad=True the padded zeros count: always divide by kernel_h * kernel_w",
                   lambda c: _avg(c, count_include_pad=False)),
-    *_common(_avg, "avg_pool2d"),
+    *_common("avg", _avg),
     Misconception("it returns the window sums: divide by the window's size kernel_h * kernel_w",
-                  _avg_sum),
+                  lambda c: _naive(c, "avg", divisor=1)),
     Misconception("it divides by kernel_h * kernel_h: for a non-square window the size is kernel_h * kernel_w",
                   _avg_square_divisor),
-    Misconception("the padding is added on one side only (2*padding at the bottom/right); pad `padding` "
-                  "cells on the top, bottom, left and right", _avg_one_sided),
 ]
 
 

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from grader.topics import TOPICS
-from helpers import CASES, ROOT, case_expectations, grade_json, run_grader, submission_with
+from helpers import CASES, ROOT, case_expectations, grade_json, run_grader, solution_source, submission_with
 
 pytestmark = pytest.mark.slow
 
@@ -43,6 +43,11 @@ def test_stubs_score_zero_and_say_not_implemented():
             assert "not implemented" in test["feedback"], (topic, test["name"], test["feedback"])
 
 
+def as_module(case):
+    """A case file holds only what differs from the reference: the reference module, then the case."""
+    return solution_source(case.parent.name) + "\n\n# ---- the case ----\n" + case.read_text()
+
+
 def _cases(prefix):
     return sorted(CASES.glob(f"*/{prefix}_*.py"), key=lambda p: (p.parent.name, p.name))
 
@@ -51,7 +56,7 @@ def _cases(prefix):
 def test_wrong_implementation_loses_points_in_its_checks(case, tmp_path):
     topic = case.parent.name
     expected_fail, expected_feedback = case_expectations(case)
-    report = grade_json(submission_with(tmp_path, topic, case.read_bytes()), "--topic", topic)
+    report = grade_json(submission_with(tmp_path, topic, as_module(case)), "--topic", topic)
     tests = {t["name"]: t for t in report["topics"][topic]["tests"]}
     ids = {c.title: c.id for c in TOPICS[topic].CHECKS}
     failed = {ids[name] for name, t in tests.items() if not t["passed"]}
@@ -65,6 +70,6 @@ def test_wrong_implementation_loses_points_in_its_checks(case, tmp_path):
 @pytest.mark.parametrize("case", _cases("right"), ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_correct_variant_gets_full_marks(case, tmp_path):
     topic = case.parent.name
-    report = grade_json(submission_with(tmp_path, topic, case.read_bytes()), "--topic", topic)
+    report = grade_json(submission_with(tmp_path, topic, as_module(case)), "--topic", topic)
     result = report["topics"][topic]
     assert result["score"] == result["max_score"], [t["feedback"] for t in result["tests"] if not t["passed"]]

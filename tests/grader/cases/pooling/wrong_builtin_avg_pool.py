@@ -1,7 +1,7 @@
 """avg_pool2d calls the built-in F.avg_pool2d (forbidden); max_pool2d is by loops.
 
 expect-fail: avg_pool2d_matches_reference, avg_pool2d_errors
-expect-feedback: must be written by loops
+expect-feedback: forbidden built-in
 """
 import torch
 

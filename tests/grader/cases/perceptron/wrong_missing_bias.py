@@ -1,0 +1,17 @@
+"""perceptron forgets the bias.
+
+expect-fail: perceptron_matches_reference
+expect-feedback: bias is missing
+"""
+import torch
+
+
+def sigmoid(z):
+    e = torch.exp(-z.abs())
+    return torch.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def perceptron(x, w, b):
+    if x.shape[-1] != w.shape[0]:
+        raise ValueError(f"x has {x.shape[-1]} features, w has {w.shape[0]}")
+    return sigmoid(x @ w)

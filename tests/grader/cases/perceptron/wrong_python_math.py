@@ -1,0 +1,20 @@
+"""sigmoid with math.exp on every element: float64 inputs come back as float32, and math.exp(1e4)
+raises OverflowError.
+
+expect-fail: sigmoid_matches_reference, sigmoid_extreme_values, perceptron_matches_reference
+expect-feedback: dtype float32
+"""
+import math
+
+import torch
+
+
+def sigmoid(z):
+    values = [1 / (1 + math.exp(-v)) for v in z.flatten().tolist()]
+    return torch.tensor(values).reshape(z.shape)
+
+
+def perceptron(x, w, b):
+    if x.shape[-1] != w.shape[0]:
+        raise ValueError(f"x has {x.shape[-1]} features, w has {w.shape[0]}")
+    return sigmoid(x @ w + b)

@@ -1,0 +1,16 @@
+"""sigmoid calls the built-in torch.sigmoid (forbidden); the perceptron is right.
+
+expect-fail: sigmoid_matches_reference, sigmoid_extreme_values
+expect-feedback: forbidden built-in
+"""
+import torch
+
+
+def sigmoid(z):
+    return torch.sigmoid(z)
+
+
+def perceptron(x, w, b):
+    if x.shape[-1] != w.shape[0]:
+        raise ValueError(f"x has {x.shape[-1]} features, w has {w.shape[0]}")
+    return sigmoid(x @ w + b)

@@ -1,0 +1,180 @@
+"""correct takes the number of classes from the labels present instead of the model's output width.
+
+expect-fail: correct_counts
+expect-feedback: output width
+"""
+import torch
+import torch.nn as nn
+import torchvision
+from torch.utils.data import DataLoader
+from torchvision import transforms
+
+
+def train_epoch(model: nn.Module, loader, loss_fn, optimizer) -> float:
+    """Run one pass over ``loader`` that updates the model; return the mean loss.
+
+    Put the model in training mode, then for every batch ``(x, y)``:
+
+    1. ``optimizer.zero_grad()`` -- gradients add up unless you clear them,
+    2. ``loss = loss_fn(model(x), y)`` -- forward pass and loss,
+    3. ``loss.backward()`` -- gradients of the loss for every parameter,
+    4. ``optimizer.step()`` -- move the parameters against the gradient.
+
+    The result is the average of the per-batch ``loss.item()`` values, a
+    Python float: batches of losses 0.9, 0.7 and 0.5 give 0.7.
+    """
+    model.train()
+    losses = []
+    for x, y in loader:
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    if not losses:
+        raise ValueError("loader: it yielded no batches")
+    return sum(losses) / len(losses)
+
+
+def evaluate(model: nn.Module, loader, loss_fn) -> float:
+    """The mean per-batch loss over ``loader``, without learning anything.
+
+    Switch to evaluation mode (``model.eval()``: dropout off, batch norm uses
+    its running statistics) and compute the losses inside
+    ``torch.no_grad()``, so no graph is built and neither the parameters nor
+    their ``.grad`` change. Returns a Python float.
+    """
+    model.eval()
+    losses = []
+    with torch.no_grad():
+        for x, y in loader:
+            losses.append(loss_fn(model(x), y).item())
+    if not losses:
+        raise ValueError("loader: it yielded no batches")
+    return sum(losses) / len(losses)
+
+
+def fit(model: nn.Module, train_loader, val_loader, loss_fn, optimizer, epochs: int) -> dict:
+    """Train for ``epochs`` epochs and record the losses of each epoch.
+
+    Every epoch is one :func:`train_epoch` on ``train_loader`` followed by one
+    :func:`evaluate` on ``val_loader``. Returns
+    ``{"train_loss": [l_1, ..., l_epochs], "val_loss": [v_1, ..., v_epochs]}``;
+    a falling ``val_loss`` says the model generalises, a ``train_loss`` that
+    keeps falling while ``val_loss`` rises says it overfits.
+    """
+    if epochs < 0:
+        raise ValueError(f"epochs must not be negative, got {epochs}")
+    history = {"train_loss": [], "val_loss": []}
+    for _ in range(epochs):
+        history["train_loss"].append(train_epoch(model, train_loader, loss_fn, optimizer))
+        history["val_loss"].append(evaluate(model, val_loader, loss_fn))
+    return history
+
+
+def predict(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """The predicted class of every sample in ``x``: int64 of shape ``(N,)``.
+
+    The model outputs logits ``(N, n_classes)``; the prediction is the index
+    of the largest one per row (``argmax`` over dim 1), so logits
+    ``[[0.1, 2.0, -1.0]]`` predict ``tensor([1])``. Run the model in eval
+    mode and without gradients, and afterwards put it back in the mode it
+    was in (``model.training`` tells you which).
+    """
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            return model(x).argmax(dim=1)
+    finally:
+        model.train(was_training)
+
+
+def correct(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Per class: how many samples the model got right, and how many there are.
+
+    Returns int64 of shape ``(n_classes, 2)`` whose row ``c`` is
+    ``[number of samples of class c predicted as c, number of samples of
+    class c]``. ``n_classes`` is the width of the model's output (at least
+    2); predictions are made as in :func:`predict`. Example: 3 classes,
+    ``y = [0, 0, 1, 2]`` and predictions ``[0, 2, 1, 2]`` give
+    ``[[1, 2], [1, 1], [1, 1]]``. Dividing column 0 by column 1 gives the
+    recall of each class; summing the rows first gives the accuracy.
+    """
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            logits = model(x)
+    finally:
+        model.train(was_training)
+    predicted = logits.argmax(dim=1)
+    n_classes = int(y.max()) + 1
+    rows = []
+    for c in range(n_classes):
+        is_c = y == c
+        rows.append([int((predicted[is_c] == c).sum()), int(is_c.sum())])
+    return torch.tensor(rows, dtype=torch.int64)
+
+
+def loader_apply(loader, func, reduce: str = "sum") -> torch.Tensor:
+    """Apply ``func(x, y)`` to every batch and combine the results.
+
+    The per-batch results (tensors of one common shape ``S``) are stacked
+    along a new first dimension, shape ``(n_batches, *S)``, and reduced over
+    it: ``"sum"`` adds them up and keeps their dtype (int64 counts stay
+    int64); ``"mean"`` first casts to float32, then averages. With
+    ``func = lambda x, y: correct(model, x, y)`` and ``"sum"`` you get the
+    per-class counts of a whole data set. Any other ``reduce``: ValueError.
+    """
+    if reduce not in ("sum", "mean"):
+        raise ValueError(f"reduce must be 'sum' or 'mean', got {reduce!r}")
+    results = [func(x, y) for x, y in loader]
+    if not results:
+        raise ValueError("loader: it yielded no batches")
+    stacked = torch.stack(results, dim=0)
+    if reduce == "sum":
+        return stacked.sum(dim=0, dtype=stacked.dtype)
+    return stacked.float().mean(dim=0)
+
+
+def save_weights(model: nn.Module, path) -> None:
+    """Save the learned parameters of ``model`` to the file ``path``.
+
+    Only the ``state_dict()`` (an ordered dict from names such as
+    ``"C1.weight"`` to tensors) is saved with ``torch.save``, not the
+    Python object, so loading needs an instance of the same architecture.
+    """
+    torch.save(model.state_dict(), path)
+
+
+def load_weights(model: nn.Module, path) -> nn.Module:
+    """Load weights saved by :func:`save_weights` into ``model`` and return it.
+
+    Read the file with ``torch.load(path, weights_only=True)`` (which refuses
+    to run arbitrary pickled code), copy the tensors in with
+    ``model.load_state_dict``, and switch to eval mode, ready for inference.
+    """
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    model.load_state_dict(state)
+    model.eval()
+    return model
+
+
+def image_folder_loader(root, batch_size: int = 8, shuffle: bool = True) -> DataLoader:
+    """A ``DataLoader`` over a folder of images sorted into one subfolder per class.
+
+    ``torchvision.datasets.ImageFolder(root, transform)`` finds
+    ``root/<class>/<image>`` files (classes in alphabetical order, labels 0,
+    1, ...) and opens each as RGB. The transform is the VSB one:
+    ``ToTensor`` (HxWx3 uint8 -> 3xHxW float in [0, 1]) then ``Normalize``
+    with mean 0.5 and std 0.5 per channel, so pixels end up in [-1, 1]
+    (0 -> -1, 255 -> 1). The loader yields ``(x, y)`` with ``x`` of shape
+    ``(B, 3, H, W)``; ``loader.dataset.classes`` lists the class names.
+    """
+    transform = transforms.Compose([
+        transforms.ToTensor(),
+        transforms.Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5)),
+    ])
+    dataset = torchvision.datasets.ImageFolder(root=str(root), transform=transform)
+    return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle)
