@@ -306,7 +306,9 @@ def first_difference(got: torch.Tensor, expected: torch.Tensor, scale=None):
         scale = torch.ones_like(e)
     s = scale.detach().to(torch.float64).abs()
     with np.errstate(all="ignore"):
-        close = (g == e) | ((g - e).abs() <= atol * s + rtol * e.abs()) | (torch.isnan(g) & torch.isnan(e))
+        finite = torch.isfinite(e)
+        close = (g == e) | (torch.isnan(g) & torch.isnan(e)) | (
+            finite & ((g - e).abs() <= atol * torch.where(torch.isfinite(s), s, 0) + rtol * e.abs()))
     if bool(close.all()):
         return None, ""
     bad = (~close).nonzero()
@@ -326,14 +328,20 @@ def _dt(t: torch.Tensor) -> str:
     return str(t.dtype).replace("torch.", "")
 
 
-def explain(got: torch.Tensor, case: Case, misconceptions, scale=None) -> str:
-    """The explanation of the first misconception whose output matches ``got``."""
+def explain(got: torch.Tensor, case: Case, misconceptions, scale=None, expected=None) -> str:
+    """The explanation of the first misconception whose output matches ``got``.
+
+    A misconception that agrees with ``expected`` on this case cannot be what went wrong.
+    """
     for misconception in misconceptions:
         try:
             predicted = misconception.compute(case)
         except Exception:  # noqa: BLE001 -- a misconception may not apply to this case
             continue
         if not isinstance(predicted, torch.Tensor) or predicted.shape != got.shape:
+            continue
+        if expected is not None and predicted.shape == expected.shape and \
+                first_difference(predicted.to(expected.dtype), expected)[0] is None:
             continue
         if first_difference(got.to(predicted.dtype), predicted, scale if scale is not None and scale.shape == predicted.shape else None)[0] is None:
             return misconception.explanation
@@ -350,9 +358,8 @@ def check_array_call(ctx: Context, function: str, case: Case, expected: torch.Te
         try:
             compare(got, expected, scale=scale, function=function)
         except Failure as failure:
-            hint = explain(got, case, misconceptions, scale) if got.shape == expected.shape else ""
-            if not hint and got.shape != expected.shape:
-                hint = explain(got, case, misconceptions)
+            same_shape = got.shape == expected.shape
+            hint = explain(got, case, misconceptions, scale if same_shape else None, expected)
             raise Failure(str(failure) + (f"\n    Likely mistake: {hint}" if hint else "")) from None
         if check_inputs:
             inputs_unchanged(outcome, case, function)

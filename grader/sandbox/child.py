@@ -94,7 +94,11 @@ def install_guards():
 
 
 def warm_up():
-    """Pay the one-off cost of the recording modes (about a second) before forking."""
+    """Pay one-off costs before forking: the recording modes (about a second) and the
+    imports students commonly add (torchvision, matplotlib)."""
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    import matplotlib.pyplot  # noqa: F401
+    import torchvision  # noqa: F401
     with _FunctionMode(), _DispatchMode():
         torch.nn.functional.relu(torch.ones(2, 2) + 1).sum()
     RECORDER.names.clear()
@@ -272,6 +276,13 @@ def serve(channel, output_fd: int, settings: dict):
         except _Missing as exc:
             RECORDER.active = False
             answer = {"status": "missing", "error": {"type": "AttributeError", "message": str(exc)}}
+        except AttributeError as exc:  # a probe asked the module for a name it does not define
+            RECORDER.active = False
+            if module is not None and getattr(exc, "obj", None) is module:
+                answer = {"status": "missing", "error": {"type": "AttributeError",
+                                                         "message": str(_Missing(exc.name, topic))}}
+            else:
+                answer = {"status": "raised", "error": describe_exception(exc, student_file)}
         except BaseException as exc:  # noqa: BLE001 -- SystemExit, KeyboardInterrupt too
             RECORDER.active = False
             answer = {"status": "raised", "error": describe_exception(exc, student_file)}

@@ -14,7 +14,7 @@ POINTS = 5
 SIGMOID_RULE = Rule(
     "a built-in sigmoid (torch.sigmoid, Tensor.sigmoid, torch.special.expit, F.sigmoid or nn.Sigmoid)",
     runtime=r"^(fn:(sigmoid|sigmoid_|special_expit|expit)|aten:(sigmoid|sigmoid_|special_expit))$",
-    static=r"(^|\.)(sigmoid|sigmoid_|expit|Sigmoid)$",
+    static=r"\.(sigmoid|sigmoid_|expit|Sigmoid)$",
 )
 BY_LOOPS = {"sigmoid": [SIGMOID_RULE]}
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from grader.checks import Case, Misconception, Property, check_array_call, raises_value_error
 from grader.forbidden import Rule
-from grader.strategies import DTYPES, int_or_pair, pairs, tensors
+from grader.strategies import DTYPES, int_or_pair, pairs, values
 
 POINTS = 10
 
@@ -16,17 +17,17 @@ POOLING_RULE = Rule(
     "LP pooling, or an aten pooling op)",
     runtime=r"^(fn:\w*(max_pool|avg_pool|adaptive_|fractional_max|lp_pool)\w*"
             r"|aten:\w*(max_pool|avg_pool|adaptive_(max|avg)|fractional_max)\w*)$",
-    static=r"(^|\.)((max|avg|lp)_pool[123]d(_with_indices)?|adaptive_(max|avg)_pool[123]d(_with_indices)?"
+    static=r"\.((max|avg|lp)_pool[123]d(_with_indices)?|adaptive_(max|avg)_pool[123]d(_with_indices)?"
            r"|fractional_max_pool[123]d(_with_indices)?|(Max|Avg|LP|FractionalMax|AdaptiveMax|AdaptiveAvg)Pool[123]d)$",
 )
 UNFOLD_RULE = Rule("unfold/im2col (F.unfold, nn.Unfold, Tensor.unfold)",
                    runtime=r"^(fn:(unfold|im2col)|aten:(im2col|unfold))$",
-                   static=r"(^|\.)(unfold|Unfold|im2col)$")
+                   static=r"\.(unfold|Unfold|im2col)$")
 CONVOLUTION_RULE = Rule(
     "a convolution (F.conv2d, torch.conv2d, nn.Conv2d or an aten convolution op)",
     runtime=r"^(fn:(conv\d?d|convolution|_convolution|conv_transpose\dd)|aten:(_?convolution|conv|cudnn_conv"
             r"|mkldnn_conv|_slow_conv|slow_conv|thnn_conv|_nnpack|miopen_conv))",
-    static=r"(^|\.)(conv[123]d|convolution|_convolution|Conv[123]d|conv_transpose[123]d)$",
+    static=r"\.(conv[123]d|convolution|_convolution|Conv[123]d|conv_transpose[123]d)$",
 )
 FILTER_RULE = Rule("an OpenCV/SciPy filter (cv2.blur, cv2.boxFilter, cv2.dilate, scipy.ndimage, ...)",
                    runtime=r"^(cv2:|scipy\.|numpy:)",
@@ -44,11 +45,18 @@ SIGNS = {"mixed": (-10.0, 10.0), "negative": (-10.0, -0.125), "positive": (0.125
 
 # ------------------------------------------------------------------ strategies
 
+def _distinct_tensors(shape, dtype, low, high):
+    """Tensors with pairwise different values: a shrunk counterexample then still tells
+    mistakes apart that only change which cells a window covers (all-zero maps would not)."""
+    np_dtype = "float32" if dtype == torch.float32 else "float64"
+    return hnp.arrays(np_dtype, shape, elements=values(dtype, low, high), unique=True).map(torch.from_numpy)
+
+
 @st.composite
 def pool_cases(draw, negative_padded: bool = False):
     """(input, kernel_size, stride=..., padding=...) that F.max_pool2d / F.avg_pool2d accept."""
     dtype = draw(DTYPES)
-    n, c = draw(st.integers(1, 2)), draw(st.integers(1, 3))
+    n, c = draw(st.integers(1, 2)), draw(st.integers(1, 2))
     if negative_padded:  # some axis has a kernel of 2+ and padding 1+
         kh, kw = draw(st.one_of(st.tuples(st.integers(2, 4), st.integers(1, 4)),
                                 st.tuples(st.integers(1, 4), st.integers(2, 4))))
@@ -60,10 +68,10 @@ def pool_cases(draw, negative_padded: bool = False):
         kh, kw = draw(pairs(1, 4))
         padding = (draw(st.integers(0, kh // 2)), draw(st.integers(0, kw // 2)))
         low, high = SIGNS[draw(st.sampled_from(["mixed", "mixed", "negative", "positive"]))]
-    stride = draw(st.one_of(st.none(), pairs(1, 3)))
+    stride = None if draw(st.sampled_from([True, False])) else draw(pairs(1, 3))  # None: the default
     lo = (max(1, kh - 2 * padding[0]), max(1, kw - 2 * padding[1]))
-    h, w = draw(st.integers(lo[0], lo[0] + 6)), draw(st.integers(lo[1], lo[1] + 6))
-    x = draw(tensors((n, c, h, w), dtype, low, high))
+    h, w = draw(st.integers(lo[0], lo[0] + 5)), draw(st.integers(lo[1], lo[1] + 5))
+    x = draw(_distinct_tensors((n, c, h, w), dtype, low, high))
     kwargs = {}
     if stride is not None or draw(st.booleans()):
         kwargs["stride"] = None if stride is None else draw(int_or_pair(stride))

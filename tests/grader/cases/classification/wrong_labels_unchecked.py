@@ -23,7 +23,8 @@ def cross_entropy(logits, labels):
 
 def binary_cross_entropy(probs, labels):
     if probs.shape != labels.shape:
-        raise ValueError(f"probs and labels must have the same shape, got {tuple(probs.shape)} and {tuple(labels.shape)}")
+        raise ValueError(f"probs and labels must have the same shape, got {tuple(probs.shape)} "
+                         f"and {tuple(labels.shape)}")
     labels = labels.to(probs.dtype)
     if not ((probs >= 0) & (probs <= 1)).all():
         raise ValueError("probs must be probabilities in [0, 1]")

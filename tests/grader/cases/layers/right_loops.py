@@ -1,8 +1,6 @@
 """Correct, by loops: maximum with zeros, flatten by stacking per-sample rows, batch_norm one channel at a time
 in float64 (variance as E[x^2] - E[x]^2, cast back), dropout keeping where rand < 1 - p.
 """
-import math
-
 import torch
 
 

@@ -1,8 +1,6 @@
 """Correct: batch_norm with the variance as E[x^2] - E[x]^2 in the input's dtype (numerically weaker, within the
 contract's tolerance), relu by torch.where with a 0-d zero, flatten by reshape(N, -1) (N >= 1 here).
 """
-import math
-
 import torch
 
 

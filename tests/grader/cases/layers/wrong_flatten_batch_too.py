@@ -3,8 +3,6 @@
 expect-fail: flatten_matches_reference, flatten_non_contiguous
 expect-feedback: the batch dimension is flattened too
 """
-import math
-
 import torch
 
 

@@ -3,8 +3,6 @@
 expect-fail: flatten_errors
 expect-feedback: should raise ValueError
 """
-import math
-
 import torch
 
 

@@ -3,8 +3,6 @@
 expect-fail: flatten_non_contiguous
 expect-feedback: `view` needs a contiguous tensor
 """
-import math
-
 import torch
 
 

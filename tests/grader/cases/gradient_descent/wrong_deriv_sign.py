@@ -1,0 +1,24 @@
+"""deriv has the wrong sign on the constant: 2*x + 6 (so the default descent goes to -3, not 3).
+
+expect-fail: deriv_exact, gradient_descent_default_grad
+expect-feedback: sign of the constant
+"""
+def f(x):
+    return x**2 - 6 * x + 1
+
+
+def deriv(x):
+    return 2 * x + 6
+
+
+def gradient_descent(start, learning_rate, epochs, grad=deriv):
+    if epochs < 0:
+        raise ValueError("epochs must not be negative")
+    if learning_rate <= 0:
+        raise ValueError("learning_rate must be positive")
+    x = start
+    history = [x]
+    for epoch in range(epochs):
+        x = x - learning_rate * grad(x)
+        history.append(x)
+    return history

@@ -1,0 +1,20 @@
+"""No argument checks: negative epochs give [start], non-positive learning rates are used as they are.
+
+expect-fail: gradient_descent_errors
+expect-feedback: should raise ValueError
+"""
+def f(x):
+    return x**2 - 6 * x + 1
+
+
+def deriv(x):
+    return 2 * x - 6
+
+
+def gradient_descent(start, learning_rate, epochs, grad=deriv):
+    x = start
+    history = [x]
+    for epoch in range(epochs):
+        x = x - learning_rate * grad(x)
+        history.append(x)
+    return history
