@@ -78,6 +78,9 @@ def _grade(args) -> int:
         submission = load_submission(args.submission, TOPICS)
     except (ConfigError, SubmissionError) as exc:
         return _fail(str(exc))
+    import torch
+
+    torch.set_num_threads(1)  # the references are tiny; extra threads only contend with the sandbox
     progress = None if args.quiet else (lambda topic: print(f"grading {topic} ...", file=sys.stderr, flush=True))
     result = grade_submission(submission, config, topics=args.topic, progress=progress)
     report = render(result, args.format)

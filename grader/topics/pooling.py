@@ -4,11 +4,10 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
 
 from grader.checks import Case, Misconception, Property, check_array_call, raises_value_error
 from grader.forbidden import Rule
-from grader.strategies import DTYPES, int_or_pair, pairs, values
+from grader.strategies import DTYPES, int_or_pair, pairs, tensors
 
 POINTS = 10
 
@@ -45,13 +44,6 @@ SIGNS = {"mixed": (-10.0, 10.0), "negative": (-10.0, -0.125), "positive": (0.125
 
 # ------------------------------------------------------------------ strategies
 
-def _distinct_tensors(shape, dtype, low, high):
-    """Tensors with pairwise different values: a shrunk counterexample then still tells
-    mistakes apart that only change which cells a window covers (all-zero maps would not)."""
-    np_dtype = "float32" if dtype == torch.float32 else "float64"
-    return hnp.arrays(np_dtype, shape, elements=values(dtype, low, high), unique=True).map(torch.from_numpy)
-
-
 @st.composite
 def pool_cases(draw, negative_padded: bool = False):
     """(input, kernel_size, stride=..., padding=...) that F.max_pool2d / F.avg_pool2d accept."""
@@ -71,7 +63,8 @@ def pool_cases(draw, negative_padded: bool = False):
     stride = None if draw(st.sampled_from([True, False])) else draw(pairs(1, 3))  # None: the default
     lo = (max(1, kh - 2 * padding[0]), max(1, kw - 2 * padding[1]))
     h, w = draw(st.integers(lo[0], lo[0] + 5)), draw(st.integers(lo[1], lo[1] + 5))
-    x = draw(_distinct_tensors((n, c, h, w), dtype, low, high))
+    # distinct values: a failing case then tells apart mistakes that only change which cells a window covers
+    x = draw(tensors((n, c, h, w), dtype, low, high, unique=True))
     kwargs = {}
     if stride is not None or draw(st.booleans()):
         kwargs["stride"] = None if stride is None else draw(int_or_pair(stride))

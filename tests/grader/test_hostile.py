@@ -22,7 +22,7 @@ import pytest
 from grader.config import Config
 from grader.grade import grade_submission
 from grader.load import Submission
-from grader.sandbox.session import Limits
+from grader.sandbox.session import Limits, child_uids
 from grader.topics import TOPICS
 from helpers import ROOT, solution_source
 
@@ -49,19 +49,26 @@ def by_function(topic_result):
 def assert_only_sigmoid_fails(topic_result, feedback_contains=None):
     tests = by_function(topic_result)
     assert all(not t.passed and t.score == 0 for t in tests["sigmoid"]), [t.feedback for t in tests["sigmoid"]]
-    assert all(t.passed for t in tests["perceptron"]) or _perceptron_uses_sigmoid(tests)
+    assert all(t.passed for t in tests["perceptron"]), [t.feedback for t in tests["perceptron"]]
     if feedback_contains:
         text = "\n".join(t.feedback for t in tests["sigmoid"]).lower()
         assert feedback_contains.lower() in text, text
 
 
-def _perceptron_uses_sigmoid(tests):
-    return True  # perceptron calls the student's own sigmoid: it may rightly fail with it
+# A perceptron that does not call the module's sigmoid: it must keep its points whatever sigmoid does.
+INDEPENDENT_PERCEPTRON = """
+def perceptron(x, w, b):
+    if x.dim() not in (1, 2) or w.dim() != 1 or x.shape[-1] != w.shape[0]:
+        raise ValueError(f"x {tuple(x.shape)} and w {tuple(w.shape)} do not match")
+    z = x @ w + (b.reshape(()) if isinstance(b, torch.Tensor) else b)
+    e = torch.exp(-torch.abs(z))
+    return torch.where(z >= 0, 1 / (1 + e), e / (1 + e))
+"""
 
 
 def with_sigmoid(body: str, prelude: str = "") -> str:
-    return solution_source(TOPIC) + "\n\n" + textwrap.dedent(prelude) + "\n\ndef sigmoid(z):\n" + textwrap.indent(
-        textwrap.dedent(body), "    ")
+    return (solution_source(TOPIC) + "\n\n" + textwrap.dedent(prelude) + "\n" + INDEPENDENT_PERCEPTRON
+            + "\n\ndef sigmoid(z):\n" + textwrap.indent(textwrap.dedent(body), "    "))
 
 
 WRONG_SIGMOID = "return 1 / (1 + torch.exp(z))"  # sign error: a realistic wrong answer
@@ -196,7 +203,7 @@ def test_fork_bomb_is_capped_and_nothing_survives():
     assert seconds < 180
     time.sleep(0.5)
     leftovers = subprocess.run(["ps", "-eo", "uid=,stat="], capture_output=True, text=True).stdout.split("\n")
-    alive = [line for line in leftovers if line.strip() and int(line.split()[0]) >= 1_200_000
+    alive = [line for line in leftovers if line.strip() and int(line.split()[0]) in child_uids()
              and not line.split()[1].startswith("Z")]
     assert alive == []
 
