@@ -63,8 +63,11 @@ def static_hits(source: bytes, function: str, rules: list[Rule]) -> list[str]:
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.isidentifier():
                 used.add(node.value)  # getattr(F, "conv2d")
     hits = [rule.label for rule in rules if any(re.search(rule.static, name) for name in used)]
-    module_names = {_dotted(n) for n in ast.walk(tree)} - {None}
-    if any(re.search(EVASION.static, name) for name in module_names):
+    # Tampering counts against the function that does it, or against every function when it
+    # happens at import time (module-level code outside any function).
+    top_level = [n for n in tree.body if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    suspects = used | {_dotted(n) for stmt in top_level for n in ast.walk(stmt)} - {None}
+    if any(re.search(EVASION.static, name) for name in suspects):
         hits.append(EVASION.label)
     return hits
 
