@@ -119,6 +119,7 @@ def write_release(destination: Path, root: Path = REPO_ROOT) -> list[Path]:
         root / "datasets", destination / "datasets",
         ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "make_*.py"),
     )
+    shutil.copy2(root / "conftest.py", destination / "conftest.py")
     shutil.copy2(TEMPLATES / "student_README.md", destination / "README.md")
     shutil.copy2(TEMPLATES / "student_pyproject.toml", destination / "pyproject.toml")
     return sorted(p for p in destination.rglob("*") if p.is_file())

@@ -8,7 +8,9 @@ import json
 import pytest
 
 from grader.topics import TOPICS
-from helpers import CASES, ROOT, case_expectations, grade_json, run_grader, solution_source, submission_with
+from grader.grade import grade_submission
+from grader.load import Submission
+from helpers import CASES, ROOT, case_expectations, grade_json, run_grader, solution_source
 
 pytestmark = pytest.mark.slow
 
@@ -48,28 +50,30 @@ def as_module(case):
     return solution_source(case.parent.name) + "\n\n# ---- the case ----\n" + case.read_text()
 
 
+def grade_case(case):
+    """The case's topic graded in this process (the sandbox's zygote is shared between cases)."""
+    topic = case.parent.name
+    submission = Submission({topic: as_module(case).encode()}, case.name)
+    return grade_submission(submission, topics=[topic]).topics[topic]
+
+
 def _cases(prefix):
     return sorted(CASES.glob(f"*/{prefix}_*.py"), key=lambda p: (p.parent.name, p.name))
 
 
 @pytest.mark.parametrize("case", _cases("wrong"), ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_wrong_implementation_loses_points_in_its_checks(case, tmp_path):
-    topic = case.parent.name
+def test_wrong_implementation_loses_points_in_its_checks(case):
     expected_fail, expected_feedback = case_expectations(case)
-    report = grade_json(submission_with(tmp_path, topic, as_module(case)), "--topic", topic)
-    tests = {t["name"]: t for t in report["topics"][topic]["tests"]}
-    ids = {c.title: c.id for c in TOPICS[topic].CHECKS}
-    failed = {ids[name] for name, t in tests.items() if not t["passed"]}
     assert expected_fail, f"{case.name} names no expect-fail checks"
-    assert failed == expected_fail
-    feedback = "\n".join(t["feedback"] for t in tests.values())
+    result = grade_case(case)
+    failed = {t.id for t in result.tests if not t.passed}
+    assert failed == expected_fail, {t.id: t.feedback for t in result.tests if not t.passed}
+    feedback = "\n".join(t.feedback for t in result.tests)
     for text in expected_feedback:
         assert text.lower() in feedback.lower(), feedback
 
 
 @pytest.mark.parametrize("case", _cases("right"), ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_correct_variant_gets_full_marks(case, tmp_path):
-    topic = case.parent.name
-    report = grade_json(submission_with(tmp_path, topic, as_module(case)), "--topic", topic)
-    result = report["topics"][topic]
-    assert result["score"] == result["max_score"], [t["feedback"] for t in result["tests"] if not t["passed"]]
+def test_correct_variant_gets_full_marks(case):
+    result = grade_case(case)
+    assert result.score == result.max_score, [t.feedback for t in result.tests if not t.passed]
