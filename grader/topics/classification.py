@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from grader.checks import (Case, Failure, Misconception, Property, Scripted, check_array_call, first_difference,
                            raises_value_error)
 from grader.forbidden import Rule
-from grader.strategies import DTYPES, tensors, values
+from grader.strategies import DTYPES, tensors
 
 POINTS = 15
 

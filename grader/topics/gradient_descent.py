@@ -175,19 +175,29 @@ def _as_path(value) -> list[float]:
     return [_number(v, "gradient_descent", f"entry {i} of the trajectory") for i, v in enumerate(value)]
 
 
+def _plain(value):
+    """``value`` as a float or a list of floats when it is one, else None (for matching mistakes)."""
+    try:
+        if isinstance(value, list):
+            return [_number(v, "gradient_descent", "") for v in value]
+        return _number(value, "gradient_descent", "")
+    except Failure:
+        return None
+
+
 def _hint(value, case) -> str:
+    value = _plain(value)
     for explanation, mistake in DESCENT_MISTAKES:
         try:
             predicted = mistake(case)
         except Exception:  # noqa: BLE001 -- a mistake may not apply
             continue
-        if isinstance(predicted, float):
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and _close(float(value), predicted, abs(predicted)):
+        if isinstance(predicted, float) and isinstance(value, float):
+            if _close(value, predicted, abs(predicted)):
                 return explanation
-            continue
-        if isinstance(value, list) and len(value) == len(predicted) and all(
-                isinstance(v, (int, float)) and _close(float(v), p, abs(p)) for v, p in zip(value, predicted)):
-            return explanation
+        elif isinstance(predicted, list) and isinstance(value, list) and len(value) == len(predicted):
+            if all(_close(v, p, abs(p)) for v, p in zip(value, predicted)):
+                return explanation
     return ""
 
 

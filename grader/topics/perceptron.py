@@ -51,8 +51,8 @@ def perceptron_cases(draw):
     # sigmoid loses the sigmoid_extreme_values points only, not these too
     x = draw(tensors((n,) if batch is None else (batch, n), dtype, -3.0, 3.0))
     w = draw(tensors((n,), dtype, -3.0, 3.0))
-    # |b| >= 1.5: shrunk counterexamples (x = w = 0, so z = b = 2) then tell the mistakes apart
-    # (z = 0 or 1 would make "no activation" and "step function" look alike)
+    # |b| >= 1.5 (shrinking to 2): where x @ w is 0, z = b still tells the mistakes apart
+    # (z = 0 or 1 would make "no activation", "step function" and "no bias" look alike)
     b = draw(st.one_of(values(dtype, 1.5, 10.0), values(dtype, -10.0, -1.5)))
     if draw(st.booleans()):
         b = torch.tensor(b, dtype=dtype)
@@ -141,6 +141,7 @@ CHECKS = [
              "sigmoid", 1.0, strategy=sigmoid_cases(extreme=True), verify=verify_sigmoid),
     Property("perceptron_matches_reference", "perceptron computes sigmoid(x @ w + b) for one sample and for batches",
              "perceptron", 2.0, strategy=perceptron_cases(), verify=verify_perceptron),
-    raises_value_error("perceptron_errors", "perceptron raises ValueError when x and w have different numbers of features",
+    raises_value_error("perceptron_errors",
+                       "perceptron raises ValueError when x and w have different numbers of features",
                        "perceptron", BAD_PERCEPTRON, PERCEPTRON_ARGS, weight=0.75),
 ]

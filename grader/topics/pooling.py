@@ -223,8 +223,10 @@ def _bad_pool_cases():
     def x(*shape):
         return torch.arange(float(torch.Size(shape).numel())).reshape(shape) - 10.0
     return [
-        (lambda: Case((x(1, 1, 6, 6), 2), {"padding": 2}), "for padding=2 with kernel_size=2 (at most kernel_size // 2 = 1)"),
-        (lambda: Case((x(1, 1, 6, 6), 3), {"stride": 1, "padding": 2}), "for padding=2 with kernel_size=3 (at most 3 // 2 = 1)"),
+        (lambda: Case((x(1, 1, 6, 6), 2), {"padding": 2}),
+         "for padding=2 with kernel_size=2 (at most kernel_size // 2 = 1)"),
+        (lambda: Case((x(1, 1, 6, 6), 3), {"stride": 1, "padding": 2}),
+         "for padding=2 with kernel_size=3 (at most 3 // 2 = 1)"),
         (lambda: Case((x(1, 1, 6, 6), (3, 2)), {"padding": (1, 2)}),
          "for padding=(1, 2) with kernel_size=(3, 2) (the width padding 2 is more than 2 // 2 = 1)"),
         (lambda: Case((x(1, 1, 6, 6), 1), {"padding": 1}), "for padding=1 with kernel_size=1"),
