@@ -1,0 +1,101 @@
+"""The `grader` command line: formats, exit codes, configs, zip and exercises/ layouts."""
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+
+import pytest
+
+from grader.config import ConfigError, load_config
+from helpers import ROOT, grade_json, run_grader
+
+pytestmark = pytest.mark.slow
+TOPIC = ["--topic", "gradient_descent"]
+
+
+def test_help_lists_the_commands():
+    result = run_grader("--help")
+    assert result.returncode == 0
+    for command in ("grade", "exercises", "release", "tests"):
+        assert command in result.stdout
+
+
+def test_missing_submission_exits_2_with_a_clear_message(tmp_path):
+    result = run_grader("grade", tmp_path / "nowhere")
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr and result.stdout == ""
+
+
+def test_unreadable_config_exits_2(tmp_path):
+    bad = tmp_path / "grading.toml"
+    bad.write_text("[points\nconvolution = 3")
+    result = run_grader("grade", ROOT / "solutions", "--config", bad)
+    assert result.returncode == 2 and "not valid TOML" in result.stderr
+
+
+@pytest.mark.parametrize("text, words", [
+    ("[points]\nconvolutoin = 3\n", "unknown topic"),
+    ("[tests]\n\"convolution.nope\" = 3\n", "unknown test"),
+    ("[limits]\nmemory = 3\n", "unknown key"),
+    ("[examples]\ndefault = 0\n", "positive"),
+    ("[scores]\n", "unknown table"),
+])
+def test_config_errors_say_what_to_fix(tmp_path, text, words):
+    path = tmp_path / "c.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=words):
+        load_config(path)
+
+
+def test_config_overrides_points_per_topic_and_per_test(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('[points]\ngradient_descent = 8\n[tests]\n"gradient_descent.deriv_exact" = 2\n'
+                    '[examples]\ngradient_descent = 20\n')
+    report = grade_json(ROOT / "solutions", "--config", path, *TOPIC)
+    topic = report["topics"]["gradient_descent"]
+    assert topic["max_score"] == topic["score"] == 8.0
+    assert [t["max_score"] for t in topic["tests"] if t["name"].startswith("deriv ")] == [2.0]
+
+
+def test_text_markdown_and_gradescope_formats(tmp_path):
+    text = run_grader("grade", ROOT / "exercises", "--format", "text", *TOPIC, "--quiet")
+    assert text.returncode == 0 and "gradient_descent" in text.stdout and "not implemented" in text.stdout
+    markdown = tmp_path / "feedback.md"
+    run_grader("grade", ROOT / "exercises", "--format", "markdown", "--output", markdown, *TOPIC, "--quiet")
+    assert markdown.read_text().startswith("# Feedback: 0 / 5")
+    scope = json.loads(run_grader("grade", ROOT / "solutions", "--format", "gradescope", *TOPIC, "--quiet").stdout)
+    assert scope["score"] == 5.0
+    assert all({"name", "score", "max_score", "output", "visibility"} <= set(t) for t in scope["tests"])
+
+
+def test_zip_and_exercises_folder_layouts_are_found(tmp_path):
+    folder = tmp_path / "alice" / "exercises"
+    shutil.copytree(ROOT / "solutions", folder, ignore=shutil.ignore_patterns("__pycache__"))
+    archive = tmp_path / "alice.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        for path in folder.glob("*.py"):
+            handle.write(path, f"alice/exercises/{path.name}")
+    for submission in (tmp_path / "alice", archive):
+        report = grade_json(submission, *TOPIC)
+        assert report["score"] == report["max_score"] == 5.0
+
+
+def test_missing_module_scores_zero_and_names_the_file(tmp_path):
+    (tmp_path / "sub").mkdir()
+    shutil.copy(ROOT / "solutions" / "perceptron.py", tmp_path / "sub" / "perceptron.py")
+    report = grade_json(tmp_path / "sub", *TOPIC, "--topic", "perceptron")
+    assert report["topics"]["perceptron"]["score"] == 5.0
+    missing = report["topics"]["gradient_descent"]
+    assert missing["score"] == 0.0 and "gradient_descent.py was not found" in missing["tests"][0]["feedback"]
+
+
+def test_not_a_zip_or_folder_exits_2(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("hello")
+    result = run_grader("grade", path)
+    assert result.returncode == 2 and "neither a folder nor a .zip" in result.stderr
+
+
+def test_exercises_check_passes_on_the_committed_stubs():
+    assert run_grader("exercises", "--check").returncode == 0
