@@ -64,6 +64,9 @@ def _fail(message: str) -> int:
 
 
 def _grade(args) -> int:
+    from grader.sandbox.session import Zygote
+
+    Zygote.shared()  # start the sandbox's warm process now: it imports torch while we import the rest
     from grader.config import ConfigError, load_config
     from grader.grade import grade_submission
     from grader.load import SubmissionError, load_submission
@@ -81,8 +84,14 @@ def _grade(args) -> int:
     import torch
 
     torch.set_num_threads(1)  # the references are tiny; extra threads only contend with the sandbox
-    progress = None if args.quiet else (lambda topic: print(f"grading {topic} ...", file=sys.stderr, flush=True))
-    result = grade_submission(submission, config, topics=args.topic, progress=progress)
+    total = len(args.topic or TOPICS)
+    done = []
+
+    def progress(topic):
+        done.append(topic)
+        print(f"[{len(done)}/{total}] graded {topic}", file=sys.stderr, flush=True)
+
+    result = grade_submission(submission, config, topics=args.topic, progress=None if args.quiet else progress)
     report = render(result, args.format)
     if args.output:
         try:

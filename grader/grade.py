@@ -56,12 +56,12 @@ class GradeResult:
 
 
 def grade_submission(submission: Submission, config: Config = Config(), topics=None, progress=None) -> GradeResult:
-    """Grade the chosen ``topics`` (default: all) of ``submission``."""
+    """Grade the chosen ``topics`` (default: all) of ``submission``; ``progress(topic)`` after each."""
     results = {}
     for name in topics or TOPICS:
+        results[name] = grade_topic(name, submission, config)
         if progress:
             progress(name)
-        results[name] = grade_topic(name, submission, config)
     return GradeResult(submission.origin, results)
 
 

@@ -102,6 +102,7 @@ def warm_up():
     with _FunctionMode(), _DispatchMode():
         torch.nn.functional.relu(torch.ones(2, 2) + 1).sum()
     RECORDER.names.clear()
+    install_guards()  # imports SciPy (about a second): once, here
 
 
 # ---------------------------------------------------------------- values
@@ -204,7 +205,6 @@ def serve(channel, output_fd: int, settings: dict):
     sys.stderr = open(2, "w", buffering=1, errors="replace", closefd=False)
     torch.set_num_threads(1)
     confine.enter(settings)
-    install_guards()
     topic = settings["topic"]
     student_file = f"{topic}.py"
     modes = (_FunctionMode(), _DispatchMode())
