@@ -181,8 +181,8 @@ class Property(Check):
 
     strategy: st.SearchStrategy = None
     verify: Callable[[Context, Case], None] = None
-    examples: int | None = None  # None: the topic's budget
-    array_valued: bool = True
+    examples: int | None = None  # None: the topic's budget (at least 100 for array-valued properties)
+    array_valued: bool = True  # False: a capped scenario (training runs, file I/O) or scalar results
 
     def run(self, ctx: Context) -> CheckResult:
         budget = min(self.examples, ctx.examples) if self.examples else ctx.examples

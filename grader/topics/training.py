@@ -761,26 +761,25 @@ def verify_image_folder_all(ctx, case: Case):
 CHECKS = [
     Property("train_epoch_matches_reference", "train_epoch updates the weights like the reference loop and returns "
              "the mean batch loss", "train_epoch", 2.0, strategy=training_cases(), verify=verify_train_epoch,
-             examples=30),
+             examples=30, array_valued=False),
     Property("evaluate_matches_reference", "evaluate returns the mean batch loss in eval mode without gradients, "
-             "changing nothing", "evaluate", 1.5, strategy=training_cases(), verify=verify_evaluate, examples=20),
+             "changing nothing", "evaluate", 1.5, strategy=training_cases(), verify=verify_evaluate, examples=20, array_valued=False),
     Property("fit_history", "fit alternates train_epoch and evaluate and records one loss of each per epoch", "fit",
-             1.0, strategy=training_cases(fit=True), verify=verify_fit, examples=15),
+             1.0, strategy=training_cases(fit=True), verify=verify_fit, examples=15, array_valued=False),
     Scripted("fit_trains_case_study", "fit trains the case-study CNN on the lines data to over 90% validation "
              "accuracy", "fit", 1.0, body=verify_fit_lines),
     Property("predict_argmax_eval_mode", "predict returns int64 argmax classes in eval mode without gradients and "
-             "restores the mode", "predict", 1.0, strategy=inference_cases(), verify=verify_predict, examples=40),
+             "restores the mode", "predict", 1.0, strategy=inference_cases(), verify=verify_predict),
     Property("correct_counts", "correct counts [correct, samples] per class, n_classes from the output width",
-             "correct", 1.0, strategy=inference_cases(with_labels=True), verify=verify_correct, examples=40),
+             "correct", 1.0, strategy=inference_cases(with_labels=True), verify=verify_correct),
     Property("loader_apply_reduces", "loader_apply stacks func(x, y) per batch and sums (same dtype) or averages "
-             "(float32)", "loader_apply", 0.75, strategy=loader_apply_cases(), verify=verify_loader_apply,
-             examples=40),
+             "(float32)", "loader_apply", 0.75, strategy=loader_apply_cases(), verify=verify_loader_apply),
     Scripted("loader_apply_errors", "loader_apply raises ValueError for an unknown reduce", "loader_apply", 0.25,
              body=verify_loader_apply_errors),
     Property("save_weights_state_dict", "save_weights saves the model's state_dict, readable with weights_only=True",
-             "save_weights", 0.5, strategy=weights_cases(), verify=verify_save, examples=5),
+             "save_weights", 0.5, strategy=weights_cases(), verify=verify_save, examples=5, array_valued=False),
     Property("load_weights_round_trip", "load_weights loads a saved state_dict and returns the model in eval mode",
-             "load_weights", 0.5, strategy=weights_cases(), verify=verify_load, examples=5),
+             "load_weights", 0.5, strategy=weights_cases(), verify=verify_load, examples=5, array_valued=False),
     Property("image_folder_loader_matches", "image_folder_loader is ImageFolder with ToTensor and Normalize(0.5, 0.5)",
-             "image_folder_loader", 0.5, strategy=folder_cases(), verify=verify_image_folder_all, examples=5),
+             "image_folder_loader", 0.5, strategy=folder_cases(), verify=verify_image_folder_all, examples=5, array_valued=False),
 ]

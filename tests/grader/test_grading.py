@@ -77,3 +77,13 @@ def test_wrong_implementation_loses_points_in_its_checks(case):
 def test_correct_variant_gets_full_marks(case):
     result = grade_case(case)
     assert result.score == result.max_score, [t.feedback for t in result.tests if not t.passed]
+
+
+def test_every_array_valued_property_runs_at_least_100_examples():
+    from grader.checks import Property
+    from grader.config import Config
+
+    assert Config().examples_for("convolution") >= 100
+    capped = [f"{topic}.{check.id}" for topic, module in TOPICS.items() for check in module.CHECKS
+              if isinstance(check, Property) and check.array_valued and check.examples and check.examples < 100]
+    assert capped == []
