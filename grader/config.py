@@ -71,7 +71,10 @@ def load_config(path: Path | None) -> Config:
     for key, value in limits.items():
         if key not in limit_fields:
             raise ConfigError(f"config {path}: [limits] has unknown key {key!r}; known: {', '.join(limit_fields)}")
-        if not isinstance(value, (int, float)) or value <= 0:
+        if limit_fields[key] in (bool, "bool"):
+            if not isinstance(value, bool):
+                raise ConfigError(f"config {path}: [limits] {key} = {value!r} must be true or false")
+        elif isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
             raise ConfigError(f"config {path}: [limits] {key} = {value!r} must be a positive number")
     return Config(
         topic_points=dict(data.get("points", {})),

@@ -58,6 +58,10 @@ def enter(settings: dict) -> list[str]:
     scratch = settings["scratch"]
     uid = int(settings.get("uid") or 0)
     as_root = os.geteuid() == 0
+    if not settings.get("isolate", True):
+        os.chdir(scratch)
+        _limit(settings, False)
+        return layers + ["resource limits only (isolate = false)"]
     if as_root:
         namespaces = _unshare(CLONE_NEWNS | CLONE_NEWNET)
     else:

@@ -101,6 +101,7 @@ class Limits:
     file_mb: int = 64                   # largest file the child may write (RLIMIT_FSIZE)
     tmp_mb: int = 64                    # size of its private /tmp
     output_bytes_kept: int = 4096       # stdout/stderr kept; the rest is counted and dropped
+    isolate: bool = True                # namespaces, private files, own uid (False: rlimits only)
 
     def wall_seconds(self) -> float:
         return max(3 * self.call_cpu_seconds, self.call_cpu_seconds + 5)
@@ -184,7 +185,7 @@ class TopicSession:
         (package / "__init__.py").write_bytes(b"")
         for name, source in self.modules.items():
             (package / f"{name}.py").write_bytes(source)
-        self._uid = _next_uid() if os.geteuid() == 0 else 0
+        self._uid = _next_uid() if os.geteuid() == 0 and self.limits.isolate else 0
         settings = dict(dataclasses.asdict(self.limits), topic=self.topic, scratch=str(self._scratch),
                         import_cpu_seconds=self.limits.import_seconds, uid=self._uid, hide=HIDDEN_FROM_CHILD,
                         expose=EXPOSED_TO_CHILD)
