@@ -40,6 +40,7 @@ def test_unreadable_config_exits_2(tmp_path):
     ("[limits]\nmemory = 3\n", "unknown key"),
     ("[examples]\ndefault = 0\n", "positive"),
     ("[scores]\n", "unknown table"),
+    ("[limits]\nisolate = 1\n", "true or false"),
 ])
 def test_config_errors_say_what_to_fix(tmp_path, text, words):
     path = tmp_path / "c.toml"
