@@ -348,6 +348,23 @@ def explain(got: torch.Tensor, case: Case, misconceptions, scale=None, expected=
     return ""
 
 
+def distinct(mistakes, reference):
+    """``mistakes`` that stay silent on a case where they agree with ``reference(case)``.
+
+    For topics that call ``explain`` without the expected value: a misconception that gives
+    the right answer on the failing case (say leaky ReLU on ``x = 0``) cannot be what went wrong.
+    """
+    def wrap(mistake):
+        def compute(case):
+            predicted, expected = mistake.compute(case), reference(case)
+            if (isinstance(predicted, torch.Tensor) and predicted.shape == expected.shape
+                    and first_difference(predicted, expected)[0] is None):
+                return None
+            return predicted
+        return Misconception(mistake.explanation, compute)
+    return [wrap(mistake) for mistake in mistakes]
+
+
 def check_array_call(ctx: Context, function: str, case: Case, expected: torch.Tensor, *,
                      scale: torch.Tensor | None = None, misconceptions=(), arg_names=(),
                      check_inputs: bool = True) -> torch.Tensor:

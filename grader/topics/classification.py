@@ -5,8 +5,7 @@ import torch
 import torch.nn.functional as F
 from hypothesis import strategies as st
 
-from grader.checks import (Case, Failure, Misconception, Property, Scripted, check_array_call, first_difference,
-                           raises_value_error)
+from grader.checks import (Case, Failure, Misconception, distinct, Property, Scripted, check_array_call, raises_value_error)
 from grader.forbidden import Rule
 from grader.strategies import DTYPES, tensors
 
@@ -33,23 +32,6 @@ BY_LOOPS = {name: CLASSIFICATION_RULES
 SOFTMAX_ARGS = ("logits", "dim")
 LOSS_ARGS = ("logits", "labels")
 BCE_ARGS = ("probs", "labels")
-
-
-def distinct(mistakes, reference):
-    """``mistakes`` that stay silent on a case where they agree with ``reference(case)``.
-
-    A misconception that gives the right answer on the failing case cannot be what went wrong
-    (e.g. "no max subtraction" on small logits, when the failure is a wrong dtype).
-    """
-    def wrap(mistake):
-        def compute(case):
-            predicted, expected = mistake.compute(case), reference(case)
-            if (isinstance(predicted, torch.Tensor) and predicted.shape == expected.shape
-                    and first_difference(predicted, expected)[0] is None):
-                return None
-            return predicted
-        return Misconception(mistake.explanation, compute)
-    return [wrap(mistake) for mistake in mistakes]
 
 
 # ------------------------------------------------------------------ logits

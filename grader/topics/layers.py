@@ -7,8 +7,8 @@ import torch
 import torch.nn.functional as F
 from hypothesis import strategies as st
 
-from grader.checks import (TOLERANCES, Case, Failure, Generator, Misconception, Property, as_tensor,
-                           check_array_call, compare, explain, first_difference, inputs_unchanged,
+from grader.checks import (TOLERANCES, Case, Failure, Generator, Misconception, distinct, Property, as_tensor,
+                           check_array_call, compare, explain, inputs_unchanged,
                            outcome_value, raises_value_error)
 from grader.forbidden import Rule
 from grader.strategies import DTYPES, tensors
@@ -32,23 +32,6 @@ BY_LOOPS = {
                      static=r"\.((feature_|alpha_|feature_alpha_)?dropout([123]d)?_?"
                             r"|(Alpha|FeatureAlpha)?Dropout([123]d)?)$")],
 }
-
-
-def distinct(mistakes, reference):
-    """``mistakes`` that stay silent on a case where they agree with ``reference(case)``.
-
-    A misconception that gives the right answer on the failing case (say leaky ReLU on ``x = 0``)
-    cannot be what went wrong, e.g. when the failure is a wrong dtype.
-    """
-    def wrap(mistake):
-        def compute(case):
-            predicted, expected = mistake.compute(case), reference(case)
-            if (isinstance(predicted, torch.Tensor) and predicted.shape == expected.shape
-                    and first_difference(predicted, expected)[0] is None):
-                return None
-            return predicted
-        return Misconception(mistake.explanation, compute)
-    return [wrap(mistake) for mistake in mistakes]
 
 
 def _shapes(min_dims: int, max_dims: int, low: int = 1, high: int = 4):
