@@ -3,9 +3,16 @@
 A topic is a list of ``Check`` s. Most are ``Property`` checks: hypothesis
 draws a ``Case`` (the arguments), the student's function runs in the sandbox,
 and ``verify`` compares its answer with PyTorch/OpenCV computed here, in the
-grader's own process. A failing case is shrunk and reported as the arguments
-(shapes, dtypes, scalars), the first differing position, and the name of a
-known misconception when one explains the student's output.
+grader's own process. A failing case is shrunk (shape, then values) and
+reported as the arguments, expected vs got, and the known misconception that
+explains every failing output seen (``Evidence``).
+
+Credit follows what works. A property with ``features`` (stride, padding,
+float64, ...) that fails is searched again on its core alone and on the core
+plus each feature; each earns its share (``CORE_SHARE``, ``FEATURES_SHARE``,
+the rest for all of them together). A property with ``parts`` (value, eval
+mode, no gradients, ...) credits each requirement the function never broke.
+A correct function pays for one search only.
 """
 from __future__ import annotations
 
@@ -31,11 +38,19 @@ SHRINK_FAILURES = 60  # failing calls allowed while shrinking, before we settle
 
 
 class Failure(Exception):
-    """A check failed; ``str`` is the feedback. ``fatal`` stops further calls (child lost)."""
+    """A check failed; ``str`` is the feedback. ``fatal`` stops further calls (child lost).
 
-    def __init__(self, message: str, fatal: bool = False):
+    ``part`` names the requirement of a ``Property`` with ``parts`` that was broken.
+    """
+
+    def __init__(self, message: str, fatal: bool = False, part: str | None = None):
         super().__init__(message)
         self.fatal = fatal
+        self.part = part
+
+
+class NotApplicable(Exception):
+    """Raised by a ``Misconception.compute`` that says nothing about this case."""
 
 
 @dataclass
@@ -71,31 +86,70 @@ class Affine:
 
 @dataclass(frozen=True)
 class Misconception:
-    """A known mistake: ``compute`` gives the output it would produce on a case."""
+    """A known mistake: ``compute(case)`` is what a function making it returns.
+
+    ``compute`` raises ``NotApplicable`` when the mistake says nothing about the
+    case; any other exception means the mistake crashes there, which matches a
+    student's function that crashed on the same case.
+    """
 
     explanation: str
     compute: Callable[[Case], object]
 
 
+# ------------------------------------------------------------------ printing
+
+SHOWN_ELEMENTS = 16  # arrays up to this size are printed in full
+
+
+def number(value, digits: int = 4, dtype=np.float64) -> str:
+    """``value`` in at most ``digits`` significant digits; "…" marks one that was rounded."""
+    v = float(value)
+    if math.isnan(v) or math.isinf(v):
+        return repr(v)
+    text = str(int(v)) if v == int(v) and abs(v) < 1e6 else f"{v:.{digits}g}"
+    return text if np.asarray(float(text), dtype) == np.asarray(v, dtype) else text + "…"
+
+
+def numbers_apart(a, b) -> tuple[str, str]:
+    """``a`` and ``b`` printed short, with just enough digits to tell them apart."""
+    for digits in range(4, 18):
+        left, right = number(a, digits), number(b, digits)
+        if left != right or float(a) == float(b):
+            return left, right
+    return repr(float(a)), repr(float(b))
+
+
+def values_text(array: np.ndarray) -> str:
+    """Nested-list text of an array, numbers short."""
+    array = np.asarray(array)
+    if array.ndim == 0:
+        item = array.item()
+        if isinstance(item, bool) or not isinstance(item, (int, float)):
+            return repr(item)
+        return number(item, dtype=array.dtype if array.dtype.kind == "f" else np.float64)
+    return "[" + ", ".join(values_text(row) for row in array) + "]"
+
+
 def describe(value) -> str:
-    """Short words for a value: shapes and dtypes for arrays, values for tiny ones."""
+    """Short words for a value: dtype and shape for arrays, plus the values for small ones."""
     if isinstance(value, torch.Tensor):
         text = f"{str(value.dtype).replace('torch.', '')} tensor of shape {tuple(value.shape)}"
-        if value.numel() <= 6:
-            text += f" {value.tolist()}"
+        if value.numel() <= SHOWN_ELEMENTS:
+            text += f" {values_text(value.detach().numpy())}"
         return text
     if isinstance(value, np.ndarray):
         text = f"{value.dtype} array of shape {value.shape}"
-        if value.size <= 6:
-            text += f" {value.tolist()}"
+        if value.size <= SHOWN_ELEMENTS:
+            text += f" {values_text(value)}"
         return text
     if isinstance(value, Generator):
         return f"torch.Generator().manual_seed({value.seed})"
     if isinstance(value, Affine):
-        return f"lambda x: {value.a:g} * x + {value.b:g}"
+        return f"lambda x: {number(value.a)} * x + {number(value.b)}"
     if isinstance(value, float):
-        return f"{value:.6g}"
-    if isinstance(value, (list, tuple)) and len(value) > 6:
+        return number(value)
+    if isinstance(value, (list, tuple)) and len(value) > SHOWN_ELEMENTS:
         return f"{type(value).__name__} of {len(value)} items"
     return repr(value)
 
@@ -118,6 +172,82 @@ def to_wire(value):
     return value
 
 
+# ------------------------------------------------------------------ misconceptions
+
+class Evidence:
+    """What the failing cases of one search say about each known mistake.
+
+    A mistake *fits* a failing case when it predicts the student's output there
+    (or crashes where the student's code crashed); it is *ruled out* when it
+    predicts anything else, the right answer included. Only a mistake that fits
+    some case and is ruled out by none is named, so a case that cannot tell two
+    mistakes apart never decides between them alone.
+    """
+
+    def __init__(self):
+        self.fits: dict[str, int] = {}
+        self.ruled_out: set[str] = set()
+
+    def observe(self, misconceptions, case: Case, got: torch.Tensor, expected: torch.Tensor, scale=None):
+        """The student returned ``got`` where ``expected`` was right."""
+        for mistake in misconceptions:
+            try:
+                predicted = mistake.compute(case)
+            except Exception:  # noqa: BLE001 -- a mistake that crashes cannot explain a returned value
+                self._rule_out(mistake)
+                continue
+            if not isinstance(predicted, torch.Tensor):
+                self._rule_out(mistake) if predicted is not None else None
+                continue
+            if _agrees(predicted, expected) or predicted.shape != got.shape:
+                self._rule_out(mistake)
+                continue
+            fitting = first_difference(got.to(predicted.dtype), predicted,
+                                       scale if scale is not None and scale.shape == predicted.shape else None)
+            self._fit(mistake) if fitting[0] is None else self._rule_out(mistake)
+
+    def observe_crash(self, misconceptions, case: Case):
+        """The student's code raised on ``case`` (a valid input)."""
+        for mistake in misconceptions:
+            try:
+                mistake.compute(case)
+            except NotApplicable:
+                continue
+            except Exception:  # noqa: BLE001 -- the mistake crashes here too
+                self._fit(mistake)
+                continue
+            # The mistake returns a value here, so it does not explain a crash.
+            self._rule_out(mistake)
+
+    def _fit(self, mistake):
+        self.fits[mistake.explanation] = self.fits.get(mistake.explanation, 0) + 1
+
+    def _rule_out(self, mistake):
+        self.ruled_out.add(mistake.explanation)
+
+    def verdict(self) -> str:
+        """The feedback line naming what the evidence supports, or ""."""
+        named = [m for m in self.fits if m not in self.ruled_out]
+        if len(named) == 1:
+            return f"Likely mistake: {named[0]}"
+        if named:
+            return "Your output fits more than one known mistake:\n" + "\n".join(f"    - {m}" for m in named)
+        return ""
+
+
+def _agrees(predicted: torch.Tensor, expected) -> bool:
+    return (isinstance(expected, torch.Tensor) and predicted.shape == expected.shape
+            and first_difference(predicted.to(expected.dtype), expected)[0] is None)
+
+
+def explain(got: torch.Tensor, case: Case, misconceptions, scale=None, expected=None) -> str:
+    """The misconception that explains ``got`` on this one case ("" if none, or if several do)."""
+    evidence = Evidence()
+    evidence.observe(misconceptions, case, got, expected, scale)
+    verdict = evidence.verdict()
+    return verdict.removeprefix("Likely mistake: ") if verdict.startswith("Likely mistake: ") else ""
+
+
 # ------------------------------------------------------------------ running
 
 class Context:
@@ -128,6 +258,8 @@ class Context:
         self.examples = examples
         self.names_seen: dict[str, set[str]] = {}
         self.examples_run = 0
+        self.evidence = Evidence()
+        self.waived: frozenset[str] = frozenset()
 
     def call(self, function: str, case: Case, return_inputs: bool = False) -> Outcome:
         outcome = self.session.call(function, *to_wire(case.args), return_inputs=return_inputs,
@@ -140,12 +272,22 @@ class Context:
         self.names_seen.setdefault(function, set()).update(outcome.names)
         return outcome
 
+    def require(self, part: str, holds: bool, message: str):
+        """``Failure`` for ``part`` unless it ``holds`` or was already found broken (see ``Property.parts``)."""
+        if not holds and part not in self.waived:
+            raise Failure(message, part=part)
+
 
 @dataclass
 class CheckResult:
     passed: bool
     feedback: str = ""
     examples: int = 0
+    credit: float = 0.0  # the share of the check's points earned; 1.0 when passed
+
+    def __post_init__(self):
+        if self.passed:
+            self.credit = 1.0
 
 
 @dataclass
@@ -168,25 +310,110 @@ class Scripted(Check):
     body: Callable[[Context], None] = None
 
     def run(self, ctx: Context) -> CheckResult:
+        ctx.evidence = Evidence()
         try:
             self.body(ctx)
         except Failure as failure:
-            return CheckResult(False, str(failure), 1)
+            return CheckResult(False, _with_verdict(str(failure), ctx.evidence), 1)
         return CheckResult(True, "", 1)
+
+
+CORE_SHARE, FEATURES_SHARE = 0.4, 0.4  # of a Property with features; the rest is for all features together
+SUB_SEARCH_EXAMPLES = 50  # examples of each search restricted to the core or one feature
+
+
+@dataclass
+class Search:
+    """One hypothesis search of a property: did it hold, and the shrunk failure if not."""
+
+    passed: bool
+    feedback: str
+    calls: int
+    parts: frozenset = frozenset()  # the parts of the failures seen (``Failure.part``); None for any other
 
 
 @dataclass
 class Property(Check):
-    """``verify(ctx, case)`` must hold for every case ``strategy`` draws."""
+    """``verify(ctx, case)`` must hold for every case ``strategy`` draws.
 
-    strategy: st.SearchStrategy = None
+    With ``features``, ``strategy`` is a function of the set of features to draw
+    (``strategy(frozenset())`` draws the core only). With ``parts``, ``verify``
+    checks each requirement through ``ctx.require(part, ...)``.
+    """
+
+    strategy: st.SearchStrategy | Callable[[frozenset], st.SearchStrategy] = None
     verify: Callable[[Context, Case], None] = None
     examples: int | None = None  # None: the topic's budget (at least 100 for array-valued properties)
     array_valued: bool = True  # False: a capped scenario (training runs, file I/O) or scalar results
+    features: tuple[str, ...] = ()
+    parts: tuple[str, ...] = ()
+
+    def _drawn(self, enabled) -> st.SearchStrategy:
+        return self.strategy(frozenset(enabled)) if self.features else self.strategy
 
     def run(self, ctx: Context) -> CheckResult:
         budget = min(self.examples, ctx.examples) if self.examples else ctx.examples
-        state = {"calls": 0, "failures": 0, "stop": False, "best": None}
+        full = self.search(ctx, self._drawn(self.features), budget)
+        if full.passed:
+            return CheckResult(True, "", full.calls)
+        if self.parts:
+            return self._credit_parts(ctx, full, budget)
+        if self.features:
+            return self._credit_features(ctx, full, budget)
+        return CheckResult(False, full.feedback, full.calls)
+
+    def _credit_features(self, ctx: Context, full: Search, budget: int) -> CheckResult:
+        """Search the core alone, then the core plus each feature: each holding one earns its share."""
+        small = min(budget, SUB_SEARCH_EXAMPLES)
+        core = self.search(ctx, self._drawn(()), small, "core")
+        calls = full.calls + core.calls
+        if not core.passed:
+            return CheckResult(False, f"{self.function}: core ✗ (see below); the features earn credit once the "
+                                      f"core holds\ncore: {core.feedback}", calls, 0.0)
+        verdicts, first_failure = ["core ✓"], None
+        held = 0
+        for feature in self.features:
+            one = self.search(ctx, self._drawn((feature,)), small, feature)
+            calls += one.calls
+            if one.passed:
+                held += 1
+                verdicts.append(f"{feature} ✓")
+            else:
+                verdicts.append(f"{feature} ✗" + ("" if first_failure else " (see below)"))
+                first_failure = first_failure or (feature, one.feedback)
+        credit = CORE_SHARE + FEATURES_SHARE * held / len(self.features)
+        if first_failure is None:
+            verdicts.append("all together ✗ (see below)")
+            first_failure = ("all together", full.feedback)
+        feedback = f"{self.function}: {', '.join(verdicts)}\n{first_failure[0]}: {first_failure[1]}"
+        return CheckResult(False, feedback, calls, round(credit, 6))
+
+    def _credit_parts(self, ctx: Context, full: Search, budget: int) -> CheckResult:
+        """Search again with the broken parts waived until nothing new breaks: the rest earn their shares."""
+        broken, feedback, calls, search = set(), [], full.calls, full
+        while True:
+            if None in search.parts or not search.parts:  # a failure no part explains: nothing is credited
+                return CheckResult(False, "\n".join(feedback + [search.feedback]), calls, 0.0)
+            broken |= set(search.parts)
+            feedback.append(search.feedback)
+            ctx.waived = frozenset(broken)
+            try:
+                search = self.search(ctx, self._drawn(self.features), min(budget, SUB_SEARCH_EXAMPLES),
+                                     "without " + ", ".join(sorted(broken)))
+            finally:
+                ctx.waived = frozenset()
+            calls += search.calls
+            if search.passed:
+                break
+        verdicts = [f"{part} {'✗' if part in broken else '✓'}" for part in self.parts]
+        credit = sum(part not in broken for part in self.parts) / len(self.parts)
+        return CheckResult(False, f"{self.function}: {', '.join(verdicts)}\n" + "\n".join(feedback),
+                           calls, round(credit, 6))
+
+    def search(self, ctx: Context, strategy, budget: int, label: str = "") -> Search:
+        """One derandomised search: the shrunk failure's feedback, with the mistake the evidence names."""
+        state = {"calls": 0, "failures": 0, "stop": False, "best": None, "parts": set()}
+        ctx.evidence = evidence = Evidence()
 
         def attempt(case):
             if state["stop"]:
@@ -197,6 +424,7 @@ class Property(Check):
             except Failure as failure:
                 state["failures"] += 1
                 state["best"] = failure
+                state["parts"].add(failure.part)
                 if failure.fatal or state["failures"] >= SHRINK_FAILURES:
                     state["stop"] = True
                 raise
@@ -205,16 +433,21 @@ class Property(Check):
             max_examples=budget, database=None, deadline=None, derandomize=False,
             suppress_health_check=list(HealthCheck), verbosity=Verbosity.quiet,
             report_multiple_bugs=False, phases=(Phase.explicit, Phase.generate, Phase.shrink),
-        )(seed(_stable_seed(self.id))(given(self.strategy)(attempt)))
+        )(seed(_stable_seed(f"{self.id}/{label}" if label else self.id))(given(strategy)(attempt)))
         try:
             test()
         except Exception:  # noqa: BLE001 -- the failure we want is in state["best"]
             if state["best"] is None:
                 raise
         ctx.examples_run += state["calls"]
-        if state["best"] is not None:
-            return CheckResult(False, str(state["best"]), state["calls"])
-        return CheckResult(True, "", state["calls"])
+        if state["best"] is None:
+            return Search(True, "", state["calls"])
+        return Search(False, _with_verdict(str(state["best"]), evidence), state["calls"], frozenset(state["parts"]))
+
+
+def _with_verdict(feedback: str, evidence: Evidence) -> str:
+    verdict = evidence.verdict()
+    return f"{feedback}\n    {verdict}" if verdict else feedback
 
 
 def _stable_seed(text: str) -> int:
@@ -244,6 +477,11 @@ def outcome_value(outcome: Outcome, function: str):
                 text += f": {error['line'].strip()}"
         raise Failure(text)
     raise Failure(f"`{function}` did not return: {outcome.message}", fatal=True)
+
+
+def crashed(outcome: Outcome) -> bool:
+    """The student's code raised (a stub's NotImplementedError is not a crash)."""
+    return outcome.status == "raised" and not _is_stub(outcome.error or {})
 
 
 def _is_stub(error: dict) -> bool:
@@ -316,68 +554,35 @@ def first_difference(got: torch.Tensor, expected: torch.Tensor, scale=None):
     where = f"at index {list(index)}" if index else "the value"
     count = int(bad.shape[0])
     extra = f" ({count} of {e.numel()} values differ)" if count > 1 else ""
-    return index, f"{where} expected {_num(e[index])}, got {_num(g[index])}{extra}"
-
-
-def _num(value) -> str:
-    v = float(value)
-    return repr(v) if math.isnan(v) or math.isinf(v) else f"{v:.7g}"
+    shown_expected, shown_got = numbers_apart(e[index], g[index])
+    text = f"{where} expected {shown_expected}, got {shown_got}{extra}"
+    if 1 < e.numel() <= SHOWN_ELEMENTS:
+        text += f"\n    expected: {values_text(e.numpy())}\n    got:      {values_text(g.numpy())}"
+    return index, text
 
 
 def _dt(t: torch.Tensor) -> str:
     return str(t.dtype).replace("torch.", "")
 
 
-def explain(got: torch.Tensor, case: Case, misconceptions, scale=None, expected=None) -> str:
-    """The explanation of the first misconception whose output matches ``got``.
-
-    A misconception that agrees with ``expected`` on this case cannot be what went wrong.
-    """
-    for misconception in misconceptions:
-        try:
-            predicted = misconception.compute(case)
-        except Exception:  # noqa: BLE001 -- a misconception may not apply to this case
-            continue
-        if not isinstance(predicted, torch.Tensor) or predicted.shape != got.shape:
-            continue
-        if expected is not None and predicted.shape == expected.shape and \
-                first_difference(predicted.to(expected.dtype), expected)[0] is None:
-            continue
-        if first_difference(got.to(predicted.dtype), predicted, scale if scale is not None and scale.shape == predicted.shape else None)[0] is None:
-            return misconception.explanation
-    return ""
-
-
-def distinct(mistakes, reference):
-    """``mistakes`` that stay silent on a case where they agree with ``reference(case)``.
-
-    For topics that call ``explain`` without the expected value: a misconception that gives
-    the right answer on the failing case (say leaky ReLU on ``x = 0``) cannot be what went wrong.
-    """
-    def wrap(mistake):
-        def compute(case):
-            predicted, expected = mistake.compute(case), reference(case)
-            if (isinstance(predicted, torch.Tensor) and predicted.shape == expected.shape
-                    and first_difference(predicted, expected)[0] is None):
-                return None
-            return predicted
-        return Misconception(mistake.explanation, compute)
-    return [wrap(mistake) for mistake in mistakes]
-
-
 def check_array_call(ctx: Context, function: str, case: Case, expected: torch.Tensor, *,
                      scale: torch.Tensor | None = None, misconceptions=(), arg_names=(),
                      check_inputs: bool = True) -> torch.Tensor:
-    """Call ``function`` on ``case`` and demand a tensor equal to ``expected``."""
+    """Call ``function`` on ``case`` and demand a tensor equal to ``expected``.
+
+    What a wrong answer (or a crash) says about ``misconceptions`` goes to ``ctx.evidence``.
+    """
     outcome = ctx.call(function, case, return_inputs=check_inputs)
     try:
+        if crashed(outcome):
+            ctx.evidence.observe_crash(misconceptions, case)
         got = as_tensor(outcome_value(outcome, function), function)
         try:
             compare(got, expected, scale=scale, function=function)
-        except Failure as failure:
-            same_shape = got.shape == expected.shape
-            hint = explain(got, case, misconceptions, scale if same_shape else None, expected)
-            raise Failure(str(failure) + (f"\n    Likely mistake: {hint}" if hint else "")) from None
+        except Failure:
+            ctx.evidence.observe(misconceptions, case, got, expected,
+                                 scale if got.shape == expected.shape else None)
+            raise
         if check_inputs:
             inputs_unchanged(outcome, case, function)
     except Failure as failure:

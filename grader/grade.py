@@ -108,12 +108,12 @@ def grade_topic(topic: str, submission: Submission, config: Config) -> TopicResu
                      "printing slows grading down: remove debugging prints")
     tests = []
     for check, outcome, max_points in zip(checks, outcomes, points):
-        passed, feedback = outcome.passed, outcome.feedback
+        passed, feedback, credit = outcome.passed, outcome.feedback, outcome.credit
         if check.function in forbidden:
-            passed = False
+            passed, credit = False, 0.0
             feedback = (f"`{check.function}` uses a forbidden built-in: {'; '.join(forbidden[check.function])}. "
                         f"Write it yourself from elementary tensor operations; this scores zero for `{check.function}`.")
-        tests.append(TestResult(check.title, check.id, check.function, max_points if passed else 0.0,
+        tests.append(TestResult(check.title, check.id, check.function, round(max_points * credit, 4),
                                 max_points, passed, feedback, outcome.examples))
     return TopicResult(topic, round(sum(t.score for t in tests), 4), round(sum(points), 4), tests, notes,
                        ctx.examples_run)

@@ -63,7 +63,7 @@ def to_text(result: GradeResult) -> str:
         for note in topic.notes:
             console.print(f"  note: {note}", markup=False)
         for test in failed:
-            console.print(f"  FAILED {test.name}  (0 / {_points(test.max_score)})", markup=False)
+            console.print(f"  FAILED {test.name}  ({_points(test.score)} / {_points(test.max_score)})", markup=False)
             for line in test.feedback.splitlines():
                 console.print(f"      {line}", markup=False)
     return buffer.getvalue()

@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 from hypothesis import strategies as st
 
-from grader.checks import (Case, Failure, Misconception, distinct, Property, Scripted, check_array_call, raises_value_error)
+from grader.checks import (Case, Failure, Misconception, Property, Scripted, check_array_call, raises_value_error)
 from grader.forbidden import Rule
 from grader.strategies import DTYPES, tensors
 
@@ -121,12 +121,11 @@ def _softmax(case):
     return torch.softmax(case.args[0], _dim(case))
 
 
-SOFTMAX_HINTS = distinct(SOFTMAX_MISTAKES, _softmax)
 
 
 def verify_softmax(ctx, case):
     check_array_call(ctx, "softmax", case, _softmax(case), scale=_row_scale(case),
-                     misconceptions=SOFTMAX_HINTS, arg_names=SOFTMAX_ARGS)
+                     misconceptions=SOFTMAX_MISTAKES, arg_names=SOFTMAX_ARGS)
 
 
 LOG_SOFTMAX_MISTAKES = [
@@ -154,12 +153,11 @@ def _log_softmax(case):
     return torch.log_softmax(case.args[0], _dim(case))
 
 
-LOG_SOFTMAX_HINTS = distinct(LOG_SOFTMAX_MISTAKES, _log_softmax)
 
 
 def verify_log_softmax(ctx, case):
     check_array_call(ctx, "log_softmax", case, _log_softmax(case), scale=_log_row_scale(case),
-                     misconceptions=LOG_SOFTMAX_HINTS, arg_names=SOFTMAX_ARGS)
+                     misconceptions=LOG_SOFTMAX_MISTAKES, arg_names=SOFTMAX_ARGS)
 
 
 # ------------------------------------------------------------------ cross_entropy
@@ -208,12 +206,11 @@ CE_MISTAKES = [
 ]
 
 
-CE_HINTS = distinct(CE_MISTAKES, lambda c: F.cross_entropy(*c.args))
 
 
 def verify_cross_entropy(ctx, case):
     check_array_call(ctx, "cross_entropy", case, F.cross_entropy(*case.args), scale=_ce_scale(case),
-                     misconceptions=CE_HINTS, arg_names=LOSS_ARGS)
+                     misconceptions=CE_MISTAKES, arg_names=LOSS_ARGS)
 
 
 def _ufrn_example(ctx):
@@ -223,7 +220,7 @@ def _ufrn_example(ctx):
     case = Case((logits, labels))
     try:
         check_array_call(ctx, "cross_entropy", case, F.cross_entropy(logits, labels), scale=_ce_scale(case),
-                         misconceptions=CE_HINTS, arg_names=LOSS_ARGS)
+                         misconceptions=CE_MISTAKES, arg_names=LOSS_ARGS)
     except Failure as failure:
         raise Failure("the UFRN example (torch.manual_seed(11); logits = torch.randn(5, 3); labels "
                       f"[0, 0, 1, 2, 1]) should give 1.6553:\n    {failure}", failure.fatal) from None
@@ -280,12 +277,11 @@ BCE_MISTAKES = [
 ]
 
 
-BCE_HINTS = distinct(BCE_MISTAKES, lambda c: F.binary_cross_entropy(*c.args))
 
 
 def verify_bce(ctx, case):
     check_array_call(ctx, "binary_cross_entropy", case, F.binary_cross_entropy(*case.args), scale=_bce_scale(case),
-                     misconceptions=BCE_HINTS, arg_names=BCE_ARGS)
+                     misconceptions=BCE_MISTAKES, arg_names=BCE_ARGS)
 
 
 BAD_BCE = [

@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 from hypothesis import strategies as st
 
-from grader.checks import (Case, Failure, Misconception, Property, check_array_call, outcome_value,
+from grader.checks import (Case, Failure, Misconception, NotApplicable, Property, check_array_call, outcome_value,
                            raises_value_error)
 from grader.forbidden import Rule
 from grader.strategies import DTYPES, int_or_pair, pairs, tensors
@@ -118,30 +118,49 @@ BAD_CORRELATE = [
 
 # ------------------------------------------------------------------ conv2d
 
+CONV_FEATURES = ("bias", "stride", "padding", "padding='valid'", "dilation", "pair arguments", "non-square",
+                 "float64", "channels and batch")
+SAME_FEATURES = ("even kernel", "bias", "dilation", "pair arguments", "non-square", "float64", "channels and batch")
+
+
 @st.composite
-def conv_cases(draw, same: bool = False):
-    dtype = draw(DTYPES)
-    n, c_in, c_out = draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    kh, kw = draw(pairs(1, 4))
-    dilation = draw(pairs(1, 2))
+def conv_cases(draw, enabled: frozenset, same: bool = False):
+    """conv2d arguments drawing only the ``enabled`` features; the core is one float32 square
+    channel, a square kernel, no bias, and stride, padding and dilation left at their defaults."""
+    on = enabled.__contains__
+    dtype = draw(DTYPES) if on("float64") else torch.float32
+    n, c_in, c_out = (draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 3))) \
+        if on("channels and batch") else (1, 1, 1)
+    square = not on("non-square")
+    kh, kw = draw(pairs(1, 4, square))
+    if same and not on("even kernel"):
+        kh, kw = 2 * (kh // 2) + 1, 2 * (kw // 2) + 1
+    equal_args = not on("pair arguments")  # stride, padding and dilation as one int each
+    dilation = draw(pairs(1, 2, equal_args)) if on("dilation") else (1, 1)
     if same:
         stride, padding = (1, 1), "same"
         lo = (1, 1)
     else:
-        stride = draw(pairs(1, 3))
-        padding = draw(st.one_of(pairs(0, 2), st.just("valid")))
+        stride = draw(pairs(1, 3, equal_args)) if on("stride") else (1, 1)
+        paddings = ([pairs(0, 2, equal_args)] if on("padding") else []) + \
+            ([st.just("valid")] if on("padding='valid'") else [])
+        padding = draw(st.one_of(*paddings)) if paddings else (0, 0)
         pad = (0, 0) if padding == "valid" else padding
         lo = tuple(max(1, d * (k - 1) + 1 - 2 * p) for d, k, p in zip(dilation, (kh, kw), pad))
-    h, w = draw(st.integers(lo[0], lo[0] + 6)), draw(st.integers(lo[1], lo[1] + 6))
+    h = draw(st.integers(lo[0], lo[0] + 6))
+    w = draw(st.integers(lo[1], lo[1] + 6)) if not square else max(h, lo[1])
+    h = max(h, w) if square else h
     x = draw(tensors((n, c_in, h, w), dtype))
     weight = draw(tensors((c_out, c_in, kh, kw), dtype))
-    bias = draw(st.one_of(st.none(), tensors((c_out,), dtype)))
-    kwargs = {"stride": draw(int_or_pair(stride)), "dilation": draw(int_or_pair(dilation))}
-    kwargs["padding"] = padding if isinstance(padding, str) else draw(int_or_pair(padding))
-    if not same and draw(st.booleans()):
-        del kwargs["stride"]  # default stride 1
-        if "padding" in kwargs and kwargs["padding"] in (0, (0, 0)):
-            del kwargs["padding"]
+    bias = draw(st.one_of(st.none(), tensors((c_out,), dtype))) if on("bias") else None
+    pair_form = st.just if equal_args else int_or_pair
+    kwargs = {}
+    if stride != (1, 1) or draw(st.booleans()):
+        kwargs["stride"] = draw(pair_form(stride[0] if equal_args else stride))
+    if padding != (0, 0) or draw(st.booleans()):
+        kwargs["padding"] = padding if isinstance(padding, str) else draw(pair_form(padding[0] if equal_args else padding))
+    if dilation != (1, 1) or draw(st.booleans()):
+        kwargs["dilation"] = draw(pair_form(dilation[0] if equal_args else dilation))
     return Case((x, weight, bias), kwargs)
 
 
@@ -174,7 +193,7 @@ def _padded_one_side(case):
     x, weight, bias = case.args
     padding = case.kwargs.get("padding", 0)
     if isinstance(padding, str):
-        raise ValueError
+        raise NotApplicable
     ph, pw = padding if isinstance(padding, tuple) else (padding, padding)
     return F.conv2d(F.pad(x, (0, 2 * pw, 0, 2 * ph)), weight, bias, stride=case.kwargs.get("stride", 1),
                     dilation=case.kwargs.get("dilation", 1))
@@ -228,9 +247,10 @@ CHECKS = [
     raises_value_error("correlate2d_errors", "correlate2d raises ValueError for non-2-D inputs and oversized kernels",
                        "correlate2d", BAD_CORRELATE, ("image", "kernel")),
     Property("conv2d_matches_reference", "conv2d matches F.conv2d (shapes, strides, paddings, dilations, dtypes)",
-             "conv2d", 7.0, strategy=conv_cases(), verify=verify_conv),
+             "conv2d", 7.0, strategy=conv_cases, verify=verify_conv, features=CONV_FEATURES),
     Property("conv2d_same_padding", "conv2d with padding='same' matches F.conv2d, even kernels included",
-             "conv2d", 3.0, strategy=conv_cases(same=True), verify=verify_conv),
+             "conv2d", 3.0, strategy=lambda enabled: conv_cases(enabled, same=True), verify=verify_conv,
+             features=SAME_FEATURES),
     raises_value_error("conv2d_errors", "conv2d raises ValueError for wrong ranks, shape mismatches and bad options",
                        "conv2d", BAD_CONV, CONV_ARGS),
 ]

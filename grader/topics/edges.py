@@ -6,8 +6,8 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from grader.checks import (Case, Failure, Misconception, Property, Scripted, as_ndarray, compare, explain,
-                           inputs_unchanged, outcome_value, raises_value_error)
+from grader.checks import (Case, Failure, Misconception, NotApplicable, Property, Scripted, as_ndarray, compare,
+                           crashed, inputs_unchanged, outcome_value, raises_value_error)
 from grader.forbidden import Rule
 from grader.strategies import arrays
 
@@ -119,7 +119,7 @@ def _valid(image, kernel):
     kh, kw = kernel.shape
     h, w = image.shape[0] - kh + 1, image.shape[1] - kw + 1
     if h < 1 or w < 1:
-        raise ValueError("kernel larger than image")
+        raise NotApplicable("kernel larger than image")
     out = np.zeros((h, w))
     for i in range(kh):
         for j in range(kw):
@@ -211,6 +211,8 @@ def check_image_call(ctx, function: str, case: Case, expected: np.ndarray, scale
     """Call ``function`` and demand a float32 NumPy array equal to ``expected``."""
     outcome = ctx.call(function, case, return_inputs=True)
     try:
+        if crashed(outcome):
+            ctx.evidence.observe_crash(misconceptions, case)
         got = as_ndarray(outcome_value(outcome, function), function)
         if got.dtype != np.float32:
             raise Failure(f"the result of `{function}` has dtype {got.dtype}; expected float32 "
@@ -219,10 +221,10 @@ def check_image_call(ctx, function: str, case: Case, expected: np.ndarray, scale
         scale_t = torch.from_numpy(np.asarray(scale))
         try:
             compare(got_t, expected_t, scale=scale_t, function=function)
-        except Failure as failure:
-            same_shape = got_t.shape == expected_t.shape
-            hint = explain(got_t, case, misconceptions, scale_t if same_shape else None, expected_t)
-            raise Failure(str(failure) + (f"\n    Likely mistake: {hint}" if hint else "")) from None
+        except Failure:
+            ctx.evidence.observe(misconceptions, case, got_t, expected_t,
+                                 scale_t if got_t.shape == expected_t.shape else None)
+            raise
         inputs_unchanged(outcome, case, function)
     except Failure as failure:
         raise Failure(f"{failure}\n    Input: {case.describe(arg_names)}", failure.fatal) from None

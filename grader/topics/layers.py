@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 from hypothesis import strategies as st
 
-from grader.checks import (TOLERANCES, Case, Failure, Generator, Misconception, distinct, Property, as_tensor,
+from grader.checks import (TOLERANCES, Case, Failure, Generator, Misconception, Property, as_tensor,
                            check_array_call, compare, explain, inputs_unchanged,
                            outcome_value, raises_value_error)
 from grader.forbidden import Rule
@@ -59,12 +59,11 @@ RELU_MISTAKES = [
 ]
 
 
-RELU_HINTS = distinct(RELU_MISTAKES, lambda c: torch.relu(c.args[0]))
 
 
 def verify_relu(ctx, case):
     x = case.args[0]
-    check_array_call(ctx, "relu", case, torch.relu(x), scale=x.abs(), misconceptions=RELU_HINTS, arg_names=("x",))
+    check_array_call(ctx, "relu", case, torch.relu(x), scale=x.abs(), misconceptions=RELU_MISTAKES, arg_names=("x",))
 
 
 # ------------------------------------------------------------------ flatten
@@ -91,12 +90,11 @@ FLATTEN_MISTAKES = [
                   lambda c: c.args[0].movedim(1, -1).reshape(c.args[0].shape[0], -1)),
 ]
 
-FLATTEN_HINTS = distinct(FLATTEN_MISTAKES, lambda c: _flat(c.args[0]))
 
 
 def verify_flatten(ctx, case):
     x = case.args[0]
-    check_array_call(ctx, "flatten", case, _flat(x), misconceptions=FLATTEN_HINTS, arg_names=("x",))
+    check_array_call(ctx, "flatten", case, _flat(x), misconceptions=FLATTEN_MISTAKES, arg_names=("x",))
 
 
 @st.composite
@@ -136,7 +134,7 @@ def verify_noncontiguous(ctx, case):
     try:
         compare(got, expected, function="flatten")
     except Failure as failure:
-        hint = explain(got, Case((view,)), FLATTEN_HINTS)
+        hint = explain(got, Case((view,)), FLATTEN_MISTAKES)
         if not hint and step == 1 and got.shape == expected.shape and torch.equal(got, x.reshape(expected.shape)):
             hint = ("the values were taken in the memory order of the underlying storage, not in the "
                     "(permuted) order of the tensor's indices")
@@ -231,13 +229,12 @@ BN_MISTAKES = [
 ]
 
 
-BN_HINTS = distinct(BN_MISTAKES, _bn)
 
 
 def verify_batch_norm(ctx, case):
     expected = _bn(case)
     check_array_call(ctx, "batch_norm", case, expected, scale=_bn_scale(case, expected),
-                     misconceptions=BN_HINTS, arg_names=("x",))
+                     misconceptions=BN_MISTAKES, arg_names=("x",))
 
 
 BAD_BATCH_NORM = [

@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 from hypothesis import strategies as st
 
-from grader.checks import Case, Misconception, Property, check_array_call, raises_value_error
+from grader.checks import Case, Misconception, NotApplicable, Property, check_array_call, raises_value_error
 from grader.forbidden import Rule
 from grader.strategies import DTYPES, int_or_pair, pairs, tensors
 
@@ -141,7 +141,7 @@ def _naive(case, kind, kernel=None, stride=None, padding=None, fill=None, ceil=F
 def _stride_one(kind):
     def compute(case):
         if case.kwargs.get("stride") is not None:
-            raise ValueError("stride was given")
+            raise NotApplicable("stride was given")
         return _naive(case, kind, stride=(1, 1))
     return compute
 
@@ -149,7 +149,7 @@ def _stride_one(kind):
 def _stride_ignored(kind):
     def compute(case):
         if case.kwargs.get("stride") is None:
-            raise ValueError("stride not given")
+            raise NotApplicable("stride not given")
         x, k, s, p = _options(case)
         return _naive(case, kind, stride=k)
     return compute

@@ -51,3 +51,31 @@ def case_expectations(path: Path) -> tuple[set[str], list[str]]:
         elif line.startswith("expect-feedback:"):
             feedback.append(line.split(":", 1)[1].strip())
     return fail, feedback
+
+
+def case_credits(path: Path) -> dict[str, float]:
+    """The `expect-credit: <check id> = <share>` lines: the share of a check's points the case keeps."""
+    credits = {}
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if line.startswith("expect-credit:"):
+            check, share = line.split(":", 1)[1].split("=")
+            credits[check.strip()] = float(share)
+    return credits
+
+
+def named_mistakes(feedback: str) -> list[str]:
+    """The mistakes a feedback text names ("Likely mistake: ..." lines and "fits more than one" lists)."""
+    named, listing = [], False
+    for line in feedback.splitlines():
+        text = line.strip()
+        if text.startswith("Likely mistake:"):
+            named.append(text.removeprefix("Likely mistake:").strip())
+        elif text.startswith("Your output fits more than one known mistake"):
+            listing = True
+            continue
+        elif listing and text.startswith("- "):
+            named.append(text[2:])
+            continue
+        listing = False
+    return named

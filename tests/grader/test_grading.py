@@ -10,7 +10,8 @@ import pytest
 from grader.topics import TOPICS
 from grader.grade import grade_submission
 from grader.load import Submission
-from helpers import CASES, ROOT, case_expectations, grade_json, run_grader, solution_source
+from helpers import (CASES, ROOT, case_credits, case_expectations, grade_json, named_mistakes, run_grader,
+                     solution_source)
 
 pytestmark = pytest.mark.slow
 
@@ -71,6 +72,11 @@ def test_wrong_implementation_loses_points_in_its_checks(case):
     feedback = "\n".join(t.feedback for t in result.tests)
     for text in expected_feedback:
         assert text.lower() in feedback.lower(), feedback
+    credits = {t.id: round(t.score / t.max_score, 3) for t in result.tests}
+    assert {check: credits[check] for check in case_credits(case)} == case_credits(case), feedback
+    # no hint may name a mistake the code does not make: every named one is what the case expects
+    for named in named_mistakes(feedback):
+        assert any(text.lower() in named.lower() for text in expected_feedback), named
 
 
 @pytest.mark.parametrize("case", _cases("right"), ids=lambda p: f"{p.parent.name}/{p.stem}")

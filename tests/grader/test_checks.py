@@ -1,0 +1,134 @@
+"""The check framework on its own, without a sandbox: printing, misconception evidence, and
+credit by feature and by part. Fast: no student code runs."""
+from __future__ import annotations
+
+import numpy as np
+import torch
+from hypothesis import strategies as st
+
+from grader.checks import (CORE_SHARE, FEATURES_SHARE, Case, Context, Evidence, Failure, Misconception,
+                           NotApplicable, Property, describe, number, numbers_apart)
+from grader.strategies import tensors
+
+
+def test_numbers_are_short_and_rounding_is_marked():
+    assert number(3.0) == "3"
+    assert number(-0.5) == "-0.5"
+    assert number(2.7392337322235107) == "2.739…"
+    assert number(np.float32(0.1), dtype=np.float32) == "0.1"  # exact in float32
+    assert numbers_apart(1.00001, 1.00002) == ("1.00001", "1.00002")
+
+
+def test_arrays_up_to_sixteen_elements_are_printed_in_full():
+    assert describe(torch.arange(16.0).reshape(4, 4)).endswith("[12, 13, 14, 15]]")
+    assert describe(torch.zeros(17)) == "float32 tensor of shape (17,)"
+    assert describe(np.array([[1, 2]], dtype=np.uint8)) == "uint8 array of shape (1, 2) [[1, 2]]"
+
+
+DOUBLE = Misconception("doubles", lambda c: c.args[0] * 2)
+SQUARE = Misconception("squares", lambda c: c.args[0] ** 2)
+NEGATE = Misconception("negates", lambda c: -c.args[0])
+ONLY_POSITIVE = Misconception("crashes on negatives", lambda c: _crash_if_negative(c.args[0]))
+
+
+def _crash_if_negative(x):
+    if (x < 0).any():
+        raise IndexError("negative")
+    raise NotApplicable
+
+
+def test_a_mistake_is_named_only_when_no_failing_case_rules_it_out():
+    evidence = Evidence()
+    two = Case((torch.tensor([2.0]),))
+    evidence.observe([DOUBLE, SQUARE], two, torch.tensor([4.0]), torch.tensor([2.0]))
+    assert "more than one" in evidence.verdict()  # 2 * 2 == 2 ** 2: this case cannot tell them apart
+    evidence.observe([DOUBLE, SQUARE], Case((torch.tensor([3.0]),)), torch.tensor([6.0]), torch.tensor([3.0]))
+    assert evidence.verdict() == "Likely mistake: doubles"
+
+
+def test_a_mistake_that_gives_the_right_answer_explains_nothing():
+    evidence = Evidence()
+    zero = Case((torch.tensor([0.0]),))
+    evidence.observe([NEGATE], zero, torch.tensor([1.0]), torch.tensor([0.0]))  # -0 == 0: right answer
+    assert evidence.verdict() == ""
+
+
+def test_crashes_match_mistakes_that_crash_on_the_same_case():
+    evidence = Evidence()
+    evidence.observe_crash([ONLY_POSITIVE, DOUBLE], Case((torch.tensor([-1.0]),)))
+    assert evidence.verdict() == "Likely mistake: crashes on negatives"
+    evidence.observe_crash([ONLY_POSITIVE], Case((torch.tensor([1.0]),)))  # NotApplicable: no evidence
+    assert evidence.verdict() == "Likely mistake: crashes on negatives"
+
+
+FEATURES = ("float64", "batch", "negative")
+
+
+@st.composite
+def featured(draw, enabled):
+    dtype = draw(st.sampled_from([torch.float32, torch.float64])) if "float64" in enabled else torch.float32
+    n = draw(st.integers(1, 3)) if "batch" in enabled else 1
+    low = -5.0 if "negative" in enabled else 0.0
+    return Case((draw(tensors((n, 2), dtype, low, 5.0)),))
+
+
+def _run(verify, **options):
+    check = Property("p", "p", "f", strategy=featured, verify=verify, features=FEATURES, **options)
+    return check.run(Context(session=None, examples=60))
+
+
+def test_a_correct_function_gets_full_credit_from_one_search():
+    result = _run(lambda ctx, case: None)
+    assert result.passed and result.credit == 1.0 and result.examples == 60
+
+
+def test_each_feature_that_holds_earns_its_share():
+    def verify(ctx, case):
+        if case.args[0].dtype == torch.float64:
+            raise Failure("float64 breaks it")
+    result = _run(verify)
+    assert not result.passed
+    assert result.credit == round(CORE_SHARE + FEATURES_SHARE * 2 / 3, 6)
+    assert result.feedback.splitlines()[0] == "f: core ✓, float64 ✗ (see below), batch ✓, negative ✓"
+    assert "float64 breaks it" in result.feedback
+
+
+def test_a_broken_core_earns_nothing():
+    def verify(ctx, case):
+        raise Failure("always wrong")
+    result = _run(verify)
+    assert result.credit == 0.0 and "core ✗" in result.feedback
+
+
+def test_features_that_only_fail_together_keep_the_core_and_feature_shares():
+    def verify(ctx, case):
+        x = case.args[0]
+        if x.dtype == torch.float64 and x.shape[0] > 1:
+            raise Failure("float64 batches break it")
+    result = _run(verify)
+    assert result.credit == round(CORE_SHARE + FEATURES_SHARE, 6)
+    assert "all together ✗" in result.feedback
+
+
+def test_parts_that_are_never_broken_earn_their_shares():
+    @st.composite
+    def cases(draw):
+        return Case((draw(st.integers(0, 10)),))
+
+    def verify(ctx, case):
+        value = case.args[0]
+        ctx.require("mode", False, "wrong mode")
+        ctx.require("value", value < 8, "wrong value for 8 and above")
+        ctx.require("grad", True, "never happens")
+
+    check = Property("p", "p", "f", strategy=cases(), verify=verify, parts=("value", "mode", "grad"))
+    result = check.run(Context(session=None, examples=60))
+    assert result.credit == round(1 / 3, 6)
+    assert result.feedback.splitlines()[0] == "f: value ✗, mode ✗, grad ✓"
+
+
+def test_the_same_check_gives_the_same_result_twice():
+    def verify(ctx, case):
+        if case.args[0].shape[0] > 1:
+            raise Failure(f"batch of {case.args[0].shape[0]}")
+    assert _run(verify) == _run(verify)
