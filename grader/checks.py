@@ -60,6 +60,16 @@ class Case:
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
 
+    def as_positional(self, names: tuple[str, ...], defaults: dict) -> "Case":
+        """The same call with its keyword options passed by position, in the contract's order ``names``
+        (options left out before the last one given are passed as their ``defaults``)."""
+        rest = names[len(self.args):]
+        given = [name for name in rest if name in self.kwargs]
+        if not given or set(self.kwargs) - set(rest):
+            return self
+        upto = rest[:rest.index(given[-1]) + 1]
+        return Case(self.args + tuple(self.kwargs[n] if n in self.kwargs else defaults[n] for n in upto))
+
     def describe(self, names: tuple[str, ...] = ()) -> str:
         parts = []
         for i, value in enumerate(self.args):

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import shutil
+import sys
+import textwrap
 
 from rich import box
 from rich.console import Console
@@ -18,12 +22,32 @@ from grader.grade import GradeResult
 FORMATS = ("text", "json", "markdown", "gradescope")
 
 
+PLAIN_WIDTH = 100  # text width when stdout is not a terminal
+
+
 def render(result: GradeResult, fmt: str) -> str:
     return {"text": to_text, "json": to_json, "markdown": to_markdown, "gradescope": to_gradescope}[fmt](result)
 
 
 def _points(x: float) -> str:
-    return f"{x:g}"
+    """Points for a person: at most two decimals (JSON keeps the exact value)."""
+    return f"{round(x, 2):g}"
+
+
+def terminal_width() -> int:
+    return shutil.get_terminal_size((PLAIN_WIDTH, 24)).columns if sys.stdout.isatty() else PLAIN_WIDTH
+
+
+def _plain(text: str) -> str:
+    """Feedback without Markdown emphasis (``*flipped*`` -> ``flipped``)."""
+    return re.sub(r"(?<![\w*])\*([^*\s][^*]*?)\*(?![\w*])", r"\1", text)
+
+
+def _wrapped(line: str, indent: str, width: int) -> list[str]:
+    """``line`` wrapped to ``width``, continuation lines keeping the line's own indentation."""
+    own = indent + line[:len(line) - len(line.lstrip())]
+    return textwrap.wrap(line.strip(), width=max(width, len(own) + 20), initial_indent=own,
+                         subsequent_indent=own + "  ", break_long_words=False, break_on_hyphens=False) or [""]
 
 
 def to_json(result: GradeResult) -> str:
@@ -43,9 +67,10 @@ def to_json(result: GradeResult) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def to_text(result: GradeResult) -> str:
+def to_text(result: GradeResult, width: int | None = None) -> str:
+    width = width or terminal_width()
     buffer = io.StringIO()
-    console = Console(file=buffer, width=110, color_system=None, force_terminal=False, highlight=False)
+    console = Console(file=buffer, width=width, color_system=None, force_terminal=False, highlight=False)
     summary = Table(title=f"convgrade {result.version}: {result.origin}", box=box.SIMPLE_HEAD)
     summary.add_column("topic")
     summary.add_column("score", justify="right")
@@ -55,18 +80,20 @@ def to_text(result: GradeResult) -> str:
         summary.add_row(name, f"{_points(topic.score)} / {_points(topic.max_score)}", f"{passed} / {len(topic.tests)}")
     summary.add_row("total", f"{_points(result.score)} / {_points(result.max_score)}", "", style="bold")
     console.print(summary)
+    lines = [line.rstrip() for line in buffer.getvalue().splitlines()]
     for name, topic in result.topics.items():
         failed = [t for t in topic.tests if not t.passed]
         if not failed and not topic.notes:
             continue
-        console.print(f"\n[bold]{name}[/bold]  {_points(topic.score)} / {_points(topic.max_score)}")
+        lines += ["", f"{name}  {_points(topic.score)} / {_points(topic.max_score)}"]
         for note in topic.notes:
-            console.print(f"  note: {note}", markup=False)
+            lines += _wrapped(f"note: {_plain(note)}", "  ", width)
         for test in failed:
-            console.print(f"  FAILED {test.name}  ({_points(test.score)} / {_points(test.max_score)})", markup=False)
-            for line in test.feedback.splitlines():
-                console.print(f"      {line}", markup=False)
-    return buffer.getvalue()
+            verdict = "PARTIAL" if test.score > 0 else "FAILED"
+            lines += _wrapped(f"{verdict} {test.name}  ({_points(test.score)} / {_points(test.max_score)})", "  ", width)
+            for line in _plain(test.feedback).splitlines():
+                lines += _wrapped(line, "      ", width)
+    return "\n".join(lines) + "\n"
 
 
 def to_markdown(result: GradeResult) -> str:
@@ -79,7 +106,7 @@ def to_markdown(result: GradeResult) -> str:
         lines += ["", f"## {name} ({_points(topic.score)} / {_points(topic.max_score)})", ""]
         lines += [f"> {note}" for note in topic.notes]
         for test in topic.tests:
-            mark = "✅" if test.passed else "❌"
+            mark = "✅" if test.passed else "🟨" if test.score > 0 else "❌"
             lines.append(f"- {mark} {test.name} ({_points(test.score)} / {_points(test.max_score)})")
             if test.feedback and not test.passed:
                 lines += ["", "  ```text"] + [f"  {line}" for line in test.feedback.splitlines()] + ["  ```", ""]

@@ -132,3 +132,10 @@ def test_the_same_check_gives_the_same_result_twice():
         if case.args[0].shape[0] > 1:
             raise Failure(f"batch of {case.args[0].shape[0]}")
     assert _run(verify) == _run(verify)
+
+
+def test_options_can_be_passed_by_position_in_the_contracts_order():
+    names, defaults = ("input", "weight", "bias", "stride", "padding"), {"bias": None, "stride": 1, "padding": 0}
+    case = Case(("x", "w"), {"padding": 2})
+    assert case.as_positional(names, defaults) == Case(("x", "w", None, 1, 2))
+    assert Case(("x", "w")).as_positional(names, defaults) == Case(("x", "w"))
