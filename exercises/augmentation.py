@@ -85,7 +85,7 @@ def image_to_tensor(image_bgr: np.ndarray) -> torch.Tensor:
     is a view with a negative stride, which ``ToTensor`` refuses; take
     ``.copy()`` of it, or use ``cv2.cvtColor``, which makes a new array.
     """
-    raise NotImplementedError('image_to_tensor: check the array; cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB); Compose([ToTensor(), Normalize(...)]); unsqueeze(0)')
+    raise NotImplementedError('image_to_tensor: check the array; cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB); ToTensor, Normalize(...); unsqueeze(0)')
 
 
 def predict_image(model: nn.Module, image_bgr: np.ndarray, classes: list[str]) -> str:

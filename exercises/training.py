@@ -67,13 +67,19 @@ def correct(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
     Returns int64 of shape ``(n_classes, 2)`` whose row ``c`` is
     ``[number of samples of class c predicted as c, number of samples of
-    class c]``. ``n_classes`` is the width of the model's output (at least
-    2); predictions are made as in :func:`predict`. Example: 3 classes,
+    class c]``, computed in eval mode without gradients (the mode restored
+    afterwards, as in :func:`predict`). Example: 3 classes,
     ``y = [0, 0, 1, 2]`` and predictions ``[0, 2, 1, 2]`` give
     ``[[1, 2], [1, 1], [1, 1]]``. Dividing column 0 by column 1 gives the
     recall of each class; summing the rows first gives the accuracy.
+
+    ``n_classes`` is the width of the model's output, and the prediction
+    its ``argmax`` over dim 1. A model with a single output is a binary
+    classifier (two classes, two rows): it predicts class 1 when its
+    output, as a probability, is above 0.5 -- the output itself if the
+    model's last layer is ``nn.Sigmoid``, else ``torch.sigmoid(output)``.
     """
-    raise NotImplementedError('correct: run predict-style inference once, then for each class c count (y == c) and the hits among them')
+    raise NotImplementedError('correct: one eval-mode forward pass; classes by argmax (one output: probability > 0.5); count per class')
 
 
 def loader_apply(loader, func, reduce: str = "sum") -> torch.Tensor:

@@ -120,9 +120,28 @@ def write_release(destination: Path, root: Path = REPO_ROOT) -> list[Path]:
         ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "make_*.py"),
     )
     shutil.copy2(root / "conftest.py", destination / "conftest.py")
-    shutil.copy2(TEMPLATES / "student_README.md", destination / "README.md")
+    (destination / "README.md").write_text(student_readme(), encoding="utf-8")
     shutil.copy2(TEMPLATES / "student_pyproject.toml", destination / "pyproject.toml")
     return sorted(p for p in destination.rglob("*") if p.is_file())
+
+
+def topic_table() -> str:
+    """The Markdown table of topics, graded functions and default points, from ``grader.topics``."""
+    from grader.topics import TOPICS
+
+    rows = ["| module | what you implement | points |", "|---|---|---:|"]
+    for name, module in TOPICS.items():
+        functions = dict.fromkeys(check.function for check in module.CHECKS)
+        rows.append(f"| `{name}` | {', '.join(f'`{f}`' for f in functions)} | {module.POINTS:g} |")
+    return "\n".join(rows)
+
+
+def student_readme() -> str:
+    """The student README: ``templates/student_README.md`` with its ``{{topics}}`` table filled in."""
+    template = (TEMPLATES / "student_README.md").read_text(encoding="utf-8")
+    if "{{topics}}" not in template:
+        raise AuthoringError("templates/student_README.md has no {{topics}} placeholder for the topic table")
+    return template.replace("{{topics}}", topic_table())
 
 
 # Tests of the reference itself (they need solutions/), not for students.

@@ -100,7 +100,7 @@ def image_to_tensor(image_bgr: np.ndarray) -> torch.Tensor:
     ``.copy()`` of it, or use ``cv2.cvtColor``, which makes a new array.
     """
     ### BEGIN SOLUTION
-    ### HINT: check the array; cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB); Compose([ToTensor(), Normalize(...)]); unsqueeze(0)
+    ### HINT: check the array; cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB); ToTensor, Normalize(...); unsqueeze(0)
     if not isinstance(image_bgr, np.ndarray) or image_bgr.ndim != 3 or image_bgr.shape[2] != 3 \
             or image_bgr.dtype != np.uint8:
         shown = (f"a {image_bgr.dtype} array of shape {image_bgr.shape}" if isinstance(image_bgr, np.ndarray)

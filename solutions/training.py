@@ -108,14 +108,20 @@ def correct(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
     Returns int64 of shape ``(n_classes, 2)`` whose row ``c`` is
     ``[number of samples of class c predicted as c, number of samples of
-    class c]``. ``n_classes`` is the width of the model's output (at least
-    2); predictions are made as in :func:`predict`. Example: 3 classes,
+    class c]``, computed in eval mode without gradients (the mode restored
+    afterwards, as in :func:`predict`). Example: 3 classes,
     ``y = [0, 0, 1, 2]`` and predictions ``[0, 2, 1, 2]`` give
     ``[[1, 2], [1, 1], [1, 1]]``. Dividing column 0 by column 1 gives the
     recall of each class; summing the rows first gives the accuracy.
+
+    ``n_classes`` is the width of the model's output, and the prediction
+    its ``argmax`` over dim 1. A model with a single output is a binary
+    classifier (two classes, two rows): it predicts class 1 when its
+    output, as a probability, is above 0.5 -- the output itself if the
+    model's last layer is ``nn.Sigmoid``, else ``torch.sigmoid(output)``.
     """
     ### BEGIN SOLUTION
-    ### HINT: run predict-style inference once, then for each class c count (y == c) and the hits among them
+    ### HINT: one eval-mode forward pass; classes by argmax (one output: probability > 0.5); count per class
     was_training = model.training
     model.eval()
     try:
@@ -123,8 +129,13 @@ def correct(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
             logits = model(x)
     finally:
         model.train(was_training)
-    predicted = logits.argmax(dim=1)
-    n_classes = max(2, logits.shape[1])
+    if logits.shape[1] == 1:  # binary: one output, the probability (or logit) of class 1
+        children = list(model.children())
+        ends_in_sigmoid = isinstance(children[-1] if children else model, nn.Sigmoid)
+        probability = logits[:, 0] if ends_in_sigmoid else torch.sigmoid(logits[:, 0])
+        predicted, n_classes = (probability > 0.5).long(), 2
+    else:
+        predicted, n_classes = logits.argmax(dim=1), logits.shape[1]
     rows = []
     for c in range(n_classes):
         is_c = y == c

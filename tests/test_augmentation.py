@@ -12,6 +12,7 @@ import torch
 import torch.nn as nn
 from PIL import Image
 from torchvision import transforms
+from torchvision.transforms import v2
 
 import course
 from datasets import SHAPES_DIR
@@ -51,7 +52,7 @@ def rgb_image(path=CIRCLE):
 def test_the_augmentation_is_the_slide_pipeline():
     image = rgb_image()
     transform = augmentation.augmentation_transform()
-    assert isinstance(transform, transforms.Compose)
+    assert isinstance(transform, (transforms.Compose, v2.Compose)), "wrap the steps in transforms.Compose([...])"
     for seed in (0, 1, 2):
         out = seeded(transform, image, seed)
         assert out.dtype == torch.float32 and out.shape == (3, 40, 40)

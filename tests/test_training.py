@@ -136,6 +136,18 @@ def test_correct_has_one_row_per_model_output_even_for_absent_classes():
     assert result[:, 1].tolist() == [2, 1, 0, 0, 0]
 
 
+def test_correct_treats_a_one_output_model_as_binary():
+    # no final Sigmoid: the output is a logit, and class 1 is predicted when sigmoid(output) > 0.5
+    logits = torch.tensor([[2.0], [-1.0], [0.3], [-0.2]])  # predicts 1, 0, 1, 0
+    result = training.correct(ModeSpy(), logits, torch.tensor([1, 0, 0, 0]))
+    assert result.dtype == torch.int64
+    assert result.tolist() == [[2, 3], [1, 1]]
+    # a final nn.Sigmoid: the output is already a probability, compared with 0.5 as it is
+    model = nn.Sequential(ModeSpy(), nn.Sigmoid())
+    result = training.correct(model, torch.tensor([[2.0], [-1.0], [0.3]]), torch.tensor([1, 1, 0]))
+    assert result.tolist() == [[0, 1], [1, 2]]
+
+
 @pytest.mark.parametrize("was_training", [True, False])
 def test_correct_runs_in_eval_mode_and_restores_the_mode(was_training):
     model = ModeSpy().train(was_training)

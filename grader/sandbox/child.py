@@ -8,18 +8,22 @@ then answers requests from the grader over a dedicated pipe, one at a time:
 * ``probe`` -- run trusted probe code (``probes.py``) on the student's objects.
 
 Every answer says what the call returned (as wire values), what it raised
-(type, message, the student's line) and which watched built-ins it reached:
+(type, message, the student's line), the warnings it issued (category,
+message, the student's line) and which watched built-ins it reached:
 torch functions (``fn:``), ATen operators (``aten:``) and guarded NumPy /
 OpenCV / SciPy functions. The grader, not the child, decides what that means.
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
+import linecache
 import os
 import resource
 import sys
 import time
 import traceback
+import warnings
 
 import cv2  # noqa: F401  (imported here so the warm server pays for it once)
 import numpy as np
@@ -32,6 +36,7 @@ from grader.sandbox.wire import Array, WireError, decode, encode, recv_message, 
 
 MODULE_DIR = "submission"
 MAX_ITEMS = 100_000
+MAX_WARNINGS = 20
 
 
 class _Recorder:
@@ -181,6 +186,31 @@ def describe_exception(exc: BaseException, student_file: str) -> dict:
     return {"type": type(exc).__name__, "message": message[:500], "where": where, "line": (line or "")[:200]}
 
 
+@contextlib.contextmanager
+def recording_warnings(caught: list):
+    """Every warning issued inside goes to ``caught`` (all of them: "always", whatever the filters)."""
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        try:
+            yield
+        finally:
+            caught.extend(seen)
+
+
+def describe_warning(warning: warnings.WarningMessage, student_file: str) -> dict:
+    """Category, message and the line it was issued from, when that line is the student's."""
+    try:
+        filename = str(warning.filename or "")
+        where, line = None, ""
+        if filename.endswith(student_file) or f"{os.sep}{MODULE_DIR}{os.sep}" in filename:
+            where = f"{os.path.basename(filename)}, line {int(warning.lineno)}"
+            line = linecache.getline(filename, int(warning.lineno)).strip()
+        return {"category": str(warning.category.__name__)[:100], "message": str(warning.message)[:300],
+                "where": where, "line": line[:200]}
+    except BaseException:  # noqa: BLE001 -- a rigged warning (odd category, __str__ that raises)
+        return {"category": "Warning", "message": "<warning could not be shown>", "where": None, "line": ""}
+
+
 # ---------------------------------------------------------------- serving
 
 def _cpu_seconds() -> float:
@@ -253,6 +283,7 @@ def serve(channel, output_fd: int, settings: dict):
         kwargs = to_python(request.get("kwargs", {}), keep)
         _set_call_cpu_limit(settings["call_cpu_seconds"])
         RECORDER.names.clear()
+        caught: list = []
         started_cpu = _cpu_seconds()
         try:
             if op == "call":
@@ -260,7 +291,7 @@ def serve(channel, output_fd: int, settings: dict):
                 if target is None:
                     raise _Missing(request["function"], topic)
                 RECORDER.active = True
-                with modes[0], modes[1]:
+                with modes[0], modes[1], recording_warnings(caught):
                     result = target(*args, **kwargs)
                 RECORDER.active = False
                 answer = {"status": "ok", "value": to_wire(result)}
@@ -287,6 +318,7 @@ def serve(channel, output_fd: int, settings: dict):
             RECORDER.active = False
             answer = {"status": "raised", "error": describe_exception(exc, student_file)}
         answer["names"] = sorted(RECORDER.names)
+        answer["warnings"] = [describe_warning(w, student_file) for w in caught[:MAX_WARNINGS]]
         answer["cpu"] = _cpu_seconds() - started_cpu
         if request.get("return_inputs"):
             answer["inputs_after"] = [to_wire(obj) for obj in keep]

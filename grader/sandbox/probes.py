@@ -16,6 +16,7 @@ import torch
 import torch.nn as nn
 import torch.utils.serialization  # noqa: F401 -- torch.save/torch.load import it lazily
 import torchvision  # noqa: F401 -- imported before confinement: the child may not read site-packages later
+import torchvision.transforms.v2  # augmentation: a student's pipeline may use the v2 API
 from torch.utils.data import DataLoader, RandomSampler, TensorDataset
 
 PIL.Image.init()  # PIL loads its image-format plugins lazily; load them (PNG, ...) while it still can
@@ -32,7 +33,7 @@ def call_noncontiguous(module, function: str, x, dims, step: int = 1):
 
 
 # ================================================================== nn.Module topics
-# architectures, training, hooks. A probe builds or receives the student's
+# architectures, training, hooks, augmentation. A probe builds or receives the student's
 # model, drives it with weights and inputs sent by the grader, and returns plain
 # data (numbers, strings, lists, dicts with str keys, tensors). It never judges:
 # the grader compares. Probes never print; a problem the probe itself finds is
@@ -59,18 +60,23 @@ class _Exploding(nn.Module):
 def build_model(spec: dict) -> nn.Module:
     """The small trusted model ``spec`` describes; the grader builds the same one for its reference.
 
-    kinds: ``linear`` (inputs -> classes), ``mlp`` (Linear, [BatchNorm1d], ReLU, Linear),
+    kinds: ``linear`` (inputs -> classes, then ``nn.Sigmoid`` if ``sigmoid``), ``mlp`` (Linear,
+    [BatchNorm1d], ReLU, [Dropout(``dropout``)], Linear),
     ``cnn`` (the case-study CNN on 1x10x10 images, optional BatchNorm2d after conv1),
-    ``nested`` (nested Sequentials with an in-place ReLU, input 1xSxS), ``exploding``.
+    ``nested`` (nested Sequentials with an in-place ReLU, input 1xSxS), ``exploding``,
+    ``rgb_cnn`` (3-channel images of any size: conv, BatchNorm2d, ReLU, adaptive pool, Dropout, Linear).
     """
     kind = spec["kind"]
     if kind == "linear":
-        model = nn.Sequential(nn.Linear(spec["inputs"], spec["classes"]))
+        model = nn.Sequential(nn.Linear(spec["inputs"], spec["classes"]), *([nn.Sigmoid()] if spec.get("sigmoid") else []))
     elif kind == "mlp":
         layers = [nn.Linear(spec["inputs"], spec["hidden"])]
         if spec.get("batch_norm"):
             layers.append(nn.BatchNorm1d(spec["hidden"]))
-        model = nn.Sequential(*layers, nn.ReLU(), nn.Linear(spec["hidden"], spec["classes"]))
+        layers.append(nn.ReLU())
+        if spec.get("dropout"):
+            layers.append(nn.Dropout(spec["dropout"]))
+        model = nn.Sequential(*layers, nn.Linear(spec["hidden"], spec["classes"]))
     elif kind == "cnn":
         c = spec.get("channels", 1)
         parts = [("conv1", nn.Conv2d(1, c, 3))]
@@ -90,6 +96,13 @@ def build_model(spec: dict) -> nn.Module:
         ]))
     elif kind == "exploding":
         model = _Exploding(spec.get("channels", 2))
+    elif kind == "rgb_cnn":
+        c = spec.get("channels", 2)
+        model = nn.Sequential(OrderedDict([
+            ("conv1", nn.Conv2d(3, c, 3, padding=1)), ("bn1", nn.BatchNorm2d(c)), ("relu1", nn.ReLU()),
+            ("pool", nn.AdaptiveAvgPool2d(2)), ("flatten", nn.Flatten()), ("drop", nn.Dropout(0.5)),
+            ("fc", nn.Linear(c * 4, spec.get("classes", 2))),
+        ]))
     else:
         raise ValueError(f"unknown model kind {kind!r}")
     return model.to(getattr(torch, spec.get("dtype", "float32")))
@@ -197,8 +210,10 @@ def train_epoch_probe(module, spec, state, x, y, batch_size, lr, momentum, train
     model = _model(spec, state, training)
     loss_fn = _RecordingLoss()
     optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+    calls = _spy(model)
     result = module.train_epoch(model, _loader(x, y, batch_size), loss_fn, optimizer)
-    return {"result": result, "state": _state(model), "training": model.training, "losses": loss_fn.values}
+    return {"result": result, "state": _state(model), "training": model.training, "losses": loss_fn.values,
+            "calls": calls}
 
 
 def evaluate_probe(module, spec, state, x, y, batch_size, training):
@@ -214,13 +229,17 @@ def evaluate_probe(module, spec, state, x, y, batch_size, training):
             "losses": loss_fn.values, "needed_grad": loss_fn.needed_grad}
 
 
-def fit_probe(module, spec, state, train, val, batch_size, lr, momentum, epochs, training):
-    """``fit`` for ``epochs`` with SGD(lr, momentum) and CrossEntropyLoss on unshuffled loaders."""
+def fit_probe(module, spec, state, train, val, batch_size, lr, momentum, epochs, training, seed=0, shuffle=False):
+    """``fit`` for ``epochs`` with SGD(lr, momentum) and CrossEntropyLoss, called right after
+    ``torch.manual_seed(seed)`` (the train loader shuffles if ``shuffle``); ``seed_after`` is
+    ``torch.initial_seed()`` afterwards, which differs from ``seed`` when ``fit`` reseeded."""
     model = _model(spec, state, training)
     optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
-    history = module.fit(model, _loader(*train, batch_size), _loader(*val, batch_size), nn.CrossEntropyLoss(),
-                         optimizer, epochs)
-    return {"result": history, "state": _state(model)}
+    train_loader = DataLoader(TensorDataset(*train), batch_size=batch_size, shuffle=shuffle)
+    val_loader = _loader(*val, batch_size)
+    torch.manual_seed(seed)
+    history = module.fit(model, train_loader, val_loader, nn.CrossEntropyLoss(), optimizer, epochs)
+    return {"result": history, "state": _state(model), "seed_after": torch.initial_seed()}
 
 
 def fit_lines_probe(module, state, train, val, batch_size, lr, momentum, epochs):
@@ -296,9 +315,13 @@ def save_weights_probe(module, spec, state, as_path: bool):
     try:
         saved = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # noqa: BLE001 -- the reason is the finding
+        try:  # the student's own file, in the student's sandbox: what does it hold?
+            held = torch.load(path, map_location="cpu", weights_only=False)
+            held = ("the whole model, " if isinstance(held, nn.Module) else "") + f"a {type(held).__name__}"
+        except Exception:  # noqa: BLE001 -- unreadable either way
+            held = None
         raise ProbeFinding("torch.load(path, weights_only=True) cannot read the saved file "
-                           f"({type(exc).__name__}); save model.state_dict(), a plain dict of tensors, "
-                           "not the model object") from None
+                           f"({type(exc).__name__}" + (f"; it holds {held}" if held else "") + ")") from None
     if not isinstance(saved, dict):
         raise ProbeFinding(f"the saved file holds a {type(saved).__name__}, not a state_dict "
                            "(save model.state_dict())")
@@ -316,8 +339,37 @@ def load_weights_probe(module, spec, state, as_path: bool):
         for value in model.state_dict().values():
             value.zero_()
     returned = module.load_weights(model, Path(path) if as_path else path)
-    return {"returned_model": returned is model, "modes": [m.training for m in model.modules()],
-            "state": _state(model)}
+    return {"returned_model": returned is model, "returned": type(returned).__name__,
+            "modes": [m.training for m in model.modules()],
+            "state": _state(model), "unsafe": _load_unsafe(module, spec, state)}
+
+
+class _Tripwire:
+    """Pickles as a call of ``_trip``: loading a file that holds one runs code unless ``weights_only``."""
+
+    def __reduce__(self):
+        return _trip, ()
+
+
+_TRIPPED = []
+
+
+def _trip():
+    _TRIPPED.append(True)
+    return 0
+
+
+def _load_unsafe(module, spec, state):
+    """``load_weights`` of a file holding ``state`` plus a ``_Tripwire``: did it run the file's code?"""
+    path = _fresh_path()
+    torch.save({**state, "note": _Tripwire()}, path)
+    del _TRIPPED[:]
+    raised = None
+    try:
+        module.load_weights(build_model(spec), path)
+    except Exception as exc:  # noqa: BLE001 -- refusing the file is right
+        raised = type(exc).__name__
+    return {"ran_code": bool(_TRIPPED), "raised": raised}
 
 
 def image_folder_probe(module, root: str, batch_size=None, as_path: bool = False):
@@ -380,3 +432,39 @@ def capture_error_probe(module, spec, state, x, names):
             message = ""
         raised = {"type": type(exc).__name__, "message": message}
     return {"raised": raised, "hooks_left": hook_count(model)}
+
+
+# ------------------------------------------------------------------ augmentation
+
+def augmentation_probe(module, image, size, seeds):
+    """Build ``augmentation_transform(size)`` (its default when ``size`` is None) once, then apply it to
+    ``image`` after ``torch.manual_seed(seed)`` for each seed; also the class names of its steps."""
+    transform = module.augmentation_transform() if size is None else module.augmentation_transform(size)
+    steps = getattr(transform, "transforms", None)
+    names = [type(step).__name__ for step in steps[:20]] if isinstance(steps, (list, tuple)) else None
+    if not callable(transform):
+        raise ProbeFinding(f"augmentation_transform returned a {type(transform).__name__}, which cannot be applied "
+                           "to an image\n    Likely mistake: the steps are returned as they are; wrap them in "
+                           "transforms.Compose([...]), which applies them one after the other")
+    outputs = []
+    for seed in seeds:
+        torch.manual_seed(seed)
+        outputs.append(transform(image.copy()))
+    compose = isinstance(transform, (torchvision.transforms.Compose, torchvision.transforms.v2.Compose))
+    return {"type": type(transform).__name__, "compose": compose, "steps": names, "outputs": outputs}
+
+
+def augmentation_steps_probe(module, size):
+    """The class names of the steps of ``augmentation_transform(size)`` (None: not a list of steps)."""
+    transform = module.augmentation_transform() if size is None else module.augmentation_transform(size)
+    steps = getattr(transform, "transforms", None)
+    return [type(step).__name__ for step in steps[:20]] if isinstance(steps, (list, tuple)) else None
+
+
+def predict_image_probe(module, spec, state, images, classes, training):
+    """``predict_image(model, image, classes)`` for each of ``images`` on one model with batch norm and
+    dropout, recording the mode of every forward pass and the modes afterwards."""
+    model = _model(spec, state, training)
+    calls = _spy(model)
+    results = [module.predict_image(model, image, list(classes)) for image in images]
+    return {"results": results, "calls": calls, "modes": [m.training for m in model.modules()]}

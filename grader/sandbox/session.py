@@ -117,6 +117,11 @@ class Outcome:
     names: frozenset = frozenset()
     inputs_after: list | None = None
     message: str = ""
+    warnings: tuple = ()  # the warnings the call issued: dicts of category, message, where, line
+
+    def warned(self, category: str) -> list[dict]:
+        """The warnings of ``category`` (a class name such as "RuntimeWarning") the call issued."""
+        return [w for w in self.warnings if w.get("category") == category]
 
     @property
     def ok(self) -> bool:
@@ -148,6 +153,15 @@ class _OutputDrain(threading.Thread):
             if len(self.head) < self.keep:
                 self.head += chunk[: self.keep - len(self.head)]
         os.close(self.fd)
+
+
+def _warnings(value) -> tuple:
+    """The child's list of warnings, keeping only well-formed entries (string fields, at most 20)."""
+    if not isinstance(value, list):
+        return ()
+    fields = ("category", "message", "where", "line")
+    return tuple({k: w.get(k) if isinstance(w.get(k), str) else None for k in fields}
+                 for w in value[:20] if isinstance(w, dict))
 
 
 _SIGNALS = {
@@ -284,7 +298,7 @@ class TopicSession:
         names = answer.get("names")
         names = frozenset(n for n in names if isinstance(n, str)) if isinstance(names, list) else frozenset()
         return Outcome(status, value=answer.get("value"), error=answer.get("error"), names=names,
-                       inputs_after=answer.get("inputs_after"))
+                       inputs_after=answer.get("inputs_after"), warnings=_warnings(answer.get("warnings")))
 
     def _lost(self, what: str) -> Outcome:
         code = self._kill()

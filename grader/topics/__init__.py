@@ -8,6 +8,6 @@ from importlib import import_module
 
 TOPIC_NAMES = (
     "gradient_descent", "perceptron", "edges", "convolution", "pooling",
-    "layers", "classification", "architectures", "training", "hooks",
+    "layers", "classification", "architectures", "training", "hooks", "augmentation",
 )
 TOPICS = {name: import_module(f"grader.topics.{name}") for name in TOPIC_NAMES}

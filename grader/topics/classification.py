@@ -5,11 +5,13 @@ import torch
 import torch.nn.functional as F
 from hypothesis import strategies as st
 
-from grader.checks import (Case, Failure, Misconception, Property, Scripted, check_array_call, raises_value_error)
+from grader.checks import (Case, Failure, Misconception, NotApplicable, Property, Scripted, check_array_call,
+                           check_raises, crashed)
 from grader.forbidden import Rule
+from grader.sandbox.wire import Array
 from grader.strategies import DTYPES, tensors
 
-POINTS = 15
+POINTS = 10
 
 # A dot is required before the name in the static scan: ``cross_entropy`` may call the module's own
 # ``log_softmax`` (a bare name), whereas ``torch.softmax``, ``F.log_softmax``, ``logits.softmax`` and
@@ -42,27 +44,38 @@ def _shapes(min_dims, max_dims):
 
 @st.composite
 def large_logits(draw, shape, dtype):
-    """Logits up to |1e4|: spread over the range, huge and nearly equal, or plateaus of equal values."""
-    kind = draw(st.sampled_from(["wide", "offset", "plateau"]))
-    if kind == "wide":
-        return draw(tensors(shape, dtype, -1e4, 1e4))
+    """Logits up to |1e4|: huge and nearly equal, plateaus of equal values, or spread over the range
+    (in that order, so that a failure shrinks to round numbers such as 10000 + 1)."""
+    kind = draw(st.sampled_from(["offset", "plateau", "wide"]))
     if kind == "offset":  # every exp overflows (or underflows) unless the max is subtracted
         base = draw(st.sampled_from([1e4, -1e4, 1000.0, -1000.0, 200.0]))
         return base + draw(tensors(shape, dtype, -4.0, 4.0))
-    plateau = draw(tensors(shape, dtype, 0, 4, patterns=("integers",)))  # indices into the plateau values
-    return torch.tensor([1e4, -1e4, 9999.0, 0.0, -5000.0], dtype=dtype)[plateau.long()]
+    if kind == "plateau":
+        plateau = draw(tensors(shape, dtype, 0, 4, patterns=("integers",)))  # indices into the plateau values
+        return torch.tensor([0.0, 1e4, -1e4, 9999.0, -5000.0], dtype=dtype)[plateau.long()]
+    return draw(tensors(shape, dtype, -1e4, 1e4))
 
 
 def logits_strategy(shape, dtype, large: bool):
     return large_logits(shape, dtype) if large else tensors(shape, dtype, -20.0, 20.0)
 
 
+# "1-D and 3-D+ inputs" first: its counterexample tells "always the last dimension" from "always dimension 1",
+# which agree on 2-D tensors
+SOFTMAX_FEATURES = ("1-D and 3-D+ inputs", "any dim", "float64")
+
+
 @st.composite
-def softmax_cases(draw, large: bool = False):
-    dtype = draw(DTYPES)
-    shape = draw(_shapes(1, 4))
+def softmax_cases(draw, enabled: frozenset, large: bool = False):
+    """softmax/log_softmax arguments drawing only the ``enabled`` features; the core is a float32
+    2-D tensor of at least 2 x 2 (a single row or column hides which dimension is normalised)
+    normalised along its last dimension (``dim`` left out, or given as -1 or 1)."""
+    on = enabled.__contains__
+    dtype = draw(DTYPES) if on("float64") else torch.float32
+    shape = draw(_shapes(1, 4)) if on("1-D and 3-D+ inputs") else (draw(st.integers(2, 4)), draw(st.integers(2, 4)))
     logits = draw(logits_strategy(shape, dtype, large))
-    dim = draw(st.one_of(st.none(), st.integers(-len(shape), len(shape) - 1)))
+    last = len(shape) - 1
+    dim = draw(st.one_of(st.none(), st.integers(-len(shape), last) if on("any dim") else st.sampled_from([-1, last])))
     if dim is None:
         return Case((logits,))
     return Case((logits, dim)) if draw(st.booleans()) else Case((logits,), {"dim": dim})
@@ -70,6 +83,11 @@ def softmax_cases(draw, large: bool = False):
 
 def _dim(case):
     return case.args[1] if len(case.args) > 1 else case.kwargs.get("dim", -1)
+
+
+def _axis(case):
+    """``dim`` as a non-negative axis."""
+    return _dim(case) % case.args[0].dim()
 
 
 def _row_scale(case):
@@ -96,6 +114,28 @@ def _global_shift_softmax(x, dim):
     return _naive_softmax(x - x.max(), dim)
 
 
+def _along(function, axis: int, ranks=None):
+    """``function(logits, axis)``, whatever ``dim`` is, for tensors of ``ranks`` (``NotApplicable`` for others)."""
+    def compute(case):
+        x = case.args[0]
+        if ranks is not None and x.dim() not in ranks:
+            raise NotApplicable("on these tensors the mistake is another one's")
+        return function(x, axis)  # an axis the tensor lacks raises IndexError, as the student's code does
+    return compute
+
+
+def _whole_sum_softmax(case):
+    x = case.args[0]
+    e = torch.exp(x - x.max())
+    return e / e.sum()
+
+
+def _no_keepdim_softmax(case):
+    x = case.args[0]
+    e = torch.exp(x - x.amax(dim=_dim(case), keepdim=True))
+    return e / e.sum(dim=_dim(case))  # broadcasts against the trailing dimensions, or raises
+
+
 SOFTMAX_MISTAKES = [
     Misconception("exp overflows (inf / inf = nan) or underflows (0 / 0 = nan) for large logits: subtract "
                   "the maximum along `dim` before exponentiating (it cancels in the ratio)",
@@ -104,27 +144,22 @@ SOFTMAX_MISTAKES = [
                   "(amax along `dim`, keepdim=True), or rows far below the global maximum underflow to 0 / 0",
                   lambda c: _global_shift_softmax(c.args[0], _dim(c))),
     Misconception("it ignores `dim` and always normalises along the last dimension",
-                  lambda c: torch.softmax(c.args[0], -1) if _dim(c) % c.args[0].dim() != c.args[0].dim() - 1
-                  else None),
-    Misconception("it normalises along dimension 0 instead of `dim`",
-                  lambda c: torch.softmax(c.args[0], 0) if _dim(c) % c.args[0].dim() != 0 else None),
+                  _along(torch.softmax, -1)),
+    # on 2-D tensors dimension 1 is the last one: the mistake above names both there
+    Misconception("it always normalises along dimension 1 (as d2l's X_exp.sum(1, keepdim=True)); "
+                  "normalise along `dim`, which may be any dimension of a tensor of any rank",
+                  _along(torch.softmax, 1, ranks=(1, 3, 4))),
+    Misconception("it normalises along dimension 0 instead of `dim`", _along(torch.softmax, 0)),
     Misconception("it divides by the sum over the whole tensor; the sum runs along `dim` only "
-                  "(keepdim=True so it broadcasts)",
-                  lambda c: torch.exp(c.args[0] - c.args[0].max()) / torch.exp(c.args[0] - c.args[0].max()).sum()
-                  if c.args[0].numel() != c.args[0].shape[_dim(c)] else None),
-    Misconception("it returns log-probabilities (log_softmax); softmax returns probabilities",
-                  lambda c: torch.log_softmax(c.args[0], _dim(c))),
+                  "(keepdim=True so it broadcasts)", _whole_sum_softmax),
+    Misconception("the sum along `dim` is taken without keepdim=True, so it broadcasts against the wrong "
+                  "dimension (or not at all): divide by e.sum(dim=dim, keepdim=True)", _no_keepdim_softmax),
 ]
 
 
-def _softmax(case):
-    return torch.softmax(case.args[0], _dim(case))
-
-
-
-
 def verify_softmax(ctx, case):
-    check_array_call(ctx, "softmax", case, _softmax(case), scale=_row_scale(case),
+    """softmax(logits, dim) equals torch.softmax(logits, dim)."""
+    check_array_call(ctx, "softmax", case, torch.softmax(case.args[0], _dim(case)), scale=_row_scale(case),
                      misconceptions=SOFTMAX_MISTAKES, arg_names=SOFTMAX_ARGS)
 
 
@@ -135,37 +170,34 @@ LOG_SOFTMAX_MISTAKES = [
     Misconception("log(sum(exp(x))) overflows for large logits: subtract the maximum along `dim` first, "
                   "x - m - log(sum(exp(x - m)))",
                   lambda c: c.args[0] - torch.log(torch.exp(c.args[0]).sum(dim=_dim(c), keepdim=True))),
-    Misconception("it takes the log of a softmax computed without subtracting the maximum",
+    Misconception("it takes the log of a softmax computed without subtracting the maximum: exp overflows "
+                  "(nan) or every probability underflows (log 0 = -inf); use x - m - log(sum(exp(x - m)))",
                   lambda c: torch.log(_naive_softmax(c.args[0], _dim(c)))),
     Misconception("it subtracts the maximum of the whole tensor; use each row's own maximum along `dim`",
                   lambda c: torch.log(_global_shift_softmax(c.args[0], _dim(c)))),
-    Misconception("it returns probabilities (softmax); log_softmax returns their logarithm",
-                  lambda c: torch.softmax(c.args[0], _dim(c))),
-    Misconception("it ignores `dim` and always works along the last dimension",
-                  lambda c: torch.log_softmax(c.args[0], -1) if _dim(c) % c.args[0].dim() != c.args[0].dim() - 1
-                  else None),
-    Misconception("it works along dimension 0 instead of `dim`",
-                  lambda c: torch.log_softmax(c.args[0], 0) if _dim(c) % c.args[0].dim() != 0 else None),
+    Misconception("it ignores `dim` and always works along the last dimension", _along(torch.log_softmax, -1)),
+    Misconception("it works along dimension 0 instead of `dim`", _along(torch.log_softmax, 0)),
 ]
 
 
-def _log_softmax(case):
-    return torch.log_softmax(case.args[0], _dim(case))
-
-
-
-
 def verify_log_softmax(ctx, case):
-    check_array_call(ctx, "log_softmax", case, _log_softmax(case), scale=_log_row_scale(case),
-                     misconceptions=LOG_SOFTMAX_MISTAKES, arg_names=SOFTMAX_ARGS)
+    """log_softmax(logits, dim) equals torch.log_softmax(logits, dim)."""
+    check_array_call(ctx, "log_softmax", case, torch.log_softmax(case.args[0], _dim(case)),
+                     scale=_log_row_scale(case), misconceptions=LOG_SOFTMAX_MISTAKES, arg_names=SOFTMAX_ARGS)
 
 
 # ------------------------------------------------------------------ cross_entropy
 
+CE_FEATURES = ("float64", "batch of one")
+
+
 @st.composite
-def cross_entropy_cases(draw, large: bool = False):
-    dtype = draw(DTYPES)
-    n, c = draw(st.integers(1, 6)), draw(st.integers(2, 6))
+def cross_entropy_cases(draw, enabled: frozenset, large: bool = False):
+    """cross_entropy arguments drawing only the ``enabled`` features; the core is float32 logits of
+    2 to 6 samples and 2 to 6 classes."""
+    on = enabled.__contains__
+    dtype = draw(DTYPES) if on("float64") else torch.float32
+    n, c = draw(st.integers(1 if on("batch of one") else 2, 6)), draw(st.integers(2, 6))
     logits = draw(logits_strategy((n, c), dtype, large))
     labels = torch.tensor(draw(st.lists(st.integers(0, c - 1), min_size=n, max_size=n)), dtype=torch.int64)
     return Case((logits, labels))
@@ -182,6 +214,13 @@ def _picked(log_probs, labels):
     return log_probs[torch.arange(labels.shape[0]), labels]
 
 
+def _column_picked(case):
+    logits, labels = case.args
+    return -torch.log_softmax(logits, 1)[:, labels].mean()
+
+
+# An overflowing log(sum(exp(logits))) gives an infinite loss, as log(softmax) does: on most counterexamples
+# the two cannot be told apart, so log_softmax's checks name that one.
 CE_MISTAKES = [
     Misconception("it sums the per-sample losses; cross_entropy is their mean (divide by N)",
                   lambda c: F.cross_entropy(*c.args, reduction="sum")),
@@ -197,18 +236,15 @@ CE_MISTAKES = [
                   lambda c: -_picked(torch.log(torch.softmax(c.args[0], 1)), c.args[1]).mean()),
     Misconception("exp overflows for large logits: subtract each row's maximum before exponentiating",
                   lambda c: -_picked(torch.log(_naive_softmax(c.args[0], 1)), c.args[1]).mean()),
-    Misconception("log(sum(exp(logits))) overflows for large logits: subtract each row's maximum first",
-                  lambda c: -_picked(c.args[0] - torch.log(torch.exp(c.args[0]).sum(1, keepdim=True)),
-                                     c.args[1]).mean()),
     Misconception("the normalisation runs over the batch (dim 0); log_softmax goes along the classes (dim 1)",
-                  lambda c: -_picked(torch.log_softmax(c.args[0], 0), c.args[1]).mean() if c.args[0].shape[0] > 1
-                  else None),
+                  lambda c: -_picked(torch.log_softmax(c.args[0], 0), c.args[1]).mean()),
+    Misconception("it indexes log_probs[:, labels], an N x N table of every sample's log-probability for "
+                  "every label; pick one entry per row with log_probs[torch.arange(N), labels]", _column_picked),
 ]
 
 
-
-
 def verify_cross_entropy(ctx, case):
+    """cross_entropy(logits, labels) equals F.cross_entropy(logits, labels)."""
     check_array_call(ctx, "cross_entropy", case, F.cross_entropy(*case.args), scale=_ce_scale(case),
                      misconceptions=CE_MISTAKES, arg_names=LOSS_ARGS)
 
@@ -226,6 +262,31 @@ def _ufrn_example(ctx):
                       f"[0, 0, 1, 2, 1]) should give 1.6553:\n    {failure}", failure.fatal) from None
 
 
+def raises_value_error_naming(id, title, function, cases, arg_names, weight, misconceptions):
+    """``raises_value_error`` that also names the known mistake explaining what ``function`` did instead of
+    raising (local until ``grader.checks.raises_value_error`` takes misconceptions)."""
+    def body(ctx):
+        for make_case, why in cases:
+            case = make_case()
+            try:
+                check_raises(ctx, function, case, "ValueError", why, arg_names)
+            except Failure as failure:
+                if not failure.fatal:  # call again to see what it did (check_raises keeps no outcome)
+                    outcome = ctx.call(function, case)
+                    if crashed(outcome):
+                        ctx.evidence.observe_crash(misconceptions, case)
+                    elif outcome.ok and isinstance(outcome.value, Array) and outcome.value.kind == "tensor":
+                        ctx.evidence.observe(misconceptions, case, torch.from_numpy(outcome.value.data.copy()), None)
+                raise
+    return Scripted(id, title, function, weight, body=body)
+
+
+UNCHECKED_LABELS = [
+    Misconception("the labels are not checked: a label of C or more fails with an IndexError and -1 or -100 "
+                  "silently pick a class from the end of the row; check 0 <= labels < C and raise ValueError",
+                  lambda c: -_picked(torch.log_softmax(c.args[0], 1), c.args[1]).mean()),
+]
+
 BAD_CROSS_ENTROPY = [
     (lambda: Case((torch.zeros(3, 4), torch.tensor([0, 4, 1]))),
      "for the label 4 with only 4 classes (labels are 0..C-1)"),
@@ -237,14 +298,23 @@ BAD_CROSS_ENTROPY = [
 
 # ------------------------------------------------------------------ binary_cross_entropy
 
+BCE_FEATURES = ("float64", "probabilities 0 and 1 (clamp)", "n-D")
+
+
 @st.composite
-def bce_cases(draw):
-    dtype = draw(DTYPES)
-    shape = draw(_shapes(0, 3))
-    tiny = [1e-30, 1 - 2**-24] + ([1e-50, 1e-300] if dtype == torch.float64 else [])
-    probs = draw(tensors(shape, dtype, 0.0, 1.0, specials=[0.0, 1.0, 0.5] + tiny))
+def bce_cases(draw, enabled: frozenset):
+    """binary_cross_entropy arguments drawing only the ``enabled`` features; the core is a float32
+    vector of probabilities between 0.1 and 0.9 with labels (mostly 0 or 1) of the same shape."""
+    on = enabled.__contains__
+    dtype = draw(DTYPES) if on("float64") else torch.float32
+    shape = draw(_shapes(0, 3)) if on("n-D") else draw(_shapes(1, 1))
+    if on("probabilities 0 and 1 (clamp)"):
+        tiny = [1e-30, 1 - 2**-24] + ([1e-50, 1e-300] if dtype == torch.float64 else [])
+        probs = draw(tensors(shape, dtype, 0.0, 1.0, specials=[0.0, 1.0, 0.5] + tiny))
+    else:
+        probs = draw(tensors(shape, dtype, 0.1, 0.9, patterns=("short", "uniform")))
     labels = draw(tensors(shape, dtype, 0.0, 1.0, specials=[0.0, 1.0],
-                          patterns=("uniform", "integers", "specials")))
+                          patterns=("integers", "short", "uniform", "specials")))
     return Case((probs, labels))
 
 
@@ -277,12 +347,26 @@ BCE_MISTAKES = [
 ]
 
 
-
-
 def verify_bce(ctx, case):
+    """binary_cross_entropy(probs, labels) equals F.binary_cross_entropy(probs, labels)."""
     check_array_call(ctx, "binary_cross_entropy", case, F.binary_cross_entropy(*case.args), scale=_bce_scale(case),
                      misconceptions=BCE_MISTAKES, arg_names=BCE_ARGS)
 
+
+def _unchecked_bce(case, shapes_differ: bool):
+    p, y = case.args
+    if (p.shape != y.shape) != shapes_differ:
+        raise NotApplicable("the other check")
+    return -(y * torch.log(p).clamp(min=-100) + (1 - y) * torch.log(1 - p).clamp(min=-100)).mean()  # may raise
+
+
+UNCHECKED_BCE = [
+    Misconception("the shapes are not compared: (2, 3) probabilities broadcast silently against (3,) labels "
+                  "(and (3,) against (4,) fails with PyTorch's RuntimeError); raise ValueError when "
+                  "probs.shape != labels.shape", lambda c: _unchecked_bce(c, shapes_differ=True)),
+    Misconception("the probabilities are not checked: the log of a value outside [0, 1] is nan; raise "
+                  "ValueError for probabilities below 0 or above 1", lambda c: _unchecked_bce(c, shapes_differ=False)),
+]
 
 BAD_BCE = [
     (lambda: Case((torch.tensor([0.2, 1.5]), torch.tensor([0.0, 1.0]))), "for a probability of 1.5"),
@@ -294,27 +378,33 @@ BAD_BCE = [
 ]
 
 
+def _large(strategy):
+    return lambda enabled: strategy(enabled, large=True)
+
+
 CHECKS = [
     Property("softmax_matches_reference", "softmax matches torch.softmax (1-D to 4-D, any dim)",
-             "softmax", 2.0, strategy=softmax_cases(), verify=verify_softmax),
+             "softmax", 2.0, strategy=softmax_cases, verify=verify_softmax, features=SOFTMAX_FEATURES),
     Property("softmax_large_logits", "softmax matches torch.softmax for logits up to |1e4|",
-             "softmax", 1.0, strategy=softmax_cases(large=True), verify=verify_softmax),
+             "softmax", 1.0, strategy=_large(softmax_cases), verify=verify_softmax, features=SOFTMAX_FEATURES),
     Property("log_softmax_matches_reference", "log_softmax matches torch.log_softmax (1-D to 4-D, any dim)",
-             "log_softmax", 2.0, strategy=softmax_cases(), verify=verify_log_softmax),
+             "log_softmax", 2.0, strategy=softmax_cases, verify=verify_log_softmax, features=SOFTMAX_FEATURES),
     Property("log_softmax_large_logits", "log_softmax matches torch.log_softmax for logits up to |1e4|",
-             "log_softmax", 1.0, strategy=softmax_cases(large=True), verify=verify_log_softmax),
+             "log_softmax", 1.0, strategy=_large(softmax_cases), verify=verify_log_softmax,
+             features=SOFTMAX_FEATURES),
     Property("cross_entropy_matches_reference", "cross_entropy matches F.cross_entropy ((N, C) logits, int64 labels)",
-             "cross_entropy", 2.0, strategy=cross_entropy_cases(), verify=verify_cross_entropy),
+             "cross_entropy", 2.0, strategy=cross_entropy_cases, verify=verify_cross_entropy, features=CE_FEATURES),
     Property("cross_entropy_large_logits", "cross_entropy matches F.cross_entropy for logits up to |1e4|",
-             "cross_entropy", 1.0, strategy=cross_entropy_cases(large=True), verify=verify_cross_entropy),
+             "cross_entropy", 1.0, strategy=_large(cross_entropy_cases), verify=verify_cross_entropy,
+             features=CE_FEATURES),
     Scripted("cross_entropy_ufrn_example", "cross_entropy gives 1.6553 on the UFRN example",
              "cross_entropy", 0.5, body=_ufrn_example),
-    raises_value_error("cross_entropy_errors", "cross_entropy raises ValueError for labels outside [0, C)",
-                       "cross_entropy", BAD_CROSS_ENTROPY, LOSS_ARGS, weight=1.0),
+    raises_value_error_naming("cross_entropy_errors", "cross_entropy raises ValueError for labels outside [0, C)",
+                              "cross_entropy", BAD_CROSS_ENTROPY, LOSS_ARGS, 1.0, UNCHECKED_LABELS),
     Property("binary_cross_entropy_matches_reference",
              "binary_cross_entropy matches F.binary_cross_entropy (probabilities 0 and 1 included)",
-             "binary_cross_entropy", 3.5, strategy=bce_cases(), verify=verify_bce),
-    raises_value_error("binary_cross_entropy_errors",
-                       "binary_cross_entropy raises ValueError for probabilities outside [0, 1] and mismatched shapes",
-                       "binary_cross_entropy", BAD_BCE, BCE_ARGS, weight=1.0),
+             "binary_cross_entropy", 3.5, strategy=bce_cases, verify=verify_bce, features=BCE_FEATURES),
+    raises_value_error_naming("binary_cross_entropy_errors",
+                              "binary_cross_entropy raises ValueError for probabilities outside [0, 1] and "
+                              "mismatched shapes", "binary_cross_entropy", BAD_BCE, BCE_ARGS, 1.0, UNCHECKED_BCE),
 ]

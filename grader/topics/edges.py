@@ -6,7 +6,7 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from grader.checks import (Case, Failure, Misconception, NotApplicable, Property, Scripted, as_ndarray, compare,
+from grader.checks import (Case, Failure, Misconception, Property, Scripted, as_ndarray, compare,
                            crashed, inputs_unchanged, outcome_value, raises_value_error)
 from grader.forbidden import Rule
 from grader.strategies import arrays
@@ -47,43 +47,63 @@ KERNEL_RANGES = {np.float32: (-4.0, 4.0), np.float64: (-4.0, 4.0), np.int64: (-3
 ODD_SIDES = [1, 3, 5, 7]  # up to 7x7 = 49 taps: OpenCV filters directly (no DFT) below 50
 
 
-def images(shape):
-    return st.sampled_from(list(IMAGE_RANGES)).flatmap(lambda dtype: arrays(dtype, shape, *IMAGE_RANGES[dtype]))
+FILTER_FEATURES = ("image dtypes", "kernel dtypes", "non-square kernel", "kernel sizes 1/5/7")
+MAGNITUDE_FEATURES = ('"l1" mode', "image dtypes")
 
 
-def kernels(shape):
-    return st.sampled_from(list(KERNEL_RANGES)).flatmap(lambda dtype: arrays(dtype, shape, *KERNEL_RANGES[dtype]))
+def images(shape, any_dtype: bool = True):
+    dtypes = list(IMAGE_RANGES) if any_dtype else [np.float32]
+    return st.sampled_from(dtypes).flatmap(lambda dtype: arrays(dtype, shape, *IMAGE_RANGES[dtype]))
+
+
+def kernels(shape, any_dtype: bool = True):
+    dtypes = list(KERNEL_RANGES) if any_dtype else [np.float32]
+    return st.sampled_from(dtypes).flatmap(lambda dtype: arrays(dtype, shape, *KERNEL_RANGES[dtype]))
 
 
 @st.composite
-def filter_cases(draw, small: bool = False):
-    """(image, kernel) with odd, possibly non-square kernels.
+def filter_cases(draw, enabled: frozenset):
+    """(image, kernel) drawing only the ``enabled`` features; the core is a float32 image with a float32
+    3x3 kernel, the image at least ``k // 2 + 1`` pixels on each side (the mirrored border is one
+    reflection deep)."""
+    on = enabled.__contains__
+    sides = ODD_SIDES if on("kernel sizes 1/5/7") else [3]
+    kh = kw = draw(st.sampled_from(sides))
+    if on("non-square kernel"):
+        other = draw(st.sampled_from(sorted(set(sides) | {1, 5})))
+        kh, kw = (kh, other) if draw(st.booleans()) else (other, kh)
+    h, w = draw(st.integers(kh // 2 + 1, kh // 2 + 8)), draw(st.integers(kw // 2 + 1, kw // 2 + 8))
+    return Case((draw(images((h, w), on("image dtypes"))), draw(kernels((kh, kw), on("kernel dtypes")))))
 
-    ``small``: the image is at most ``k // 2`` pixels tall or wide for a kernel side ``k``
+
+@st.composite
+def small_image_cases(draw):
+    """(image, kernel) with an image at most ``k // 2`` pixels tall or wide for a kernel side ``k``
     (1xN, Nx1, smaller than the kernel), so the mirrored border wraps around more than once.
     OpenCV's BORDER_REFLECT_101 then keeps reflecting with period 2 * (size - 1) (one-pixel
     sides repeat their pixel); the reference solution's index folding does the same.
     """
     kh, kw = draw(st.sampled_from(ODD_SIDES)), draw(st.sampled_from(ODD_SIDES))
-    if small:
-        if max(kh, kw) == 1:
-            kh = 3
-        tight = draw(st.sampled_from([(True, False), (False, True), (True, True)]))
-        tight = tuple(t and k >= 3 for t, k in zip(tight, (kh, kw)))
-        if not any(tight):
-            tight = (kh >= 3, kw >= 3 and kh < 3)
-        h = draw(st.integers(1, kh // 2)) if tight[0] else draw(st.integers(1, kh // 2 + 6))
-        w = draw(st.integers(1, kw // 2)) if tight[1] else draw(st.integers(1, kw // 2 + 6))
-    else:
-        h, w = draw(st.integers(kh // 2 + 1, kh // 2 + 8)), draw(st.integers(kw // 2 + 1, kw // 2 + 8))
+    if max(kh, kw) == 1:
+        kh = 3
+    tight = draw(st.sampled_from([(True, False), (False, True), (True, True)]))
+    tight = tuple(t and k >= 3 for t, k in zip(tight, (kh, kw)))
+    if not any(tight):
+        tight = (kh >= 3, kw >= 3 and kh < 3)
+    h = draw(st.integers(1, kh // 2)) if tight[0] else draw(st.integers(1, kh // 2 + 6))
+    w = draw(st.integers(1, kw // 2)) if tight[1] else draw(st.integers(1, kw // 2 + 6))
     return Case((draw(images((h, w))), draw(kernels((kh, kw)))))
 
 
 @st.composite
-def magnitude_cases(draw):
-    h, w = draw(st.integers(1, 9)), draw(st.integers(1, 9))
-    mode = draw(st.sampled_from([None, "l2", "l1"]))
-    return Case((draw(images((h, w))),), {} if mode is None else {"mode": mode})
+def magnitude_cases(draw, enabled: frozenset):
+    """gradient_magnitude arguments drawing only the ``enabled`` features; the core is a float32 image
+    and the "l2" mode (left out or given). At least 3 x 3: in a thinner image Gx or Gy is 0 everywhere
+    (the mirrored border repeats the same pixel on both sides), which hides which one is missing."""
+    h, w = draw(st.integers(3, 9)), draw(st.integers(3, 9))
+    mode = draw(st.sampled_from([None, "l2", "l1"] if '"l1" mode' in enabled else [None, "l2"]))
+    image = draw(images((h, w), "image dtypes" in enabled))
+    return Case((image,), {} if mode is None else {"mode": mode})
 
 
 # ------------------------------------------------------------------ references
@@ -115,11 +135,10 @@ def _padded_correlation(image, kernel, mode, before=None):
 
 
 def _valid(image, kernel):
+    """The positions where the kernel fits entirely (none when it is larger than the image)."""
     image = image.astype(np.float32).astype(np.float64)
     kh, kw = kernel.shape
-    h, w = image.shape[0] - kh + 1, image.shape[1] - kw + 1
-    if h < 1 or w < 1:
-        raise NotApplicable("kernel larger than image")
+    h, w = max(image.shape[0] - kh + 1, 0), max(image.shape[1] - kw + 1, 0)
     out = np.zeros((h, w))
     for i in range(kh):
         for j in range(kw):
@@ -148,8 +167,10 @@ FILTER_MISTAKES = [
                   "for a one-pixel border that is the same as BORDER_REPLICATE, a | a b c d); OpenCV's default "
                   "is BORDER_REFLECT_101, which mirrors without repeating the edge pixel (c b | a b c d)",
                   lambda c: _padded_correlation(c.args[0], c.args[1], "symmetric")),
-    Misconception("the border repeats the edge pixel (BORDER_REPLICATE: a a | a b c d); OpenCV's default is "
-                  "BORDER_REFLECT_101, which mirrors without repeating the edge pixel (c b | a b c d)",
+    Misconception("the border repeats the edge pixel (BORDER_REPLICATE: a a | a b c d; for a one-pixel border "
+                  "that is the same as BORDER_REFLECT, which mirrors including the edge pixel, b a | a b c d); "
+                  "OpenCV's default is BORDER_REFLECT_101, which mirrors without repeating the edge pixel "
+                  "(c b | a b c d)",
                   lambda c: _padded_correlation(c.args[0], c.args[1], "edge")),
     Misconception("the border wraps around to the other side of the image (BORDER_WRAP); OpenCV's default "
                   "is BORDER_REFLECT_101, a mirror image (c b | a b c d)",
@@ -186,9 +207,11 @@ MAGNITUDE_MISTAKES = [
     Misconception('"l1" and "l2" are swapped: "l2" is sqrt(Gx**2 + Gy**2), "l1" is |Gx| + |Gy|',
                   lambda c: _magnitude(c.args[0], "l1" if _mode(c) == "l2" else "l2")),
     Misconception("the square root is missing: the \"l2\" magnitude is sqrt(Gx**2 + Gy**2)",
-                  lambda c: _magnitude(c.args[0], combine=lambda x, y: x * x + y * y)),
+                  lambda c: _magnitude(c.args[0], combine=lambda x, y: x * x + y * y) if _mode(c) == "l2"
+                  else _magnitude(c.args[0], "l1")),
     Misconception("the absolute values are missing: the \"l1\" magnitude is |Gx| + |Gy|",
-                  lambda c: _magnitude(c.args[0], combine=lambda x, y: x + y)),
+                  lambda c: _magnitude(c.args[0], combine=lambda x, y: x + y) if _mode(c) == "l1"
+                  else _magnitude(c.args[0], "l2")),
     Misconception("only Gx is used: combine both Sobel responses, Gx (with gx) and Gy (with gy = gx.T)",
                   lambda c: _magnitude(c.args[0], combine=lambda x, y: np.abs(x))),
     Misconception("only Gy is used: combine both Sobel responses, Gx (with gx) and Gy (with gy = gx.T)",
@@ -198,13 +221,29 @@ MAGNITUDE_MISTAKES = [
     Misconception("the border is padded with zeros (BORDER_CONSTANT); the Sobel responses must be computed as "
                   "filter2d does, with BORDER_REFLECT_101",
                   lambda c: _magnitude(c.args[0], _mode(c), border=cv2.BORDER_CONSTANT)),
-    Misconception("the border repeats the edge pixel (BORDER_REPLICATE, or BORDER_REFLECT: for a 3x3 kernel "
-                  "they agree); the Sobel responses must be computed as filter2d does, with BORDER_REFLECT_101",
+    Misconception("the border repeats the edge pixel (BORDER_REPLICATE, or BORDER_REFLECT, which mirrors "
+                  "including the edge pixel: for a 3x3 kernel they agree); the Sobel responses must be computed "
+                  "as filter2d does, with BORDER_REFLECT_101",
                   lambda c: _magnitude(c.args[0], _mode(c), border=cv2.BORDER_REPLICATE)),
 ]
 
 
 # ------------------------------------------------------------------ verdicts
+
+def _dtype_hint(got: np.ndarray, image: np.ndarray) -> str:
+    """The mistake a result of the wrong dtype points to (values alone cannot tell it)."""
+    if got.dtype == image.dtype and image.dtype.kind in "iu":
+        return ("the output array takes the image's dtype (np.zeros_like(image), np.empty_like(image) or "
+                "image.copy()), so every value is cut to an integer; create it with "
+                "np.zeros(image.shape, dtype=np.float32)")
+    if got.dtype == np.uint8:
+        return ("the result is converted to uint8 (cv2.convertScaleAbs or .astype(np.uint8), as for display), "
+                "which cuts and saturates the values; return the float32 values")
+    if got.dtype == np.float64:
+        return ("the result is float64 (NumPy's default for np.zeros((h, w)), and what float64 images or "
+                "kernels give); return out.astype(np.float32)")
+    return ""
+
 
 def check_image_call(ctx, function: str, case: Case, expected: np.ndarray, scale: np.ndarray,
                      misconceptions=(), arg_names=()) -> np.ndarray:
@@ -215,8 +254,10 @@ def check_image_call(ctx, function: str, case: Case, expected: np.ndarray, scale
             ctx.evidence.observe_crash(misconceptions, case)
         got = as_ndarray(outcome_value(outcome, function), function)
         if got.dtype != np.float32:
+            hint = _dtype_hint(got, case.args[0])
             raise Failure(f"the result of `{function}` has dtype {got.dtype}; expected float32 "
-                          "(as cv2.filter2D gives with ddepth=cv2.CV_32F): convert with .astype(np.float32)")
+                          "(as cv2.filter2D gives with ddepth=cv2.CV_32F): convert with .astype(np.float32)"
+                          + (f"\n    Likely mistake: {hint}" if hint else ""))
         got_t, expected_t = torch.from_numpy(got.copy()), torch.from_numpy(np.asarray(expected))
         scale_t = torch.from_numpy(np.asarray(scale))
         try:
@@ -232,12 +273,14 @@ def check_image_call(ctx, function: str, case: Case, expected: np.ndarray, scale
 
 
 def verify_filter(ctx, case):
+    """filter2d(image, kernel) equals cv2.filter2D(image.astype(np.float32), cv2.CV_32F, kernel)."""
     image, kernel = case.args
     check_image_call(ctx, "filter2d", case, _filter(image, kernel), _filter_scale(image, kernel),
                      FILTER_MISTAKES, FILTER_ARGS)
 
 
 def verify_magnitude(ctx, case):
+    """gradient_magnitude(image, mode) equals the Sobel magnitude of cv2.filter2D's responses."""
     image = case.args[0]
     scale = _filter_scale(image, SOBEL_X) + _filter_scale(image, SOBEL_Y)
     check_image_call(ctx, "gradient_magnitude", case, _magnitude(image, _mode(case)).numpy(), scale,
@@ -245,6 +288,7 @@ def verify_magnitude(ctx, case):
 
 
 def _sobel_body(ctx):
+    """sobel_kernels() returns the float32 Sobel kernels gx and gy = gx.T of the slides."""
     value = outcome_value(ctx.call("sobel_kernels", Case()), "sobel_kernels")
     if not isinstance(value, (tuple, list)) or len(value) != 2:
         raise Failure("`sobel_kernels` must return a pair (gx, gy) of NumPy arrays")
@@ -253,8 +297,10 @@ def _sobel_body(ctx):
         if array.shape != (3, 3):
             raise Failure(f"{name} of `sobel_kernels` has shape {array.shape}; expected (3, 3)")
         if array.dtype != np.float32:
+            hint = ("\n    Likely mistake: np.array of a list of Python ints is int64 (and of floats float64); "
+                    "pass dtype=np.float32") if array.dtype in (np.int64, np.float64) else ""
             raise Failure(f"{name} of `sobel_kernels` has dtype {array.dtype}; expected float32 "
-                          "(np.array(..., dtype=np.float32))")
+                          f"(np.array(..., dtype=np.float32)){hint}")
     gx, gy = got
     if np.array_equal(gx, SOBEL_Y) and np.array_equal(gy, SOBEL_X):
         raise Failure("gx and gy are swapped: gx = [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]] responds to changes "
@@ -288,15 +334,16 @@ CHECKS = [
              "sobel_kernels", 1.0, body=_sobel_body),
     Property("filter2d_matches_reference",
              "filter2d matches cv2.filter2D (image dtypes, odd and non-square kernels, BORDER_REFLECT_101)",
-             "filter2d", 3.5, strategy=filter_cases(), verify=verify_filter),
+             "filter2d", 3.5, strategy=filter_cases, verify=verify_filter, features=FILTER_FEATURES),
     Property("filter2d_small_images",
              "filter2d matches cv2.filter2D on thin images (1xN, Nx1) and images smaller than the kernel",
-             "filter2d", 1.5, strategy=filter_cases(small=True), verify=verify_filter),
+             "filter2d", 1.5, strategy=small_image_cases(), verify=verify_filter),
     raises_value_error("filter2d_errors", "filter2d raises ValueError for even kernels and non-2-D images",
                        "filter2d", BAD_FILTER, FILTER_ARGS),
     Property("gradient_magnitude_matches_reference",
              'gradient_magnitude matches the Sobel magnitudes ("l2" and "l1") computed with cv2.filter2D',
-             "gradient_magnitude", 2.5, strategy=magnitude_cases(), verify=verify_magnitude),
+             "gradient_magnitude", 2.5, strategy=magnitude_cases, verify=verify_magnitude,
+             features=MAGNITUDE_FEATURES),
     raises_value_error("gradient_magnitude_errors", "gradient_magnitude raises ValueError for an unknown mode",
                        "gradient_magnitude", BAD_MAGNITUDE, MAGNITUDE_ARGS, weight=0.5),
 ]

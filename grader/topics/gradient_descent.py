@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import math
 
+import torch
 from hypothesis import strategies as st
 
-from grader.checks import Affine, Case, Failure, Property, outcome_value, raises_value_error
+from grader.checks import (Affine, Case, Failure, Misconception, Property, Scripted, crashed, number,
+                           numbers_apart, outcome_value)
 
 POINTS = 5
 BY_LOOPS = {}
@@ -37,21 +39,38 @@ def deriv_cases(draw):
     return Case((x,))
 
 
+DESCENT_FEATURES = ("zero epochs", "keyword arguments", "any start and rate")
+
+
 @st.composite
-def descent_cases(draw, custom_grad: bool = False):
-    """Readable numbers: start in quarters, learning rates in hundredths, 0 to 20 epochs."""
-    start = draw(st.integers(-400, 400)) / 4
-    learning_rate = draw(st.integers(1, 120)) / 100
-    epochs = draw(st.integers(0, 20))
+def descent_cases(draw, enabled: frozenset = frozenset(DESCENT_FEATURES), custom_grad: bool = False):
+    """The core: a small integer start (not the minimum 3), a learning rate in tenths, 1 to 5 epochs, all
+    positional; a custom grad ``a * x + b`` with a > 0 and b != 0, so the first step moves.
+
+    Features: ``zero epochs``; ``keyword arguments`` (learning_rate, epochs and grad by name);
+    ``any start and rate`` (start in quarters up to 100, rates in hundredths up to 1.2, up to 20 epochs,
+    any grad slope and offset, zero included).
+    """
+    on = enabled.__contains__
+    if on("any start and rate"):
+        start, learning_rate = draw(st.integers(-400, 400)) / 4, draw(st.integers(1, 120)) / 100
+        epochs = draw(st.integers(1, 20))
+        a, b = draw(st.integers(-8, 8)) / 4, draw(st.integers(-20, 20)) / 2
+    else:
+        start = float(draw(st.integers(-5, 5).filter(lambda n: n != 3)))
+        learning_rate, epochs = draw(st.integers(1, 9)) / 10, draw(st.integers(1, 5))
+        a, b = draw(st.integers(1, 8)) / 4, draw(st.integers(1, 20).flatmap(lambda n: st.sampled_from([n, -n]))) / 2
+    if on("zero epochs") and draw(st.booleans()):
+        epochs = 0
     args, kwargs = [start, learning_rate, epochs], {}
-    if draw(st.booleans()):  # keyword arguments are legal too
+    if on("keyword arguments") and draw(st.booleans()):
         kwargs = {"learning_rate": args.pop(1), "epochs": args.pop(1)}
     if custom_grad:
-        grad = Affine(draw(st.integers(-8, 8)) / 4, draw(st.integers(-20, 20)) / 2)
-        if not kwargs and draw(st.booleans()):
-            args.append(grad)
-        else:
+        grad = Affine(a, b)
+        if kwargs or (on("keyword arguments") and draw(st.booleans())):
             kwargs["grad"] = grad
+        else:
+            args.append(grad)
     return Case(tuple(args), kwargs)
 
 
@@ -70,13 +89,14 @@ def _options(case):
     return values["start"], values["learning_rate"], values["epochs"], function
 
 
-def _trajectory(case, sign=-1.0, grad=None, rate=True, record=None):
-    """The recurrence, or a mistaken version of it (``sign`` +1: ascent; ``rate`` False: no learning rate)."""
+def _trajectory(case, sign=-1.0, grad=None, rate=True, record=None, steps=None):
+    """The recurrence, or a mistaken version of it (``sign`` +1: ascent; ``rate`` False: no learning rate;
+    ``steps``: a number of updates other than ``epochs``)."""
     start, learning_rate, epochs, function = _options(case)
     grad = grad or function
     x = float(start)
     path = [x]
-    for _ in range(epochs):
+    for _ in range(epochs if steps is None else steps(epochs)):
         step = grad(x) * learning_rate if rate else grad(x)
         x = x - step if sign < 0 else x + step
         path.append(x)
@@ -93,30 +113,54 @@ def _magnitudes(case, path):
     return sizes
 
 
-# (explanation, mistaken output) pairs; the first whose output matches the student's is shown.
+def _vector(values) -> torch.Tensor:
+    return torch.tensor(values, dtype=torch.float64)
+
+
+def _rejects_zero_epochs(case):
+    if _options(case)[2] == 0:
+        raise ValueError("epochs must be positive")
+    return _vector(_trajectory(case))
+
+
 DESCENT_MISTAKES = [
-    ("the start is missing: the trajectory begins with x0 = start and has epochs + 1 entries",
-     lambda c: _trajectory(c)[1:]),
-    ("the last step is missing: after `epochs` updates the trajectory has epochs + 1 entries, "
-     "from x0 = start to x_epochs", lambda c: _trajectory(c)[:-1]),
-    ("it returns only the final x; return the whole trajectory [x0, x1, ..., x_epochs] as a list",
-     lambda c: _trajectory(c)[-1]),
-    ("it climbs uphill: gradient descent subtracts, x_(k+1) = x_k - learning_rate * grad(x_k)",
-     lambda c: _trajectory(c, sign=1.0)),
-    ("the `grad` argument is ignored: call the `grad` that was passed in (it defaults to deriv), "
-     "not deriv itself", lambda c: _trajectory(c, grad=deriv)),
-    ("the learning rate is missing: each step is learning_rate * grad(x_k)",
-     lambda c: _trajectory(c, rate=False)),
-    ("it records f(x_k); the trajectory holds the points x_k themselves",
-     lambda c: _trajectory(c, record=f)),
+    Misconception("the start is missing: the trajectory begins with x0 = start and has epochs + 1 entries",
+                  lambda c: _vector(_trajectory(c)[1:])),
+    Misconception("the last step is missing (one update too few): after `epochs` updates the trajectory has "
+                  "epochs + 1 entries, from x0 = start to x_epochs",
+                  lambda c: _vector(_trajectory(c, steps=lambda n: max(n - 1, 0)))),
+    Misconception("one update too many: `epochs` updates give epochs + 1 entries, x0 = start included",
+                  lambda c: _vector(_trajectory(c, steps=lambda n: n + 1))),
+    Misconception("it returns only the final x; return the whole trajectory [x0, x1, ..., x_epochs] as a list",
+                  lambda c: _vector(_trajectory(c)[-1])),
+    Misconception("it climbs uphill: gradient descent subtracts, x_(k+1) = x_k - learning_rate * grad(x_k)",
+                  lambda c: _vector(_trajectory(c, sign=1.0))),
+    Misconception("the `grad` argument is ignored: call the `grad` that was passed in (it defaults to deriv), "
+                  "not deriv itself", lambda c: _vector(_trajectory(c, grad=deriv))),
+    Misconception("the learning rate is missing: each step is learning_rate * grad(x_k)",
+                  lambda c: _vector(_trajectory(c, rate=False))),
+    Misconception("it records f(x_k); the trajectory holds the points x_k themselves",
+                  lambda c: _vector(_trajectory(c, record=f))),
+    Misconception("epochs = 0 is rejected: it is valid and gives [start] (only negative epochs are an error)",
+                  _rejects_zero_epochs),
 ]
 
+
+def _deriv_mistake(function):
+    return lambda case: _vector(function(case.args[0]))
+
+
 DERIV_MISTAKES = [
-    ("it returns f(x) itself; the derivative of x**2 - 6*x + 1 is 2*x - 6", f),
-    ("the sign of the constant is wrong: the derivative of -6*x is -6, so f'(x) = 2*x - 6", lambda x: 2 * x + 6),
-    ("the -6 is missing: the derivative of -6*x is -6, so f'(x) = 2*x - 6", lambda x: 2 * x),
-    ("the factor 2 is missing: the derivative of x**2 is 2*x", lambda x: x - 6),
+    Misconception("it returns f(x) itself; the derivative of x**2 - 6*x + 1 is 2*x - 6", _deriv_mistake(f)),
+    Misconception("the sign of the constant is wrong: the derivative of -6*x is -6, so f'(x) = 2*x - 6",
+                  _deriv_mistake(lambda x: 2 * x + 6)),
+    Misconception("the -6 is missing: the derivative of -6*x is -6, so f'(x) = 2*x - 6", _deriv_mistake(lambda x: 2 * x)),
+    Misconception("the factor 2 is missing: the derivative of x**2 is 2*x", _deriv_mistake(lambda x: x - 6)),
+    Misconception("the +1 of f is kept: a constant's derivative is 0, so f'(x) = 2*x - 6",
+                  _deriv_mistake(lambda x: 2 * x - 6 + 1)),
 ]
+NUMERIC = [Misconception("it approximates the derivative numerically (a difference quotient); write the exact "
+                         "formula 2*x - 6", _deriv_mistake(lambda x: (f(x + 1e-6) - f(x)) / 1e-6))]
 
 
 # ------------------------------------------------------------------ verdicts
@@ -144,21 +188,17 @@ def _close(got: float, expected: float, size: float) -> bool:
 
 
 def verify_deriv(ctx, case):
+    """deriv(x) is 2*x - 6, exactly."""
     x = case.args[0]
     expected = deriv(x)
+    size = 2 * abs(x) + 6
     try:
         got = _number(outcome_value(ctx.call("deriv", case), "deriv"), "deriv", "the derivative")
-        if not _close(got, expected, 2 * abs(x) + 6):
-            text = f"`deriv` returned {got!r}; expected 2*x - 6 = {expected!r}"
-            for explanation, mistake in DERIV_MISTAKES:
-                if _close(got, mistake(x), 2 * abs(x) + 6 + abs(f(x))):
-                    text += f"\n    Likely mistake: {explanation}"
-                    break
-            else:
-                if abs(got - expected) <= 1e-3 * (2 * abs(x) + 6):
-                    text += ("\n    Likely mistake: it approximates the derivative numerically; "
-                             "write the exact formula 2*x - 6")
-            raise Failure(text)
+        if not _close(got, expected, size):
+            ctx.evidence.observe(DERIV_MISTAKES, case, _vector(got), _vector(expected), _vector(size + abs(f(x))))
+            ctx.evidence.observe(NUMERIC, case, _vector(got), _vector(expected), _vector(1e6 * size))
+            shown_expected, shown_got = numbers_apart(expected, got)
+            raise Failure(f"`deriv` returned {shown_got}; expected 2*x - 6 = {shown_expected}")
     except Failure as failure:
         raise Failure(f"{failure}\n    Input: {case.describe(DERIV_ARGS)}", failure.fatal) from None
 
@@ -168,37 +208,21 @@ def _as_path(value) -> list[float]:
         raise Failure("`gradient_descent` returned a tuple; return a list [x0, x1, ..., x_epochs]")
     if not isinstance(value, list):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            raise Failure(f"`gradient_descent` returned the single number {value!r}; "
+            raise Failure(f"`gradient_descent` returned the single number {number(value)}; "
                           "expected the list [x0, x1, ..., x_epochs]")
         _number(value, "gradient_descent", "the trajectory")  # a better message for tensors/arrays
         raise Failure("`gradient_descent` must return a list [x0, x1, ..., x_epochs]")
     return [_number(v, "gradient_descent", f"entry {i} of the trajectory") for i, v in enumerate(value)]
 
 
-def _plain(value):
-    """``value`` as a float or a list of floats when it is one, else None (for matching mistakes)."""
+def _plain(value) -> torch.Tensor | None:
+    """``value`` as a float64 tensor when it is a number or a list of numbers, else None (for matching mistakes)."""
     try:
         if isinstance(value, list):
-            return [_number(v, "gradient_descent", "") for v in value]
-        return _number(value, "gradient_descent", "")
+            return _vector([_number(v, "gradient_descent", "") for v in value])
+        return _vector(_number(value, "gradient_descent", ""))
     except Failure:
         return None
-
-
-def _hint(value, case) -> str:
-    value = _plain(value)
-    for explanation, mistake in DESCENT_MISTAKES:
-        try:
-            predicted = mistake(case)
-        except Exception:  # noqa: BLE001 -- a mistake may not apply
-            continue
-        if isinstance(predicted, float) and isinstance(value, float):
-            if _close(value, predicted, abs(predicted)):
-                return explanation
-        elif isinstance(predicted, list) and isinstance(value, list) and len(value) == len(predicted):
-            if all(_close(v, p, abs(p)) for v, p in zip(value, predicted)):
-                return explanation
-    return ""
 
 
 def _deriv_hint(ctx, case) -> str:
@@ -215,16 +239,20 @@ def _deriv_hint(ctx, case) -> str:
         return ""
     if _close(got, deriv(float(start)), 2 * abs(start) + 6):
         return ""
-    return (f"your `deriv` is wrong (deriv({float(start)!r}) returned {got!r}, expected {deriv(float(start))!r}), "
-            "and the default `grad` is `deriv`: fix `deriv` first")
+    return (f"\n    Likely mistake: your `deriv` is wrong (deriv({number(start)}) returned {number(got)}, expected "
+            f"{number(deriv(float(start)))}), and the default `grad` is `deriv`: fix `deriv` first")
 
 
 def verify_descent(ctx, case):
+    """gradient_descent returns [x0, ..., x_epochs] of x_(k+1) = x_k - learning_rate * grad(x_k)."""
     expected = _trajectory(case)
     sizes = _magnitudes(case, expected)
     epochs = _options(case)[2]
     try:
-        value = outcome_value(ctx.call("gradient_descent", case), "gradient_descent")
+        outcome = ctx.call("gradient_descent", case)
+        if crashed(outcome):
+            ctx.evidence.observe_crash(DESCENT_MISTAKES, case)
+        value = outcome_value(outcome, "gradient_descent")
         try:
             path = _as_path(value)
             if len(path) != len(expected):
@@ -232,34 +260,66 @@ def verify_descent(ctx, case):
                               f"epochs + 1 = {epochs + 1} (x0 = start, then one per epoch)")
             for k, (g, e, s) in enumerate(zip(path, expected, sizes)):
                 if not _close(g, e, s):
+                    shown_expected, shown_got = numbers_apart(e, g)
                     raise Failure(f"the trajectory of `gradient_descent` is wrong at index {k}: expected "
-                                  f"x{k} = {e!r}, got {g!r}")
+                                  f"x{k} = {shown_expected}, got {shown_got}")
         except Failure as failure:
-            hint = _deriv_hint(ctx, case) or _hint(value, case)
-            raise Failure(str(failure) + (f"\n    Likely mistake: {hint}" if hint else "")) from None
+            hint, got = _deriv_hint(ctx, case), _plain(value)
+            if got is not None and not hint:  # a wrong deriv explains the trajectory by itself
+                ctx.evidence.observe(DESCENT_MISTAKES, case, got, _vector(expected), _vector(sizes))
+            raise Failure(str(failure) + hint) from None
     except Failure as failure:
         raise Failure(f"{failure}\n    Input: {case.describe(DESCENT_ARGS)}", failure.fatal) from None
 
 
 BAD_DESCENT = [
-    (lambda: Case((0.0, 0.1, -1)), "for epochs = -1"),
-    (lambda: Case((5.0, 0.25, -10)), "for epochs = -10"),
-    (lambda: Case((0.0, 0.0, 5)), "for learning_rate = 0"),
-    (lambda: Case((0.0, -0.1, 5)), "for a negative learning_rate"),
-    (lambda: Case((1.0,), {"learning_rate": -0.5, "epochs": 3, "grad": Affine(1.0, 0.0)}),
+    (Case((0.0, 0.1, -1)), "for epochs = -1"),
+    (Case((5.0, 0.25, -10)), "for epochs = -10"),
+    (Case((0.0, 0.0, 5)), "for learning_rate = 0"),
+    (Case((0.0, -0.1, 5)), "for a negative learning_rate"),
+    (Case((1.0,), {"learning_rate": -0.5, "epochs": 3, "grad": Affine(1.0, 0.0)}),
      "for a negative learning_rate (with a custom grad)"),
 ]
 
+
+def verify_descent_errors(ctx):
+    """gradient_descent raises ValueError for negative epochs and for learning rates <= 0."""
+    accepted = []
+    for case, why in BAD_DESCENT:
+        outcome = ctx.call("gradient_descent", case)
+        if outcome.status == "raised" and (outcome.error or {}).get("type") == "ValueError":
+            continue
+        if outcome.status != "ok" and not crashed(outcome):
+            outcome_value(outcome, "gradient_descent")  # not implemented, missing, killed
+        did = f"raised {outcome.error.get('type')}" if outcome.status == "raised" else "returned normally"
+        accepted.append((case, why, did))
+    if not accepted:
+        return
+    case, why, did = accepted[0]
+    whys = {w for _, w, _ in accepted}
+    if len(accepted) == len(BAD_DESCENT):
+        hint = "the arguments are not checked: start with `if epochs < 0 or learning_rate <= 0: raise ValueError(...)`"
+    elif whys == {"for learning_rate = 0"}:
+        hint = "learning_rate = 0 slips through (`< 0` instead of `<= 0`): a rate of 0 never moves, reject it too"
+    elif all("learning_rate" in w for w in whys):
+        hint = "only epochs is checked: a learning_rate <= 0 must raise ValueError too"
+    elif all("epochs" in w for w in whys):
+        hint = "only learning_rate is checked: negative epochs must raise ValueError too"
+    else:
+        hint = ""
+    raise Failure(f"`gradient_descent` should raise ValueError {why}, but it {did}.\n"
+                  f"    Input: {case.describe(DESCENT_ARGS)}" + (f"\n    Likely mistake: {hint}" if hint else ""))
+
+
 CHECKS = [
-    Property("deriv_exact", "deriv returns the exact derivative 2*x - 6 of f", "deriv", 1.0,
+    Property("deriv_exact", "deriv returns the exact derivative 2*x - 6 of f", "deriv", weight=1.0,
              strategy=deriv_cases(), verify=verify_deriv, array_valued=False),
     Property("gradient_descent_default_grad", "gradient_descent follows x - learning_rate * deriv(x) "
-             "and returns the whole trajectory", "gradient_descent", 1.5,
-             strategy=descent_cases(), verify=verify_descent, array_valued=False),
+             "and returns the whole trajectory", "gradient_descent", weight=1.5,
+             strategy=descent_cases, verify=verify_descent, array_valued=False, features=DESCENT_FEATURES),
     Property("gradient_descent_custom_grad", "gradient_descent uses the grad callable it is given",
-             "gradient_descent", 1.5, strategy=descent_cases(custom_grad=True), verify=verify_descent,
-             array_valued=False),
-    raises_value_error("gradient_descent_errors",
-                       "gradient_descent raises ValueError for negative epochs and non-positive learning rates",
-                       "gradient_descent", BAD_DESCENT, DESCENT_ARGS),
+             "gradient_descent", weight=1.5, strategy=lambda enabled: descent_cases(enabled, custom_grad=True),
+             verify=verify_descent, array_valued=False, features=DESCENT_FEATURES),
+    Scripted("gradient_descent_errors", "gradient_descent raises ValueError for negative epochs and non-positive "
+             "learning rates", "gradient_descent", weight=1.0, body=verify_descent_errors),
 ]

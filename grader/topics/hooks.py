@@ -13,7 +13,8 @@ from collections import OrderedDict
 import torch
 from hypothesis import strategies as st
 
-from grader.checks import Case, Failure, Property, compare, first_difference, outcome_value
+from grader.checks import (Case, Failure, Misconception, NotApplicable, Property, compare, crashed,
+                           first_difference, outcome_value)
 from grader.sandbox.probes import build_model
 from grader.sandbox.wire import Array
 
@@ -91,51 +92,109 @@ def capture(case: Case, absolute: bool = False, what: str = "output", clone: boo
 
 # ------------------------------------------------------------------ capture_outputs values
 
+def _per_name(compute):
+    """A mistake about one captured tensor: ``compute(case, name)`` for the name in ``case.kwargs["name"]``."""
+    return lambda case: compute(case, case.kwargs["name"])
+
+
+VALUE_MISTAKES = [
+    Misconception("it stores the module's input; a forward hook's arguments are (module, inputs, output) and the "
+                  "result is the output", _per_name(lambda c, name: capture(c, what="input")[name])),
+    Misconception("every hook is registered on the model itself, so each name holds the model's final output; "
+                  "register each hook on its own submodule, dict(model.named_modules())[name]",
+                  _per_name(lambda c, name: _final_output(c))),
+]
+
+KEY_MISTAKES = [
+    Misconception("every hook stores under the last name: the closure reads the loop variable `name` when it runs, "
+                  "not when it was made; bind it (def make_hook(name): ..., or lambda m, i, o, name=name: ...)",
+                  lambda c: _key_indices(c.args[1], [c.args[1][-1]]) if len(c.args[1]) > 1 else _not_applicable()),
+]
+
+CRASH_MISTAKES = [
+    Misconception("getattr(model, name) cannot reach nested names such as 'block.0' (nor '' for the model "
+                  "itself); look the names up in dict(model.named_modules())",
+                  lambda c: _getattr_lookup(c)),
+]
+
+
+def _not_applicable():
+    raise NotApplicable
+
+
+def _final_output(case: Case) -> torch.Tensor:
+    model = build_model(case.kwargs["spec"])
+    model.load_state_dict(case.kwargs["state"])
+    with torch.no_grad():
+        return model(case.args[0])
+
+
+def _key_indices(names, keys) -> torch.Tensor:
+    """Keys as positions in ``names`` (-1 for a key that is not one), so ``Evidence`` can weigh them."""
+    return torch.tensor([names.index(k) if k in names else -1 for k in keys], dtype=torch.int64)
+
+
+def _getattr_lookup(case: Case):
+    if any(name == "" or "." in name for name in case.args[1]):
+        raise AttributeError("nested name")
+    return capture(case)
+
+
+VALUE_PARTS = ("outputs", "detached", "copied", "order")
+
+
 def verify_values(ctx, case: Case):
+    """capture_outputs returns each named layer's output, detached and copied, keyed in the order given."""
     x, names = case.args
     kw = case.kwargs
     words = describe_case(case)
-    got = outcome_value(ctx.probe("capture_outputs", "capture_probe", kw["spec"], kw["state"], x, names),
-                        "capture_outputs")
+    outcome = ctx.probe("capture_outputs", "capture_probe", spec=kw["spec"], state=kw["state"], x=x, names=names)
+    if crashed(outcome):
+        ctx.evidence.observe_crash(CRASH_MISTAKES, case)
+    got = outcome_value(outcome, "capture_outputs")
     result = got["result"]
     if not isinstance(result, dict):
         shown = "None (did you forget `return`?)" if result is None else f"a {type(result).__name__}"
         raise Failure(f"capture_outputs returned {shown}; expected a dict from layer name to tensor{words}")
     keys = list(result)
-    if keys != names:
-        if sorted(keys) == sorted(names):
-            raise Failure(f"capture_outputs returned the keys in the order {keys}; keep the order of layer_names, "
-                          f"{names}{words}")
-        raise Failure(f"capture_outputs returned the keys {keys}; expected one per name of layer_names, {names}{words}")
-    expected, scale = capture(case), capture(case, absolute=True)
-    for name in names:
-        value = result[name]
-        if not isinstance(value, Array) or value.kind != "tensor":
-            raise Failure(f"the value for {name!r} is not a tensor{words}")
-        if value.requires_grad:
-            raise Failure(f"the tensor captured for {name!r} still requires grad: store `output.detach()` so the "
-                          f"captured feature maps do not keep the computation graph alive{words}")
-        tensor = torch.from_numpy(value.data.copy())
-        try:
-            compare(tensor, expected[name], scale=scale[name], function="capture_outputs",
-                    what=f"the output captured for {name!r}")
-        except Failure as failure:
-            raise Failure(f"{failure}{_hint(tensor, case, name)}{words}") from None
+    if sorted(keys, key=str) != sorted(names) and "outputs" not in ctx.waived:
+        ctx.evidence.observe(KEY_MISTAKES, case, _key_indices(names, keys), _key_indices(names, names))
+    ctx.require("outputs", sorted(keys, key=str) == sorted(names),
+                f"capture_outputs returned the keys {keys}; expected one per name of layer_names, {names}{words}")
+    ctx.require("order", keys == names or sorted(keys, key=str) != sorted(names),
+                f"capture_outputs returned the keys in the order {keys}; keep the order of layer_names, {names}\n"
+                "    Likely mistake: the dict is filled as the layers run; build the result in the order of "
+                f"layer_names ({{name: captured[name] for name in layer_names}}){words}")
+    expected, scale, shared = capture(case), capture(case, absolute=True), capture(case, clone=False)
+    for name in [n for n in names if n in result]:
+        _require_output(ctx, case, name, result[name], expected[name], scale[name], shared[name], words)
 
 
-def _hint(tensor, case: Case, name: str) -> str:
-    for what, clone, explanation in (
-            ("input", True, "it stores the module's input; a forward hook's arguments are (module, inputs, "
-                            "output) and the result is the output"),
-            ("output", False, "the stored tensor was overwritten by a later in-place layer (ReLU(inplace=True)): "
-                              "store a copy, `output.detach().clone()`")):
-        try:
-            wrong = capture(case, what=what, clone=clone)[name]
-        except Exception:  # noqa: BLE001 -- the mistake does not apply to this module
-            continue
-        if wrong.shape == tensor.shape and first_difference(tensor, wrong)[0] is None:
-            return f"\n    Likely mistake: {explanation}"
-    return ""
+def _require_output(ctx, case, name, value, expected, scale, shared, words):
+    """The parts one captured tensor can break: detached, copied, the right output."""
+    if not isinstance(value, Array) or value.kind != "tensor":
+        ctx.require("outputs", False, f"the value for {name!r} is not a tensor{words}")
+        return
+    ctx.require("detached", not value.requires_grad,
+                f"the tensor captured for {name!r} still requires grad\n    Likely mistake: the hook stores the output "
+                "itself; store `output.detach().clone()`, so the captured feature maps do not keep the computation "
+                f"graph alive{words}")
+    tensor = torch.from_numpy(value.data.copy())
+    right = tensor.shape == expected.shape and first_difference(tensor, expected, scale)[0] is None
+    overwritten = not right and tensor.shape == shared.shape and first_difference(tensor, shared)[0] is None
+    ctx.require("copied", not overwritten,
+                f"the output captured for {name!r} was changed after the hook stored it: a later in-place layer "
+                "(ReLU(inplace=True)) overwrote it\n    Likely mistake: output.detach() shares the output's memory; "
+                f"store a copy, `output.detach().clone()`{words}")
+    if overwritten or right:
+        return
+    if "outputs" not in ctx.waived:
+        ctx.evidence.observe(VALUE_MISTAKES, Case(case.args, dict(case.kwargs, name=name)), tensor, expected,
+                             scale if tensor.shape == expected.shape else None)
+    try:
+        compare(tensor, expected, scale=scale, function="capture_outputs", what=f"the output captured for {name!r}")
+    except Failure as failure:
+        ctx.require("outputs", False, f"{failure}{words}")
 
 
 # ------------------------------------------------------------------ hooks removed
@@ -148,30 +207,49 @@ def removal_cases(draw):
     return case
 
 
+REMOVAL_PARTS = ("hooks removed", "removed when forward raises", "only its own")
+
+
 def verify_removal(ctx, case: Case):
+    """capture_outputs removes its own hooks, also when the forward pass raises, and only those."""
     x, names = case.args
     kw = case.kwargs
     words = describe_case(case)
     if kw["spec"]["kind"] == "exploding":
-        got = outcome_value(ctx.probe("capture_outputs", "capture_error_probe", kw["spec"], kw["state"], x, names),
-                            "capture_outputs")
+        got = outcome_value(ctx.probe("capture_outputs", "capture_error_probe", spec=kw["spec"], state=kw["state"],
+                                      x=x, names=names), "capture_outputs")
         if (got["raised"] or {}).get("type") == "NotImplementedError":
             raise Failure("`capture_outputs` is not implemented yet (it still raises NotImplementedError)")
-        if got["hooks_left"]:
-            raise Failure(f"after a forward pass that raised, {got['hooks_left']} hook(s) are still registered on the "
-                          f"model: remove the handles in a `finally:` block so they go even when model(x) fails{words}")
+        if got["hooks_left"] and "removed when forward raises" not in ctx.waived:
+            cause = ("the handles are removed after model(x), which an exception skips; remove them in a "
+                     "`finally:` block" if _removes_after_success(ctx) else
+                     "the hooks are never removed: keep the handle that register_forward_hook returns and call "
+                     "handle.remove() in a `finally:` block")
+            ctx.require("removed when forward raises", False, f"after a forward pass that raised, "
+                        f"{got['hooks_left']} hook(s) are still registered on the model\n    Likely mistake: {cause}"
+                        f"{words}")
         return
-    got = outcome_value(ctx.probe("capture_outputs", "capture_probe", kw["spec"], kw["state"], x, names, kw["keep"]),
-                        "capture_outputs")
-    if got["hooks_left"] > 0:
-        raise Failure(f"after capture_outputs, {got['hooks_left']} hook(s) it registered are still on the model: "
-                      f"keep the handle that register_forward_hook returns and call handle.remove(){words}")
-    if got["hooks_left"] < 0 or not got["own_hook_kept"]:
-        raise Failure("capture_outputs removed a forward hook it did not register (one the caller had put on "
-                      f"{kw['keep']!r}): remove only your own hooks, through their handles{words}")
+    got = outcome_value(ctx.probe("capture_outputs", "capture_probe", spec=kw["spec"], state=kw["state"], x=x,
+                                  names=names, keep=kw["keep"]), "capture_outputs")
+    ctx.require("hooks removed", got["hooks_left"] <= 0,
+                f"after capture_outputs, {got['hooks_left']} hook(s) it registered are still on the model\n"
+                "    Likely mistake: the hooks are never removed: keep the handle that register_forward_hook returns "
+                f"and call handle.remove(){words}")
+    ctx.require("only its own", got["hooks_left"] >= 0 and got["own_hook_kept"],
+                f"capture_outputs removed a forward hook it did not register (one the caller had put on "
+                f"{kw['keep']!r})\n    Likely mistake: it clears the modules' hook dicts (_forward_hooks); remove "
+                f"only your own hooks, through their handles{words}")
 
 
 # ------------------------------------------------------------------ unknown names
+
+def _removes_after_success(ctx) -> bool:
+    """Does capture_outputs leave no hook behind on the case-study CNN, whose forward pass succeeds?"""
+    spec = {"kind": "cnn", "channels": 1}
+    outcome = ctx.probe("capture_outputs", "capture_probe", spec=spec, state=random_state(spec, 0),
+                        x=torch.zeros(1, 1, 10, 10), names=["conv1"])
+    return outcome.ok and outcome.value["hooks_left"] == 0
+
 
 UNKNOWN = ["conv9", "fc3", "block.7", "Conv1", "head.1.0", "layer1", "features"]
 
@@ -188,32 +266,42 @@ def unknown_cases(draw):
     return case
 
 
+UNKNOWN_PARTS = ("ValueError", "names the layer", "no hooks left")
+
+
 def verify_unknown(ctx, case: Case):
+    """capture_outputs raises ValueError naming an unknown layer, and leaves no hook behind."""
     x, names = case.args
     kw = case.kwargs
     words = describe_case(case)
-    got = outcome_value(ctx.probe("capture_outputs", "capture_error_probe", kw["spec"], kw["state"], x, names),
-                        "capture_outputs")
+    got = outcome_value(ctx.probe("capture_outputs", "capture_error_probe", spec=kw["spec"], state=kw["state"],
+                                  x=x, names=names), "capture_outputs")
     raised = got["raised"] or {}
     if raised.get("type") == "NotImplementedError":
         raise Failure("`capture_outputs` is not implemented yet (it still raises NotImplementedError)")
-    if raised.get("type") != "ValueError":
-        did = f"raised {raised['type']}" if raised else "returned normally"
-        raise Failure(f"capture_outputs should raise ValueError for the unknown layer name {kw['bad']!r}, but it "
-                      f"{did}{words}")
-    if kw["bad"] not in raised.get("message", ""):
-        raise Failure(f"the ValueError's message should name the unknown layer {kw['bad']!r}; it says: "
-                      f"{raised.get('message')!r}{words}")
-    if got["hooks_left"]:
-        raise Failure(f"after the ValueError, {got['hooks_left']} hook(s) are still registered: check every name "
-                      f"before registering any hook (or remove them in a `finally:` block){words}")
+    did = f"raised {raised['type']}" if raised else "returned normally"
+    ctx.require("ValueError", raised.get("type") == "ValueError",
+                f"capture_outputs should raise ValueError for the unknown layer name {kw['bad']!r}, but it {did}"
+                + ("\n    Likely mistake: the names are not checked, so the lookup's KeyError comes through; check "
+                   "every name against dict(model.named_modules()) first and raise ValueError"
+                   if raised.get("type") == "KeyError" else "") + words)
+    ctx.require("names the layer", not raised or kw["bad"] in raised.get("message", ""),
+                f"the {raised.get('type')}'s message should name the unknown layer {kw['bad']!r}; it says: "
+                f"{raised.get('message')!r}{words}")
+    ctx.require("no hooks left", not got["hooks_left"],
+                f"after the error, {got['hooks_left']} hook(s) are still registered\n    Likely mistake: hooks are "
+                "registered before every name is checked; check all names first (or remove the hooks in a "
+                f"`finally:` block){words}")
 
 
 CHECKS = [
     Property("capture_outputs_matches_reference", "capture_outputs returns each named layer's output, detached, "
-             "in the order given", "capture_outputs", 2.5, strategy=model_cases(), verify=verify_values),
+             "in the order given", "capture_outputs", weight=2.5, strategy=model_cases(), verify=verify_values,
+             parts=VALUE_PARTS),
     Property("capture_outputs_removes_hooks", "capture_outputs removes its hooks, also when the forward pass raises, "
-             "and only its own", "capture_outputs", 1.5, strategy=removal_cases(), verify=verify_removal, examples=20, array_valued=False),
+             "and only its own", "capture_outputs", weight=1.5, strategy=removal_cases(), verify=verify_removal,
+             examples=20, array_valued=False, parts=REMOVAL_PARTS),
     Property("capture_outputs_unknown_name", "capture_outputs raises ValueError naming an unknown layer, leaving no "
-             "hooks", "capture_outputs", 1.0, strategy=unknown_cases(), verify=verify_unknown, examples=15, array_valued=False),
+             "hooks", "capture_outputs", weight=1.0, strategy=unknown_cases(), verify=verify_unknown, examples=15,
+             array_valued=False, parts=UNKNOWN_PARTS),
 ]

@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import torch
 import torch.nn.functional as F
+from hypothesis import assume
 from hypothesis import strategies as st
 
-from grader.checks import (TOLERANCES, Case, Failure, Generator, Misconception, Property, as_tensor,
-                           check_array_call, compare, explain, inputs_unchanged,
+from grader.checks import (TOLERANCES, Case, Failure, Generator, Misconception, NotApplicable, Property, Scripted,
+                           as_tensor, check_array_call, check_raises, compare, crashed, inputs_unchanged, number,
                            outcome_value, raises_value_error)
 from grader.forbidden import Rule
+from grader.sandbox.wire import Array
 from grader.strategies import DTYPES, tensors
 
 POINTS = 10
@@ -40,10 +43,14 @@ def _shapes(min_dims: int, max_dims: int, low: int = 1, high: int = 4):
 
 # ------------------------------------------------------------------ relu
 
+RELU_FEATURES = ("any shape", "float64")
+
+
 @st.composite
-def relu_cases(draw):
-    dtype = draw(DTYPES)
-    shape = draw(_shapes(0, 4))
+def relu_cases(draw, enabled: frozenset):
+    """relu's input drawing only the ``enabled`` features; the core is a float32 vector."""
+    dtype = draw(DTYPES) if "float64" in enabled else torch.float32
+    shape = draw(_shapes(0, 4)) if "any shape" in enabled else draw(_shapes(1, 1))
     bound = draw(st.sampled_from([10.0, 1e4]))
     return Case((draw(tensors(shape, dtype, -bound, bound)),))
 
@@ -57,25 +64,61 @@ RELU_MISTAKES = [
     Misconception("it returns the mask x > 0 (the derivative of ReLU) instead of x where x is positive",
                   lambda c: (c.args[0] > 0).to(c.args[0].dtype)),
 ]
+FLOAT32_RESULT = ("the result is built in float32 for float64 inputs (torch.tensor of a Python list, "
+                  "torch.zeros(shape) and .float() all give float32): compute with the input's tensors, "
+                  "or pass dtype=x.dtype")
 
 
+def _returned(ctx, function, case):
+    """The tensor ``function`` returns on ``case`` (as an ``Array``), or None."""
+    outcome = ctx.call(function, case)
+    value = outcome.value if outcome.ok else None
+    return value if isinstance(value, Array) and value.kind == "tensor" else None
+
+
+def check_dtype_kept(ctx, function, case, expected, **options):
+    """``check_array_call``, naming the float32 mistake when a float64 case comes back float32 (a dtype
+    alone, not the values, shows it; the call is repeated for the dtype, check_array_call keeps only
+    the value)."""
+    try:
+        check_array_call(ctx, function, case, expected, **options)
+    except Failure as failure:
+        if failure.fatal or expected.dtype != torch.float64:
+            raise
+        returned = _returned(ctx, function, case)
+        if returned is None or returned.data.dtype != np.float32:
+            raise
+        raise Failure(f"{failure}\n    Likely mistake: {FLOAT32_RESULT}") from None
 
 
 def verify_relu(ctx, case):
+    """relu(x) equals torch.relu(x)."""
     x = case.args[0]
-    check_array_call(ctx, "relu", case, torch.relu(x), scale=x.abs(), misconceptions=RELU_MISTAKES, arg_names=("x",))
+    check_dtype_kept(ctx, "relu", case, torch.relu(x), scale=x.abs(), misconceptions=RELU_MISTAKES, arg_names=("x",))
 
 
 # ------------------------------------------------------------------ flatten
 
+FLATTEN_FEATURES = ("2-D, 3-D and 5-D inputs", "float64")
+
+
 @st.composite
-def flatten_cases(draw):
-    dtype = draw(DTYPES)
-    return Case((draw(tensors(draw(_shapes(2, 5)), dtype)),))
+def flatten_cases(draw, enabled: frozenset):
+    """flatten's input drawing only the ``enabled`` features; the core is a float32 (N, C, H, W) tensor."""
+    dtype = draw(DTYPES) if "float64" in enabled else torch.float32
+    shape = draw(_shapes(2, 5)) if "2-D, 3-D and 5-D inputs" in enabled else draw(_shapes(4, 4))
+    return Case((draw(tensors(shape, dtype)),))
 
 
 def _flat(x):
     return torch.nn.Flatten()(x)
+
+
+def _four_d_only(case):
+    """``x.reshape(N, C * H * W)`` written for 4-D inputs: other ranks raise."""
+    x = case.args[0]
+    n, c, h, w = x.shape  # raises ValueError, as indexing x.shape[2] or x.shape[3] raises IndexError
+    return x.reshape(n, c * h * w)
 
 
 FLATTEN_MISTAKES = [
@@ -88,11 +131,13 @@ FLATTEN_MISTAKES = [
     Misconception("the values come out channels-last (the channel dimension moved to the end first); "
                   "flatten keeps the order of the remaining dimensions (row-major, as reshape reads them)",
                   lambda c: c.args[0].movedim(1, -1).reshape(c.args[0].shape[0], -1)),
+    Misconception("it is written for 4-D inputs (N, C, H, W) only; flatten takes any number of dimensions "
+                  "from 2 up: x.reshape(x.shape[0], -1)", _four_d_only),
 ]
 
 
-
 def verify_flatten(ctx, case):
+    """flatten(x) equals nn.Flatten()(x)."""
     x = case.args[0]
     check_array_call(ctx, "flatten", case, _flat(x), misconceptions=FLATTEN_MISTAKES, arg_names=("x",))
 
@@ -115,32 +160,78 @@ def _view(case):
     return x.permute(*dims)[..., ::step]
 
 
+def _viewed(compute):
+    """A flatten mistake, applied to the strided view the student got."""
+    return lambda c: compute(Case((_view(c),)))
+
+
+def _storage_order(case):
+    """The view's first values in the order of the underlying (contiguous) storage, as reading the
+    memory from the view's start gives them."""
+    x, dims, step = case.args
+    view = _view(case)
+    return x.reshape(-1)[:view.numel()].reshape(view.shape[0], -1)
+
+
+def _with_view(case):
+    view = _view(case)
+    return view.view(view.shape[0], -1)  # raises for views whose memory cannot be merged
+
+
+NONCONTIGUOUS_MISTAKES = [
+    Misconception("`view` needs a contiguous tensor and this one is not (it is transposed or sliced); "
+                  "`reshape` copies when it must", _with_view),
+    Misconception("the values were taken in the memory order of the underlying storage, not in the "
+                  "(permuted) order of the tensor's indices", _storage_order),
+] + [Misconception(m.explanation, _viewed(m.compute)) for m in FLATTEN_MISTAKES]
+
+
 def verify_noncontiguous(ctx, case):
+    """flatten(x) equals nn.Flatten()(x) for a transposed or sliced view x."""
     x, dims, step = case.args
     view = _view(case)
     words = f"x = base.permute{tuple(dims)}" + (f"[..., ::{step}]" if step > 1 else "")
     where = (f"\n    Input: a non-contiguous {str(view.dtype).replace('torch.', '')} tensor of shape "
              f"{tuple(view.shape)} ({words}, base of shape {tuple(x.shape)})")
     outcome = ctx.probe("flatten", "call_noncontiguous", "flatten", x, dims, step)
-    try:
-        got = as_tensor(outcome_value(outcome, "flatten"), "flatten")
-    except Failure as failure:
-        hint = ""
-        if outcome.status == "raised" and "view" in (outcome.error or {}).get("message", ""):
-            hint = ("\n    Likely mistake: `view` needs a contiguous tensor and this one is not (it is "
-                    "transposed or sliced); `reshape` copies when it must")
-        raise Failure(f"{failure}{hint}{where}", failure.fatal) from None
     expected = _flat(view)
     try:
-        compare(got, expected, function="flatten")
+        if crashed(outcome):
+            ctx.evidence.observe_crash(NONCONTIGUOUS_MISTAKES, case)
+        got = as_tensor(outcome_value(outcome, "flatten"), "flatten")
+        try:
+            compare(got, expected, function="flatten")
+        except Failure:
+            ctx.evidence.observe(NONCONTIGUOUS_MISTAKES, case, got, expected)
+            raise
     except Failure as failure:
-        hint = explain(got, Case((view,)), FLATTEN_MISTAKES)
-        if not hint and step == 1 and got.shape == expected.shape and torch.equal(got, x.reshape(expected.shape)):
-            hint = ("the values were taken in the memory order of the underlying storage, not in the "
-                    "(permuted) order of the tensor's indices")
-        hint = f"\n    Likely mistake: {hint}" if hint else ""
-        raise Failure(f"{failure}{hint}{where}") from None
+        raise Failure(f"{failure}{where}", failure.fatal) from None
 
+
+def raises_value_error_naming(id, title, function, cases, arg_names, weight, misconceptions):
+    """``raises_value_error`` that also names the known mistake explaining what ``function`` did instead of
+    raising (local until ``grader.checks.raises_value_error`` takes misconceptions)."""
+    def body(ctx):
+        for make_case, why in cases:
+            case = make_case()
+            try:
+                check_raises(ctx, function, case, "ValueError", why, arg_names)
+            except Failure as failure:
+                if not failure.fatal:  # call again to see what it did (check_raises keeps no outcome)
+                    outcome = ctx.call(function, case)
+                    if crashed(outcome):
+                        ctx.evidence.observe_crash(misconceptions, case)
+                    elif outcome.ok and isinstance(outcome.value, Array) and outcome.value.kind == "tensor":
+                        ctx.evidence.observe(misconceptions, case, torch.from_numpy(outcome.value.data.copy()), None)
+                raise
+    return Scripted(id, title, function, weight, body=body)
+
+
+UNCHECKED_FLATTEN = [
+    Misconception("the number of dimensions is not checked: x.reshape(x.shape[0], -1) turns a 1-D tensor of "
+                  "n values into shape (n, 1); raise ValueError when x.dim() < 2",
+                  lambda c: c.args[0].reshape(c.args[0].shape[0], -1)),
+]
 
 BAD_FLATTEN = [
     (lambda: Case((torch.ones(5),)), "for a 1-D tensor (flatten needs a batch dimension and at least one more)"),
@@ -150,24 +241,35 @@ BAD_FLATTEN = [
 
 # ------------------------------------------------------------------ batch_norm
 
+BN_FEATURES = ("(N, C, H, W) inputs", "eps", "float64")
+
+
 @st.composite
-def batch_norm_cases(draw):
-    dtype = draw(DTYPES)
-    if draw(st.booleans()):
+def batch_norm_cases(draw, enabled: frozenset):
+    """batch_norm arguments drawing only the ``enabled`` features; the core is a float32 (N, C) tensor
+    and the default eps. Without "eps", every channel's variance is at least 1/4, so that eps changes the
+    result by less than the tolerance (a mistake with eps shows in that feature only); "eps" draws eps
+    and channels of nearly equal values, whose variance is tiny next to eps."""
+    on = enabled.__contains__
+    dtype = draw(DTYPES) if on("float64") else torch.float32
+    if not on("(N, C, H, W) inputs") or draw(st.booleans()):
         shape = (draw(st.integers(2, 8)), draw(st.integers(1, 4)))
     else:
         n, c, h, w = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 4)), draw(st.integers(1, 4))
         if n * h * w == 1:
             h = 2
         shape = (n, c, h, w)
-    kind = draw(st.sampled_from(["plain", "plain", "offset"]))
+    kind = draw(st.sampled_from(["plain", "plain", "offset"])) if on("eps") else "spread"
     if kind == "plain":
         x = draw(tensors(shape, dtype))
+    elif kind == "spread":
+        x = draw(tensors(shape, dtype, patterns=("small", "integers", "uniform", "negative")))
+        assume(bool((_stats(x)[1] >= 0.25).all()))
     else:  # channels of nearly equal values: the variance is tiny next to eps (and the mean)
         offset = draw(st.sampled_from([0.0, 1.0, -5.0, 10.0]))
         x = offset + draw(tensors(shape, dtype, -2.0**-6, 2.0**-6))
     eps = draw(st.one_of(st.none(), st.sampled_from([1e-5, 1e-3, 0.1, 1.0]),
-                         st.floats(1e-6, 1.0, allow_nan=False, allow_infinity=False)))
+                         st.floats(1e-6, 1.0, allow_nan=False, allow_infinity=False))) if on("eps") else None
     return Case((x,), {} if eps is None else {"eps": eps})
 
 
@@ -191,15 +293,20 @@ def _bn(case):
 def _bn_scale(case, expected):
     """Magnitude of the terms behind each output.
 
-    ``(|x| + |mean|) / sqrt(var + eps)`` covers the rounding of ``x - mean``;
+    ``(|x| + mean(|x|)) / sqrt(var + eps)`` covers the rounding of ``x - mean`` (the mean's own rounding
+    error is relative to the sum of |x|, so it is not zero where the mean is);
     ``|out| * mean(x**2) / (var + eps)`` covers a variance computed as
     ``E[x**2] - E[x]**2``, whose rounding error grows with the squares that cancel.
+    At least 1: the outputs are standardised values, of magnitude 1.
     """
     x = case.args[0].to(torch.float64)
-    mean, var = _stats(x)
-    square = (x * x).mean(dim=_channel_dims(x), keepdim=True)
+    dims = _channel_dims(x)
+    _, var = _stats(x)
+    mean_abs = x.abs().mean(dim=dims, keepdim=True)
+    square = (x * x).mean(dim=dims, keepdim=True)
     eps = _eps(case)
-    return (x.abs() + mean.abs()) / torch.sqrt(var + eps) + expected.abs().to(torch.float64) * square / (var + eps)
+    scale = (x.abs() + mean_abs) / torch.sqrt(var + eps) + expected.abs().to(torch.float64) * square / (var + eps)
+    return scale.clamp(min=1.0)
 
 
 def _bn_with(x, mean, var, eps):
@@ -229,9 +336,8 @@ BN_MISTAKES = [
 ]
 
 
-
-
 def verify_batch_norm(ctx, case):
+    """batch_norm(x, eps) equals F.batch_norm(x, None, None, training=True, eps=eps)."""
     expected = _bn(case)
     check_array_call(ctx, "batch_norm", case, expected, scale=_bn_scale(case, expected),
                      misconceptions=BN_MISTAKES, arg_names=("x",))
@@ -293,7 +399,23 @@ def _close(got, target, scale, dtype):
     return (g == t) | ((g - t).abs() <= atol * scale + rtol * t.abs())
 
 
+MASK_PARTS = ("zero or x / (1 - p)", "input unchanged")
+
+
+def _mask_mistakes(x, p, got):
+    """What a dropout with the student's own mask returns when it scales the survivors wrongly."""
+    dropped = got == 0
+    return [
+        Misconception("the survivors are not scaled. This is inverted dropout: multiply the kept values by "
+                      "1 / (1 - p) during training so that nothing changes at test time",
+                      lambda c: torch.where(dropped, torch.zeros_like(x), x)),
+        Misconception("the survivors are multiplied by (1 - p); inverted dropout divides them by (1 - p)",
+                      lambda c: torch.where(dropped, torch.zeros_like(x), x * (1 - p))),
+    ]
+
+
 def verify_dropout_mask(ctx, case):
+    """Every element of dropout(x, p) is 0 or x / (1 - p), and x is left unchanged."""
     x, p = case.args[0], _p(case)
     outcome, got = _call_tensor(ctx, "dropout", case, DROPOUT_ARGS)
     where = f"\n    Input: {case.describe(DROPOUT_ARGS)}"
@@ -301,27 +423,25 @@ def verify_dropout_mask(ctx, case):
         raise Failure(f"the result of `dropout` is a {str(got.dtype).replace('torch.', '')} tensor of shape "
                       f"{tuple(got.shape)}; expected {str(x.dtype).replace('torch.', '')} of shape "
                       f"{tuple(x.shape)} (same as x){where}")
-    x64 = x.to(torch.float64)
-    scale = x64.abs() / (1 - p)
+    scale = x.to(torch.float64).abs() / (1 - p)
     kept = x / (1 - p)
     ok = _close(got, torch.zeros_like(x), scale, x.dtype) | _close(got, kept, scale, x.dtype)
-    if not bool(ok.all()):
-        bad = (~ok).nonzero()
-        index = tuple(int(i) for i in bad[0])
+    if not bool(ok.all()) and MASK_PARTS[0] not in ctx.waived:
+        index = tuple(int(i) for i in (~ok).nonzero()[0])
         at = f"at index {list(index)}" if index else "the value"
-        text = (f"every element of the result of `dropout` must be 0 (dropped) or x / (1 - p) (kept); "
-                f"{at} x = {float(x[index]):.7g}, so expected 0 or {float(kept[index]):.7g}, "
-                f"got {float(got[index]):.7g}")
-        survivors = got != 0
-        if bool(survivors.any()):
-            if bool(_close(got, x, scale, x.dtype)[survivors].all()):
-                text += ("\n    Likely mistake: the survivors are not scaled. This is inverted dropout: multiply "
-                         "the kept values by 1 / (1 - p) during training so that nothing changes at test time")
-            elif bool(_close(got, x * (1 - p), scale, x.dtype)[survivors].all()):
-                text += ("\n    Likely mistake: the survivors are multiplied by (1 - p); inverted dropout "
-                         "divides them by (1 - p)")
-        raise Failure(text + where)
-    inputs_unchanged(outcome, case, "dropout")
+        # the right answer for the elements the student dropped
+        ctx.evidence.observe(_mask_mistakes(x, p, got), case, got,
+                             torch.where(got == 0, torch.zeros_like(x), kept), scale)
+        ctx.require(MASK_PARTS[0], False,
+                    f"every element of the result of `dropout` must be 0 (dropped) or x / (1 - p) (kept); "
+                    f"{at} x = {number(x[index])}, so expected 0 or {number(kept[index])}, "
+                    f"got {number(got[index])}{where}")
+    try:
+        inputs_unchanged(outcome, case, "dropout")
+    except Failure as failure:
+        ctx.require(MASK_PARTS[1], False, f"{failure}{where}\n    Likely mistake: the mask is applied to x in "
+                                          "place (x *= mask, x[mask] = 0 or x.mul_) and x is returned; the "
+                                          "caller's tensor must stay as it was")
 
 
 @st.composite
@@ -335,25 +455,57 @@ def dropout_identity_cases(draw):
     return _dropout_case(x, 0.0 if mode == "p0" else 1.0, True, draw(_generators()), draw)
 
 
+IDENTITY_PARTS = ("training=False", "p = 0", "p = 1")
+
+
+def _identity_mistakes(x, p, got):
+    """Mistakes of the identity and p = 1 scenarios; the dropping ones predicted with the student's own mask."""
+    def ignores_training(case):
+        if case.kwargs.get("training", True) or p == 0 or got is None:
+            raise NotApplicable("training mode, nothing to drop, or no result to take the mask from")
+        return torch.zeros_like(x) if p == 1 else torch.where(got == 0, torch.zeros_like(x), x / (1 - p))
+
+    def divides_by_zero(case, crash: bool):
+        if p != 1 or not case.kwargs.get("training", True):
+            raise NotApplicable("no division by 1 - p = 0 here")
+        if crash:
+            raise ZeroDivisionError("float division by zero")
+        return torch.full_like(x, float("nan"))
+
+    return [
+        Misconception("it drops and scales even when training=False: at test time dropout returns x unchanged "
+                      "(test `training` before drawing the mask)", ignores_training),
+        Misconception("with p = 1 it divides by 1 - p = 0 (0 / 0 = nan): handle p == 1 on its own and return "
+                      "zeros", lambda c: divides_by_zero(c, crash=False)),
+        Misconception("with p = 1 it divides by 1 - p = 0 (ZeroDivisionError): handle p == 1 on its own and "
+                      "return zeros", lambda c: divides_by_zero(c, crash=True)),
+    ]
+
+
 def verify_dropout_identity(ctx, case):
+    """dropout returns x when training=False or p = 0, and zeros when p = 1."""
     x, p = case.args[0], _p(case)
     training = case.kwargs.get("training", True)
+    part = "training=False" if not training else "p = 0" if p == 0 else "p = 1"
+    if part in ctx.waived:
+        return
     expected = x if (not training or p == 0) else torch.zeros_like(x)
+    outcome = ctx.call("dropout", case, return_inputs=True)
     try:
-        check_array_call(ctx, "dropout", case, expected, arg_names=DROPOUT_ARGS)
-    except Failure as failure:
-        text = str(failure)
-        if failure.fatal or not (" is wrong: " in text or " raised " in text) or "not implemented" in text:
+        if crashed(outcome):
+            ctx.evidence.observe_crash(_identity_mistakes(x, p, None), case)
+        got = as_tensor(outcome_value(outcome, "dropout"), "dropout")
+        try:
+            compare(got, expected, function="dropout")
+        except Failure:
+            if got.shape == x.shape:
+                ctx.evidence.observe(_identity_mistakes(x, p, got), case, got, expected)
             raise
-        if not training:
-            hint = ("with training=False dropout does nothing: return x unchanged (nothing is dropped or scaled "
-                    "at test time)")
-        elif p == 0:
-            hint = "with p = 0 nothing is dropped and 1 / (1 - p) = 1: the result equals x"
-        else:
-            hint = ("with p = 1 every element is dropped: return zeros (1 / (1 - p) divides by zero, "
-                    "so handle p == 1 on its own)")
-        raise Failure(f"{text}\n    Remember: {hint}") from None
+        inputs_unchanged(outcome, case, "dropout")
+    except Failure as failure:
+        if failure.fatal:
+            raise
+        raise Failure(f"{failure}\n    Input: {case.describe(DROPOUT_ARGS)}", part=part) from None
 
 
 @st.composite
@@ -398,21 +550,29 @@ def dropout_seed_cases(draw):
     return Case((x, p), {"generator": Generator(seeds[0])}), Generator(seeds[1])
 
 
+SEED_PARTS = ("same seed, same mask", "other seed, other mask")
+
+
 def verify_dropout_seed(ctx, drawn):
+    """dropout gives the same result twice for one seed, and another result for another seed."""
     case, other = drawn
     first = _call_tensor(ctx, "dropout", case, DROPOUT_ARGS)[1]
     again = _call_tensor(ctx, "dropout", case, DROPOUT_ARGS)[1]
     where = f"\n    Input: {case.describe(DROPOUT_ARGS)}"
-    if first.shape != again.shape or not torch.equal(first, again):
-        raise Failure("two calls of `dropout` with the same seeded generator gave different results; draw "
-                      "the random numbers from `generator` (e.g. torch.rand(x.shape, generator=generator)) "
-                      "so that a seed makes the mask reproducible" + where)
+    ctx.require(SEED_PARTS[0], first.shape == again.shape and torch.equal(first, again),
+                "two calls of `dropout` with the same seeded generator gave different results" + where +
+                "\n    Likely mistake: it uses PyTorch's global random generator; draw the random numbers from "
+                "`generator` (torch.rand(x.shape, generator=generator)) so that a seed makes the mask reproducible")
     different = Case(case.args, {"generator": other})
     third = _call_tensor(ctx, "dropout", different, DROPOUT_ARGS)[1]
-    if third.shape == first.shape and torch.equal(third, first):
-        raise Failure(f"`dropout` gave the same mask for the generators seeded {case.kwargs['generator'].seed} "
-                      f"and {other.seed}: the random numbers must come from `generator`, not from a fixed "
-                      "seed of your own" + where)
+    if bool((first != 0).all()):  # x has no zeros: nothing was dropped
+        cause = "nothing is dropped while training, so every seed gives the same result: apply the mask"
+    else:
+        cause = ("it seeds a generator of its own (torch.manual_seed or torch.Generator().manual_seed inside "
+                 "dropout); the random numbers must come from `generator`, not from a fixed seed of your own")
+    ctx.require(SEED_PARTS[1], not (third.shape == first.shape and torch.equal(third, first)),
+                f"`dropout` gave the same mask for the generators seeded {case.kwargs['generator'].seed} "
+                f"and {other.seed}" + where + f"\n    Likely mistake: {cause}")
 
 
 BAD_DROPOUT = [
@@ -424,27 +584,29 @@ BAD_DROPOUT = [
 
 CHECKS = [
     Property("relu_matches_reference", "relu matches torch.relu (any shape, float32 and float64)",
-             "relu", 2.0, strategy=relu_cases(), verify=verify_relu),
+             "relu", 2.0, strategy=relu_cases, verify=verify_relu, features=RELU_FEATURES),
     Property("flatten_matches_reference", "flatten matches nn.Flatten for 2-D to 5-D inputs",
-             "flatten", 1.25, strategy=flatten_cases(), verify=verify_flatten),
+             "flatten", 1.25, strategy=flatten_cases, verify=verify_flatten, features=FLATTEN_FEATURES),
     Property("flatten_non_contiguous", "flatten matches nn.Flatten for transposed and sliced (non-contiguous) inputs",
              "flatten", 0.75, strategy=noncontiguous_cases(), verify=verify_noncontiguous),
-    raises_value_error("flatten_errors", "flatten raises ValueError for fewer than 2 dimensions",
-                       "flatten", BAD_FLATTEN, ("x",), weight=0.5),
+    raises_value_error_naming("flatten_errors", "flatten raises ValueError for fewer than 2 dimensions",
+                              "flatten", BAD_FLATTEN, ("x",), 0.5, UNCHECKED_FLATTEN),
     Property("batch_norm_matches_reference",
              "batch_norm matches F.batch_norm in training mode ((N, C) and (N, C, H, W), any eps)",
-             "batch_norm", 2.5, strategy=batch_norm_cases(), verify=verify_batch_norm),
+             "batch_norm", 2.5, strategy=batch_norm_cases, verify=verify_batch_norm, features=BN_FEATURES),
     raises_value_error("batch_norm_errors", "batch_norm raises ValueError for a single value per channel",
                        "batch_norm", BAD_BATCH_NORM, ("x",), weight=0.5),
     Property("dropout_mask_values", "dropout zeroes elements and scales the survivors by 1 / (1 - p)",
-             "dropout", 1.0, strategy=dropout_mask_cases(), verify=verify_dropout_mask),
+             "dropout", 1.0, strategy=dropout_mask_cases(), verify=verify_dropout_mask, parts=MASK_PARTS),
     Property("dropout_identity_and_extremes",
              "dropout is the identity for training=False or p = 0, all zeros for p = 1",
-             "dropout", 0.5, strategy=dropout_identity_cases(), verify=verify_dropout_identity, examples=40, array_valued=False),
+             "dropout", 0.5, strategy=dropout_identity_cases(), verify=verify_dropout_identity, examples=40,
+             array_valued=False, parts=IDENTITY_PARTS),
     Property("dropout_rate", "dropout zeroes a fraction p of the elements",
              "dropout", 0.5, strategy=dropout_rate_cases(), verify=verify_dropout_rate, examples=8, array_valued=False),
     Property("dropout_seeded", "dropout is reproducible with a seeded torch.Generator",
-             "dropout", 0.25, strategy=dropout_seed_cases(), verify=verify_dropout_seed, examples=8, array_valued=False),
+             "dropout", 0.25, strategy=dropout_seed_cases(), verify=verify_dropout_seed, examples=8,
+             array_valued=False, parts=SEED_PARTS),
     raises_value_error("dropout_errors", "dropout raises ValueError for p outside [0, 1]",
                        "dropout", BAD_DROPOUT, DROPOUT_ARGS, weight=0.25),
 ]

@@ -1,10 +1,13 @@
 """Hidden tests for ``perceptron``: a stable sigmoid (torch.sigmoid) and the perceptron's output."""
 from __future__ import annotations
 
+import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from grader.checks import Case, Misconception, Property, check_array_call, raises_value_error
+from grader.checks import (Case, Failure, Misconception, Property, Scripted, check_array_call,
+                           check_raises, crashed)
+from grader.sandbox.wire import Array
 from grader.forbidden import Rule
 from grader.strategies import DTYPES, tensors, values
 
@@ -25,36 +28,51 @@ EXTREMES = [1e4, -1e4, 1e3, -1e3, 800.0, -800.0, 100.0, -100.0, 89.0, -89.0, 30.
 
 # ------------------------------------------------------------------ strategies
 
+SIGMOID_FEATURES = ("float64", "any shape")
+PERCEPTRON_FEATURES = ("batch", "float64", "tensor bias")
+
+
 @st.composite
 def shapes(draw):
     return tuple(draw(st.lists(st.integers(1, 5), min_size=0, max_size=3)))
 
 
 @st.composite
-def sigmoid_cases(draw, extreme: bool = False):
-    """A tensor ``z`` of any shape (0-d included); ``extreme``: |z| up to 1e4."""
+def sigmoid_cases(draw, enabled: frozenset):
+    """A tensor ``z`` with values in [-30, 30], drawing only the ``enabled`` features; the core is a
+    float32 vector."""
+    dtype = draw(DTYPES) if "float64" in enabled else torch.float32
+    shape = draw(shapes()) if "any shape" in enabled else (draw(st.integers(1, 5)),)
+    return Case((draw(tensors(shape, dtype, -30.0, 30.0)),))
+
+
+@st.composite
+def extreme_sigmoid_cases(draw):
+    """A tensor ``z`` of any shape (0-d included) and dtype with |z| up to 1e4."""
     dtype = draw(DTYPES)
     shape = draw(shapes())
-    if not extreme:
-        return Case((draw(tensors(shape, dtype, -30.0, 30.0)),))
-    z = draw(st.one_of(tensors(shape, dtype, -120.0, 120.0, specials=EXTREMES, patterns=("specials",)),
-                       tensors(shape, dtype, -1e4, 1e4, patterns=("uniform", "integers", "negative"))))
+    # integers first: a failure shrinks to whole numbers such as -100 or 9000 where it can
+    z = draw(st.one_of(tensors(shape, dtype, -120.0, 120.0, specials=EXTREMES, patterns=("integers", "specials")),
+                       tensors(shape, dtype, -1e4, 1e4, patterns=("integers", "uniform", "negative"))))
     return Case((z,))
 
 
 @st.composite
-def perceptron_cases(draw):
-    dtype = draw(DTYPES)
+def perceptron_cases(draw, enabled: frozenset):
+    """perceptron arguments drawing only the ``enabled`` features; the core is one float32 sample
+    ``x (n,)``, ``w (n,)`` and a Python float bias."""
+    dtype = draw(DTYPES) if "float64" in enabled else torch.float32
     n = draw(st.integers(1, 6))
-    batch = draw(st.one_of(st.none(), st.integers(1, 5)))  # None: a single sample (n,)
-    # |x @ w + b| <= 6 * 3 * 3 + 10 = 64: below exp's overflow (88.7 in float32), so an overflowing
-    # sigmoid loses the sigmoid_extreme_values points only, not these too
-    x = draw(tensors((n,) if batch is None else (batch, n), dtype, -3.0, 3.0))
-    w = draw(tensors((n,), dtype, -3.0, 3.0))
+    batch = draw(st.one_of(st.none(), st.integers(1, 5))) if "batch" in enabled else None  # None: x of shape (n,)
+    # |x @ w + b| <= 6 * 1 * 1 + 3 = 9: below exp's overflow (88.7 in float32), so an overflowing sigmoid
+    # loses the sigmoid_extreme_values points only, not these too; and small enough that sigmoid, tanh
+    # and a step function give different values (tanh(z) and the step agree to 1e-4 beyond |z| = 5)
+    x = draw(tensors((n,) if batch is None else (batch, n), dtype, -1.0, 1.0))
+    w = draw(tensors((n,), dtype, -1.0, 1.0))
     # |b| >= 1.5 (shrinking to 2): where x @ w is 0, z = b still tells the mistakes apart
     # (z = 0 or 1 would make "no activation", "step function" and "no bias" look alike)
-    b = draw(st.one_of(values(dtype, 1.5, 10.0), values(dtype, -10.0, -1.5)))
-    if draw(st.booleans()):
+    b = draw(st.one_of(values(dtype, 1.5, 3.0), values(dtype, -3.0, -1.5)))
+    if "tensor bias" in enabled and draw(st.booleans()):
         b = torch.tensor(b, dtype=dtype)
     return Case((x, w, b))
 
@@ -80,10 +98,21 @@ def _perceptron_scale(case):
     return 1.0 + (x.abs().double() @ w.abs().double() + b_abs) * slope
 
 
+def _dot_only(case):
+    """torch.dot(x, w): right for one sample, a RuntimeError for a batch."""
+    x, w, b = case.args
+    return torch.sigmoid(torch.dot(x, w) + b)
+
+
+def _summed_batch(case):
+    """(x * w).sum(): one 0-d output for a whole batch (N, n); right for one sample (n,)."""
+    x, w, b = case.args
+    return torch.sigmoid((x * w).sum() + b)
+
+
+# A result computed in float32 for float64 inputs is reported by its dtype (values this close to the
+# float64 answer cannot name a mistake).
 SIGMOID_MISTAKES = [
-    Misconception("it computes in float32: keep the input's dtype (float64 inputs need float64 arithmetic; "
-                  "build new tensors with dtype=z.dtype)",
-                  lambda c: torch.sigmoid(c.args[0].float()).to(c.args[0].dtype)),
     Misconception("exp(z) overflows to inf for large z and inf / inf is nan: exp(z) / (1 + exp(z)) is only "
                   "safe for z < 0; for z >= 0 use 1 / (1 + exp(-z)) (pick per element with torch.where)",
                   lambda c: torch.exp(c.args[0]) / (1 + torch.exp(c.args[0]))),
@@ -94,9 +123,6 @@ SIGMOID_MISTAKES = [
 ]
 
 PERCEPTRON_MISTAKES = [
-    Misconception("it computes in float32: keep the input's dtype (float64 inputs need float64 arithmetic)",
-                  lambda c: torch.sigmoid(_logit(Case(tuple(a.float() if isinstance(a, torch.Tensor) else a
-                                                            for a in c.args)))).to(c.args[0].dtype)),
     Misconception("the bias is missing: the perceptron computes sigmoid(x @ w + b)",
                   lambda c: torch.sigmoid(c.args[0] @ c.args[1])),
     Misconception("the bias is subtracted: the perceptron computes sigmoid(x @ w + b)",
@@ -109,22 +135,93 @@ PERCEPTRON_MISTAKES = [
                   lambda c: torch.tanh(_logit(c))),
     Misconception("the sigmoid's sign is wrong: sigmoid(z) = 1 / (1 + exp(-z)) with z = x @ w + b",
                   lambda c: torch.sigmoid(-_logit(c))),
-    Misconception("its sigmoid overflows: for z = x @ w + b above ~88 (float32) or ~709 (float64), exp(z) is "
-                  "inf and exp(z) / (1 + exp(z)) is nan; see the sigmoid checks",
-                  lambda c: torch.exp(_logit(c)) / (1 + torch.exp(_logit(c)))),
+    Misconception("torch.dot takes two 1-D tensors: for a batch x of shape (N, n) use x @ w (torch.matmul), "
+                  "which gives one output per sample", _dot_only),
+    Misconception("it sums every element of x * w, the whole batch at once: sum each sample's row "
+                  "((x * w).sum(dim=-1), or x @ w) to get one output per sample", _summed_batch),
 ]
 
 
+FLOAT32_RESULT = ("the result is built in float32 for float64 inputs (torch.tensor of a Python list, "
+                  "torch.zeros(shape) and .float() all give float32): compute with the input's tensors, "
+                  "or pass dtype=<input>.dtype")
+
+
+def _returned_dtype(ctx, function, case):
+    """The dtype of the tensor ``function`` returns on ``case``, or None."""
+    outcome = ctx.call(function, case)
+    value = outcome.value if outcome.ok else None
+    return value.data.dtype if isinstance(value, Array) and value.kind == "tensor" else None
+
+
+def check_dtype_kept(ctx, function, case, expected, **options):
+    """``check_array_call``, naming the float32 mistake when a float64 case comes back float32 (a dtype
+    alone, not the values, shows it; the call is repeated for the dtype, check_array_call keeps only
+    the value)."""
+    try:
+        check_array_call(ctx, function, case, expected, **options)
+    except Failure as failure:
+        if failure.fatal or expected.dtype != torch.float64 or _returned_dtype(ctx, function, case) != np.float32:
+            raise
+        raise Failure(f"{failure}\n    Likely mistake: {FLOAT32_RESULT}") from None
+
+
 def verify_sigmoid(ctx, case):
+    """sigmoid(z) equals torch.sigmoid(z)."""
     z = case.args[0]
-    check_array_call(ctx, "sigmoid", case, torch.sigmoid(z), scale=_sigmoid_scale(z),
+    check_dtype_kept(ctx, "sigmoid", case, torch.sigmoid(z), scale=_sigmoid_scale(z),
                      misconceptions=SIGMOID_MISTAKES, arg_names=("z",))
 
 
+def verify_sigmoid_extreme(ctx, case):
+    """sigmoid(z) equals torch.sigmoid(z) for |z| up to 1e4, without issuing a RuntimeWarning."""
+    verify_sigmoid(ctx, case)
+    # the value was right; call again for the warnings (check_array_call keeps only the value)
+    warned = ctx.call("sigmoid", case).warned("RuntimeWarning")
+    if warned:
+        first = warned[0]
+        where = f"\n    at {first['where']}" + (f": {first['line']}" if first.get("line") else "") \
+            if first.get("where") else ""
+        raise Failure(
+            f"`sigmoid` issued RuntimeWarning: {first['message']}{where}\n"
+            "    The values are right (1 / (1 + inf) is 0), but sigmoid must be warning-free for |z| up to 1e4."
+            f"\n    Input: {case.describe(('z',))}\n"
+            "    Likely mistake: exp overflows: NumPy warns when exp(-z) passes its largest float (z below "
+            "about -88 in float32, -709 in float64). Never exponentiate a positive number: with "
+            "e = exp(-|z|), take 1 / (1 + e) where z >= 0 and e / (1 + e) elsewhere (torch.where), or stay "
+            "in torch (torch.exp returns inf without a warning)")
+
+
 def verify_perceptron(ctx, case):
-    check_array_call(ctx, "perceptron", case, torch.sigmoid(_logit(case)), scale=_perceptron_scale(case),
+    """perceptron(x, w, b) equals torch.sigmoid(x @ w + b)."""
+    check_dtype_kept(ctx, "perceptron", case, torch.sigmoid(_logit(case)), scale=_perceptron_scale(case),
                      misconceptions=PERCEPTRON_MISTAKES, arg_names=PERCEPTRON_ARGS)
 
+
+def raises_value_error_naming(id, title, function, cases, arg_names, weight, misconceptions):
+    """``raises_value_error`` that also names the known mistake explaining what ``function`` did instead of
+    raising (local until ``grader.checks.raises_value_error`` takes misconceptions)."""
+    def body(ctx):
+        for make_case, why in cases:
+            case = make_case()
+            try:
+                check_raises(ctx, function, case, "ValueError", why, arg_names)
+            except Failure as failure:
+                if not failure.fatal:  # call again to see what it did (check_raises keeps no outcome)
+                    outcome = ctx.call(function, case)
+                    if crashed(outcome):
+                        ctx.evidence.observe_crash(misconceptions, case)
+                    elif outcome.ok and isinstance(outcome.value, Array) and outcome.value.kind == "tensor":
+                        ctx.evidence.observe(misconceptions, case, torch.from_numpy(outcome.value.data.copy()), None)
+                raise
+    return Scripted(id, title, function, weight, body=body)
+
+
+UNCHECKED_PERCEPTRON = [
+    Misconception("the shapes are not checked: x @ w raises PyTorch's RuntimeError when the numbers of "
+                  "features differ; compare x.shape[-1] with w.shape[0] first and raise ValueError",
+                  lambda c: torch.sigmoid(_logit(c))),
+]
 
 BAD_PERCEPTRON = [
     (lambda: Case((torch.ones(3), torch.ones(4), 0.0)), "when x has 3 features and w has 4 weights"),
@@ -136,12 +233,13 @@ BAD_PERCEPTRON = [
 
 CHECKS = [
     Property("sigmoid_matches_reference", "sigmoid matches torch.sigmoid (float32 and float64, any shape)",
-             "sigmoid", 1.25, strategy=sigmoid_cases(), verify=verify_sigmoid),
-    Property("sigmoid_extreme_values", "sigmoid stays finite and exact for |z| up to 1e4 (no overflow to nan)",
-             "sigmoid", 1.0, strategy=sigmoid_cases(extreme=True), verify=verify_sigmoid),
+             "sigmoid", 1.25, strategy=sigmoid_cases, verify=verify_sigmoid, features=SIGMOID_FEATURES),
+    Property("sigmoid_extreme_values",
+             "sigmoid stays finite, exact and warning-free for |z| up to 1e4 (no overflow to nan or inf)",
+             "sigmoid", 1.0, strategy=extreme_sigmoid_cases(), verify=verify_sigmoid_extreme),
     Property("perceptron_matches_reference", "perceptron computes sigmoid(x @ w + b) for one sample and for batches",
-             "perceptron", 2.0, strategy=perceptron_cases(), verify=verify_perceptron),
-    raises_value_error("perceptron_errors",
-                       "perceptron raises ValueError when x and w have different numbers of features",
-                       "perceptron", BAD_PERCEPTRON, PERCEPTRON_ARGS, weight=0.75),
+             "perceptron", 2.0, strategy=perceptron_cases, verify=verify_perceptron, features=PERCEPTRON_FEATURES),
+    raises_value_error_naming("perceptron_errors",
+                              "perceptron raises ValueError when x and w have different numbers of features",
+                              "perceptron", BAD_PERCEPTRON, PERCEPTRON_ARGS, 0.75, UNCHECKED_PERCEPTRON),
 ]

@@ -44,33 +44,64 @@ SIGNS = {"mixed": (-10.0, 10.0), "negative": (-10.0, -0.125), "positive": (0.125
 
 # ------------------------------------------------------------------ strategies
 
+POOL_FEATURES = ("stride", "padding", "pair arguments", "non-square", "float64", "channels and batch")
+# every case of the negative-padded property is padded: padding is its core, not a feature
+PADDED_FEATURES = ("stride", "pair arguments", "non-square", "float64", "channels and batch")
+
+
 @st.composite
-def pool_cases(draw, negative_padded: bool = False):
-    """(input, kernel_size, stride=..., padding=...) that F.max_pool2d / F.avg_pool2d accept."""
-    dtype = draw(DTYPES)
-    n, c = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+def pool_cases(draw, enabled: frozenset, negative_padded: bool = False):
+    """(input, kernel_size, stride=..., padding=...) drawing only the ``enabled`` features.
+
+    The core: one float32 channel of one square map, an int square kernel, stride left out (or None,
+    or equal to the kernel) and no padding -- with ``negative_padded``, all-negative values and an int
+    padding of 1 or more instead. "pair arguments" passes kernel_size, stride and padding as pairs whose
+    entries may differ; "non-square" lets the map's height and width differ.
+    """
+    on = enabled.__contains__
+    dtype = draw(DTYPES) if on("float64") else torch.float32
+    n, c = (draw(st.integers(1, 2)), draw(st.integers(1, 2))) if on("channels and batch") else (1, 1)
+    pair_args = on("pair arguments")
     if negative_padded:  # some axis has a kernel of 2+ and padding 1+
-        kh, kw = draw(st.one_of(st.tuples(st.integers(2, 4), st.integers(1, 4)),
-                                st.tuples(st.integers(1, 4), st.integers(2, 4))))
-        padding = (draw(st.integers(0, kh // 2)), draw(st.integers(0, kw // 2)))
-        if padding == (0, 0):
-            padding = (1, 0) if kh >= 2 else (0, 1)
+        if pair_args:
+            kh, kw = draw(st.one_of(st.tuples(st.integers(2, 4), st.integers(1, 4)),
+                                    st.tuples(st.integers(1, 4), st.integers(2, 4))))
+            padding = (draw(st.integers(0, kh // 2)), draw(st.integers(0, kw // 2)))
+            if padding == (0, 0):
+                padding = (1, 0) if kh >= 2 else (0, 1)
+        else:
+            kh = kw = draw(st.integers(2, 4))
+            padding = (draw(st.integers(1, kh // 2)),) * 2
         low, high = SIGNS["negative"]
     else:
-        kh, kw = draw(pairs(1, 4))
-        padding = (draw(st.integers(0, kh // 2)), draw(st.integers(0, kw // 2)))
+        kh, kw = draw(pairs(1, 4, square=not pair_args))
+        if not on("padding"):
+            padding = (0, 0)
+        elif pair_args:
+            padding = (draw(st.integers(0, kh // 2)), draw(st.integers(0, kw // 2)))
+        else:
+            padding = (draw(st.integers(0, kh // 2)),) * 2
         low, high = SIGNS[draw(st.sampled_from(["mixed", "mixed", "negative", "positive"]))]
-    stride = None if draw(st.sampled_from([True, False])) else draw(pairs(1, 3))  # None: the default
+    strides = [st.just(None), st.just((kh, kw))]  # the default, left out or written out
+    if on("stride"):
+        strides += [pairs(1, 3, square=not pair_args)] * 2
+    stride = draw(st.one_of(*strides))
     lo = (max(1, kh - 2 * padding[0]), max(1, kw - 2 * padding[1]))
-    h, w = draw(st.integers(lo[0], lo[0] + 5)), draw(st.integers(lo[1], lo[1] + 5))
+    h = draw(st.integers(lo[0], lo[0] + 5))
+    w = draw(st.integers(lo[1], lo[1] + 5)) if on("non-square") else max(h, lo[1])
+    h = h if on("non-square") else max(h, w)
     # distinct values: a failing case then tells apart mistakes that only change which cells a window covers
     x = draw(tensors((n, c, h, w), dtype, low, high, unique=True))
+
+    def form(pair):
+        return draw(int_or_pair(pair)) if pair_args else pair[0]
+
     kwargs = {}
     if stride is not None or draw(st.booleans()):
-        kwargs["stride"] = None if stride is None else draw(int_or_pair(stride))
+        kwargs["stride"] = None if stride is None else form(stride)
     if padding != (0, 0) or draw(st.booleans()):
-        kwargs["padding"] = draw(int_or_pair(padding))
-    return Case((x, draw(int_or_pair((kh, kw)))), kwargs)
+        kwargs["padding"] = form(padding)
+    return Case((x, form((kh, kw))), kwargs)
 
 
 # ------------------------------------------------------------------ references
@@ -126,7 +157,9 @@ def _naive(case, kind, kernel=None, stride=None, padding=None, fill=None, ceil=F
     def size(n, k, s):
         return (-(-(n - k) // s) if ceil else (n - k) // s) + 1
 
-    oh, ow = max(size(height, k[0], s[0]), 0), max(size(width, k[1], s[1]), 0)
+    oh, ow = size(height, k[0], s[0]), size(width, k[1], s[1])
+    if oh < 0 or ow < 0:
+        raise NotApplicable("a negative output size: the student's code may crash or return an empty tensor")
     out = x.new_zeros((x.shape[0], x.shape[1], oh, ow))
     for i in range(oh):
         for j in range(ow):
@@ -139,17 +172,15 @@ def _naive(case, kind, kernel=None, stride=None, padding=None, fill=None, ceil=F
 
 
 def _stride_one(kind):
+    """stride=None taken for 1 (a given stride is used as it should be)."""
     def compute(case):
-        if case.kwargs.get("stride") is not None:
-            raise NotApplicable("stride was given")
-        return _naive(case, kind, stride=(1, 1))
+        return _naive(case, kind, stride=(1, 1) if case.kwargs.get("stride") is None else None)
     return compute
 
 
 def _stride_ignored(kind):
+    """The windows always move kernel_size cells (right when stride is None)."""
     def compute(case):
-        if case.kwargs.get("stride") is None:
-            raise NotApplicable("stride not given")
         x, k, s, p = _options(case)
         return _naive(case, kind, stride=k)
     return compute
@@ -159,6 +190,25 @@ def _swapped(kind):
     def compute(case):
         x, k, s, p = _options(case)
         return _naive(case, kind, kernel=k[::-1], stride=s[::-1], padding=p[::-1])
+    return compute
+
+
+def _no_pairs(pool):
+    """kernel_size, stride and padding taken as ints: a pair makes the arithmetic raise (TypeError)."""
+    def compute(case):
+        if any(isinstance(v, (tuple, list)) for v in (case.args[1], *case.kwargs.values())):
+            raise TypeError("unsupported operand type(s): a tuple where an int was expected")
+        return pool(case)
+    return compute
+
+
+def _swapped_dims(pool):
+    """``N, C, W, H = input.shape``: right on square maps, a shape error on the others."""
+    def compute(case):
+        x = case.args[0]
+        if x.shape[2] != x.shape[3]:
+            raise RuntimeError("the size of tensor a must match the size of tensor b")
+        return pool(case)
     return compute
 
 
@@ -177,9 +227,6 @@ def _common(kind, pool):
         Misconception("pair arguments are applied to the wrong axes: the first entry of kernel_size, stride "
                       "and padding is for the height (rows, dim 2), the second for the width (columns, dim 3)",
                       _swapped(kind)),
-        Misconception("it keeps the partial windows at the end (rounding the output size up, like "
-                      "ceil_mode=True): the output size is floor((H + 2*padding - kernel_size) / stride) + 1",
-                      lambda c: pool(c, ceil_mode=True)),
         Misconception("it keeps the partial windows at the end (rounding the output size up): the output size "
                       "is floor((H + 2*padding - kernel_size) / stride) + 1",
                       lambda c: _naive(c, kind, ceil=True)),
@@ -187,6 +234,10 @@ def _common(kind, pool):
                       lambda c: _naive(c, kind, padding=(0, 0))),
         Misconception("the padding is added on one side only (2*padding at the bottom/right); pad `padding` "
                       "cells on the top, bottom, left and right", lambda c: _naive(c, kind, one_sided=True)),
+        Misconception("kernel_size, stride and padding may be pairs (along the height, along the width), as in "
+                      f"F.{name}: accept both an int k (meaning (k, k)) and a tuple", _no_pairs(pool)),
+        Misconception("the height and width of the input are read in the wrong order (N, C, H, W = input.shape, "
+                      "height first): it only works on square maps", _swapped_dims(pool)),
     ]
 
 
@@ -210,11 +261,13 @@ AVG_MISTAKES = [
 
 
 def verify_max(ctx, case):
+    """max_pool2d equals F.max_pool2d (padding -inf, ceil_mode=False)."""
     check_array_call(ctx, "max_pool2d", case, _max(case), scale=_scale(case),
                      misconceptions=MAX_MISTAKES, arg_names=POOL_ARGS)
 
 
 def verify_avg(ctx, case):
+    """avg_pool2d equals F.avg_pool2d with count_include_pad=True, ceil_mode=False."""
     check_array_call(ctx, "avg_pool2d", case, _avg(case), scale=_scale(case),
                      misconceptions=AVG_MISTAKES, arg_names=POOL_ARGS)
 
@@ -239,14 +292,15 @@ def _bad_pool_cases():
 CHECKS = [
     Property("max_pool2d_matches_reference",
              "max_pool2d matches F.max_pool2d (shapes, kernel sizes, strides, paddings, dtypes)",
-             "max_pool2d", 3.5, strategy=pool_cases(), verify=verify_max),
+             "max_pool2d", 3.5, strategy=pool_cases, verify=verify_max, features=POOL_FEATURES),
     Property("max_pool2d_negative_padded", "max_pool2d pads with -inf: all-negative inputs with padding",
-             "max_pool2d", 1.25, strategy=pool_cases(negative_padded=True), verify=verify_max),
+             "max_pool2d", 1.25, strategy=lambda enabled: pool_cases(enabled, negative_padded=True),
+             verify=verify_max, features=PADDED_FEATURES),
     raises_value_error("max_pool2d_errors", "max_pool2d raises ValueError for too much padding and non-4-D inputs",
                        "max_pool2d", _bad_pool_cases(), POOL_ARGS, weight=0.5),
     Property("avg_pool2d_matches_reference",
              "avg_pool2d matches F.avg_pool2d with count_include_pad=True (shapes, strides, paddings, dtypes)",
-             "avg_pool2d", 4.25, strategy=pool_cases(), verify=verify_avg),
+             "avg_pool2d", 4.25, strategy=pool_cases, verify=verify_avg, features=POOL_FEATURES),
     raises_value_error("avg_pool2d_errors", "avg_pool2d raises ValueError for too much padding and non-4-D inputs",
                        "avg_pool2d", _bad_pool_cases(), POOL_ARGS, weight=0.5),
 ]

@@ -9,7 +9,8 @@ import venv
 
 import pytest
 
-from grader.authoring import AuthoringError, make_stub, stale_exercises, write_release
+from grader.authoring import AuthoringError, make_stub, stale_exercises, student_readme, write_release
+from grader.topics import TOPICS
 from helpers import ROOT
 
 SOLUTION = '''"""Doc."""
@@ -57,6 +58,19 @@ def test_broken_markers_are_reported(broken):
 
 def test_committed_exercises_match_the_generator():
     assert stale_exercises() == [], "run `grader exercises` and commit exercises/"
+
+
+def _table_points(markdown: str) -> dict[str, float]:
+    """``| `topic` | ... | points |`` rows of a Markdown topic table: topic -> points."""
+    rows = [line.split("|") for line in markdown.splitlines() if line.startswith("| `")]
+    return {row[1].strip().strip("`"): float(row[-2]) for row in rows if row[1].strip().strip("`") in TOPICS}
+
+
+@pytest.mark.parametrize("readme", ["student", "repository"])
+def test_readme_topic_tables_list_every_topic_with_its_default_points(readme):
+    text = student_readme() if readme == "student" else (ROOT / "README.md").read_text(encoding="utf-8")
+    assert _table_points(text) == {name: float(module.POINTS) for name, module in TOPICS.items()}
+    assert sum(module.POINTS for module in TOPICS.values()) == 100
 
 
 def test_release_refuses_a_folder_that_is_not_empty(tmp_path):

@@ -2,6 +2,7 @@
 
 expect-fail: count_parameters_counts
 expect-feedback: requires_grad
+expect-credit: count_parameters_counts = 0.333
 """
 import torch
 import torch.nn as nn

@@ -1,7 +1,9 @@
-"""count_parameters sums over state_dict(), which also holds BatchNorm's buffers.
+"""count_parameters(model, trainable_only=False) sums over state_dict(), which also holds BatchNorm's
+buffers; the trainable counts are right.
 
 expect-fail: count_parameters_counts
 expect-feedback: buffers
+expect-credit: count_parameters_counts = 0.667
 """
 import torch
 import torch.nn as nn

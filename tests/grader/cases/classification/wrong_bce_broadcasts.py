@@ -2,6 +2,7 @@
 
 expect-fail: binary_cross_entropy_errors
 expect-feedback: should raise ValueError
+expect-feedback: the shapes are not compared
 """
 import torch
 

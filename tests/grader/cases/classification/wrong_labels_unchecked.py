@@ -2,6 +2,7 @@
 
 expect-fail: cross_entropy_errors
 expect-feedback: should raise ValueError
+expect-feedback: the labels are not checked
 """
 import torch
 

@@ -2,6 +2,7 @@
 
 expect-fail: log_softmax_large_logits, cross_entropy_large_logits
 expect-feedback: log(softmax(x))
+expect-feedback: log(softmax(logits))
 """
 import torch
 

@@ -2,6 +2,7 @@
 
 expect-fail: deriv_exact, gradient_descent_default_grad
 expect-feedback: sign of the constant
+expect-feedback: fix `deriv` first
 """
 def f(x):
     return x**2 - 6 * x + 1

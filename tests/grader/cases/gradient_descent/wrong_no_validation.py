@@ -2,6 +2,7 @@
 
 expect-fail: gradient_descent_errors
 expect-feedback: should raise ValueError
+expect-feedback: the arguments are not checked
 """
 def f(x):
     return x**2 - 6 * x + 1

@@ -1,7 +1,10 @@
-"""capture_outputs stores the outputs as they are, still attached to the graph.
+"""capture_outputs stores the outputs as they are, still attached to the graph (and not copied, so
+an in-place ReLU after a layer changes what was stored).
 
 expect-fail: capture_outputs_matches_reference
 expect-feedback: detach
+expect-feedback: clone
+expect-credit: capture_outputs_matches_reference = 0.5
 """
 import torch
 import torch.nn as nn

@@ -2,6 +2,7 @@
 
 expect-fail: dropout_seeded
 expect-feedback: draw the random numbers from `generator`
+expect-credit: dropout_seeded = 0.5
 """
 import math
 

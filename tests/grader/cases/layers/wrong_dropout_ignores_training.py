@@ -2,6 +2,7 @@
 
 expect-fail: dropout_identity_and_extremes
 expect-feedback: training=False
+expect-credit: dropout_identity_and_extremes = 0.667
 """
 import math
 

@@ -2,6 +2,8 @@
 
 expect-fail: dropout_mask_values
 expect-feedback: modified its input in place
+expect-feedback: applied to x in place
+expect-credit: dropout_mask_values = 0.5
 """
 import math
 

@@ -2,6 +2,7 @@
 
 expect-fail: dropout_identity_and_extremes
 expect-feedback: handle p == 1 on its own
+expect-credit: dropout_identity_and_extremes = 0.667
 """
 import math
 

@@ -2,6 +2,7 @@
 
 expect-fail: flatten_errors
 expect-feedback: should raise ValueError
+expect-feedback: number of dimensions is not checked
 """
 import torch
 

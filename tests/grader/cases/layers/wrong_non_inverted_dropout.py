@@ -2,6 +2,7 @@
 
 expect-fail: dropout_mask_values
 expect-feedback: not scaled
+expect-credit: dropout_mask_values = 0.5
 """
 import math
 

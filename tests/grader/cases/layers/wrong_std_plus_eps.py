@@ -2,6 +2,7 @@
 
 expect-fail: batch_norm_matches_reference
 expect-feedback: sqrt(var + eps)
+expect-credit: batch_norm_matches_reference = 0.533
 """
 import math
 

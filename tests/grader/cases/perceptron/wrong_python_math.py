@@ -3,6 +3,9 @@ raises OverflowError.
 
 expect-fail: sigmoid_matches_reference, sigmoid_extreme_values, perceptron_matches_reference
 expect-feedback: dtype float32
+expect-feedback: built in float32
+expect-credit: sigmoid_matches_reference = 0.6
+expect-credit: perceptron_matches_reference = 0.667
 """
 import math
 

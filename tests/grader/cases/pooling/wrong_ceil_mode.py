@@ -2,6 +2,7 @@
 The output size rounds up (math.ceil): partial windows at the bottom/right are kept.
 
 expect-fail: max_pool2d_matches_reference, max_pool2d_negative_padded, avg_pool2d_matches_reference
+expect-feedback: partial windows
 """
 import math
 

@@ -1,7 +1,7 @@
 """Correct, written differently: zero_grad at the end of each batch (gradients start cleared),
 fit with the epoch loop written out, predict and correct restore the mode with an explicit
-if, correct counts with a Python loop over samples, loader_apply stacks with torch.stack and
-sums with an explicit dtype.
+if, correct counts with a Python loop over samples (a one-output model as a list of
+probabilities), loader_apply stacks with torch.stack and sums with an explicit dtype.
 """
 import torch
 import torch.nn as nn
@@ -60,16 +60,20 @@ def predict(model, x):
 
 
 def correct(model, x, y):
-    predictions = predict(model, x)
+    was_training = model.training
+    model.eval()
     with torch.no_grad():
-        was_training = model.training
-        model.eval()
-        width = model(x[:1]).shape[1]
-        if was_training:
-            model.train()
-    n_classes = max(width, 2)
+        out = model(x)
+    if was_training:
+        model.train()
+    if out.shape[1] == 1:
+        layers = list(model.children())
+        probabilities = out[:, 0] if layers and isinstance(layers[-1], nn.Sigmoid) else torch.sigmoid(out[:, 0])
+        predictions, n_classes = [int(p > 0.5) for p in probabilities.tolist()], 2
+    else:
+        predictions, n_classes = out.max(dim=1).indices.tolist(), out.shape[1]
     counts = torch.zeros(n_classes, 2, dtype=torch.int64)
-    for label, guess in zip(y.tolist(), predictions.tolist()):
+    for label, guess in zip(y.tolist(), predictions):
         counts[label, 1] += 1
         if label == guess:
             counts[label, 0] += 1

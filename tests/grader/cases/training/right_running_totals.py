@@ -1,6 +1,7 @@
 """Correct, written differently: running totals instead of lists, model.zero_grad() with
 set_to_none=False, torch.inference_mode() for evaluation, a decorator for no_grad in predict,
-vectorised per-class counts with bincount, loader_apply with functools.reduce, pathlib paths.
+vectorised per-class counts with bincount (a one-output model thresholds its logit at 0),
+loader_apply with functools.reduce, pathlib paths.
 """
 import functools
 from pathlib import Path
@@ -62,8 +63,13 @@ def predict(model, x):
 
 def correct(model, x, y):
     logits = _logits(model, x)
-    n_classes = max(2, logits.size(1))
-    hits = y[logits.argmax(1) == y]
+    if logits.size(1) == 1:  # binary; sigmoid(z) > 0.5 exactly when z > 0
+        last = next(reversed(list(model.children())), None)
+        threshold = 0.5 if isinstance(last, nn.Sigmoid) else 0.0
+        predicted, n_classes = torch.where(logits[:, 0] > threshold, 1, 0), 2
+    else:
+        predicted, n_classes = logits.argmax(1), logits.size(1)
+    hits = y[predicted == y]
     return torch.stack([torch.bincount(hits, minlength=n_classes),
                         torch.bincount(y, minlength=n_classes)], dim=1).to(torch.int64)
 

@@ -2,6 +2,7 @@
 
 expect-fail: loader_apply_reduces
 expect-feedback: float32
+expect-credit: loader_apply_reduces = 0.8
 """
 import torch
 import torch.nn as nn

@@ -3,6 +3,7 @@ accumulated gradients also keep fit from training the case-study CNN.
 
 expect-fail: train_epoch_matches_reference, fit_history, fit_trains_case_study
 expect-feedback: zero_grad
+expect-credit: train_epoch_matches_reference = 0.667
 """
 import torch
 import torch.nn as nn

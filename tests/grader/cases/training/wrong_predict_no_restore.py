@@ -2,6 +2,7 @@
 
 expect-fail: predict_argmax_eval_mode
 expect-feedback: restore
+expect-credit: predict_argmax_eval_mode = 0.75
 """
 import torch
 import torch.nn as nn

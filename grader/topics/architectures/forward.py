@@ -1,0 +1,140 @@
+"""The builders' forward pass: the student's model, with reference weights loaded strictly, against
+the reference network's output (``probes.architecture_forward``)."""
+from __future__ import annotations
+
+import torch
+from hypothesis import strategies as st
+
+from grader.checks import Case, Failure, Property, as_tensor, compare, crashed, outcome_value
+from grader.topics.architectures.references import TARGETS, Target, absolute_forward, forward, random_state
+
+
+FORWARD_FEATURES = ("batch",)
+CASE_STUDY_FEATURES = ("n_channels", "batch")
+
+
+@st.composite
+def forward_cases(draw, enabled: frozenset, target: Target, channels: bool = False):
+    """One image (the core), or a batch of up to 4; the case study with n_channels from 1 to 4 too."""
+    args = (draw(st.integers(1, 4)),) if "n_channels" in enabled else (1,) if channels else ()
+    n = draw(st.integers(1, 4)) if "batch" in enabled else 1
+    seed = draw(st.integers(0, 2**31 - 1))
+    amplitude = draw(st.sampled_from([0.1, 1.0, 10.0]))
+    shift = draw(st.sampled_from([0.0, -1.0, 2.0]))
+    generator = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, 1, target.size, target.size, generator=generator) * amplitude + shift
+    state = random_state(target.reference(*args), seed + 1)
+    return Case((x,), {"args": args, "state": state, "seed": seed})
+
+
+def _words(target: Target, case: Case) -> str:
+    x, args = case.args[0], case.kwargs["args"]
+    return (f"\n    Input: model = {target.name}({', '.join(map(repr, args))}), x = {tuple(x.shape)} float32 tensor "
+            f"(values around {float(x.mean()):.3g}), reference weights drawn with seed {case.kwargs['seed']}")
+
+
+def run_forward(ctx, target: Target, case: Case):
+    """The student's output on the case (reference weights loaded, eval mode, no gradients) and what it printed."""
+    function, args, state = target.name, case.kwargs["args"], case.kwargs["state"]
+    called = f"{function}({', '.join(map(repr, args))})"
+    words = _words(target, case)
+    outcome = ctx.probe(function, "architecture_forward", function, list(args), state, case.args[0])
+    if outcome.status == "raised" and "state_dict" in (outcome.error or {}).get("message", ""):
+        message = outcome.error["message"].strip().replace("\n\t", " ").replace("\n", " ")
+        message = message[:300] + ("..." if len(message) > 300 else "")
+        raise Failure(f"the reference weights do not load into the model of {called}: child names and parameter "
+                      f"shapes must match the contract exactly.\n    load_state_dict(strict=True) said: {message}")
+    if crashed(outcome):
+        ctx.evidence.observe_crash(target.forward_mistakes, case)
+    try:
+        value = outcome_value(outcome, function)
+    except Failure as failure:
+        hint = "" if failure.fatal else _config_hint(ctx, target, args)
+        raise Failure(f"{failure}{hint}{words}", failure.fatal) from None
+    return as_tensor(value["output"], function, "the output"), value.get("printed", "")
+
+
+def check_output(ctx, target: Target, case: Case, got: torch.Tensor):
+    """``Failure`` unless ``got`` is the reference network's output; evidence about the known mistakes."""
+    reference = target.reference(*case.kwargs["args"])
+    expected = forward(reference, case.kwargs["state"], case.args[0])
+    scale = absolute_forward(reference, case.kwargs["state"], case.args[0])
+    try:
+        compare(got, expected, scale=scale, function=target.name, what="the output")
+    except Failure as failure:
+        ctx.evidence.observe(target.forward_mistakes, case, got, expected,
+                             scale if got.shape == expected.shape else None)
+        raise Failure(str(failure) + _config_hint(ctx, target, case.kwargs["args"]) + _words(target, case)) from None
+
+
+def verify_forward(ctx, target: Target, case: Case):
+    """The builder's model, with reference weights, computes the reference output."""
+    got, _ = run_forward(ctx, target, case)
+    check_output(ctx, target, case, got)
+
+
+SIMPLE_NET_PARTS = ("one image", "a batch", "no printing")
+
+
+def verify_simple_net_forward(ctx, case: Case):
+    """SimpleNet.forward computes the reference output, for one image and for a batch, without printing."""
+    target = TARGETS["SimpleNet"]
+    try:
+        got, printed = run_forward(ctx, target, case)
+    except Failure as failure:  # a crash on a batch of a forward right for one image breaks "a batch" only
+        if failure.fatal or case.args[0].shape[0] == 1 or not _right_for_one(ctx, target, case):
+            raise
+        ctx.require("a batch", False, str(failure))
+        return
+    ctx.require("no printing", not printed,
+                f"the forward pass of SimpleNet() prints ({printed[:60]!r}...): forward runs for every batch, so "
+                "printing there floods the output and slows training\n    Likely mistake: debugging print() calls are "
+                "left in forward; remove them" + _words(target, case))
+    try:
+        check_output(ctx, target, case, got)
+    except Failure as failure:
+        ctx.require("one image" if case.args[0].shape[0] == 1 else "a batch", False, str(failure))
+
+
+def _right_for_one(ctx, target: Target, case: Case) -> bool:
+    one = Case((case.args[0][:1],), case.kwargs)
+    try:
+        got, _ = run_forward(ctx, target, one)
+        check_output(ctx, target, one, got)
+    except Failure:
+        return False
+    return True
+
+
+def _config_hint(ctx, target: Target, args) -> str:
+    """Layers whose settings (kernel size, stride, padding, ...) differ from the contract's."""
+    outcome = ctx.probe(target.name, "architecture_summary", target.name, list(args))
+    if not outcome.ok or not isinstance(outcome.value, dict) or not outcome.value.get("module"):
+        return ""
+    reference = dict(target.reference(*args).named_children())
+    differences = []
+    for name, kind, text in outcome.value["children"]:
+        if name in reference and kind == type(reference[name]).__name__:
+            if _normal(text) != _normal(repr(reference[name])):
+                differences.append(f"`{name}` is {text}, expected {reference[name]!r}")
+    return ("\n    Likely mistake: layer settings differ from the contract's: " + "; ".join(differences)
+            if differences else "")
+
+
+def _normal(text: str) -> str:
+    return text.replace("inplace=True", "").replace(", )", ")").replace("()", "")
+
+
+def forward_check(id, title, name, weight, channels=False):
+    """The forward check of a builder: features ``batch`` (and ``n_channels`` for the case study)."""
+    target = TARGETS[name]
+    return Property(id, title, name, weight=weight,
+                    strategy=lambda enabled: forward_cases(enabled, target, channels),
+                    verify=lambda ctx, case: verify_forward(ctx, target, case),
+                    features=CASE_STUDY_FEATURES if channels else FORWARD_FEATURES)
+
+
+SIMPLE_NET_FORWARD = Property(
+    "simple_net_forward", "SimpleNet.forward is conv, relu, pool, flatten, fc, sigmoid, and does not print",
+    "SimpleNet", weight=1.5, strategy=forward_cases(frozenset(FORWARD_FEATURES), TARGETS["SimpleNet"]),
+    verify=verify_simple_net_forward, parts=SIMPLE_NET_PARTS)

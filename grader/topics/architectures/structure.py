@@ -1,0 +1,101 @@
+"""The builders' structure: children (name: class) and parameter shapes, from ``probes.architecture_summary``."""
+from __future__ import annotations
+
+import torch.nn as nn
+from hypothesis import strategies as st
+
+from grader.checks import Case, Failure, Property, Scripted, outcome_value
+from grader.topics.architectures.references import TARGETS, Target
+
+
+def summary_of(model: nn.Module) -> dict:
+    """What ``probes.architecture_summary`` reports, for a model built here."""
+    return {"children": [[n, type(c).__name__] for n, c in model.named_children()],
+            "parameters": [[n, list(p.shape)] for n, p in model.named_parameters()],
+            "count": sum(p.numel() for p in model.parameters())}
+
+
+def _children(summary) -> list[str]:
+    return [f"{name}: {kind}" for name, kind, *_ in summary["children"]]
+
+
+def _shapes(summary) -> dict:
+    return {name: tuple(shape) for name, shape in summary["parameters"]}
+
+
+def _matches(got: dict, wrong: nn.Module, sequential: bool) -> bool:
+    mine = summary_of(wrong)
+    if sequential and [c[:2] for c in got["children"]] != mine["children"]:
+        return False
+    return _shapes(got) == _shapes(mine)
+
+
+def verify_structure(ctx, target: Target, args: tuple):
+    """The builder's model has the contract's children (name: class) and parameter shapes."""
+    function = target.name
+    got = outcome_value(ctx.probe(function, "architecture_summary", function, list(args)), function)
+    expected = summary_of(target.reference(*args))
+    called = f"{function}({', '.join(map(repr, args))})"
+    if not got.get("module"):
+        raise Failure(f"{called} gave a {got.get('type')}, not an nn.Module")
+    problem = _structure_problem(target, got, expected)
+    if problem:
+        fitting = [m.explanation for m in target.structure_mistakes
+                   if _matches(got, m.compute(*args), target.sequential)]
+        if len(fitting) == 1:
+            problem += f"\n    Likely mistake: {fitting[0]}"
+        elif fitting:
+            problem += "\n    Your model fits more than one known mistake:\n" + "\n".join(f"    - {m}" for m in fitting)
+        raise Failure(f"{called}: {problem}")
+
+
+def _structure_problem(target: Target, got: dict, expected: dict) -> str:
+    if target.sequential:
+        if not got["sequential"]:
+            return f"it must be an nn.Sequential, but it is a {got['type']}"
+        mine, theirs = _children(got), _children(expected)
+        if mine != theirs:
+            common = min(len(mine), len(theirs))
+            first = next((i for i, (a, b) in enumerate(zip(mine, theirs)) if a != b), common)
+            where = (f"child {first} is `{mine[first]}`, expected `{theirs[first]}`" if first < common
+                     else f"it has {len(mine)} children, expected {len(theirs)}")
+            return (f"the children (name: class) are wrong: {where}.\n    Yours:    {', '.join(mine)}"
+                    f"\n    Expected: {', '.join(theirs)}")
+    else:
+        kinds = {name: kind for name, kind, *_ in got["children"]}
+        for name, kind in expected["children"]:
+            if kind in ("Conv2d", "Linear", "MaxPool2d") and kinds.get(name) != kind:
+                now = f"a {kinds[name]}" if name in kinds else "missing"
+                return f"the attribute `self.{name}` must be an nn.{kind}; it is {now}"
+    mine, theirs = _shapes(got), _shapes(expected)
+    if mine != theirs:
+        for name, shape in theirs.items():
+            if name not in mine:
+                return f"there is no parameter `{name}` (expected shape {shape}); parameters: {_list(mine)}"
+            if mine[name] != shape:
+                return f"parameter `{name}` has shape {mine[name]}, expected {shape}"
+        extra = [n for n in mine if n not in theirs]
+        return f"unexpected parameters {extra}; expected exactly {_list(theirs)}"
+    if got["count"] != expected["count"]:
+        return f"it has {got['count']} parameters, expected {expected['count']}"
+    return ""
+
+
+def _list(shapes: dict) -> str:
+    return ", ".join(f"{n} {tuple(s)}" for n, s in shapes.items()) or "none"
+
+
+def structure_check(id, title, name, args=(), weight=1.0):
+    """A fixed check of ``name``'s structure, built with ``args``."""
+    return Scripted(id, title, name, weight=weight, body=lambda ctx: verify_structure(ctx, TARGETS[name], args))
+
+
+def verify_case_study_structure(ctx, case: Case):
+    """build_case_study_cnn(n_channels) has the case-study children and parameter shapes."""
+    verify_structure(ctx, TARGETS["build_case_study_cnn"], case.args)
+
+
+CASE_STUDY_STRUCTURE = Property(
+    "build_case_study_cnn_structure", "build_case_study_cnn has the case-study children for every n_channels",
+    "build_case_study_cnn", weight=1.0, strategy=st.integers(1, 4).map(lambda n: Case((n,))),
+    verify=verify_case_study_structure, examples=6, array_valued=False)

@@ -1,0 +1,439 @@
+"""Hidden tests for ``augmentation``: the VSB random transforms, OpenCV images as model input.
+
+* ``augmentation_transform``: the student's transform is built and applied in
+  the sandbox by the trusted ``probes.augmentation_probe``, after
+  ``torch.manual_seed(seed)`` for a few drawn seeds; here the reference
+  pipeline of the slides runs on the same image under the same seeds. Both
+  draw their random parameters from PyTorch's generator in the same order, so
+  a right pipeline gives the reference's image. The pipeline works on 8-bit
+  PIL images, so the comparison allows one 8-bit step per value (2/255 after
+  ``Normalize``), no more.
+* ``image_to_tensor``: a plain call on drawn BGR images (``check_array_call``).
+* ``predict_image``: ``probes.predict_image_probe`` runs it on a small model
+  with batch norm and dropout (``probes.build_model``), weights drawn here, and
+  records the mode of every forward pass; the class names, eval mode, no
+  gradients and the restored mode earn their shares of the points apart, as
+  for ``training.predict``.
+
+A wrong answer is compared with each known mistake's answer on the same
+input; the grader names the mistake that fits every failing case it saw.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import torch
+from hypothesis import assume
+from hypothesis import strategies as st
+from torchvision import transforms
+
+from grader.checks import (TOLERANCES, Case, Failure, Misconception, Property, Scripted, as_tensor,
+                           check_array_call, compare, crashed, describe, outcome_value, raises_value_error)
+from grader.sandbox.probes import build_model
+from grader.sandbox.wire import Array
+from grader.topics.training import describe_model, random_state
+from grader.topics.training.inference import INFERENCE_PARTS, require_modes
+
+POINTS = 5
+BY_LOOPS: dict = {}
+
+STEPS = ["ToPILImage", "Resize", "ColorJitter", "RandomRotation", "GaussianBlur", "RandomAdjustSharpness",
+         "ToTensor", "Normalize"]
+ONE_STEP = 2 / 255  # one 8-bit level after Normalize((0.5,), (0.5,))
+
+
+# ------------------------------------------------------------------ images
+
+def draw_image(seed: int, height: int, width: int, pattern: str) -> np.ndarray:
+    """An (H, W, 3) uint8 image: ``noise``, ``shapes`` (filled rectangles and circles on a plain
+    background, like the shipped ``shapes``), ``ramp`` (smooth colour gradients) or ``flat``."""
+    rng = np.random.default_rng(seed)
+    if pattern == "noise":
+        return rng.integers(0, 256, (height, width, 3), dtype=np.uint8)
+    if pattern == "flat":
+        return np.broadcast_to(rng.integers(0, 256, 3, dtype=np.uint8), (height, width, 3)).copy()
+    if pattern == "ramp":
+        y = np.linspace(0, 1, height)[:, None, None]
+        x = np.linspace(0, 1, width)[None, :, None]
+        a, b, c = (rng.uniform(0, 255, 3) for _ in range(3))
+        return np.clip(a + (b - a) * y + (c - a) * x * 0.5, 0, 255).astype(np.uint8)
+    image = np.empty((height, width, 3), dtype=np.uint8)
+    image[:] = rng.integers(0, 256, 3, dtype=np.uint8)
+    for _ in range(int(rng.integers(1, 4))):
+        colour = tuple(int(v) for v in rng.integers(0, 256, 3))
+        x0, x1 = sorted(int(v) for v in rng.integers(0, width, 2))
+        y0, y1 = sorted(int(v) for v in rng.integers(0, height, 2))
+        if rng.random() < 0.5:
+            cv2.rectangle(image, (x0, y0), (x1, y1), colour, thickness=-1)
+        else:
+            cv2.circle(image, ((x0 + x1) // 2, (y0 + y1) // 2), max(1, (x1 - x0) // 2), colour, thickness=-1,
+                       lineType=cv2.LINE_AA)
+    return image
+
+
+@st.composite
+def images(draw, low: int = 1, high: int = 48):
+    """(image, pattern): a drawn uint8 (H, W, 3) image, non-square about half the time."""
+    height = draw(st.integers(low, high))
+    width = height if draw(st.booleans()) else draw(st.integers(low, high))
+    pattern = draw(st.sampled_from(["noise", "shapes", "ramp", "flat"]))
+    return draw_image(draw(st.integers(0, 2**32 - 1)), height, width, pattern), pattern
+
+
+# ------------------------------------------------------------------ augmentation_transform
+
+@st.composite
+def pipeline_cases(draw):
+    """An image of 1 to 48 pixels a side, ``size`` (None: the default 40) and two seeds."""
+    image, pattern = draw(images())
+    size = draw(st.one_of(st.none(), st.integers(3, 48)))
+    seeds = draw(st.lists(st.integers(0, 2**31 - 1), min_size=2, max_size=2))
+    return Case((image, size), {"seeds": seeds, "pattern": pattern})
+
+
+def pipeline(size=None, *, resize=None, jitter=None, degrees=(0, 5), normalize=True, resize_last=False,
+             tensor_first=False, blur_first=False) -> transforms.Compose:
+    """The slides' pipeline, or one known variant of it."""
+    size = 40 if size is None else size
+    resizing = transforms.Resize(resize if resize is not None else (size, size))
+    rotation = transforms.RandomRotation(degrees=degrees)
+    blur = transforms.GaussianBlur(kernel_size=(5, 5), sigma=(0.1, 5))
+    random = [jitter or transforms.ColorJitter(brightness=0.5, hue=0.3),
+              *((blur, rotation) if blur_first else (rotation, blur)),
+              transforms.RandomAdjustSharpness(sharpness_factor=2)]
+    steps = [transforms.ToTensor()] if tensor_first else [transforms.ToPILImage()]
+    steps += (random + [resizing]) if resize_last else ([resizing] + random)
+    if not tensor_first:
+        steps.append(transforms.ToTensor())
+    if normalize:
+        steps.append(transforms.Normalize((0.5,), (0.5,)))
+    return transforms.Compose(steps)
+
+
+def seeded(transform, image: np.ndarray, seed: int) -> torch.Tensor:
+    """``transform(image)`` right after ``torch.manual_seed(seed)``; the grader's own random state is kept."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return transform(image.copy())
+
+
+def _variant(**options):
+    """The output of a variant pipeline on a one-seed case ``Case((image, size), {"seed": s})``."""
+    return lambda c: seeded(pipeline(c.args[1], **options), c.args[0], c.kwargs["seed"])
+
+
+PIPELINE_MISTAKES = [
+    Misconception("Normalize((0.5,), (0.5,)) is missing: the values stay in [0, 1]; the last step maps them to "
+                  "[-1, 1] with (x - 0.5) / 0.5", _variant(normalize=False)),
+    Misconception("Resize(size) scales only the shorter side to `size` and keeps the aspect ratio; "
+                  "Resize((size, size)) makes every image a size x size square", lambda c: seeded(
+                      pipeline(c.args[1], resize=40 if c.args[1] is None else c.args[1]), c.args[0],
+                      c.kwargs["seed"])),
+    Misconception("RandomRotation(5) (or degrees=(-5, 5)) turns either way; the slides' RandomRotation("
+                  "degrees=(0, 5)) turns by 0 to 5 degrees counter-clockwise only", _variant(degrees=(-5, 5))),
+    Misconception("ColorJitter(0.5, 0.3) sets brightness and *contrast* (the positional order is brightness, "
+                  "contrast, saturation, hue); write ColorJitter(brightness=0.5, hue=0.3)",
+                  _variant(jitter=transforms.ColorJitter(0.5, 0.3))),
+    Misconception("Resize comes after the random steps, so they work on the full-size image (and the 5x5 blur "
+                  "fails on images smaller than 3 pixels); resize first, right after ToPILImage",
+                  _variant(resize_last=True)),
+    Misconception("the pipeline starts with ToTensor instead of ToPILImage, so every step works on a float "
+                  "tensor instead of an 8-bit PIL image; start with ToPILImage() and convert with ToTensor() "
+                  "near the end", _variant(tensor_first=True)),
+    Misconception("GaussianBlur comes before RandomRotation: the random steps draw their parameters in the "
+                  "order they run, so the order matters (ColorJitter, RandomRotation, GaussianBlur, "
+                  "RandomAdjustSharpness)", _variant(blur_first=True)),
+    Misconception("the red and blue channels are swapped: this pipeline receives RGB images (converting BGR is "
+                  "image_to_tensor's job)",
+                  lambda c: seeded(pipeline(c.args[1]), np.ascontiguousarray(c.args[0][:, :, ::-1]),
+                                   c.kwargs["seed"])),
+]
+
+
+def steps_hint(names) -> str:
+    """Words on the student's list of steps when it is not the slides' list (names only)."""
+    if not isinstance(names, list) or names == STEPS:
+        return ""
+    yours = ", ".join(str(n) for n in names)
+    missing = [n for n in STEPS if n not in names]
+    extra = [n for n in names if n not in STEPS]
+    if missing or extra:
+        parts = ([f"missing {', '.join(missing)}"] if missing else []) + \
+                ([f"not in the slides: {', '.join(str(n) for n in extra)}"] if extra else [])
+        return f"\n    Your steps: {yours} ({'; '.join(parts)})"
+    return f"\n    Your steps are in another order: {yours}; expected {', '.join(STEPS)}"
+
+
+def describe_pipeline_case(case: Case, seed: int) -> str:
+    image, size = case.args
+    call = "augmentation_transform()" if size is None else f"augmentation_transform({size})"
+    return (f"\n    Input: transform = {call}; torch.manual_seed({seed}); transform(image), image = an RGB "
+            f"{describe(image)} ({case.kwargs['pattern']} pattern)")
+
+
+def verify_pipeline(ctx, case: Case):
+    """Under each seed, the student's transform gives the reference pipeline's image (to one 8-bit step)."""
+    image, size = case.args
+    seeds = case.kwargs["seeds"]
+    outcome = ctx.probe("augmentation_transform", "augmentation_probe", image, size, seeds)
+    if outcome.status == "raised" and (outcome.error or {}).get("type") == "ProbeFinding":
+        raise Failure(outcome.error["message"] + describe_pipeline_case(case, seeds[0]))
+    if crashed(outcome):  # building the transform or applying it under the first seed raised
+        ctx.evidence.observe_crash(PIPELINE_MISTAKES, Case(case.args, {"seed": seeds[0]}))
+        steps = ctx.probe("augmentation_transform", "augmentation_steps_probe", size)
+        try:
+            outcome_value(outcome, "augmentation_transform")
+        except Failure as failure:
+            hint = steps_hint(steps.value) if steps.ok else ""
+            raise Failure(f"{failure}{hint}{describe_pipeline_case(case, seeds[0])}", failure.fatal) from None
+    got = outcome_value(outcome, "augmentation_transform")
+    if got["compose"] is not True:
+        raise Failure(f"augmentation_transform returned a {got['type']}; return the steps wrapped in "
+                      f"transforms.Compose([...]){describe_pipeline_case(case, seeds[0])}")
+    for seed, output in zip(seeds, got["outputs"]):
+        words = describe_pipeline_case(case, seed)
+        expected = seeded(pipeline(size), image, seed)
+        scale = torch.full_like(expected, 1.01 * ONE_STEP / TOLERANCES[torch.float32][1])
+        try:
+            result = as_tensor(output, "augmentation_transform", "the transformed image")
+        except Failure as failure:
+            raise Failure(f"{failure} (end the pipeline with ToTensor() and Normalize()){words}") from None
+        try:
+            compare(result, expected, scale=scale, function="augmentation_transform", what="the transformed image")
+        except Failure as failure:
+            same_shape = result.shape == expected.shape
+            ctx.evidence.observe(PIPELINE_MISTAKES, Case(case.args, {"seed": seed}), result, expected,
+                                 scale if same_shape else None)
+            raise Failure(f"{failure}{steps_hint(got['steps'])}{words}") from None
+
+
+BAD_SIZES = [(lambda s=s: Case((s,)), f"for size={s} (size must be at least 1)") for s in (0, -1, -40)]
+
+
+# ------------------------------------------------------------------ image_to_tensor
+
+@st.composite
+def bgr_cases(draw):
+    """A BGR image of 1 to 12 pixels a side."""
+    image, _ = draw(images(1, 12))
+    return Case((image,))
+
+
+def _to_tensor(image_rgb: np.ndarray) -> torch.Tensor:
+    return torch.from_numpy(np.ascontiguousarray(image_rgb)).permute(2, 0, 1).float().div(255)
+
+
+def reference_tensor(image_bgr: np.ndarray) -> torch.Tensor:
+    """The image_folder_loader preparation of ``image_bgr`` after BGR -> RGB, with a batch dimension."""
+    rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
+    normalize = transforms.Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))
+    return normalize(transforms.ToTensor()(rgb)).unsqueeze(0)
+
+
+def _swapped(c):
+    return np.ascontiguousarray(c.args[0][:, :, ::-1])
+
+
+TENSOR_MISTAKES = [
+    Misconception("the image is used in OpenCV's BGR order: the training images came through ImageFolder in "
+                  "RGB, so convert first (cv2.cvtColor(image, cv2.COLOR_BGR2RGB)); a red pixel must end up "
+                  "in channel 0", lambda c: reference_tensor(_swapped(c))),
+    Misconception("the batch dimension is missing: a model takes batches, return x.unsqueeze(0) of shape "
+                  "(1, 3, H, W)", lambda c: reference_tensor(c.args[0])[0]),
+    Misconception("the batch dimension is missing and the channels are in BGR order: convert to RGB, then "
+                  "unsqueeze(0)", lambda c: reference_tensor(_swapped(c))[0]),
+    Misconception("Normalize is missing: the values are in [0, 1]; the training images were normalised with "
+                  "mean 0.5 and std 0.5 per channel, to [-1, 1]", lambda c: (reference_tensor(c.args[0]) + 1) / 2),
+    Misconception("Normalize is missing and the channels are in BGR order: convert to RGB and map [0, 1] to "
+                  "[-1, 1]", lambda c: (reference_tensor(_swapped(c)) + 1) / 2),
+    Misconception("the pixels are not divided by 255 (ToTensor does that): normalise values in [0, 1], not "
+                  "[0, 255]", lambda c: _to_tensor(_swapped(c)).mul(255).round().sub(0.5).div(0.5).unsqueeze(0)),
+    Misconception("the channels stay last, (1, H, W, 3): ToTensor (or permute(2, 0, 1)) puts them first",
+                  lambda c: reference_tensor(c.args[0]).permute(0, 2, 3, 1)),
+    Misconception("the channels are moved with reshape/view, which only relabels the memory and mixes the "
+                  "pixels up; use permute(2, 0, 1), or ToTensor",
+                  lambda c: (torch.from_numpy(_swapped(c).copy()).float().div(255).sub(0.5).div(0.5)
+                             .reshape(1, 3, *c.args[0].shape[:2]))),
+]
+
+
+def verify_image_to_tensor(ctx, case: Case):
+    """image_to_tensor gives the RGB, normalised, batched float32 tensor (the image left unchanged)."""
+    try:
+        check_array_call(ctx, "image_to_tensor", case, reference_tensor(case.args[0]),
+                         misconceptions=TENSOR_MISTAKES, arg_names=("image_bgr",))
+    except Failure as failure:
+        if "dtype float64" in str(failure):
+            raise Failure(f"{failure}\n    Likely mistake: dividing a NumPy array by 255.0 gives float64; "
+                          "the model's weights are float32 (ToTensor gives float32)", failure.fatal) from None
+        raise
+
+
+def _u8(*shape):
+    return np.arange(int(np.prod(shape)), dtype=np.int64).reshape(shape).astype(np.uint8)
+
+
+BAD_IMAGES = [
+    (lambda: Case((_u8(2, 3),)), "for a grayscale (2, 3) image, as cv2.imread(path, 0) gives"),
+    (lambda: Case((_u8(1, 2, 4),)), "for a (1, 2, 4) BGRA image"),
+    (lambda: Case((_u8(2, 3, 1),)), "for a (2, 3, 1) one-channel image"),
+    (lambda: Case((_u8(1, 2, 3).astype(np.float32),)), "for a float32 (1, 2, 3) image (it must be uint8)"),
+    (lambda: Case((_u8(1, 2, 3).astype(np.int64),)), "for an int64 (1, 2, 3) image (it must be uint8)"),
+    (lambda: Case((_u8(3, 1, 2),)), "for a channels-first (3, 1, 2) array"),
+]
+
+
+# ------------------------------------------------------------------ predict_image
+
+NAMES = ["circle", "square", "triangle", "star", "cat", "dog"]
+
+
+@st.composite
+def predict_cases(draw):
+    """One model and one to three images: a misconception must explain the answers for all of them."""
+    classes = draw(st.lists(st.sampled_from(NAMES), min_size=2, max_size=4, unique=True))
+    spec = {"kind": "rgb_cnn", "channels": draw(st.integers(1, 3)), "classes": len(classes)}
+    drawn = draw(st.lists(images(2, 12), min_size=1, max_size=3))
+    seed = draw(st.integers(0, 2**31 - 1))
+    return Case(([image for image, _ in drawn], classes),
+                {"spec": spec, "state": random_state(spec, seed), "training": draw(st.booleans()),
+                 "patterns": [pattern for _, pattern in drawn]})
+
+
+def logits_for(case: Case, tensor: torch.Tensor) -> torch.Tensor:
+    model = build_model(case.kwargs["spec"])
+    model.load_state_dict(case.kwargs["state"])
+    model.eval()
+    with torch.no_grad():
+        return model(tensor)[0]
+
+
+def _indices(case: Case, prepare) -> torch.Tensor:
+    """The class index the model gives each image of the case, prepared by ``prepare(image_bgr)``."""
+    return torch.tensor([int(logits_for(case, prepare(image)).argmax()) for image in case.args[0]])
+
+
+def reference_indices(case: Case) -> torch.Tensor:
+    return _indices(case, reference_tensor)
+
+
+# Mistakes are compared on the indices of the returned names (one per image of the case).
+PREDICT_MISTAKES = [
+    Misconception("the image reaches the model in OpenCV's BGR order: convert it to RGB first (use "
+                  "image_to_tensor), as ImageFolder gave the training images",
+                  lambda c: _indices(c, lambda image: reference_tensor(np.ascontiguousarray(image[:, :, ::-1])))),
+    Misconception("Normalize is missing: the image reaches the model in [0, 1]; prepare it with image_to_tensor "
+                  "(ToTensor, then Normalize with mean and std 0.5), as the training images were",
+                  lambda c: _indices(c, lambda image: (reference_tensor(image) + 1) / 2)),
+]
+
+
+def _near_tie(case: Case) -> bool:
+    for image in case.args[0]:
+        top2 = logits_for(case, reference_tensor(image)).topk(2).values
+        if top2[0] - top2[1] <= 1e-4 * (1 + top2[0].abs()):
+            return True
+    return False
+
+
+def describe_predict_case(case: Case, index: int | None = None) -> str:
+    images_bgr, classes = case.args
+    kw = case.kwargs
+    shown = [f"({image.shape[0]}, {image.shape[1]}, 3) uint8 array ({pattern} pattern)"
+             for image, pattern in zip(images_bgr, kw["patterns"])]
+    if index is not None:
+        calls = f"image_bgr = {shown[index]}"
+        if len(shown) > 1:
+            calls += f" (call {index + 1} of {len(shown)} on the same model)"
+    else:
+        calls = "image_bgr = " + "; then ".join(shown)
+    return (f"\n    Input: model = {describe_model(kw['spec'])} in {'training' if kw['training'] else 'eval'} "
+            f"mode, {calls}, classes = {classes}")
+
+
+def _index_of(value):
+    """The class index a student returned instead of a name, or None."""
+    if isinstance(value, Array) and value.data.size == 1 and not np.issubdtype(value.data.dtype, np.floating):
+        return int(value.data.reshape(-1)[0])
+    if isinstance(value, dict) and value.get("$special", [None])[0] == "numpy_scalar":
+        value = value["$special"][2]
+    if type(value) is int:
+        return value
+    return None
+
+
+def _returned(value) -> str:
+    if value is None:
+        return "None (did you forget `return`?)"
+    if isinstance(value, Array):
+        return "a NumPy array" if value.kind != "tensor" else "a tensor"
+    if isinstance(value, dict) and "$special" in value:
+        return f"a {value['$special'][1]}"
+    return f"a {type(value).__name__}"
+
+
+def verify_predict_image(ctx, case: Case):
+    """predict_image names the argmax class of each image, in eval mode without gradients, the mode restored."""
+    assume(not _near_tie(case))
+    images_bgr, classes = case.args
+    kw = case.kwargs
+    got = outcome_value(ctx.probe("predict_image", "predict_image_probe", kw["spec"], kw["state"], images_bgr,
+                                  classes, kw["training"]), "predict_image")
+    require_modes(ctx, "predict_image", got, case, describe_predict_case(case))
+    expected = reference_indices(case)
+    problem, words = "", describe_predict_case(case)
+    for i, result in enumerate(got["results"]):
+        want = classes[int(expected[i])]
+        words = describe_predict_case(case, i)
+        if not isinstance(result, str):
+            index = _index_of(result)
+            problem = (f"`predict_image` returned the class index {index}; expected the class name {want!r}\n"
+                       "    Likely mistake: it returns the index of the largest logit (what the slides print as "
+                       "`predicted`); return the class's name, classes[index]" if index is not None else
+                       f"`predict_image` returned {_returned(result)}; expected the class name {want!r}")
+            break
+        if result != want:
+            problem = f"`predict_image` returned {result!r}; expected {want!r}"
+            if result in classes and all(r in classes for r in got["results"]) and "class name" not in ctx.waived:
+                returned = torch.tensor([classes.index(r) for r in got["results"]])
+                ctx.evidence.observe(PREDICT_MISTAKES, case, returned, expected)
+            break
+    ctx.require("class name", not problem, problem + words)
+
+
+def verify_predict_image_errors(ctx):
+    """predict_image raises ValueError for two names and for four names when the model has three outputs."""
+    spec = {"kind": "rgb_cnn", "channels": 2, "classes": 3}
+    state = random_state(spec, 5)
+    image = draw_image(5, 6, 8, "shapes")
+    for classes in (["circle", "square"], ["circle", "square", "triangle", "star"]):
+        outcome = ctx.probe("predict_image", "predict_image_probe", spec, state, [image], classes, False)
+        error = outcome.error or {}
+        if outcome.status == "raised" and error.get("type") == "ValueError":
+            continue
+        if outcome.status != "ok" and (error.get("type") == "NotImplementedError" or outcome.status != "raised"):
+            outcome_value(outcome, "predict_image")
+        got = f"raised {error.get('type')}" if outcome.status == "raised" else "returned normally"
+        raise Failure(f"predict_image should raise ValueError when classes has {len(classes)} names for a model "
+                      f"with 3 outputs, but it {got}")
+
+
+# ------------------------------------------------------------------ checks
+
+CHECKS = [
+    Property("augmentation_transform_matches_reference", "augmentation_transform gives the slides' pipeline's "
+             "image under the same torch.manual_seed (drawn image sizes and size)", "augmentation_transform", 1.75,
+             strategy=pipeline_cases(), verify=verify_pipeline),
+    raises_value_error("augmentation_transform_errors", "augmentation_transform raises ValueError for size < 1",
+                       "augmentation_transform", BAD_SIZES, ("size",), weight=0.25),
+    Property("image_to_tensor_matches_reference", "image_to_tensor turns a BGR uint8 image into the normalised "
+             "RGB (1, 3, H, W) float32 batch", "image_to_tensor", 1.25, strategy=bgr_cases(),
+             verify=verify_image_to_tensor),
+    raises_value_error("image_to_tensor_errors", "image_to_tensor raises ValueError for anything but an "
+                       "(H, W, 3) uint8 array", "image_to_tensor", BAD_IMAGES, ("image_bgr",), weight=0.25),
+    Property("predict_image_matches_reference", "predict_image returns the class name the model predicts in eval "
+             "mode without gradients, and restores the mode", "predict_image", 1.25, strategy=predict_cases(),
+             verify=verify_predict_image, parts=("class name",) + INFERENCE_PARTS),
+    Scripted("predict_image_errors", "predict_image raises ValueError when len(classes) is not the model's "
+             "output width", "predict_image", 0.25, body=verify_predict_image_errors),
+]

@@ -1,0 +1,106 @@
+"""``correlate2d``: valid cross-correlation of one image with one kernel, against F.conv2d."""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from hypothesis import strategies as st
+
+from grader.checks import Case, Misconception, NotApplicable, Property, raises_value_error
+from grader.strategies import DTYPES, pairs, tensors
+from grader.topics.convolution.evidence import check_tensor_call, float32_mistake, grown_values
+
+CORRELATE_ARGS = ("image", "kernel")
+
+CORRELATE_FEATURES = ("non-square", "float64")
+
+
+@st.composite
+def correlate_cases(draw, enabled: frozenset):
+    """(image, kernel) drawing only the ``enabled`` features; the core is a float32 square image and kernel."""
+    dtype = draw(DTYPES) if "float64" in enabled else torch.float32
+    square = "non-square" not in enabled
+    kh, kw = draw(pairs(1, 4, square))
+    h = draw(st.integers(kh, kh + 6))
+    w = h if square else draw(st.integers(kw, kw + 6))
+    return Case((draw(tensors((h, w), dtype)), draw(tensors((kh, kw), dtype))))
+
+
+def _correlate(image, kernel):
+    return F.conv2d(image[None, None], kernel[None, None])[0, 0]
+
+
+def _no_plus_one(case):
+    """The output size H - kH (no +1): the last row and column are missing."""
+    image, kernel = case.args
+    h, w = image.shape[0] - kernel.shape[0], image.shape[1] - kernel.shape[1]
+    if h < 1 or w < 1:
+        raise NotApplicable("the output would be empty (or the loop crash), depending on the code")
+    return _correlate(image, kernel)[:h, :w]
+
+
+def _transposed(case):
+    image, kernel = case.args
+    if kernel.shape[0] != kernel.shape[1]:
+        raise NotApplicable("a non-square kernel indexed as kernel[j, i] crashes or reads other cells")
+    return _correlate(image, kernel.T)
+
+
+def _swapped_output(case):
+    """The loop a student writes with the output allocated as (W - kW + 1, H - kH + 1)."""
+    image, kernel = case.args
+    (h, w), (kh, kw) = image.shape, kernel.shape
+    if h == w:
+        raise NotApplicable("square image")
+    out = image.new_zeros((w - kw + 1, h - kh + 1))
+    for y in range(out.shape[0]):
+        for x in range(out.shape[1]):
+            out[y, x] = (image[y:y + kh, x:x + kw] * kernel).sum()  # raises when the window leaves the image
+    return out
+
+
+CORRELATE_MISTAKES = [
+    Misconception("it flips the kernel (true convolution); PyTorch's Conv2d and this exercise use "
+                  "cross-correlation: image[y+i, x+j] * kernel[i, j], no flip",
+                  lambda c: _correlate(c.args[0], c.args[1].flip(0, 1))),
+    Misconception("it swaps the roles of rows and columns of the kernel (kernel[j, i] where kernel[i, j] belongs)",
+                  _transposed),
+    Misconception("the output size misses the +1: a kernel of height kH fits in H - kH + 1 positions "
+                  "(the output is (H - kH + 1, W - kW + 1))", _no_plus_one),
+    Misconception("the output's height and width are swapped: it is (H - kH + 1, W - kW + 1) for an (H, W) "
+                  "image, rows first", _swapped_output),
+]
+CORRELATE_DTYPE_MISTAKES = [float32_mistake(lambda c: _correlate(*c.args), "image")]
+
+
+def _correlate_scale(case):
+    image, kernel = case.args
+    return _correlate(image.abs(), kernel.abs())
+
+
+def _grown_image(case):
+    """The failing case with a 2-rows-and-columns larger image (a companion, see ``check_tensor_call``)."""
+    image, kernel = case.args
+    return Case((grown_values((image.shape[0] + 2, image.shape[1] + 2), image.dtype), kernel))
+
+
+def verify_correlate(ctx, case):
+    """correlate2d equals the valid cross-correlation F.conv2d computes on one image and one kernel."""
+    check_tensor_call(ctx, "correlate2d", case, lambda c: _correlate(*c.args), _correlate_scale,
+                      misconceptions=CORRELATE_MISTAKES, dtype_mistakes=CORRELATE_DTYPE_MISTAKES,
+                      arg_names=CORRELATE_ARGS, grown=_grown_image)
+
+
+BAD_CORRELATE = [
+    (lambda: Case((torch.ones(1, 4, 4), torch.ones(3, 3))), "for a 3-D image"),
+    (lambda: Case((torch.ones(4, 4), torch.ones(3))), "for a 1-D kernel"),
+    (lambda: Case((torch.ones(3, 5), torch.ones(4, 2))), "when the kernel is taller than the image"),
+    (lambda: Case((torch.ones(5, 3), torch.ones(2, 4))), "when the kernel is wider than the image"),
+]
+
+
+CHECKS = [
+    Property("correlate2d_matches_reference", "correlate2d matches valid cross-correlation (F.conv2d)",
+             "correlate2d", 3.0, strategy=correlate_cases, verify=verify_correlate, features=CORRELATE_FEATURES),
+    raises_value_error("correlate2d_errors", "correlate2d raises ValueError for non-2-D inputs and oversized kernels",
+                       "correlate2d", BAD_CORRELATE, CORRELATE_ARGS),
+]

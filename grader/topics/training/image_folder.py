@@ -1,0 +1,99 @@
+"""``image_folder_loader``: ``ImageFolder`` with the VSB transform, in a ``DataLoader``.
+
+The probe builds the student's loader on a folder of the shipped data sets and
+sends back its settings and first batch; the reference is ImageFolder here.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+import torchvision
+from hypothesis import strategies as st
+from torchvision import transforms
+
+import grader
+from grader.checks import Case, Failure, Property, compare, outcome_value
+from grader.sandbox.wire import Array
+
+DATASETS = Path(grader.__file__).resolve().parents[1] / "datasets"
+FOLDERS = ["shapes/train", "shapes/test", "digits/test"]
+PARTS = ("ImageFolder", "batch_size and shuffle", "defaults", "images")
+
+
+@st.composite
+def folder_cases(draw):
+    return Case((draw(st.sampled_from(FOLDERS)),), {"batch_size": draw(st.integers(1, 12)),
+                                                    "as_path": draw(st.booleans())})
+
+
+def reference_folder(folder: str):
+    transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))])
+    return torchvision.datasets.ImageFolder(str(DATASETS / folder), transform=transform)
+
+
+def _probe(ctx, root: str, **options) -> dict:
+    outcome = ctx.probe("image_folder_loader", "image_folder_probe", root=root, **options)
+    if outcome.status == "raised" and (outcome.error or {}).get("type") == "ProbeFinding":
+        raise Failure(outcome.error["message"])
+    return outcome_value(outcome, "image_folder_loader")
+
+
+def verify_image_folder(ctx, case: Case):
+    """The loader holds ImageFolder(root) with ToTensor and Normalize(0.5, 0.5), batch_size and shuffle passed on."""
+    folder, batch_size = case.args[0], case.kwargs["batch_size"]
+    words = (f"\n    Input: root = datasets/{folder} (as {'a pathlib.Path' if case.kwargs['as_path'] else 'a str'}), "
+             f"batch_size = {batch_size}, shuffle = False")
+    try:
+        got = _probe(ctx, str(DATASETS / folder), batch_size=batch_size, as_path=case.kwargs["as_path"])
+    except Failure as failure:
+        raise Failure(f"{failure}{words}", failure.fatal) from None
+    dataset = reference_folder(folder)
+    ctx.require("ImageFolder", got["classes"] == dataset.classes and got["length"] == len(dataset),
+                f"the loader's dataset has classes {got['classes']} and {got['length']} images; expected "
+                f"{dataset.classes} and {len(dataset)} (torchvision.datasets.ImageFolder(root, ...)){words}")
+    shuffles = "shuffles" if got["shuffle"] else "does not shuffle"
+    ctx.require("batch_size and shuffle", got["batch_size"] == batch_size and not got["shuffle"],
+                f"image_folder_loader(root, batch_size={batch_size}, shuffle=False) gives a loader with batch_size="
+                f"{got['batch_size']} that {shuffles}\n    Likely mistake: the arguments are not passed on: "
+                f"DataLoader(dataset, batch_size=batch_size, shuffle=shuffle){words}")
+    defaults = _probe(ctx, str(DATASETS / "shapes/train"))
+    ctx.require("defaults", defaults["batch_size"] == 8 and defaults["shuffle"],
+                f"image_folder_loader(root) gives batch_size={defaults['batch_size']} and "
+                f"{'shuffling' if defaults['shuffle'] else 'no shuffling'}; the defaults are batch_size=8, "
+                "shuffle=True")
+    if "images" not in ctx.waived:
+        _require_images(ctx, got, dataset, min(batch_size, len(dataset)), words)
+
+
+def _require_images(ctx, got: dict, dataset, n: int, words: str):
+    xs, ys = zip(*(dataset[i] for i in range(n)))
+    expected_x, expected_y = torch.stack(xs), torch.tensor(ys)
+    for key, expected, what in (("y", expected_y, "labels"), ("x", expected_x, "images")):
+        value = got[key]
+        if not isinstance(value, Array):
+            ctx.require("images", False, f"the first batch's {what} are a {type(value).__name__}, not a tensor{words}")
+            return
+        tensor = torch.from_numpy(value.data.copy())
+        try:
+            compare(tensor, expected, function="image_folder_loader", what=f"the first batch's {what}")
+        except Failure as failure:
+            ctx.require("images", False, f"{failure}{_image_hint(tensor, expected) if key == 'x' else ''}{words}")
+            return
+
+
+def _image_hint(x: torch.Tensor, expected: torch.Tensor) -> str:
+    if tuple(x.shape) == tuple(expected.shape) and torch.allclose(x, expected * 0.5 + 0.5, atol=1e-6):
+        return ("\n    Likely mistake: the Normalize step is missing: after ToTensor apply "
+                "Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5)) so pixels lie in [-1, 1]")
+    if x.dim() == 4 and x.shape[1] == 1:
+        return "\n    Likely mistake: the images must be loaded as RGB (three channels), as ImageFolder does"
+    return ""
+
+
+IMAGE_FOLDER = Property(
+    "image_folder_loader_matches", "image_folder_loader is ImageFolder with ToTensor and Normalize(0.5, 0.5)",
+    "image_folder_loader", weight=0.5, strategy=folder_cases(), verify=verify_image_folder, examples=5,
+    array_valued=False, parts=PARTS)
+
+CHECKS = [IMAGE_FOLDER]

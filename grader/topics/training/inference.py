@@ -1,0 +1,250 @@
+"""``predict`` and ``correct``: inference in eval mode, without gradients, the mode restored.
+
+The probe runs the student's function on a trusted model (a linear layer, with
+a final ``nn.Sigmoid`` sometimes when it has one output, or an MLP with batch
+norm, whose output depends on the mode) and records the training flag and
+gradient mode of every forward pass and the modes afterwards.
+"""
+from __future__ import annotations
+
+import torch
+import torch.nn as nn
+from hypothesis import assume
+from hypothesis import strategies as st
+
+from grader.checks import Case, Failure, Misconception, Property, outcome_value
+from grader.sandbox.wire import Array
+from grader.topics.training.scenarios import describe_model, random_data, random_state, reference_model
+
+INFERENCE_PARTS = ("eval mode", "no gradients", "mode restored")
+
+
+@st.composite
+def inference_cases(draw, with_labels: bool = False):
+    """A linear model (1 to 5 outputs; a final Sigmoid sometimes for 1) or an MLP with batch norm, and inputs."""
+    dtype = draw(st.sampled_from(["float32", "float64"]))
+    if draw(st.booleans()):
+        spec = {"kind": "linear", "inputs": draw(st.integers(1, 5)), "classes": draw(st.integers(1, 5)), "dtype": dtype}
+        if spec["classes"] == 1 and draw(st.booleans()):
+            spec["sigmoid"] = True
+    else:
+        spec = {"kind": "mlp", "inputs": draw(st.integers(1, 4)), "hidden": draw(st.integers(2, 5)),
+                "classes": draw(st.integers(2, 4)), "batch_norm": True, "dtype": dtype}
+    seed = draw(st.integers(0, 2**31 - 1))
+    x, y = random_data(spec, draw(st.integers(2, 8)), seed)
+    kwargs = {"spec": spec, "state": random_state(spec, seed + 1), "training": draw(st.booleans())}
+    return Case((x, y) if with_labels else (x,), kwargs)
+
+
+def reference_logits(case: Case) -> torch.Tensor:
+    model = reference_model(case.kwargs["spec"], case.kwargs["state"], training=False)
+    with torch.no_grad():
+        return model(case.args[0])
+
+
+def describe_inference(case: Case) -> str:
+    kw = case.kwargs
+    x = case.args[0]
+    text = (f"model = {describe_model(kw['spec'])} in {'training' if kw['training'] else 'eval'} mode, "
+            f"x = {tuple(x.shape)} {kw['spec']['dtype']} tensor")
+    if len(case.args) > 1:
+        text += f", y = {case.args[1].tolist()}"
+    return "\n    Input: " + text
+
+
+def near_tie(case: Case) -> bool:
+    """Two classes too close to call (or, for one output, a probability too close to 0.5)."""
+    logits = reference_logits(case)
+    if logits.shape[1] == 1:
+        return bool(((_probability(case, logits) - 0.5).abs() <= 1e-4).any())
+    top2 = logits.topk(2, dim=1).values
+    return bool(((top2[:, 0] - top2[:, 1]) <= 1e-4 * (1 + top2[:, 0].abs())).any())
+
+
+def require_modes(ctx, function: str, got: dict, case: Case, words: str):
+    """The inference parts: every forward pass in eval mode without gradients, the mode restored after."""
+    if not got["calls"]:
+        raise Failure(f"`{function}` never ran the model (no forward pass){words}")
+    ctx.require("eval mode", not any(training for training, _ in got["calls"]),
+                f"`{function}` ran the model in training mode\n    Likely mistake: model.eval() is not called before "
+                "the forward pass (batch norm then normalises with the batch's own statistics, and dropout drops "
+                f"values){words}")
+    ctx.require("no gradients", not any(grad for _, grad in got["calls"]),
+                f"`{function}` ran the model with gradient tracking on\n    Likely mistake: the forward pass is not "
+                "inside `with torch.no_grad():` (model.eval() does not turn gradients off)" + words)
+    before = case.kwargs["training"]
+    restored = all(mode == before for mode in got["modes"])
+    cause = ("the mode is not restored: remember was_training = model.training before model.eval() and call "
+             "model.train(was_training) at the end" if before else
+             "model.train() at the end puts a model that was in eval mode into training mode: restore the mode it "
+             "had (model.train(was_training))")
+    ctx.require("mode restored", restored,
+                f"after `{function}` the model is in {'eval' if before else 'training'} mode, but it was in "
+                f"{'training' if before else 'eval'} mode before the call\n    Likely mistake: {cause}{words}")
+
+
+def _tensor(value):
+    """A returned tensor (requires_grad or not) as a tensor, else None."""
+    if isinstance(value, Array) and value.kind == "tensor":
+        return torch.from_numpy(value.data.copy())
+    return None
+
+
+def _returned(value) -> str:
+    if value is None:
+        return "None (did you forget `return`?)"
+    if isinstance(value, Array):
+        return "a NumPy array" if value.kind != "tensor" else "a tensor"
+    return f"a {type(value).__name__}"
+
+
+# ------------------------------------------------------------------ predict
+
+PREDICT_MISTAKES = [
+    Misconception("it returns the scores (logits) themselves, not class indices: take argmax(dim=1)",
+                  reference_logits),
+    Misconception("it returns softmax probabilities, not class indices: take argmax(dim=1)",
+                  lambda c: reference_logits(c).softmax(dim=1)),
+    Misconception("it returns the largest logit of each sample (max values); the class is its index, argmax",
+                  lambda c: reference_logits(c).max(dim=1).values),
+    Misconception("argmax over dim 0 (the samples); the classes are along dim 1",
+                  lambda c: reference_logits(c).argmax(dim=0)),
+    Misconception("argmax keeps the class dimension (keepdim=True): the result must have shape (N,)",
+                  lambda c: reference_logits(c).argmax(dim=1, keepdim=True)),
+]
+
+
+def verify_predict(ctx, case: Case):
+    """predict returns the int64 argmax classes, computed in eval mode without gradients, the mode restored."""
+    assume(not near_tie(case))
+    words = describe_inference(case)
+    kw = case.kwargs
+    got = outcome_value(ctx.probe("predict", "inference_probe", "predict", spec=kw["spec"],
+                                  state=kw["state"], x=case.args[0], training=kw["training"]), "predict")
+    require_modes(ctx, "predict", got, case, words)
+    predicted, expected = _tensor(got["result"]), reference_logits(case).argmax(dim=1)
+    if predicted is None:
+        ctx.require("classes", False, f"`predict` returned {_returned(got['result'])}; expected a torch.Tensor of "
+                                      f"class indices{words}")
+        return
+    if predicted.dtype != torch.int64 or predicted.shape != expected.shape:
+        problem = (f"`predict` returned a {str(predicted.dtype).replace('torch.', '')} tensor of shape "
+                   f"{tuple(predicted.shape)}; expected int64 class indices of shape {tuple(expected.shape)}")
+    else:
+        wrong = (predicted != expected).nonzero()
+        i = int(wrong[0, 0]) if len(wrong) else None
+        problem = "" if i is None else (f"`predict` gave class {int(predicted[i])} for sample {i}; expected "
+                                        f"{int(expected[i])}, the index of its largest logit\n    expected: "
+                                        f"{expected.tolist()}\n    got:      {predicted.tolist()}")
+    if problem and "classes" not in ctx.waived:
+        ctx.evidence.observe(PREDICT_MISTAKES, case, predicted, expected)
+    ctx.require("classes", not problem, problem + words)
+
+
+PREDICT = Property(
+    "predict_argmax_eval_mode", "predict returns int64 argmax classes in eval mode without gradients and restores "
+    "the mode", "predict", weight=1.0, strategy=inference_cases(), verify=verify_predict,
+    parts=("classes",) + INFERENCE_PARTS)
+
+
+# ------------------------------------------------------------------ correct
+
+def _probability(case: Case, logits: torch.Tensor) -> torch.Tensor:
+    """The contract's probability of class 1 for a one-output model: the output itself after a final Sigmoid."""
+    last = list(reference_model(case.kwargs["spec"], case.kwargs["state"]).children())[-1]
+    return logits[:, 0] if isinstance(last, nn.Sigmoid) else torch.sigmoid(logits[:, 0])
+
+
+def _counts(predicted, y, n_classes, column0="hits", column1="labels") -> torch.Tensor:
+    rows = []
+    for c in range(n_classes):
+        hits = {"hits": ((y == c) & (predicted == c)).sum(), "all hits": (predicted == y).sum(),
+                "predicted": (predicted == c).sum()}[column0]
+        total = {"labels": (y == c).sum(), "predicted": (predicted == c).sum()}[column1]
+        rows.append([int(hits), int(total)])
+    return torch.tensor(rows, dtype=torch.int64).reshape(n_classes, 2)
+
+
+def predictions(case: Case, binary: str = "contract") -> tuple[torch.Tensor, int]:
+    """(predicted classes, n_classes) by the contract, or by a mistaken rule for one-output models."""
+    logits = reference_logits(case)
+    if logits.shape[1] > 1:
+        return logits.argmax(dim=1), logits.shape[1]
+    if binary == "argmax":
+        return logits.argmax(dim=1), 2
+    if binary == "one row":
+        return logits.argmax(dim=1), 1
+    if binary == "no sigmoid":
+        return (logits[:, 0] > 0.5).long(), 2
+    if binary == "sigmoid twice":
+        return (torch.sigmoid(_probability(case, logits)) > 0.5).long(), 2
+    return (_probability(case, logits) > 0.5).long(), 2
+
+
+def expected_counts(case: Case, binary: str = "contract", **columns) -> torch.Tensor:
+    predicted, n_classes = predictions(case, binary)
+    return _counts(predicted, case.args[1], n_classes, **columns)
+
+
+def _one_output(compute):
+    """A mistake about one-output models only: elsewhere it says nothing (None)."""
+    return lambda case: compute(case) if reference_logits(case).shape[1] == 1 else None
+
+
+CORRECT_MISTAKES = [
+    Misconception("the columns are swapped: each row is [number predicted correctly, number of samples]",
+                  lambda c: expected_counts(c).flip(1)),
+    Misconception("the result is transposed: one row per class, shape (n_classes, 2)", lambda c: expected_counts(c).T),
+    Misconception("the second column counts the samples *predicted* as class c; it must count the samples whose "
+                  "label is c", lambda c: expected_counts(c, column1="predicted")),
+    Misconception("the first column counts every correct prediction, whatever the class; count only the samples of "
+                  "class c that were predicted as c", lambda c: expected_counts(c, column0="all hits")),
+    Misconception("the first column counts the samples predicted as class c, right or wrong; count only those whose "
+                  "label is c", lambda c: expected_counts(c, column0="predicted")),
+    Misconception("n_classes is taken from the labels; it is the model's output width (at least 2), so classes "
+                  "absent from y still get a row",
+                  lambda c: expected_counts(c)[: int(c.args[1].max()) + 1]),
+    Misconception("a one-output model is binary: argmax over one column always gives class 0; predict class 1 when "
+                  "sigmoid(output) > 0.5 (output > 0.5 when the model ends in nn.Sigmoid)",
+                  _one_output(lambda c: expected_counts(c, "argmax"))),
+    Misconception("a one-output model still describes two classes: the result has two rows, and class 1 is predicted "
+                  "when sigmoid(output) > 0.5 (output > 0.5 when the model ends in nn.Sigmoid)",
+                  _one_output(lambda c: expected_counts(c, "one row"))),
+    Misconception("the raw output is compared with 0.5: without a final nn.Sigmoid the output is a logit, so apply "
+                  "torch.sigmoid first", _one_output(lambda c: expected_counts(c, "no sigmoid"))),
+    Misconception("the sigmoid is applied to a model that already ends in nn.Sigmoid: its output is already a "
+                  "probability, compare it with 0.5 directly", _one_output(lambda c: expected_counts(c, "sigmoid twice"))),
+]
+
+
+def verify_correct(ctx, case: Case):
+    """correct counts [hits, samples] per class (binary for one output), in eval mode without gradients."""
+    assume(not near_tie(case))
+    words = describe_inference(case)
+    kw = case.kwargs
+    x, y = case.args
+    got = outcome_value(ctx.probe("correct", "inference_probe", "correct", spec=kw["spec"],
+                                  state=kw["state"], x=x, training=kw["training"], y=y), "correct")
+    require_modes(ctx, "correct", got, case, words)
+    counts, expected = _tensor(got["result"]), expected_counts(case)
+    if counts is None:
+        ctx.require("counts", False, f"`correct` returned {_returned(got['result'])}; expected an int64 tensor of "
+                                     f"shape {tuple(expected.shape)}{words}")
+        return
+    same = counts.dtype == torch.int64 and counts.shape == expected.shape and torch.equal(counts, expected)
+    if not same and "counts" not in ctx.waived:
+        ctx.evidence.observe(CORRECT_MISTAKES, case, counts, expected)
+    rule = ("" if reference_logits(case).shape[1] > 1 else
+            " (one output: class 1 when " + ("output > 0.5, the model ends in nn.Sigmoid)" if kw["spec"].get("sigmoid")
+                                              else "sigmoid(output) > 0.5)"))
+    ctx.require("counts", same, f"`correct` returned a {str(counts.dtype).replace('torch.', '')} tensor "
+                                f"{counts.tolist()}; expected the int64 counts {expected.tolist()}, per class "
+                                f"[predicted correctly, samples]{rule}{words}")
+
+
+CORRECT = Property(
+    "correct_counts", "correct counts [correct, samples] per class, n_classes from the output width",
+    "correct", weight=1.0, strategy=inference_cases(with_labels=True), verify=verify_correct,
+    parts=("counts",) + INFERENCE_PARTS)
+
+CHECKS = [PREDICT, CORRECT]

@@ -1,0 +1,161 @@
+"""Judging what the training probes send back: numbers, state_dicts, and the mistakes behind them."""
+from __future__ import annotations
+
+import torch
+
+from grader.checks import TOLERANCES, Failure, Misconception, NotApplicable, first_difference
+from grader.sandbox.wire import Array
+
+
+def close(got: float, expected: float, dtype=torch.float32) -> bool:
+    rtol, atol = TOLERANCES[dtype]
+    return abs(got - expected) <= rtol * abs(expected) + atol * max(1.0, abs(expected))
+
+
+def scalar(value: float, dtype=torch.float32) -> torch.Tensor:
+    """A number as a 0-d tensor, so ``Evidence`` can weigh mistakes about it."""
+    return torch.tensor(float(value), dtype=dtype)
+
+
+def as_float(value, function: str, what: str, ctx=None, part: str | None = None, words: str = "") -> float | None:
+    """A returned number as a float; tensors are refused (return ``loss.item()``).
+
+    With ``ctx`` and ``part`` a wrong kind of value is that part's failure (``None`` once it is waived).
+    """
+    if isinstance(value, dict) and value.get("$special", [None])[0] == "numpy_scalar":
+        value = value["$special"][2]
+    if isinstance(value, Array) and value.requires_grad:
+        problem = (f"`{function}` returned a tensor that requires grad as {what}; expected a Python float\n"
+                   "    Likely mistake: the losses are added up as tensors (total += loss); add loss.item() instead "
+                   "(a loss tensor keeps its whole computation graph alive)")
+    elif isinstance(value, Array):
+        problem = (f"`{function}` returned a tensor as {what}; expected a Python float: use `loss.item()` for each "
+                   "batch (float(...) converts a 0-d tensor)")
+    elif type(value) not in (float, int) or isinstance(value, bool):
+        shown = "None (did you forget `return`?)" if value is None else f"a {type(value).__name__}"
+        problem = f"`{function}` returned {shown} as {what}; expected a float"
+    else:
+        return float(value)
+    if ctx is None or part is None:
+        raise Failure(problem + words)
+    ctx.require(part, False, problem + words)
+    return None
+
+
+def state_difference(got: dict, expected: dict) -> str:
+    """Words for the first entry of a state_dict outside tolerance, or ""."""
+    for name, want in expected.items():
+        have = got.get(name)
+        if not isinstance(have, Array):
+            return f"`{name}` is missing"
+        have = torch.from_numpy(have.data.copy())
+        if have.numel() == want.numel():
+            have = have.reshape(want.shape)  # the state's shapes are the trusted model's (0-d may cross as (1,))
+        if tuple(have.shape) != tuple(want.shape):
+            return f"`{name}` has shape {tuple(have.shape)}, expected {tuple(want.shape)}"
+        if not want.is_floating_point():
+            if not torch.equal(have.to(want.dtype), want):
+                return f"`{name}` is {have.tolist()}, expected {want.tolist()}"
+            continue
+        index, detail = first_difference(have.to(want.dtype), want, _entry_scale(want))
+        if index is not None:
+            return f"`{name}` {detail}"
+    return ""
+
+
+def _entry_scale(want: torch.Tensor) -> torch.Tensor:
+    return torch.full_like(want, max(1.0, float(want.abs().max()) if want.numel() else 1.0))
+
+
+def flat_state(state: dict, like: dict) -> torch.Tensor | None:
+    """The floating entries of ``state`` (tensors or wire arrays) in ``like``'s order, as one vector."""
+    parts = []
+    for name, want in like.items():
+        if not want.is_floating_point():
+            continue
+        have = state.get(name)
+        if isinstance(have, Array):
+            have = torch.from_numpy(have.data.copy())
+        if not isinstance(have, torch.Tensor) or have.numel() != want.numel():
+            return None
+        parts.append(have.reshape(-1).to(want.dtype))
+    return torch.cat(parts) if parts else None
+
+
+def flat_scale(like: dict) -> torch.Tensor:
+    return torch.cat([_entry_scale(v).reshape(-1) for v in like.values() if v.is_floating_point()])
+
+
+def mean_mistakes(losses: list[float], sizes: list[int], dtype) -> list[Misconception]:
+    """How a mean of per-batch losses goes wrong, given the losses and the batch sizes."""
+    def loss(value):
+        return lambda case: scalar(value, dtype)
+    return [
+        Misconception("it returns the last batch's loss; return the mean of all per-batch losses",
+                      loss(losses[-1])),
+        Misconception("it returns the sum of the batch losses; divide by the number of batches",
+                      loss(sum(losses))),
+        Misconception("it weights each batch's loss by its size (a per-sample mean); the contract asks for the "
+                      "plain mean of the per-batch losses", loss(sum(v * s for v, s in zip(losses, sizes)) / sum(sizes))),
+        Misconception("it multiplies each batch's loss by the batch size but divides by the number of batches; "
+                      "return the plain mean of the per-batch losses",
+                      loss(sum(v * s for v, s in zip(losses, sizes)) / len(losses))),
+        Misconception("it divides the summed batch losses by the number of samples; divide by the number of "
+                      "batches", loss(sum(losses) / sum(sizes))),
+    ]
+
+
+def check_mean(ctx, part: str, function: str, value: float | None, losses: list[float], sizes: list[int], dtype,
+               words: str, what: str = "the mean of the per-batch losses"):
+    """``ctx.require`` that ``value`` is the mean of ``losses``; a wrong value is weighed against ``mean_mistakes``."""
+    if value is None:  # not a number, and that part is waived
+        return
+    expected = sum(losses) / len(losses)
+    holds = close(value, expected, dtype)
+    if not holds and part not in ctx.waived:
+        ctx.evidence.observe(mean_mistakes(losses, sizes, dtype), None, scalar(value, dtype), scalar(expected, dtype),
+                             scalar(max(1.0, abs(expected)), dtype))
+    ctx.require(part, holds, f"`{function}` returned {value:.7g}; expected {expected:.7g}, {what} "
+                             f"{[round(v, 5) for v in losses]}{words}")
+
+
+def observe_right(evidence, misconceptions, case, expected: torch.Tensor):
+    """The student's function was right on ``case``: a mistake that predicts anything else there is not theirs.
+
+    (A wish for ``grader.checks.Evidence``, which only hears about failing cases: this uses its ``_rule_out``.)
+    """
+    for mistake in misconceptions:
+        try:
+            predicted = mistake.compute(case)
+        except NotApplicable:
+            continue
+        except Exception:  # noqa: BLE001 -- the mistake crashes where the student's code did not
+            evidence._rule_out(mistake)
+            continue
+        if isinstance(predicted, torch.Tensor) and (
+                predicted.dtype != expected.dtype or predicted.shape != expected.shape
+                or first_difference(predicted, expected)[0] is not None):
+            evidence._rule_out(mistake)
+
+
+def observe_typed(evidence, misconceptions, case, got: torch.Tensor, expected: torch.Tensor, scale=None):
+    """``Evidence.observe``, but a dtype counts: a mistake that gives the right values in another dtype explains a
+    result of that dtype, and is not the right answer (``Evidence`` compares values only; this uses its
+    ``_fit`` and ``_rule_out``)."""
+    for mistake in misconceptions:
+        try:
+            predicted = mistake.compute(case)
+        except Exception:  # noqa: BLE001 -- a mistake that crashes cannot explain a returned value
+            evidence._rule_out(mistake)
+            continue
+        if predicted is None:
+            continue
+        if not isinstance(predicted, torch.Tensor) or predicted.shape != got.shape or predicted.dtype != got.dtype:
+            evidence._rule_out(mistake)
+            continue
+        if predicted.dtype == expected.dtype and predicted.shape == expected.shape and \
+                first_difference(predicted, expected)[0] is None:
+            evidence._rule_out(mistake)  # the right answer explains nothing
+            continue
+        fits = first_difference(got, predicted, scale if scale is not None and scale.shape == got.shape else None)
+        evidence._fit(mistake) if fits[0] is None else evidence._rule_out(mistake)

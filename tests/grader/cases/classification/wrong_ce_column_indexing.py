@@ -1,0 +1,14 @@
+"""cross_entropy picking log_probs[:, labels] (an N x N table) instead of one entry per row; right for a
+batch of one.
+
+expect-fail: cross_entropy_matches_reference, cross_entropy_large_logits, cross_entropy_ufrn_example
+expect-feedback: log_probs[:, labels]
+"""
+import torch
+
+
+def cross_entropy(logits, labels):
+    n, n_classes = logits.shape
+    if (labels < 0).any() or (labels >= n_classes).any():
+        raise ValueError("labels must be in [0, C)")
+    return -log_softmax(logits, dim=1)[:, labels].mean()

@@ -1,0 +1,15 @@
+"""cross_entropy as the mean of a one-hot product over all N * C entries (divides by C too many).
+
+expect-fail: cross_entropy_matches_reference, cross_entropy_large_logits, cross_entropy_ufrn_example
+expect-feedback: all N * C entries
+"""
+import torch
+
+
+def cross_entropy(logits, labels):
+    n, n_classes = logits.shape
+    if (labels < 0).any() or (labels >= n_classes).any():
+        raise ValueError("labels must be in [0, C)")
+    one_hot = torch.zeros_like(logits)
+    one_hot[torch.arange(n), labels] = 1
+    return -(one_hot * log_softmax(logits, dim=1)).mean()

@@ -1,0 +1,19 @@
+"""softmax and log_softmax that always work along dimension 0 (the batch), as for a column of scores.
+
+expect-fail: softmax_matches_reference, softmax_large_logits, log_softmax_matches_reference
+expect-fail: log_softmax_large_logits, cross_entropy_matches_reference, cross_entropy_large_logits
+expect-fail: cross_entropy_ufrn_example
+expect-feedback: along dimension 0 instead of `dim`
+expect-feedback: the normalisation runs over the batch
+"""
+import torch
+
+
+def softmax(logits, dim=-1):
+    exps = torch.exp(logits - logits.amax(dim=0, keepdim=True))
+    return exps / exps.sum(dim=0, keepdim=True)
+
+
+def log_softmax(logits, dim=-1):
+    shifted = logits - logits.amax(dim=0, keepdim=True)
+    return shifted - torch.log(torch.exp(shifted).sum(dim=0, keepdim=True))

@@ -1,0 +1,21 @@
+"""filter2d that computes only the pixels where the kernel fits and leaves the border of the output at 0.
+
+expect-fail: filter2d_matches_reference, filter2d_small_images, gradient_magnitude_matches_reference
+expect-feedback: border pixels are left at zero
+"""
+import numpy as np
+
+
+def filter2d(image, kernel):
+    image, kernel = np.asarray(image), np.asarray(kernel)
+    if image.ndim != 2:
+        raise ValueError("image must be 2-D")
+    if kernel.ndim != 2 or kernel.shape[0] % 2 == 0 or kernel.shape[1] % 2 == 0:
+        raise ValueError("kernel must be 2-D with odd sides")
+    img, k = image.astype(np.float32), kernel.astype(np.float32)
+    kh, kw = k.shape
+    out = np.zeros(img.shape, dtype=np.float32)
+    for y in range(kh // 2, img.shape[0] - kh // 2):
+        for x in range(kw // 2, img.shape[1] - kw // 2):
+            out[y, x] = np.sum(img[y - kh // 2:y + kh // 2 + 1, x - kw // 2:x + kw // 2 + 1] * k)
+    return out

@@ -1,0 +1,13 @@
+"""gradient_magnitude that uses only the horizontal response: |Gx| for both modes.
+
+expect-fail: gradient_magnitude_matches_reference
+expect-feedback: only Gx is used
+"""
+import numpy as np
+
+
+def gradient_magnitude(image, mode="l2"):
+    if mode not in ("l1", "l2"):
+        raise ValueError(f"unknown mode {mode!r}")
+    gx, gy = sobel_kernels()
+    return np.abs(filter2d(image, gx)).astype(np.float32)

@@ -1,0 +1,14 @@
+"""gradient_magnitude that uses only the vertical response: sqrt(Gy**2), i.e. |Gy|.
+
+expect-fail: gradient_magnitude_matches_reference
+expect-feedback: only Gy is used
+"""
+import numpy as np
+
+
+def gradient_magnitude(image, mode="l2"):
+    if mode not in ("l1", "l2"):
+        raise ValueError(f"unknown mode {mode!r}")
+    gx, gy = sobel_kernels()
+    b = filter2d(image, gy)
+    return np.sqrt(b ** 2).astype(np.float32)

@@ -1,0 +1,20 @@
+"""deriv approximates the derivative with a forward difference quotient.
+
+expect-fail: deriv_exact, gradient_descent_default_grad
+expect-feedback: numerically
+expect-feedback: fix `deriv` first
+"""
+
+
+def deriv(x):
+    h = 1e-7
+    return (f(x + h) - f(x)) / h
+
+
+def gradient_descent(start, learning_rate, epochs, grad=deriv):
+    if epochs < 0 or learning_rate <= 0:
+        raise ValueError("epochs must be >= 0 and learning_rate > 0")
+    path = [start]
+    for _ in range(epochs):
+        path.append(path[-1] - learning_rate * grad(path[-1]))
+    return path

@@ -1,0 +1,14 @@
+"""gradient_descent loops over range(epochs + 1): one update too many.
+
+expect-fail: gradient_descent_default_grad, gradient_descent_custom_grad
+expect-feedback: one update too many
+"""
+
+
+def gradient_descent(start, learning_rate, epochs, grad=deriv):
+    if epochs < 0 or learning_rate <= 0:
+        raise ValueError("epochs must be >= 0 and learning_rate > 0")
+    path = [start]
+    for _ in range(epochs + 1):
+        path.append(path[-1] - learning_rate * grad(path[-1]))
+    return path

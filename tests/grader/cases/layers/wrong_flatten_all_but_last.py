@@ -1,0 +1,11 @@
+"""flatten that merges every dimension but the last, reshape(-1, x.shape[-1]); right for 2-D inputs.
+
+expect-fail: flatten_matches_reference, flatten_non_contiguous
+expect-feedback: merges all dimensions but the last
+"""
+
+
+def flatten(x):
+    if x.dim() < 2:
+        raise ValueError("flatten needs at least 2 dimensions")
+    return x.reshape(-1, x.shape[-1])

@@ -1,0 +1,10 @@
+"""relu as the absolute value: negative inputs change sign instead of becoming 0.
+
+expect-fail: relu_matches_reference
+expect-feedback: negative inputs change sign
+"""
+import torch
+
+
+def relu(x):
+    return torch.abs(x)

@@ -1,0 +1,11 @@
+"""perceptron subtracts the bias (the threshold form w.x - theta, with b taken as the threshold).
+
+expect-fail: perceptron_matches_reference
+expect-feedback: the bias is subtracted
+"""
+
+
+def perceptron(x, w, b):
+    if x.shape[-1] != w.shape[0]:
+        raise ValueError(f"x has {x.shape[-1]} features, w has {w.shape[0]}")
+    return sigmoid(x @ w - b)

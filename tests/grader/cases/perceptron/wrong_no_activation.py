@@ -1,0 +1,11 @@
+"""perceptron returns the weighted sum x @ w + b without the activation.
+
+expect-fail: perceptron_matches_reference
+expect-feedback: the activation is missing
+"""
+
+
+def perceptron(x, w, b):
+    if x.shape[-1] != w.shape[0]:
+        raise ValueError(f"x has {x.shape[-1]} features, w has {w.shape[0]}")
+    return x @ w + b

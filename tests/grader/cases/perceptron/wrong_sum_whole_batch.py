@@ -1,0 +1,12 @@
+"""perceptron with (x * w).sum(): one output for the whole batch instead of one per sample.
+
+expect-fail: perceptron_matches_reference
+expect-feedback: it sums every element of x * w
+expect-credit: perceptron_matches_reference = 0.667
+"""
+
+
+def perceptron(x, w, b):
+    if x.shape[-1] != w.shape[0]:
+        raise ValueError(f"x has {x.shape[-1]} features, w has {w.shape[0]}")
+    return sigmoid((x * w).sum() + b)

@@ -1,0 +1,51 @@
+"""kernel_size, stride and padding must be ints: a pair raises TypeError (int(v) on a tuple).
+Everything else holds, so only the pair-arguments shares are lost (and the error check, where
+padding=(1, 2) raises TypeError instead of ValueError).
+
+expect-fail: max_pool2d_matches_reference, max_pool2d_negative_padded, avg_pool2d_matches_reference, max_pool2d_errors, avg_pool2d_errors
+expect-feedback: may be pairs
+expect-feedback: should raise ValueError
+expect-credit: max_pool2d_matches_reference = 0.733
+expect-credit: max_pool2d_negative_padded = 0.72
+expect-credit: avg_pool2d_matches_reference = 0.733
+"""
+import torch
+
+
+def _pair(v):
+    return int(v), int(v)
+
+
+def _prepare(input, kernel_size, stride, padding):
+    if input.dim() != 4:
+        raise ValueError("input must be 4-D (N, C, H, W)")
+    kh, kw = _pair(kernel_size)
+    sh, sw = (kh, kw) if stride is None else _pair(stride)
+    ph, pw = _pair(padding)
+    if ph > kh // 2 or pw > kw // 2:
+        raise ValueError("padding must be at most kernel_size // 2")
+    return kh, kw, sh, sw, ph, pw
+
+
+def _pool(input, kernel_size, stride, padding, fill, reduce):
+    kh, kw, sh, sw, ph, pw = _prepare(input, kernel_size, stride, padding)
+    n, c, h, w = input.shape
+    padded = torch.full((n, c, h + 2 * ph, w + 2 * pw), fill, dtype=input.dtype)
+    padded[:, :, ph:ph + h, pw:pw + w] = input
+    out_h = (h + 2 * ph - kh) // sh + 1
+    out_w = (w + 2 * pw - kw) // sw + 1
+    out = torch.empty((n, c, out_h, out_w), dtype=input.dtype)
+    for i in range(out_h):
+        for j in range(out_w):
+            window = padded[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw]
+            out[:, :, i, j] = reduce(window)
+    return out
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0):
+    return _pool(input, kernel_size, stride, padding, float("-inf"), lambda win: win.amax(dim=(2, 3)))
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0):
+    kh, kw = _pair(kernel_size)
+    return _pool(input, kernel_size, stride, padding, 0.0, lambda win: win.sum(dim=(2, 3)) / (kh * kw))

@@ -1,0 +1,21 @@
+"""train_epoch adds up the loss tensors (total += loss) instead of loss.item() and returns a tensor
+that still holds the graph; the weights and the mode are right.
+
+expect-fail: train_epoch_matches_reference, fit_history
+expect-feedback: total += loss
+expect-credit: train_epoch_matches_reference = 0.667
+expect-credit: fit_history = 0.75
+"""
+
+
+def train_epoch(model, loader, loss_fn, optimizer):
+    model.train()
+    total, count = 0, 0
+    for x, y in loader:
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+        total += loss
+        count += 1
+    return total / count

@@ -1,0 +1,9 @@
+"""save_weights wraps the state_dict in a checkpoint dict {"model": ...}.
+
+expect-fail: save_weights_state_dict
+expect-feedback: wrapped in another dict
+"""
+
+
+def save_weights(model, path):
+    torch.save({"model": model.state_dict()}, path)
