@@ -224,7 +224,7 @@ def raises_value_error_naming(id, title, function, cases, arg_names, weight, mis
                     elif outcome.ok and isinstance(outcome.value, Array) and outcome.value.kind == "tensor":
                         ctx.evidence.observe(misconceptions, case, torch.from_numpy(outcome.value.data.copy()), None)
                 raise
-    return Scripted(id, title, function, weight, body=body)
+    return Scripted(id, title, function, weight=weight, body=body)
 
 
 UNCHECKED_FLATTEN = [
@@ -522,6 +522,7 @@ def _rate_bound(p, n):
 
 
 def verify_dropout_rate(ctx, case):
+    """dropout(ones, p) zeroes a fraction p of the elements (within 6 standard deviations)."""
     x, p = case.args
     outcome, got = _call_tensor(ctx, "dropout", case, DROPOUT_ARGS)
     if got.shape != x.shape:

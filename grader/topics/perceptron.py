@@ -214,7 +214,7 @@ def raises_value_error_naming(id, title, function, cases, arg_names, weight, mis
                     elif outcome.ok and isinstance(outcome.value, Array) and outcome.value.kind == "tensor":
                         ctx.evidence.observe(misconceptions, case, torch.from_numpy(outcome.value.data.copy()), None)
                 raise
-    return Scripted(id, title, function, weight, body=body)
+    return Scripted(id, title, function, weight=weight, body=body)
 
 
 UNCHECKED_PERCEPTRON = [

@@ -276,16 +276,16 @@ def _bad_pool_cases():
     def x(*shape):
         return torch.arange(float(torch.Size(shape).numel())).reshape(shape) - 10.0
     return [
-        (lambda: Case((x(1, 1, 6, 6), 2), {"padding": 2}),
+        (lambda: Case((x(1, 1, 4, 4), 2), {"padding": 2}),
          "for padding=2 with kernel_size=2 (at most kernel_size // 2 = 1)"),
-        (lambda: Case((x(1, 1, 6, 6), 3), {"stride": 1, "padding": 2}),
+        (lambda: Case((x(1, 1, 4, 4), 3), {"stride": 1, "padding": 2}),
          "for padding=2 with kernel_size=3 (at most 3 // 2 = 1)"),
-        (lambda: Case((x(1, 1, 6, 6), (3, 2)), {"padding": (1, 2)}),
+        (lambda: Case((x(1, 1, 4, 4), (3, 2)), {"padding": (1, 2)}),
          "for padding=(1, 2) with kernel_size=(3, 2) (the width padding 2 is more than 2 // 2 = 1)"),
-        (lambda: Case((x(1, 1, 6, 6), 1), {"padding": 1}), "for padding=1 with kernel_size=1"),
-        (lambda: Case((x(1, 6, 6), 2)), "for a 3-D input (C, H, W): there is no implicit batch dimension"),
-        (lambda: Case((x(6, 6), 2)), "for a 2-D input"),
-        (lambda: Case((x(1, 1, 1, 6, 6), 2)), "for a 5-D input"),
+        (lambda: Case((x(1, 1, 4, 4), 1), {"padding": 1}), "for padding=1 with kernel_size=1"),
+        (lambda: Case((x(1, 4, 4), 2)), "for a 3-D input (C, H, W): there is no implicit batch dimension"),
+        (lambda: Case((x(4, 4), 2)), "for a 2-D input"),
+        (lambda: Case((x(1, 1, 1, 4, 4), 2)), "for a 5-D input"),
     ]
 
 

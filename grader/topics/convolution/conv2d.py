@@ -218,16 +218,19 @@ def verify_conv(ctx, case):
                       dtype_mistakes=CONV_DTYPE_MISTAKES, arg_names=CONV_ARGS, grown=_grown_input)
 
 
-BAD_CONV = [
-    (lambda: Case((torch.ones(1, 5, 5), torch.ones(1, 1, 3, 3))), "for a 3-D input (no implicit batch dimension)"),
-    (lambda: Case((torch.ones(1, 1, 5, 5), torch.ones(1, 3, 3))), "for a 3-D weight"),
-    (lambda: Case((torch.ones(1, 2, 5, 5), torch.ones(1, 3, 3, 3))), "when input channels (2) and weight channels (3) differ"),
-    (lambda: Case((torch.ones(1, 1, 5, 5), torch.ones(2, 1, 3, 3), torch.ones(3))), "when bias has 3 entries for 2 output channels"),
+BAD_CONV = [  # inputs of at most 16 elements: printed in full in the feedback
+    (lambda: Case((torch.ones(1, 4, 4), torch.ones(1, 1, 3, 3))), "for a 3-D input (no implicit batch dimension)"),
+    (lambda: Case((torch.ones(1, 1, 4, 4), torch.ones(1, 3, 3))), "for a 3-D weight"),
+    (lambda: Case((torch.ones(1, 2, 2, 2), torch.ones(1, 3, 2, 2))),
+     "when input channels (2) and weight channels (3) differ"),
+    (lambda: Case((torch.ones(1, 1, 4, 4), torch.ones(2, 1, 2, 2), torch.ones(3))),
+     "when bias has 3 entries for 2 output channels"),
     (lambda: Case((torch.ones(1, 1, 2, 2), torch.ones(1, 1, 3, 3))), "when the kernel does not fit in the input"),
-    (lambda: Case((torch.ones(1, 1, 5, 5), torch.ones(1, 1, 3, 3)), {"stride": 2, "padding": "same"}), "for padding='same' with stride 2"),
-    (lambda: Case((torch.ones(1, 1, 5, 5), torch.ones(1, 1, 3, 3)), {"padding": "full"}), "for padding='full'"),
-    (lambda: Case((torch.ones(1, 1, 5, 5), torch.ones(1, 1, 3, 3)), {"stride": 0}), "for stride 0"),
-    (lambda: Case((torch.ones(1, 1, 5, 5), torch.ones(1, 1, 3, 3)), {"padding": -1}), "for negative padding"),
+    (lambda: Case((torch.ones(1, 1, 4, 4), torch.ones(1, 1, 3, 3)), {"stride": 2, "padding": "same"}),
+     "for padding='same' with stride 2"),
+    (lambda: Case((torch.ones(1, 1, 4, 4), torch.ones(1, 1, 3, 3)), {"padding": "full"}), "for padding='full'"),
+    (lambda: Case((torch.ones(1, 1, 4, 4), torch.ones(1, 1, 3, 3)), {"stride": 0}), "for stride 0"),
+    (lambda: Case((torch.ones(1, 1, 4, 4), torch.ones(1, 1, 3, 3)), {"padding": -1}), "for negative padding"),
 ]
 
 
