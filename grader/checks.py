@@ -203,6 +203,8 @@ class Evidence:
         for mistake in misconceptions:
             try:
                 predicted = mistake.compute(case)
+            except NotApplicable:
+                continue
             except Exception:  # noqa: BLE001 -- a mistake that crashes cannot explain a returned value
                 self._rule_out(mistake)
                 continue
