@@ -406,6 +406,8 @@ class Property(Check):
         while True:
             if None in search.parts or not search.parts:  # a failure no part explains: nothing is credited
                 return CheckResult(False, "\n".join(feedback + [search.feedback]), calls, 0.0)
+            if search.parts <= broken:  # a waived part failed again (raised without ctx.require): stop here
+                break
             broken |= set(search.parts)
             feedback.append(search.feedback)
             ctx.waived = frozenset(broken)
