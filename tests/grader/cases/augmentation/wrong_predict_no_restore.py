@@ -1,7 +1,7 @@
 """predict_image switches to eval mode and leaves the model there.
 
 expect-fail: predict_image_matches_reference
-expect-feedback: the model is left in eval mode
+expect-feedback: the mode is not restored
 expect-credit: predict_image_matches_reference = 0.75
 """
 import numpy as np

@@ -1,4 +1,4 @@
-"""Correct, written differently: x * (x > 0) (-0.0 for negatives), contiguous().view, torch.var_mean with
+"""Correct, written differently: torch.where(x < 0, 0.0, x) (NaN passes, -inf becomes 0), contiguous().view, torch.var_mean with
 correction=0 and rsqrt, a Bernoulli mask, other ValueError messages.
 """
 import math
@@ -7,7 +7,7 @@ import torch
 
 
 def relu(x):
-    return x * (x > 0)
+    return torch.where(x < 0, 0.0, x)
 
 
 def flatten(x):
