@@ -279,7 +279,8 @@ class Context:
         self.names_seen.setdefault(function, set()).update(outcome.names)
         return outcome
 
-    def probe(self, function: str, probe: str, *args, **kwargs) -> Outcome:
+    def probe(self, function: str, probe: Callable, *args, **kwargs) -> Outcome:
+        """Run ``probe`` (a function of ``grader.sandbox.probes``) on the student's module to test ``function``."""
         outcome = self.session.probe(probe, *to_wire(args), **to_wire(kwargs))
         self.names_seen.setdefault(function, set()).update(outcome.names)
         return outcome
@@ -632,9 +633,24 @@ def check_raises(ctx: Context, function: str, case: Case, exception: str = "Valu
                   f"    Input: {case.describe(arg_names)}")
 
 
-def raises_value_error(id: str, title: str, function: str, cases, arg_names=(), weight: float = 1.0) -> Scripted:
-    """A check that every ``(make_case, why)`` of ``cases`` makes ``function`` raise ValueError."""
+def raises_value_error(id: str, title: str, function: str, cases, arg_names=(), weight: float = 1.0,
+                       misconceptions=()) -> Scripted:
+    """A check that every ``(make_case, why)`` of ``cases`` makes ``function`` raise ValueError.
+
+    What the function did instead (a value, another exception) goes to ``ctx.evidence`` for
+    ``misconceptions`` such as "the shapes are not checked".
+    """
     def body(ctx):
         for make_case, why in cases:
-            check_raises(ctx, function, make_case(), "ValueError", why, arg_names)
+            case = make_case()
+            try:
+                check_raises(ctx, function, case, "ValueError", why, arg_names)
+            except Failure as failure:
+                if misconceptions and not failure.fatal:  # call again: check_raises keeps no outcome
+                    outcome = ctx.call(function, case)
+                    if crashed(outcome):
+                        ctx.evidence.observe_crash(misconceptions, case)
+                    elif outcome.ok and isinstance(outcome.value, Array) and outcome.value.kind == "tensor":
+                        ctx.evidence.observe(misconceptions, case, torch.from_numpy(outcome.value.data.copy()), None)
+                raise
     return Scripted(id, title, function, weight, body=body)

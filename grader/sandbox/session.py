@@ -9,6 +9,7 @@ starts a fresh child.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import itertools
 import json
 import os
@@ -22,7 +23,9 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
+from grader.sandbox import probes
 from grader.sandbox.wire import WireError, decode, encode, recv_message, send_message
 
 
@@ -260,9 +263,17 @@ class TopicSession:
         return self._request({"op": "call", "function": function, "args": list(args), "kwargs": kwargs,
                               "return_inputs": return_inputs}, f"`{function}`")
 
-    def probe(self, name: str, *args, **kwargs) -> Outcome:
-        """Run the trusted probe ``probes.<name>(module, *args, **kwargs)`` in the child."""
-        return self._request({"op": "probe", "probe": name, "args": list(args), "kwargs": kwargs}, "the check")
+    def probe(self, probe: Callable, *args, **kwargs) -> Outcome:
+        """Run the trusted ``probe`` (a function of ``probes``) as ``probe(module, *args, **kwargs)`` in the child.
+
+        The arguments are bound to the probe's signature here, in the grader: a check that calls a
+        probe wrongly is the grader's bug (a ``TypeError`` raised now), never the student's.
+        """
+        if getattr(probes, probe.__name__, None) is not probe:
+            raise TypeError(f"{probe!r} is not a probe of grader.sandbox.probes")
+        inspect.signature(probe).bind(None, *args, **kwargs)
+        return self._request({"op": "probe", "probe": probe.__name__, "args": list(args), "kwargs": kwargs},
+                             "the check")
 
     def _request(self, request: dict, what: str) -> Outcome:
         if self._pid is None:

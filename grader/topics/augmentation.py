@@ -33,6 +33,7 @@ from grader.sandbox.probes import build_model
 from grader.sandbox.wire import Array
 from grader.topics.training import describe_model, random_state
 from grader.topics.training.inference import INFERENCE_PARTS, require_modes
+from grader.sandbox import probes
 
 POINTS = 5
 BY_LOOPS: dict = {}
@@ -175,12 +176,12 @@ def verify_pipeline(ctx, case: Case):
     """Under each seed, the student's transform gives the reference pipeline's image (to one 8-bit step)."""
     image, size = case.args
     seeds = case.kwargs["seeds"]
-    outcome = ctx.probe("augmentation_transform", "augmentation_probe", image, size, seeds)
+    outcome = ctx.probe("augmentation_transform", probes.augmentation_probe, image, size, seeds)
     if outcome.status == "raised" and (outcome.error or {}).get("type") == "ProbeFinding":
         raise Failure(outcome.error["message"] + describe_pipeline_case(case, seeds[0]))
     if crashed(outcome):  # building the transform or applying it under the first seed raised
         ctx.evidence.observe_crash(PIPELINE_MISTAKES, Case(case.args, {"seed": seeds[0]}))
-        steps = ctx.probe("augmentation_transform", "augmentation_steps_probe", size)
+        steps = ctx.probe("augmentation_transform", probes.augmentation_steps_probe, size)
         try:
             outcome_value(outcome, "augmentation_transform")
         except Failure as failure:
@@ -377,7 +378,7 @@ def verify_predict_image(ctx, case: Case):
     assume(not _near_tie(case))
     images_bgr, classes = case.args
     kw = case.kwargs
-    got = outcome_value(ctx.probe("predict_image", "predict_image_probe", kw["spec"], kw["state"], images_bgr,
+    got = outcome_value(ctx.probe("predict_image", probes.predict_image_probe, kw["spec"], kw["state"], images_bgr,
                                   classes, kw["training"]), "predict_image")
     require_modes(ctx, "predict_image", got, case, describe_predict_case(case))
     expected = reference_indices(case)
@@ -407,7 +408,7 @@ def verify_predict_image_errors(ctx):
     state = random_state(spec, 5)
     image = draw_image(5, 6, 8, "shapes")
     for classes in (["circle", "square"], ["circle", "square", "triangle", "star"]):
-        outcome = ctx.probe("predict_image", "predict_image_probe", spec, state, [image], classes, False)
+        outcome = ctx.probe("predict_image", probes.predict_image_probe, spec, state, [image], classes, False)
         error = outcome.error or {}
         if outcome.status == "raised" and error.get("type") == "ValueError":
             continue

@@ -6,9 +6,8 @@ import torch.nn.functional as F
 from hypothesis import strategies as st
 
 from grader.checks import (Case, Failure, Misconception, NotApplicable, Property, Scripted, check_array_call,
-                           check_raises, crashed)
+                           raises_value_error)
 from grader.forbidden import Rule
-from grader.sandbox.wire import Array
 from grader.strategies import DTYPES, tensors
 
 POINTS = 10
@@ -262,23 +261,6 @@ def _ufrn_example(ctx):
                       f"[0, 0, 1, 2, 1]) should give 1.6553:\n    {failure}", failure.fatal) from None
 
 
-def raises_value_error_naming(id, title, function, cases, arg_names, weight, misconceptions):
-    """``raises_value_error`` that also names the known mistake explaining what ``function`` did instead of
-    raising (local until ``grader.checks.raises_value_error`` takes misconceptions)."""
-    def body(ctx):
-        for make_case, why in cases:
-            case = make_case()
-            try:
-                check_raises(ctx, function, case, "ValueError", why, arg_names)
-            except Failure as failure:
-                if not failure.fatal:  # call again to see what it did (check_raises keeps no outcome)
-                    outcome = ctx.call(function, case)
-                    if crashed(outcome):
-                        ctx.evidence.observe_crash(misconceptions, case)
-                    elif outcome.ok and isinstance(outcome.value, Array) and outcome.value.kind == "tensor":
-                        ctx.evidence.observe(misconceptions, case, torch.from_numpy(outcome.value.data.copy()), None)
-                raise
-    return Scripted(id, title, function, weight=weight, body=body)
 
 
 UNCHECKED_LABELS = [
@@ -399,12 +381,12 @@ CHECKS = [
              features=CE_FEATURES),
     Scripted("cross_entropy_ufrn_example", "cross_entropy gives 1.6553 on the UFRN example",
              "cross_entropy", 0.5, body=_ufrn_example),
-    raises_value_error_naming("cross_entropy_errors", "cross_entropy raises ValueError for labels outside [0, C)",
-                              "cross_entropy", BAD_CROSS_ENTROPY, LOSS_ARGS, 1.0, UNCHECKED_LABELS),
+    raises_value_error("cross_entropy_errors", "cross_entropy raises ValueError for labels outside [0, C)",
+                       "cross_entropy", BAD_CROSS_ENTROPY, LOSS_ARGS, 1.0, UNCHECKED_LABELS),
     Property("binary_cross_entropy_matches_reference",
              "binary_cross_entropy matches F.binary_cross_entropy (probabilities 0 and 1 included)",
              "binary_cross_entropy", 3.5, strategy=bce_cases, verify=verify_bce, features=BCE_FEATURES),
-    raises_value_error_naming("binary_cross_entropy_errors",
-                              "binary_cross_entropy raises ValueError for probabilities outside [0, 1] and "
-                              "mismatched shapes", "binary_cross_entropy", BAD_BCE, BCE_ARGS, 1.0, UNCHECKED_BCE),
+    raises_value_error("binary_cross_entropy_errors",
+                       "binary_cross_entropy raises ValueError for probabilities outside [0, 1] and "
+                       "mismatched shapes", "binary_cross_entropy", BAD_BCE, BCE_ARGS, 1.0, UNCHECKED_BCE),
 ]

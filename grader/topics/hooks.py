@@ -17,6 +17,7 @@ from grader.checks import (Case, Failure, Misconception, NotApplicable, Property
                            first_difference, outcome_value)
 from grader.sandbox.probes import build_model
 from grader.sandbox.wire import Array
+from grader.sandbox import probes
 
 POINTS = 5
 BY_LOOPS: dict = {}
@@ -148,7 +149,7 @@ def verify_values(ctx, case: Case):
     x, names = case.args
     kw = case.kwargs
     words = describe_case(case)
-    outcome = ctx.probe("capture_outputs", "capture_probe", spec=kw["spec"], state=kw["state"], x=x, names=names)
+    outcome = ctx.probe("capture_outputs", probes.capture_probe, spec=kw["spec"], state=kw["state"], x=x, names=names)
     if crashed(outcome):
         ctx.evidence.observe_crash(CRASH_MISTAKES, case)
     got = outcome_value(outcome, "capture_outputs")
@@ -216,7 +217,7 @@ def verify_removal(ctx, case: Case):
     kw = case.kwargs
     words = describe_case(case)
     if kw["spec"]["kind"] == "exploding":
-        got = outcome_value(ctx.probe("capture_outputs", "capture_error_probe", spec=kw["spec"], state=kw["state"],
+        got = outcome_value(ctx.probe("capture_outputs", probes.capture_error_probe, spec=kw["spec"], state=kw["state"],
                                       x=x, names=names), "capture_outputs")
         if (got["raised"] or {}).get("type") == "NotImplementedError":
             raise Failure("`capture_outputs` is not implemented yet (it still raises NotImplementedError)")
@@ -229,7 +230,7 @@ def verify_removal(ctx, case: Case):
                         f"{got['hooks_left']} hook(s) are still registered on the model\n    Likely mistake: {cause}"
                         f"{words}")
         return
-    got = outcome_value(ctx.probe("capture_outputs", "capture_probe", spec=kw["spec"], state=kw["state"], x=x,
+    got = outcome_value(ctx.probe("capture_outputs", probes.capture_probe, spec=kw["spec"], state=kw["state"], x=x,
                                   names=names, keep=kw["keep"]), "capture_outputs")
     ctx.require("hooks removed", got["hooks_left"] <= 0,
                 f"after capture_outputs, {got['hooks_left']} hook(s) it registered are still on the model\n"
@@ -246,7 +247,7 @@ def verify_removal(ctx, case: Case):
 def _removes_after_success(ctx) -> bool:
     """Does capture_outputs leave no hook behind on the case-study CNN, whose forward pass succeeds?"""
     spec = {"kind": "cnn", "channels": 1}
-    outcome = ctx.probe("capture_outputs", "capture_probe", spec=spec, state=random_state(spec, 0),
+    outcome = ctx.probe("capture_outputs", probes.capture_probe, spec=spec, state=random_state(spec, 0),
                         x=torch.zeros(1, 1, 10, 10), names=["conv1"])
     return outcome.ok and outcome.value["hooks_left"] == 0
 
@@ -274,7 +275,7 @@ def verify_unknown(ctx, case: Case):
     x, names = case.args
     kw = case.kwargs
     words = describe_case(case)
-    got = outcome_value(ctx.probe("capture_outputs", "capture_error_probe", spec=kw["spec"], state=kw["state"],
+    got = outcome_value(ctx.probe("capture_outputs", probes.capture_error_probe, spec=kw["spec"], state=kw["state"],
                                   x=x, names=names), "capture_outputs")
     raised = got["raised"] or {}
     if raised.get("type") == "NotImplementedError":

@@ -9,12 +9,12 @@ import torch.nn.functional as F
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from grader.checks import (TOLERANCES, Case, Failure, Generator, Misconception, NotApplicable, Property, Scripted,
-                           as_tensor, check_array_call, check_raises, compare, crashed, describe, inputs_unchanged,
+from grader.checks import (TOLERANCES, Case, Failure, Generator, Misconception, NotApplicable, Property, as_tensor, check_array_call, compare, crashed, describe, inputs_unchanged,
                            number, outcome_value, raises_value_error)
 from grader.forbidden import Rule
 from grader.sandbox.wire import Array
 from grader.strategies import DTYPES, tensors
+from grader.sandbox import probes
 
 POINTS = 10
 
@@ -193,7 +193,7 @@ def verify_noncontiguous(ctx, case):
     words = f"x = base.permute{tuple(dims)}" + (f"[..., ::{step}]" if step > 1 else "")
     where = (f"\n    Input: {words}, a non-contiguous view of shape {tuple(view.shape)}, with "
              f"base={describe(x)}")
-    outcome = ctx.probe("flatten", "call_noncontiguous", "flatten", x, dims, step)
+    outcome = ctx.probe("flatten", probes.call_noncontiguous, "flatten", x, dims, step)
     expected = _flat(view)
     try:
         if crashed(outcome):
@@ -208,23 +208,6 @@ def verify_noncontiguous(ctx, case):
         raise Failure(f"{failure}{where}", failure.fatal) from None
 
 
-def raises_value_error_naming(id, title, function, cases, arg_names, weight, misconceptions):
-    """``raises_value_error`` that also names the known mistake explaining what ``function`` did instead of
-    raising (local until ``grader.checks.raises_value_error`` takes misconceptions)."""
-    def body(ctx):
-        for make_case, why in cases:
-            case = make_case()
-            try:
-                check_raises(ctx, function, case, "ValueError", why, arg_names)
-            except Failure as failure:
-                if not failure.fatal:  # call again to see what it did (check_raises keeps no outcome)
-                    outcome = ctx.call(function, case)
-                    if crashed(outcome):
-                        ctx.evidence.observe_crash(misconceptions, case)
-                    elif outcome.ok and isinstance(outcome.value, Array) and outcome.value.kind == "tensor":
-                        ctx.evidence.observe(misconceptions, case, torch.from_numpy(outcome.value.data.copy()), None)
-                raise
-    return Scripted(id, title, function, weight=weight, body=body)
 
 
 UNCHECKED_FLATTEN = [
@@ -590,8 +573,8 @@ CHECKS = [
              "flatten", 1.25, strategy=flatten_cases, verify=verify_flatten, features=FLATTEN_FEATURES),
     Property("flatten_non_contiguous", "flatten matches nn.Flatten for transposed and sliced (non-contiguous) inputs",
              "flatten", 0.75, strategy=noncontiguous_cases(), verify=verify_noncontiguous),
-    raises_value_error_naming("flatten_errors", "flatten raises ValueError for fewer than 2 dimensions",
-                              "flatten", BAD_FLATTEN, ("x",), 0.5, UNCHECKED_FLATTEN),
+    raises_value_error("flatten_errors", "flatten raises ValueError for fewer than 2 dimensions",
+                       "flatten", BAD_FLATTEN, ("x",), 0.5, UNCHECKED_FLATTEN),
     Property("batch_norm_matches_reference",
              "batch_norm matches F.batch_norm in training mode ((N, C) and (N, C, H, W), any eps)",
              "batch_norm", 2.5, strategy=batch_norm_cases, verify=verify_batch_norm, features=BN_FEATURES),

@@ -5,8 +5,8 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from grader.checks import (Case, Failure, Misconception, Property, Scripted, check_array_call,
-                           check_raises, crashed)
+from grader.checks import (Case, Failure, Misconception, Property, check_array_call,
+                           raises_value_error)
 from grader.sandbox.wire import Array
 from grader.forbidden import Rule
 from grader.strategies import DTYPES, tensors, values
@@ -198,23 +198,6 @@ def verify_perceptron(ctx, case):
                      misconceptions=PERCEPTRON_MISTAKES, arg_names=PERCEPTRON_ARGS)
 
 
-def raises_value_error_naming(id, title, function, cases, arg_names, weight, misconceptions):
-    """``raises_value_error`` that also names the known mistake explaining what ``function`` did instead of
-    raising (local until ``grader.checks.raises_value_error`` takes misconceptions)."""
-    def body(ctx):
-        for make_case, why in cases:
-            case = make_case()
-            try:
-                check_raises(ctx, function, case, "ValueError", why, arg_names)
-            except Failure as failure:
-                if not failure.fatal:  # call again to see what it did (check_raises keeps no outcome)
-                    outcome = ctx.call(function, case)
-                    if crashed(outcome):
-                        ctx.evidence.observe_crash(misconceptions, case)
-                    elif outcome.ok and isinstance(outcome.value, Array) and outcome.value.kind == "tensor":
-                        ctx.evidence.observe(misconceptions, case, torch.from_numpy(outcome.value.data.copy()), None)
-                raise
-    return Scripted(id, title, function, weight=weight, body=body)
 
 
 UNCHECKED_PERCEPTRON = [
@@ -239,7 +222,7 @@ CHECKS = [
              "sigmoid", 1.0, strategy=extreme_sigmoid_cases(), verify=verify_sigmoid_extreme),
     Property("perceptron_matches_reference", "perceptron computes sigmoid(x @ w + b) for one sample and for batches",
              "perceptron", 2.0, strategy=perceptron_cases, verify=verify_perceptron, features=PERCEPTRON_FEATURES),
-    raises_value_error_naming("perceptron_errors",
-                              "perceptron raises ValueError when x and w have different numbers of features",
-                              "perceptron", BAD_PERCEPTRON, PERCEPTRON_ARGS, 0.75, UNCHECKED_PERCEPTRON),
+    raises_value_error("perceptron_errors",
+                       "perceptron raises ValueError when x and w have different numbers of features",
+                       "perceptron", BAD_PERCEPTRON, PERCEPTRON_ARGS, 0.75, UNCHECKED_PERCEPTRON),
 ]

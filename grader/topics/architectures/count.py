@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from grader.checks import Case, Misconception, Property, outcome_value
 from grader.sandbox.probes import layer_stack
+from grader.sandbox import probes
 
 
 LAYER = st.one_of(
@@ -77,7 +78,7 @@ def observe_count(evidence, case: Case, value: int, right: int):
 def verify_count(ctx, case: Case):
     """count_parameters counts elements of the trainable parameters, or of all with trainable_only=False."""
     layers, frozen = case.args
-    got = outcome_value(ctx.probe("count_parameters", "count_parameters_probe", layers, frozen), "count_parameters")
+    got = outcome_value(ctx.probe("count_parameters", probes.count_parameters_probe, layers, frozen), "count_parameters")
     counts = _counts(layers, frozen)
     model = layer_stack(layers)
     described = f"{_describe_model(model)} with {('frozen ' + ', '.join(frozen)) if frozen else 'nothing frozen'}"

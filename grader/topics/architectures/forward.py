@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from grader.checks import Case, Failure, Property, as_tensor, compare, crashed, outcome_value
 from grader.topics.architectures.references import TARGETS, Target, absolute_forward, forward, random_state
+from grader.sandbox import probes
 
 
 FORWARD_FEATURES = ("batch",)
@@ -38,7 +39,7 @@ def run_forward(ctx, target: Target, case: Case):
     function, args, state = target.name, case.kwargs["args"], case.kwargs["state"]
     called = f"{function}({', '.join(map(repr, args))})"
     words = _words(target, case)
-    outcome = ctx.probe(function, "architecture_forward", function, list(args), state, case.args[0])
+    outcome = ctx.probe(function, probes.architecture_forward, function, list(args), state, case.args[0])
     if outcome.status == "raised" and "state_dict" in (outcome.error or {}).get("message", ""):
         message = outcome.error["message"].strip().replace("\n\t", " ").replace("\n", " ")
         message = message[:300] + ("..." if len(message) > 300 else "")
@@ -108,7 +109,7 @@ def _right_for_one(ctx, target: Target, case: Case) -> bool:
 
 def _config_hint(ctx, target: Target, args) -> str:
     """Layers whose settings (kernel size, stride, padding, ...) differ from the contract's."""
-    outcome = ctx.probe(target.name, "architecture_summary", target.name, list(args))
+    outcome = ctx.probe(target.name, probes.architecture_summary, target.name, list(args))
     if not outcome.ok or not isinstance(outcome.value, dict) or not outcome.value.get("module"):
         return ""
     reference = dict(target.reference(*args).named_children())

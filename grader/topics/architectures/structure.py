@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from grader.checks import Case, Failure, Property, Scripted, outcome_value
 from grader.topics.architectures.references import TARGETS, Target
+from grader.sandbox import probes
 
 
 def summary_of(model: nn.Module) -> dict:
@@ -33,7 +34,7 @@ def _matches(got: dict, wrong: nn.Module, sequential: bool) -> bool:
 def verify_structure(ctx, target: Target, args: tuple):
     """The builder's model has the contract's children (name: class) and parameter shapes."""
     function = target.name
-    got = outcome_value(ctx.probe(function, "architecture_summary", function, list(args)), function)
+    got = outcome_value(ctx.probe(function, probes.architecture_summary, function, list(args)), function)
     expected = summary_of(target.reference(*args))
     called = f"{function}({', '.join(map(repr, args))})"
     if not got.get("module"):

@@ -15,6 +15,7 @@ from grader.checks import Case, Misconception, Property, outcome_value
 from grader.sandbox.wire import Array
 from grader.topics.training.results import (as_float, check_mean, flat_scale, flat_state, state_difference)
 from grader.topics.training.scenarios import batches, describe_case, dtype_of, reference_model, training_cases
+from grader.sandbox import probes
 
 
 # ------------------------------------------------------------------ train_epoch
@@ -77,7 +78,7 @@ def verify_train_epoch(ctx, case: Case):
     x, y = case.args
     dtype = dtype_of(kw["spec"])
     words = describe_case(case)
-    got = outcome_value(ctx.probe("train_epoch", "train_epoch_probe", spec=kw["spec"], state=kw["state"], x=x, y=y,
+    got = outcome_value(ctx.probe("train_epoch", probes.train_epoch_probe, spec=kw["spec"], state=kw["state"], x=x, y=y,
                                   batch_size=kw["batch_size"], lr=kw["lr"], momentum=kw["momentum"],
                                   training=kw["training"]), "train_epoch")
     model, losses = run_reference_epoch(case)
@@ -133,7 +134,7 @@ def verify_evaluate(ctx, case: Case):
     kw = case.kwargs
     x, y = case.args
     words = describe_case(case, with_optimizer=False)
-    got = outcome_value(ctx.probe("evaluate", "evaluate_probe", spec=kw["spec"], state=kw["state"], x=x, y=y,
+    got = outcome_value(ctx.probe("evaluate", probes.evaluate_probe, spec=kw["spec"], state=kw["state"], x=x, y=y,
                                   batch_size=kw["batch_size"], training=kw["training"]), "evaluate")
     in_training = any(training for training, _ in got["calls"])
     ctx.require("eval mode", not in_training and got["training"] is False,

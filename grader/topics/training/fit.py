@@ -22,6 +22,7 @@ from grader.topics.training.epoch import reference_epoch
 from grader.topics.training.results import as_float, close, state_difference
 from grader.topics.training.scenarios import (describe_case, dtype_of, random_state, reference_model,
                                               training_cases)
+from grader.sandbox import probes
 
 DATASETS = Path(grader.__file__).resolve().parents[1] / "datasets"
 
@@ -82,7 +83,7 @@ def verify_fit(ctx, case: Case):
     x, y = case.args
     dtype = dtype_of(kw["spec"])
     words = describe_case(case)
-    got = outcome_value(ctx.probe("fit", "fit_probe", spec=kw["spec"], state=kw["state"], train=[x, y],
+    got = outcome_value(ctx.probe("fit", probes.fit_probe, spec=kw["spec"], state=kw["state"], train=[x, y],
                                   val=list(kw["val"]), batch_size=kw["batch_size"], lr=kw["lr"],
                                   momentum=kw["momentum"], epochs=kw["epochs"], training=kw["training"],
                                   seed=kw["seed"], shuffle=kw["shuffle"]), "fit")
@@ -155,7 +156,7 @@ def verify_fit_lines(ctx):
     x, y = torch.from_numpy(images), torch.from_numpy(labels)
     n_train = p["n_images"] - p["n_val"]
     state = random_state({"kind": "cnn", "channels": 1}, p["weights_seed"])
-    got = outcome_value(ctx.probe("fit", "fit_lines_probe", state=state, train=[x[:n_train], y[:n_train]],
+    got = outcome_value(ctx.probe("fit", probes.fit_lines_probe, state=state, train=[x[:n_train], y[:n_train]],
                                   val=[x[n_train:], y[n_train:]], batch_size=p["batch_size"], lr=p["lr"],
                                   momentum=p["momentum"], epochs=p["epochs"]), "fit")
     words = (f"\n    Input: the case-study CNN, {n_train} training and {p['n_val']} validation images of the `lines` "

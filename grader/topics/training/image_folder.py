@@ -15,6 +15,7 @@ from torchvision import transforms
 import grader
 from grader.checks import Case, Failure, Property, compare, outcome_value
 from grader.sandbox.wire import Array
+from grader.sandbox import probes
 
 DATASETS = Path(grader.__file__).resolve().parents[1] / "datasets"
 FOLDERS = ["shapes/train", "shapes/test", "digits/test"]
@@ -33,7 +34,7 @@ def reference_folder(folder: str):
 
 
 def _probe(ctx, root: str, **options) -> dict:
-    outcome = ctx.probe("image_folder_loader", "image_folder_probe", root=root, **options)
+    outcome = ctx.probe("image_folder_loader", probes.image_folder_probe, root=root, **options)
     if outcome.status == "raised" and (outcome.error or {}).get("type") == "ProbeFinding":
         raise Failure(outcome.error["message"])
     return outcome_value(outcome, "image_folder_loader")

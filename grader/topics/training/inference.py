@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from grader.checks import Case, Failure, Misconception, Property, outcome_value
 from grader.sandbox.wire import Array
 from grader.topics.training.scenarios import describe_model, random_data, random_state, reference_model
+from grader.sandbox import probes
 
 INFERENCE_PARTS = ("eval mode", "no gradients", "mode restored")
 
@@ -119,7 +120,7 @@ def verify_predict(ctx, case: Case):
     assume(not near_tie(case))
     words = describe_inference(case)
     kw = case.kwargs
-    got = outcome_value(ctx.probe("predict", "inference_probe", "predict", spec=kw["spec"],
+    got = outcome_value(ctx.probe("predict", probes.inference_probe, "predict", spec=kw["spec"],
                                   state=kw["state"], x=case.args[0], training=kw["training"]), "predict")
     require_modes(ctx, "predict", got, case, words)
     predicted, expected = _tensor(got["result"]), reference_logits(case).argmax(dim=1)
@@ -223,7 +224,7 @@ def verify_correct(ctx, case: Case):
     words = describe_inference(case)
     kw = case.kwargs
     x, y = case.args
-    got = outcome_value(ctx.probe("correct", "inference_probe", "correct", spec=kw["spec"],
+    got = outcome_value(ctx.probe("correct", probes.inference_probe, "correct", spec=kw["spec"],
                                   state=kw["state"], x=x, training=kw["training"], y=y), "correct")
     require_modes(ctx, "correct", got, case, words)
     counts, expected = _tensor(got["result"]), expected_counts(case)

@@ -15,6 +15,7 @@ from grader.sandbox.wire import Array
 from grader.strategies import tensors
 from grader.topics.training.results import observe_right, observe_typed
 from grader.topics.training.scenarios import batches
+from grader.sandbox import probes
 
 APPLY_FEATURES = ("reduce='mean'", "default reduce", "int64 results", "0-d results", "float64")
 
@@ -97,7 +98,7 @@ def verify_loader_apply(ctx, case: Case):
     """loader_apply stacks func's results and sums them (same dtype) or averages them (float32)."""
     x, y, batch_size, func = case.args
     words = describe_apply(case)
-    outcome = ctx.probe("loader_apply", "loader_apply_probe", x=x, y=y, batch_size=batch_size, func=func,
+    outcome = ctx.probe("loader_apply", probes.loader_apply_probe, x=x, y=y, batch_size=batch_size, func=func,
                         reduce=case.kwargs["reduce"])
     if crashed(outcome):
         ctx.evidence.observe_crash(APPLY_MISTAKES, case)
@@ -130,7 +131,7 @@ def _second_opinion(ctx, case: Case):
     if func == "hits":
         return
     other = Case((x, y, batch_size, "hits"), dict(case.kwargs))
-    outcome = ctx.probe("loader_apply", "loader_apply_probe", x=x, y=y, batch_size=batch_size, func="hits",
+    outcome = ctx.probe("loader_apply", probes.loader_apply_probe, x=x, y=y, batch_size=batch_size, func="hits",
                         reduce=case.kwargs["reduce"])
     if crashed(outcome):
         ctx.evidence.observe_crash(APPLY_MISTAKES, other)
@@ -161,7 +162,7 @@ def verify_loader_apply_errors(ctx):
     """loader_apply raises ValueError for every reduce but 'sum' and 'mean'."""
     x, y = torch.arange(6.0).reshape(3, 2), torch.tensor([0, 1, 2])
     for reduce in ("max", "median", "Sum", "avg"):
-        outcome = ctx.probe("loader_apply", "loader_apply_probe", x=x, y=y, batch_size=2, func="column_sums",
+        outcome = ctx.probe("loader_apply", probes.loader_apply_probe, x=x, y=y, batch_size=2, func="column_sums",
                             reduce=reduce)
         error = outcome.error or {}
         if outcome.status == "raised" and error.get("type") == "ValueError":

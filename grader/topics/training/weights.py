@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from grader.checks import Case, Failure, Property, outcome_value
 from grader.topics.training.results import state_difference
 from grader.topics.training.scenarios import describe_model, model_specs, random_state
+from grader.sandbox import probes
 
 
 @st.composite
@@ -41,7 +42,7 @@ def verify_save(ctx, case: Case):
     """save_weights writes model.state_dict() to the path, readable with weights_only=True, model untouched."""
     kw = case.kwargs
     words = _path_words(case)
-    outcome = ctx.probe("save_weights", "save_weights_probe", spec=kw["spec"], state=kw["state"],
+    outcome = ctx.probe("save_weights", probes.save_weights_probe, spec=kw["spec"], state=kw["state"],
                         as_path=kw["as_path"])
     if outcome.status == "raised" and (outcome.error or {}).get("type") == "ProbeFinding":
         message = outcome.error["message"]
@@ -78,7 +79,7 @@ def verify_load(ctx, case: Case):
     """load_weights loads the saved state_dict (weights_only=True) and returns the model in eval mode."""
     kw = case.kwargs
     words = _path_words(case).replace("path = ", "path = a file saved with torch.save(state_dict) given as ")
-    got = outcome_value(ctx.probe("load_weights", "load_weights_probe", spec=kw["spec"], state=kw["state"],
+    got = outcome_value(ctx.probe("load_weights", probes.load_weights_probe, spec=kw["spec"], state=kw["state"],
                                   as_path=kw["as_path"]), "load_weights")
     problem = state_difference(got["state"], kw["state"])
     ctx.require("weights loaded", not problem,
