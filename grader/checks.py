@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import time
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -25,8 +26,10 @@ import numpy as np
 import torch
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis import strategies as st
+from hypothesis.errors import UnsatisfiedAssumption
 
-from grader.sandbox.session import Outcome, TopicSession
+from grader.cache import CaseCache
+from grader.sandbox.session import Outcome, Timings, TopicSession
 from grader.sandbox.wire import Array
 
 TOLERANCES = {  # dtype -> (rtol, atol per unit of magnitude), from the contract
@@ -38,7 +41,7 @@ SHRINK_FAILURES = 60  # failing calls allowed while shrinking, before we settle
 
 
 class Failure(Exception):
-    """A check failed; ``str`` is the feedback. ``fatal`` stops further calls (child lost).
+    """A check failed; ``str`` is the feedback. ``fatal`` stops further calls (child lost, or a stub).
 
     ``part`` names the requirement of a ``Property`` with ``parts`` that was broken.
     """
@@ -265,13 +268,15 @@ def explain(got: torch.Tensor, case: Case, misconceptions, scale=None, expected=
 class Context:
     """What a check needs while it runs: the sandbox, budgets, and what was seen."""
 
-    def __init__(self, session: TopicSession, examples: int):
+    def __init__(self, session: TopicSession, examples: int, cache: CaseCache | None = None):
         self.session = session
         self.examples = examples
         self.names_seen: dict[str, set[str]] = {}
         self.examples_run = 0
         self.evidence = Evidence()
         self.waived: frozenset[str] = frozenset()
+        self.timings = session.timings if session else Timings()
+        self.cache = cache or CaseCache.off()
 
     def call(self, function: str, case: Case, return_inputs: bool = False) -> Outcome:
         outcome = self.session.call(function, *to_wire(case.args), return_inputs=return_inputs,
@@ -324,10 +329,13 @@ class Scripted(Check):
 
     def run(self, ctx: Context) -> CheckResult:
         ctx.evidence = Evidence()
+        started = time.perf_counter()
         try:
             self.body(ctx)
         except Failure as failure:
             return CheckResult(False, _with_verdict(str(failure), ctx.evidence), 1)
+        finally:
+            ctx.timings.checking += time.perf_counter() - started
         return CheckResult(True, "", 1)
 
 
@@ -426,14 +434,25 @@ class Property(Check):
                            calls, round(credit, 6))
 
     def search(self, ctx: Context, strategy, budget: int, label: str = "") -> Search:
-        """One derandomised search: the shrunk failure's feedback, with the mistake the evidence names."""
-        state = {"calls": 0, "failures": 0, "stop": False, "best": None, "parts": set()}
+        """One derandomised search: the shrunk failure's feedback, with the mistake the evidence names.
+
+        A search that passed before (on any submission) is replayed from ``ctx.cache`` first.
+        """
+        name = f"{self.id}/{label}/{budget}"
+        replayed = self._replay(ctx, ctx.cache.cases(name))
+        if replayed is not None:
+            return replayed
+        state = {"calls": 0, "failures": 0, "stop": False, "best": None, "parts": set(), "checking": 0.0}
+        drawn = []
+        started = time.perf_counter()
         ctx.evidence = evidence = Evidence()
 
         def attempt(case):
             if state["stop"]:
                 return
             state["calls"] += 1
+            drawn.append(case)
+            checking = time.perf_counter()
             try:
                 self.verify(ctx, case)
             except Failure as failure:
@@ -443,6 +462,8 @@ class Property(Check):
                 if failure.fatal or state["failures"] >= SHRINK_FAILURES:
                     state["stop"] = True
                 raise
+            finally:
+                state["checking"] += time.perf_counter() - checking
 
         test = settings(
             max_examples=budget, database=None, deadline=None, derandomize=False,
@@ -455,9 +476,31 @@ class Property(Check):
             if state["best"] is None:
                 raise
         ctx.examples_run += state["calls"]
+        ctx.timings.checking += state["checking"]
+        ctx.timings.generation += time.perf_counter() - started - state["checking"]
         if state["best"] is None:
+            ctx.cache.record(name, drawn)
             return Search(True, "", state["calls"])
         return Search(False, _with_verdict(str(state["best"]), evidence), state["calls"], frozenset(state["parts"]))
+
+    def _replay(self, ctx: Context, cases: list | None) -> Search | None:
+        """The passing search ``cases`` were recorded from, if every one passes again; else None."""
+        if cases is None:
+            return None
+        started = time.perf_counter()
+        try:
+            for case in cases:
+                try:
+                    self.verify(ctx, case)
+                except UnsatisfiedAssumption:  # the search drew it and rejected it the same way
+                    continue
+        except Failure:
+            return None
+        finally:
+            ctx.evidence = Evidence()
+            ctx.timings.checking += time.perf_counter() - started
+        ctx.examples_run += len(cases)
+        return Search(True, "", len(cases))
 
 
 def _with_verdict(feedback: str, evidence: Evidence) -> str:
@@ -481,8 +524,8 @@ def outcome_value(outcome: Outcome, function: str):
     if outcome.status == "raised":
         error = outcome.error or {}
         text = f"`{function}` raised {error.get('type', 'an exception')}: {error.get('message', '')}".rstrip(": ")
-        if _is_stub(error):
-            text = f"`{function}` is not implemented yet (it still raises NotImplementedError)"
+        if _is_stub(error):  # fatal: one call tells all, there is nothing to shrink
+            raise Failure(f"`{function}` is not implemented yet (it still raises NotImplementedError)", fatal=True)
         elif error.get("type") == "MemoryError" or "allocate memory" in error.get("message", ""):
             text = (f"`{function}` ran out of memory: it hit the grader's memory limit "
                     "(a tensor far larger than the inputs need, or an unbounded list)")

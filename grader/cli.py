@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -9,6 +10,7 @@ EPILOG = """examples:
   grader grade submissions/alice --format text
   grader grade alice.zip --format json --output alice.json
   grader grade solutions/ --topic convolution --topic pooling
+  grader grade solutions/ -j 1  # one topic at a time (default: one per core)
   grader exercises --check      # are exercises/ the stubs solutions/ generate?
   grader release ../course-2026 # write a student's copy of the course
 """
@@ -35,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--config", type=Path, help="TOML config: points, example budgets, limits")
     grade.add_argument("--topic", action="append", metavar="NAME",
                        help="grade only this topic (repeatable); the others are left out of the report")
+    grade.add_argument("-j", "--jobs", type=_jobs, default=_cores(), metavar="N",
+                       help=f"grade N topics at a time, each in its own worker process (default: the number "
+                            f"of cores, {_cores()} here); the report is the same for every N")
+    grade.add_argument("--no-cache", dest="cache", action="store_false",
+                       help="draw every input afresh instead of replaying those recorded by earlier grades "
+                            "(the report is the same; the cache lives in $CONVGRADE_CACHE or ~/.cache/convgrade)")
     grade.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
     exercises = commands.add_parser("exercises", help="regenerate exercises/ from solutions/",
@@ -51,6 +59,16 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("tests", help="list every hidden test id with its default points",
                         description="List the hidden tests (ids usable in a config's [tests] table).")
     return parser
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of jobs, 1 or more; got {text!r}")
+    return int(text)
 
 
 def main(argv=None) -> int:
@@ -91,7 +109,8 @@ def _grade(args) -> int:
         done.append(topic)
         print(f"[{len(done)}/{total}] graded {topic}", file=sys.stderr, flush=True)
 
-    result = grade_submission(submission, config, topics=args.topic, progress=None if args.quiet else progress)
+    result = grade_submission(submission, config, topics=args.topic, progress=None if args.quiet else progress,
+                              jobs=args.jobs, cache=args.cache)
     report = render(result, args.format)
     if args.output:
         try:

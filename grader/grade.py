@@ -6,16 +6,22 @@ can call it and get the same result.
 """
 from __future__ import annotations
 
+import multiprocessing
+import time
 import warnings
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
+import torch
+
 from grader import __version__
+from grader.cache import CaseCache
 from grader.checks import Check, Context
 from grader.config import Config
 from grader.forbidden import runtime_hits, static_hits
 from grader.load import Submission
-from grader.sandbox.session import TopicSession
-from grader.topics import TOPICS
+from grader.sandbox.session import Timings, TopicSession, Zygote
+from grader.topics import SLOWEST_FIRST, TOPICS
 
 
 @dataclass
@@ -38,6 +44,7 @@ class TopicResult:
     tests: list[TestResult]
     notes: list[str] = field(default_factory=list)
     examples: int = 0
+    timings: Timings = field(default_factory=Timings, compare=False)  # where the time went; not reported
 
 
 @dataclass
@@ -55,14 +62,46 @@ class GradeResult:
         return round(sum(t.max_score for t in self.topics.values()), 4)
 
 
-def grade_submission(submission: Submission, config: Config = Config(), topics=None, progress=None) -> GradeResult:
-    """Grade the chosen ``topics`` (default: all) of ``submission``; ``progress(topic)`` after each."""
+def grade_submission(submission: Submission, config: Config = Config(), topics=None, progress=None,
+                     jobs: int = 1, cache: bool = True) -> GradeResult:
+    """Grade the chosen ``topics`` (default: all) of ``submission``; ``progress(topic)`` after each.
+
+    Neither ``jobs`` nor ``cache`` changes the result, only its cost: ``jobs`` > 1 grades topics
+    concurrently in that many worker processes (each check is seeded by its id, not by the order);
+    ``cache`` replays the inputs earlier grades drew (``grader.cache``).
+    """
+    names = list(topics or TOPICS)
+    if jobs > 1 and len(names) > 1:
+        results = _grade_concurrently(names, submission, config, jobs, progress, cache)
+    else:
+        results = {}
+        for name in names:
+            results[name] = grade_topic(name, submission, config, cache)
+            if progress:
+                progress(name)
+    return GradeResult(submission.origin, {name: results[name] for name in names})
+
+
+def _grade_concurrently(names, submission, config, jobs, progress, cache) -> dict[str, TopicResult]:
+    """``grade_topic`` for each topic in a pool of forked workers, the slowest topics first."""
+    order = sorted(names, key=SLOWEST_FIRST.index)
+    context = multiprocessing.get_context("fork")
+    Zygote.shared()  # started before the fork: the workers share it
     results = {}
-    for name in topics or TOPICS:
-        results[name] = grade_topic(name, submission, config)
-        if progress:
-            progress(name)
-    return GradeResult(submission.origin, results)
+    with ProcessPoolExecutor(min(jobs, len(names)), mp_context=context, initializer=_worker_started,
+                             initargs=(context.Lock(),)) as pool:
+        pending = {pool.submit(grade_topic, name, submission, config, cache): name for name in order}
+        for future in as_completed(pending):
+            results[pending[future]] = future.result()
+            if progress:
+                progress(pending[future])
+    return results
+
+
+def _worker_started(handover):
+    """In a forked worker: a channel of its own to the zygote, and one thread for the references."""
+    Zygote.branch(handover)
+    torch.set_num_threads(1)
 
 
 def allocate_points(topic: str, checks: list[Check], config: Config) -> list[float]:
@@ -78,7 +117,7 @@ def allocate_points(topic: str, checks: list[Check], config: Config) -> list[flo
     return points
 
 
-def grade_topic(topic: str, submission: Submission, config: Config) -> TopicResult:
+def grade_topic(topic: str, submission: Submission, config: Config, cache: bool = True) -> TopicResult:
     module = TOPICS[topic]
     checks: list[Check] = module.CHECKS
     points = allocate_points(topic, checks, config)
@@ -88,14 +127,17 @@ def grade_topic(topic: str, submission: Submission, config: Config) -> TopicResu
         return _all_failed(topic, checks, points, reason)
     session = TopicSession(topic, submission.modules, config.limits)
     notes = []
+    started = time.perf_counter()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # references warn (e.g. even kernels with padding='same')
             imported = session.start()
             if not imported.ok:
-                return _all_failed(topic, checks, points, _import_problem(topic, imported))
-            ctx = Context(session, config.examples_for(topic))
+                return _all_failed(topic, checks, points, _import_problem(topic, imported), session.timings)
+            cases = CaseCache.for_topic(topic, repr(config)) if cache else CaseCache.off()
+            ctx = Context(session, config.examples_for(topic), cases)
             outcomes = [check.run(ctx) for check in checks]
+            cases.save()
             forbidden = {}
             for function, rules in module.BY_LOOPS.items():
                 hits = runtime_hits(ctx.names_seen.get(function, set()), rules) + static_hits(source, function, rules)
@@ -103,6 +145,7 @@ def grade_topic(topic: str, submission: Submission, config: Config) -> TopicResu
                     forbidden[function] = sorted(set(hits))
     finally:
         session.close()
+        session.timings.total = time.perf_counter() - started
     if session.output_bytes > 64 * 1024:
         notes.append(f"your code printed {session.output_bytes / 1e6:.1f} MB while being graded; "
                      "printing slows grading down: remove debugging prints")
@@ -116,7 +159,7 @@ def grade_topic(topic: str, submission: Submission, config: Config) -> TopicResu
         tests.append(TestResult(check.title, check.id, check.function, round(max_points * credit, 4),
                                 max_points, passed, feedback, outcome.examples))
     return TopicResult(topic, round(sum(t.score for t in tests), 4), round(sum(points), 4), tests, notes,
-                       ctx.examples_run)
+                       ctx.examples_run, session.timings)
 
 
 def _import_problem(topic: str, outcome) -> str:
@@ -131,6 +174,6 @@ def _import_problem(topic: str, outcome) -> str:
     return f"{topic}.py could not be imported: {outcome.message}"
 
 
-def _all_failed(topic, checks, points, reason) -> TopicResult:
+def _all_failed(topic, checks, points, reason, timings=None) -> TopicResult:
     tests = [TestResult(c.title, c.id, c.function, 0.0, p, False, reason) for c, p in zip(checks, points)]
-    return TopicResult(topic, 0.0, round(sum(points), 4), tests)
+    return TopicResult(topic, 0.0, round(sum(points), 4), tests, timings=timings or Timings())

@@ -21,17 +21,19 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from grader.cache import cache_folder
 from grader.sandbox import probes
 from grader.sandbox.wire import WireError, decode, encode, recv_message, send_message
 
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # The child must not read the repository (hidden tests, solutions, git history): only datasets/.
-HIDDEN_FROM_CHILD = {str(REPO_ROOT): [str(REPO_ROOT / "datasets")]}
+HIDDEN_FROM_CHILD = {str(REPO_ROOT): [str(REPO_ROOT / "datasets")], str(cache_folder()): []}
 # What the child must still read: the interpreter, its packages, the shipped datasets.
 EXPOSED_TO_CHILD = sorted({sys.prefix, sys.base_prefix, sys.exec_prefix,
                            *(p for p in sys.path if p and os.path.isdir(p) and not p.startswith(str(REPO_ROOT)))})
@@ -49,7 +51,7 @@ def _next_uid() -> int:
 
 
 class Zygote:
-    """The warm process (``zygote.py``) that forks children; one per grader process."""
+    """The warm process (``zygote.py``) that forks children; one per grader, shared by its workers."""
 
     _instance = None
     _lock = threading.Lock()
@@ -57,11 +59,32 @@ class Zygote:
     @classmethod
     def shared(cls) -> "Zygote":
         with cls._lock:
-            if cls._instance is None or cls._instance.process.poll() is not None:
+            if cls._instance is None or not cls._instance.alive():
                 cls._instance = cls()
             return cls._instance
 
-    def __init__(self):
+    @classmethod
+    def branch(cls, handover: threading.Lock):
+        """In a forked worker: a control channel of its own to the parent's zygote.
+
+        The parent's channel cannot be shared (answers would reach the wrong process), so the
+        worker asks over it, once and under the cross-process lock ``handover``, for a new one.
+        """
+        parent, cls._instance, cls._lock = cls._instance, None, threading.Lock()
+        if parent is None or not parent.alive():
+            return
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        with handover:
+            parent._ask({"op": "connect"}, [theirs.fileno()])
+        theirs.close()
+        parent.control.close()
+        cls._instance = cls(control=ours, pid=parent.pid)
+
+    def __init__(self, control: socket.socket | None = None, pid: int | None = None):
+        self.lock = threading.Lock()
+        if control is not None:  # a channel to a zygote another process started
+            self.control, self.pid, self.process = control, pid, None
+            return
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.control = ours
         self.process = subprocess.Popen(
@@ -69,8 +92,19 @@ class Zygote:
             pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             cwd=tempfile.gettempdir(),
         )
+        self.pid = self.process.pid
         theirs.close()
-        self.lock = threading.Lock()
+
+    def alive(self) -> bool:
+        if self.process is not None:
+            return self.process.poll() is None
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass
+        return True
 
     def _ask(self, request: dict, fds=()) -> dict:
         with self.lock:
@@ -135,6 +169,26 @@ class Outcome:
         return self.status in ("killed", "broken")
 
 
+@dataclass
+class Timings:
+    """Where one topic's grading time went, in seconds (for benchmarks; never part of a grade)."""
+
+    startup: float = 0.0     # starting the child and importing the student's module (wall)
+    student: float = 0.0     # CPU time inside the student's code and the probes, measured by the child
+    requests: float = 0.0    # wall time of the requests to the child, the student's time included
+    checking: float = 0.0    # wall time of the checks' own work (references, comparisons), requests included
+    generation: float = 0.0  # hypothesis: drawing inputs, shrinking, its engine
+    total: float = 0.0       # the whole topic, wall
+
+    def breakdown(self) -> dict[str, float]:
+        """The disjoint parts of ``total``."""
+        parts = {"student code": self.student, "transport": self.requests - self.student,
+                 "references and checks": self.checking - self.requests, "input generation": self.generation,
+                 "sandbox start and import": self.startup}
+        parts["other"] = self.total - sum(parts.values())
+        return parts
+
+
 class _OutputDrain(threading.Thread):
     """Reads the child's stdout/stderr: keeps the first bytes, counts and discards the rest."""
 
@@ -186,6 +240,7 @@ class TopicSession:
         self.output_bytes = 0
         self.output_head = b""
         self.restarts = 0
+        self.timings = Timings()
         self._pid = None
         self._uid = 0
         self._channel = None
@@ -195,6 +250,13 @@ class TopicSession:
     # -------------------------------------------------------------- lifecycle
     def start(self) -> Outcome:
         """Start a child and import the student's module; the import's outcome."""
+        started = time.perf_counter()
+        try:
+            return self._start()
+        finally:
+            self.timings.startup += time.perf_counter() - started
+
+    def _start(self) -> Outcome:
         self.close()
         self._scratch = Path(tempfile.mkdtemp(prefix=f"convgrade-{self.topic}-"))
         package = self._scratch / "submission" / "exercises"
@@ -283,11 +345,14 @@ class TopicSession:
             if not imported.ok:
                 self.close()
                 return imported
+        started = time.perf_counter()
         try:
             send_message(self._channel, encode(request))
+            outcome = self._receive(self.limits.wall_seconds(), what)
         except OSError:
-            return self._lost(what)
-        return self._receive(self.limits.wall_seconds(), what)
+            outcome = self._lost(what)
+        self.timings.requests += time.perf_counter() - started
+        return outcome
 
     def _receive(self, wall_seconds: float, what: str) -> Outcome:
         ready, _, _ = select.select([self._channel], [], [], wall_seconds)
@@ -305,6 +370,8 @@ class TopicSession:
         if not isinstance(answer, dict) or answer.get("status") not in ("ok", "raised", "missing", "error"):
             self._kill()
             return Outcome("broken", message=f"the answer to {what} was malformed")
+        if isinstance(answer.get("cpu"), float):
+            self.timings.student += answer["cpu"]
         status = "raised" if answer["status"] == "error" else answer["status"]
         names = answer.get("names")
         names = frozenset(n for n in names if isinstance(n, str)) if isinstance(names, list) else frozenset()

@@ -3,14 +3,16 @@
 Importing torch costs a second or more; the zygote pays it once and forks a
 child per topic in milliseconds. It is driven over a Unix socket by the
 grader: ``spawn`` (with the child's channel and output fds attached) answers
-the child's pid, ``wait`` answers its wait status. It never runs student
-code itself. Run as ``python -m grader.sandbox.zygote FD``.
+the child's pid, ``wait`` answers its wait status, ``connect`` adds the
+attached socket as a further channel (one per worker process of a concurrent
+grade). It never runs student code itself. Run as ``python -m grader.sandbox.zygote FD``.
 """
 from __future__ import annotations
 
 import ctypes
 import json
 import os
+import select
 import signal
 import socket
 import sys
@@ -20,8 +22,9 @@ from grader.sandbox import child
 PR_SET_CHILD_SUBREAPER = 36
 
 
-def _run_child(channel_fd: int, output_fd: int, settings: dict, control: socket.socket):
-    control.close()
+def _run_child(channel_fd: int, output_fd: int, settings: dict, controls: set):
+    for control in controls:
+        control.close()
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     code = 0
     try:
@@ -61,40 +64,48 @@ def _reap(finished: dict):
 
 
 def main(control_fd: int):
-    control = socket.socket(fileno=control_fd)
+    controls = {socket.socket(fileno=control_fd)}  # the grader's channel, and one per worker of the grader
     ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1)
     child.warm_up()
     finished: dict[int, int] = {}
-    while True:
-        try:
-            message, fds, _, _ = socket.recv_fds(control, 1 << 20, 2)
-        except OSError:
-            return
-        if not message:
-            return
-        request = json.loads(message)
+    while controls:
+        for control in select.select(list(controls), [], [])[0]:
+            try:
+                message, fds, _, _ = socket.recv_fds(control, 1 << 20, 2)
+            except OSError:
+                message = b""
+            if not message:  # that grader process is gone
+                controls.discard(control)
+                control.close()
+                continue
+            control.send(json.dumps(_answer(json.loads(message), fds, controls, finished)).encode())
+
+
+def _answer(request: dict, fds: list, controls: set, finished: dict) -> dict:
+    _reap(finished)
+    if request["op"] == "spawn":
+        pid = os.fork()
+        if pid == 0:
+            _run_child(fds[0], fds[1], request["settings"], controls)
+        for fd in fds:
+            os.close(fd)
+        return {"pid": pid}
+    if request["op"] == "connect":
+        controls.add(socket.socket(fileno=fds[0]))
+        return {"connected": True}
+    if request["op"] == "kill_uid":
+        return {"killed": _kill_uid(int(request["uid"]))}
+    if request["op"] == "wait":
+        pid = request["pid"]
+        if pid not in finished:
+            try:
+                finished[pid] = os.waitpid(pid, 0)[1]
+            except ChildProcessError:
+                pass
+        status = finished.pop(pid, None)
         _reap(finished)
-        if request["op"] == "spawn":
-            pid = os.fork()
-            if pid == 0:
-                _run_child(fds[0], fds[1], request["settings"], control)
-            for fd in fds:
-                os.close(fd)
-            reply = {"pid": pid}
-        elif request["op"] == "kill_uid":
-            reply = {"killed": _kill_uid(int(request["uid"]))}
-        elif request["op"] == "wait":
-            pid = request["pid"]
-            if pid not in finished:
-                try:
-                    finished[pid] = os.waitpid(pid, 0)[1]
-                except ChildProcessError:
-                    pass
-            reply = {"status": finished.pop(pid, None)}
-            _reap(finished)
-        else:
-            reply = {"error": f"unknown op {request['op']!r}"}
-        control.send(json.dumps(reply).encode())
+        return {"status": status}
+    return {"error": f"unknown op {request['op']!r}"}
 
 
 if __name__ == "__main__":

@@ -11,3 +11,9 @@ TOPIC_NAMES = (
     "layers", "classification", "architectures", "training", "hooks", "augmentation",
 )
 TOPICS = {name: import_module(f"grader.topics.{name}") for name in TOPIC_NAMES}
+# Topics by how long a grade of solutions/ takes (benchmarks/grade_time.py), slowest first: a
+# concurrent grade starts them in this order, so that no long topic is left for last.
+SLOWEST_FIRST = (
+    "training", "convolution", "architectures", "augmentation", "hooks", "layers",
+    "pooling", "classification", "edges", "gradient_descent", "perceptron",
+)
