@@ -1,18 +1,20 @@
-"""Time full grades of solutions/ and of the stubs; report, never assert.
+"""Where a grade's time goes, and how it compares with the student's own code; report, never assert.
 
     python benchmarks/grade_time.py [--runs 3]
 
-Prints the median wall and CPU time (grader + sandbox) of `grader grade ...
---format json` over several runs for: solutions/ with the full sandbox,
-solutions/ with `[limits] isolate = false` (rlimits only: the cost of the
-hardening is the difference), and the unfilled stubs; then the number of
-hypothesis examples each topic ran.
+1. Wall time (median of ``--runs``) of ``grader grade ... --format json`` as an instructor runs it:
+   solutions/ with a warm and a cold drawn-case cache, at the default ``-j`` and at ``-j 1``,
+   without the cache, the unfilled stubs, one topic (convolution), and a usage error.
+2. One grade of solutions/ in this process (``-j 1``, warm cache), split per topic into the
+   student's code (CPU time the child measures inside each call and probe), transport, the
+   grader's references and comparisons, hypothesis's input generation, and sandbox start-up with
+   the import; then the ratio of the full grade's wall time (warm, default ``-j``) to the
+   student-code time.
 """
 from __future__ import annotations
 
 import argparse
-import json
-import resource
+import os
 import statistics
 import subprocess
 import sys
@@ -20,45 +22,82 @@ import tempfile
 import time
 from pathlib import Path
 
+from rich.console import Console
+from rich.table import Table
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def one_run(submission: Path, config: Path | None = None) -> tuple[float, float]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    extra = ["--config", str(config)] if config else []
-    subprocess.run([sys.executable, "-m", "grader", "grade", str(submission), "--format", "json", "--quiet",
-                    "--output", "/dev/null", *extra], check=True, cwd=ROOT)
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+def wall(*args: str, cache: Path, runs: int, fresh_cache: bool = False) -> float:
+    times = []
+    for _ in range(runs):
+        if fresh_cache:
+            cache = Path(tempfile.mkdtemp(prefix="convgrade-cold-"))
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "grader", *args], cwd=ROOT, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, env={**os.environ, "CONVGRADE_CACHE": str(cache)})
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
 
 
-def examples_per_topic(submission: Path) -> dict[str, int]:
+def breakdown(cache: Path):
+    os.environ["CONVGRADE_CACHE"] = str(cache)
+    import torch
+
     from grader.grade import grade_submission
     from grader.load import load_submission
     from grader.topics import TOPICS
 
-    result = grade_submission(load_submission(submission, TOPICS))
-    return {name: topic.examples for name, topic in result.topics.items()}
+    torch.set_num_threads(1)
+    result = grade_submission(load_submission(ROOT / "solutions", TOPICS))
+    return {name: topic.timings for name, topic in result.topics.items()}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (the median is shown)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        unconfined = Path(folder) / "unconfined.toml"
-        unconfined.write_text("[limits]\nisolate = false\n")
-        for label, name, config in (("solutions", "solutions", None),
-                                    ("solutions, isolate = false", "solutions", unconfined),
-                                    ("stubs", "exercises", None)):
-            times = [one_run(ROOT / name, config) for _ in range(args.runs)]
-            wall = statistics.median(t[0] for t in times)
-            cpu = statistics.median(t[1] for t in times)
-            print(f"{label:28s} wall {wall:6.1f} s   cpu {cpu:6.1f} s   (median of {args.runs})")
-    print("hypothesis examples per topic (solutions):")
-    print(json.dumps(examples_per_topic(ROOT / "solutions"), indent=2))
+    console = Console()
+    cache = Path(tempfile.mkdtemp(prefix="convgrade-warm-"))
+    grade = ["grade", "solutions", "--format", "json", "--quiet"]
+    wall(*grade, cache=cache, runs=1)  # warm the cache
+    runs = args.runs
+    figures = [
+        ("solutions/, warm cache", wall(*grade, cache=cache, runs=runs)),
+        ("solutions/, cold cache", wall(*grade, cache=cache, runs=runs, fresh_cache=True)),
+        ("solutions/, warm cache, -j 1", wall(*grade, "-j", "1", cache=cache, runs=runs)),
+        ("solutions/, --no-cache", wall(*grade, "--no-cache", cache=cache, runs=runs)),
+        ("solutions/, --no-cache, -j 1", wall(*grade, "--no-cache", "-j", "1", cache=cache, runs=runs)),
+        ("stubs (exercises/), warm cache", wall("grade", "exercises", "--format", "json", "--quiet",
+                                                cache=cache, runs=runs)),
+        ("--topic convolution, warm cache", wall(*grade, "--topic", "convolution", cache=cache, runs=runs)),
+        ("usage error (grade /nonexistent)", wall("grade", "/nonexistent", cache=cache, runs=runs)),
+    ]
+    table = Table(title=f"grader grade: wall time, median of {runs} (2 cores: {os.cpu_count()})")
+    table.add_column("run")
+    table.add_column("wall s", justify="right")
+    for label, seconds in figures:
+        table.add_row(label, f"{seconds:.1f}")
+    console.print(table)
+
+    timings = breakdown(cache)
+    parts = list(next(iter(timings.values())).breakdown())
+    table = Table(title="one grade of solutions/, -j 1, warm cache: seconds per topic")
+    for column in ["topic", *parts, "total"]:
+        table.add_column(column, justify="left" if column == "topic" else "right")
+    sums = dict.fromkeys(parts + ["total"], 0.0)
+    for name, timing in timings.items():
+        split = timing.breakdown()
+        for part in parts:
+            sums[part] += split[part]
+        sums["total"] += timing.total
+        table.add_row(name, *(f"{split[p]:.2f}" for p in parts), f"{timing.total:.2f}")
+    table.add_row("all", *(f"{sums[p]:.2f}" for p in parts), f"{sums['total']:.2f}", style="bold")
+    console.print(table)
+    student = sums["student code"]
+    full = figures[0][1]
+    console.print(f"student code {student:.2f} s; full grade (warm, default -j) {full:.1f} s wall: "
+                  f"ratio {full / student:.1f} (target <= 2)")
 
 
 if __name__ == "__main__":

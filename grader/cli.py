@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+import time
 from pathlib import Path
 
 EPILOG = """examples:
@@ -11,6 +13,7 @@ EPILOG = """examples:
   grader grade alice.zip --format json --output alice.json
   grader grade solutions/ --topic convolution --topic pooling
   grader grade solutions/ -j 1  # one topic at a time (default: one per core)
+  grader grade-all class/ --out results/   # every sub-folder or .zip of class/ is a student
   grader exercises --check      # are exercises/ the stubs solutions/ generate?
   grader release ../course-2026 # write a student's copy of the course
 """
@@ -45,6 +48,19 @@ def build_parser() -> argparse.ArgumentParser:
                             "(the report is the same; the cache lives in $CONVGRADE_CACHE or ~/.cache/convgrade)")
     grade.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
+    batch = commands.add_parser(
+        "grade-all", help="grade a whole class into a folder: a gradebook, reports, a class summary",
+        description="Grade every student of SUBMISSIONS (each sub-folder or .zip is one student, named by "
+                    "the entry without its extension) into OUT: <student>.json and <student>.md as each "
+                    "finishes, then gradebook.csv, summary.md and scores.png. Re-running the command "
+                    "grades only new or changed submissions (or those an interrupted run did not finish).")
+    batch.add_argument("submissions", type=Path, metavar="SUBMISSIONS", help="folder with one entry per student")
+    batch.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for the results")
+    batch.add_argument("--config", type=Path, help="TOML config: points, example budgets, limits")
+    batch.add_argument("-j", "--jobs", type=_jobs, default=_cores(), metavar="N",
+                       help=f"grade N students at a time (default: the number of cores, {_cores()} here)")
+    batch.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
     exercises = commands.add_parser("exercises", help="regenerate exercises/ from solutions/",
                                     description="Write the student stubs in exercises/ from the marked "
                                                 "regions of solutions/.")
@@ -73,7 +89,9 @@ def _jobs(text: str) -> int:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    return {"grade": _grade, "exercises": _exercises, "release": _release, "tests": _tests}[args.command](args)
+    commands = {"grade": _grade, "grade-all": _grade_all, "exercises": _exercises, "release": _release,
+                "tests": _tests}
+    return commands[args.command](args)
 
 
 def _fail(message: str) -> int:
@@ -82,27 +100,31 @@ def _fail(message: str) -> int:
 
 
 def _grade(args) -> int:
+    from grader.load import SubmissionError, load_submission
+    from grader.topics import TOPIC_NAMES
+
+    unknown = [t for t in args.topic or [] if t not in TOPIC_NAMES]
+    if unknown:
+        return _fail(f"unknown topic(s) {', '.join(unknown)}; choose from {', '.join(TOPIC_NAMES)}")
+    try:
+        submission = load_submission(args.submission, TOPIC_NAMES)
+    except SubmissionError as exc:
+        return _fail(str(exc))
     from grader.sandbox.session import Zygote
 
     Zygote.shared()  # start the sandbox's warm process now: it imports torch while we import the rest
     from grader.config import ConfigError, load_config
     from grader.grade import grade_submission
-    from grader.load import SubmissionError, load_submission
     from grader.report import render
-    from grader.topics import TOPICS
 
-    unknown = [t for t in args.topic or [] if t not in TOPICS]
-    if unknown:
-        return _fail(f"unknown topic(s) {', '.join(unknown)}; choose from {', '.join(TOPICS)}")
     try:
         config = load_config(args.config)
-        submission = load_submission(args.submission, TOPICS)
-    except (ConfigError, SubmissionError) as exc:
+    except ConfigError as exc:
         return _fail(str(exc))
     import torch
 
     torch.set_num_threads(1)  # the references are tiny; extra threads only contend with the sandbox
-    total = len(args.topic or TOPICS)
+    total = len(args.topic or TOPIC_NAMES)
     done = []
 
     def progress(topic):
@@ -121,6 +143,71 @@ def _grade(args) -> int:
     else:
         sys.stdout.write(report)
     return 0
+
+
+def _grade_all(args) -> int:
+    from grader.load import SubmissionError
+
+    if not args.submissions.is_dir():
+        return _fail(f"{args.submissions} is not a folder: give the folder that holds one entry per student")
+    from grader.sandbox.session import Zygote
+
+    Zygote.shared()
+    from grader.batch import grade_all
+    from grader.config import ConfigError, load_config
+
+    try:
+        config = load_config(args.config)
+        with _class_progress(args.quiet) as progress:
+            counts = grade_all(args.submissions, args.out, config, args.jobs, progress)
+    except (ConfigError, SubmissionError) as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"cannot write to {args.out}: {exc.strerror or exc}")
+    done = ", ".join(f"{count} {what}" for what, count in sorted(counts.items())) or "no students"
+    print(f"{done}; gradebook: {args.out / 'gradebook.csv'}", file=sys.stderr)
+    return 0
+
+
+@contextlib.contextmanager
+def _class_progress(quiet: bool):
+    """A progress bar with count, rate and ETA on a terminal; one line per student otherwise."""
+    if quiet:
+        yield None
+        return
+    if sys.stderr.isatty():
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                                   TimeRemainingColumn)
+
+        with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.speed}"),
+                      TimeElapsedColumn(), TimeRemainingColumn(), transient=False) as bar:
+            yield _BarProgress(bar)
+        return
+    yield _LineProgress()
+
+
+class _BarProgress:
+    def __init__(self, bar):
+        self.bar, self.task = bar, None
+
+    def start(self, total: int):
+        self.task = self.bar.add_task("grading", total=total)
+
+    def advance(self, student: str, status: str):
+        self.bar.advance(self.task)
+
+
+class _LineProgress:
+    def start(self, total: int):
+        self.total, self.done, self.started = total, 0, time.monotonic()
+        print(f"grading {total} submission(s)", file=sys.stderr, flush=True)
+
+    def advance(self, student: str, status: str):
+        self.done += 1
+        rate = self.done / max(time.monotonic() - self.started, 1e-9)
+        left = (self.total - self.done) / rate
+        print(f"[{self.done}/{self.total}] {student}: {status} ({rate * 60:.1f}/min, about {left:.0f} s left)",
+              file=sys.stderr, flush=True)
 
 
 def _exercises(args) -> int:

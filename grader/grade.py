@@ -88,7 +88,7 @@ def _grade_concurrently(names, submission, config, jobs, progress, cache) -> dic
     context = multiprocessing.get_context("fork")
     Zygote.shared()  # started before the fork: the workers share it
     results = {}
-    with ProcessPoolExecutor(min(jobs, len(names)), mp_context=context, initializer=_worker_started,
+    with ProcessPoolExecutor(min(jobs, len(names)), mp_context=context, initializer=start_worker,
                              initargs=(context.Lock(),)) as pool:
         pending = {pool.submit(grade_topic, name, submission, config, cache): name for name in order}
         for future in as_completed(pending):
@@ -98,7 +98,7 @@ def _grade_concurrently(names, submission, config, jobs, progress, cache) -> dic
     return results
 
 
-def _worker_started(handover):
+def start_worker(handover):
     """In a forked worker: a channel of its own to the zygote, and one thread for the references."""
     Zygote.branch(handover)
     torch.set_num_threads(1)
@@ -124,7 +124,7 @@ def grade_topic(topic: str, submission: Submission, config: Config, cache: bool 
     source = submission.modules.get(topic)
     if source is None:
         reason = f"{topic}.py was not found in the submission (looked at its top level and in exercises/)"
-        return _all_failed(topic, checks, points, reason)
+        return all_failed(topic, checks, points, reason)
     session = TopicSession(topic, submission.modules, config.limits)
     notes = []
     started = time.perf_counter()
@@ -133,7 +133,7 @@ def grade_topic(topic: str, submission: Submission, config: Config, cache: bool 
             warnings.simplefilter("ignore")  # references warn (e.g. even kernels with padding='same')
             imported = session.start()
             if not imported.ok:
-                return _all_failed(topic, checks, points, _import_problem(topic, imported), session.timings)
+                return all_failed(topic, checks, points, _import_problem(topic, imported), session.timings)
             cases = CaseCache.for_topic(topic, repr(config)) if cache else CaseCache.off()
             ctx = Context(session, config.examples_for(topic), cases)
             outcomes = [check.run(ctx) for check in checks]
@@ -174,6 +174,7 @@ def _import_problem(topic: str, outcome) -> str:
     return f"{topic}.py could not be imported: {outcome.message}"
 
 
-def _all_failed(topic, checks, points, reason, timings=None) -> TopicResult:
+def all_failed(topic, checks, points, reason, timings=None) -> TopicResult:
+    """Every check of ``topic`` failed for the same ``reason`` (no module, no import, no grade)."""
     tests = [TestResult(c.title, c.id, c.function, 0.0, p, False, reason) for c, p in zip(checks, points)]
     return TopicResult(topic, 0.0, round(sum(points), 4), tests, timings=timings or Timings())

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Callable
 
 from grader.cache import cache_folder
-from grader.sandbox import probes
 from grader.sandbox.wire import WireError, decode, encode, recv_message, send_message
 
 
@@ -331,6 +330,8 @@ class TopicSession:
         The arguments are bound to the probe's signature here, in the grader: a check that calls a
         probe wrongly is the grader's bug (a ``TypeError`` raised now), never the student's.
         """
+        from grader.sandbox import probes  # torch and torchvision: imported when a check first needs them
+
         if getattr(probes, probe.__name__, None) is not probe:
             raise TypeError(f"{probe!r} is not a probe of grader.sandbox.probes")
         inspect.signature(probe).bind(None, *args, **kwargs)

@@ -11,9 +11,9 @@ ROOT = Path(__file__).resolve().parents[2]
 CASES = Path(__file__).resolve().parent / "cases"
 
 
-def run_grader(*args, timeout=600) -> subprocess.CompletedProcess:
+def run_grader(*args, timeout=600, env=None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "grader", *map(str, args)], capture_output=True, text=True,
-                          timeout=timeout, cwd=ROOT)
+                          timeout=timeout, cwd=ROOT, env=env)
 
 
 def grade_json(submission, *extra, timeout=600) -> dict:

@@ -33,7 +33,8 @@ def test_solutions_get_every_point(solutions_json):
 
 
 def test_grading_twice_gives_identical_json(solutions_json):
-    again = run_grader("grade", ROOT / "solutions", "--format", "json", "--quiet")
+    """The second time one topic at a time and with every input drawn afresh: the same bytes."""
+    again = run_grader("grade", ROOT / "solutions", "--format", "json", "--quiet", "-j", "1", "--no-cache")
     assert again.stdout == solutions_json
 
 

@@ -1,0 +1,268 @@
+"""Grade a whole class: every entry of a folder, in a pool of warm workers, nothing lost.
+
+Each entry of the class folder (a folder or a ``.zip``) is one student, named by the entry's name
+without its extension. Workers are forked once, with torch, the checks and a channel to the
+sandbox's zygote already in place, and call ``grade_submission`` for one student at a time; every
+student's code still runs in its own confined children. The parent writes each student's
+``<student>.json`` (the contract's JSON), ``<student>.md`` (their feedback) and the key that
+says which submission, grader and config produced them, atomically, as soon as the result
+arrives. A re-run grades only the students whose key changed or who have no result yet, so an
+interrupted run (Ctrl-C, ``kill -9``) resumes where it stopped; ``gradebook.csv``,
+``summary.md`` and ``scores.png`` are then written from every student's saved result.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import multiprocessing
+import os
+import re
+import statistics
+import tempfile
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader import __version__
+from grader.cache import grader_fingerprint
+from grader.config import Config
+from grader.load import Submission, SubmissionError, load_submission
+from grader.topics import TOPIC_NAMES
+
+STATE = ".convgrade"  # per student: the key of the graded submission and the status of its grade
+
+
+@dataclass(frozen=True)
+class Student:
+    name: str
+    path: Path
+
+
+def students_in(folder: Path) -> list[Student]:
+    """The students of a class folder: its sub-folders and .zip files, hidden entries left out."""
+    entries = [p for p in sorted(folder.iterdir()) if not p.name.startswith((".", "_"))
+               and (p.is_dir() or p.suffix.lower() == ".zip")]
+    students = [Student(p.stem if p.is_file() else p.name, p) for p in entries]
+    names = Counter(s.name for s in students)
+    clashes = sorted(name for name, count in names.items() if count > 1)
+    if clashes:
+        raise SubmissionError(f"{folder}: two entries give the same student name ({', '.join(clashes)}), "
+                              "e.g. alice/ and alice.zip; keep one of each")
+    return students
+
+
+def submission_key(submission: Submission, config_text: str) -> str:
+    """What a result depends on: the student's module bytes, the grader's code and the config."""
+    digest = hashlib.sha256(f"{grader_fingerprint()}\0{config_text}\0".encode())
+    for topic in sorted(submission.modules):
+        digest.update(topic.encode() + b"\0" + hashlib.sha256(submission.modules[topic]).digest())
+    digest.update("\0".join(submission.notes).encode())
+    return digest.hexdigest()
+
+
+def grade_all(folder: Path, out: Path, config: Config = Config(), jobs: int = 1, progress=None) -> dict:
+    """Grade every student of ``folder`` not graded yet into ``out``; the counts of what happened."""
+    import grader.grade  # noqa: F401 -- torch and every check imported once, before the workers fork
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / STATE).mkdir(exist_ok=True)
+    students = students_in(folder)
+    todo, counts = [], Counter()
+    for student in students:
+        try:
+            submission = load_submission(student.path, TOPIC_NAMES)
+        except SubmissionError as exc:
+            _save(out, student.name, _not_graded(f"not graded: {exc}", config), None, f"not graded: {exc}")
+            counts["unreadable"] += 1
+            continue
+        key = submission_key(submission, repr(config))
+        if _state(out, student.name).get("key") == key and (out / f"{student.name}.json").exists():
+            counts["unchanged"] += 1
+            continue
+        todo.append((student, submission, key))
+    if progress:
+        progress.start(len(todo))
+    for student, result, key, status in _graded(todo, config, jobs):
+        _save(out, student.name, result, key, status)
+        counts["graded" if status == "graded" else "failed"] += 1
+        if progress:
+            progress.advance(student.name, status)
+    write_reports(out, [s.name for s in students])
+    return dict(counts)
+
+
+def _graded(todo, config: Config, jobs: int):
+    """(student, result, key, status) for each of ``todo``, in the order they finish.
+
+    Students whose worker died are graded again in a fresh pool, once.
+    """
+    from grader.grade import grade_submission, start_worker
+    from grader.sandbox.session import Zygote
+
+    for attempt in (1, 2):
+        if not todo:
+            return
+        Zygote.shared()  # the workers share it
+        context = multiprocessing.get_context("fork")
+        lost = []
+        with ProcessPoolExecutor(min(jobs, len(todo)), mp_context=context, initializer=start_worker,
+                                 initargs=(context.Lock(),)) as pool:
+            pending = {pool.submit(grade_submission, submission, config): (student, submission, key)
+                       for student, submission, key in todo}
+            for future in as_completed(pending):
+                student, submission, key = pending[future]
+                try:
+                    yield student, future.result(), key, "graded"
+                except BrokenProcessPool:
+                    lost.append((student, submission, key))
+                except Exception as exc:  # noqa: BLE001 -- one student's failure never stops the class
+                    reason = f"grader error: {type(exc).__name__}: {exc}"
+                    yield student, _not_graded(reason, config), None, reason
+        todo = lost
+    for student, _, _ in todo:
+        reason = "grader error: the grading worker died twice on this submission"
+        yield student, _not_graded(reason, config), None, reason
+
+
+def _not_graded(reason: str, config: Config):
+    """A result with every test failed for ``reason``: the student still gets a row and a report."""
+    from grader.grade import GradeResult, all_failed, allocate_points
+    from grader.topics import TOPICS
+
+    topics = {}
+    for name in TOPIC_NAMES:
+        checks = TOPICS[name].CHECKS
+        topics[name] = all_failed(name, checks, allocate_points(name, checks, config), reason)
+    return GradeResult("", topics)
+
+
+def _save(out: Path, student: str, result, key: str | None, status: str):
+    """The student's JSON (as ``grader grade`` writes it) and feedback, then the state that marks them done."""
+    from grader.report import render
+
+    _write(out / f"{student}.json", render(result, "json"))
+    _write(out / f"{student}.md", render(result, "markdown"))
+    _write(out / STATE / f"{student}.json", json.dumps({"key": key, "status": status}) + "\n")
+
+
+def _state(out: Path, student: str) -> dict:
+    try:
+        state = json.loads((out / STATE / f"{student}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def _write(path: Path, text: str):
+    """Write ``text`` to ``path`` atomically: a reader sees the old file or the new one, never half."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    _publish(temporary, path)
+
+
+def _publish(temporary: str, path: Path):
+    """Move ``temporary`` to ``path`` with the permissions a plain ``open`` would have given it."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temporary, 0o666 & ~umask)
+    os.replace(temporary, path)
+
+
+# ------------------------------------------------------------------ the class's reports
+
+def write_reports(out: Path, students: list[str]):
+    """``gradebook.csv``, ``summary.md`` and ``scores.png`` from every student's saved result."""
+    results = {}
+    for student in students:
+        try:
+            results[student] = json.loads((out / f"{student}.json").read_text(encoding="utf-8"))
+            results[student]["status"] = _state(out, student).get("status", "not graded yet")
+        except (OSError, ValueError):
+            results[student] = None
+    _write(out / "gradebook.csv", gradebook(results))
+    _write(out / "summary.md", summary(results))
+    scores_figure(results, out / "scores.png")
+
+
+def gradebook(results: dict) -> str:
+    """One row per student: a column per topic, the total, the maximum and the status."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["student", *TOPIC_NAMES, "total", "max_total", "status"])
+    for student, document in results.items():
+        if document is None:
+            writer.writerow([student, *[""] * len(TOPIC_NAMES), "", "", "not graded yet"])
+            continue
+        topics = document["topics"]
+        writer.writerow([student, *(_number(topics[t]["score"]) if t in topics else "" for t in TOPIC_NAMES),
+                         _number(document["score"]), _number(document["max_score"]), document.get("status", "")])
+    return buffer.getvalue()
+
+
+def _number(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+
+
+MISTAKE = re.compile(r"Likely mistake: (.+)")
+
+
+def summary(results: dict) -> str:
+    """What the class got wrong: per-topic statistics, the tests failed most often, the mistakes named."""
+    graded = {s: d for s, d in results.items() if d is not None and d.get("status") == "graded"}
+    lines = [f"# Class summary (convgrade {__version__})", "",
+             f"{len(graded)} of {len(results)} students graded.", ""]
+    if not graded:
+        return "\n".join(lines) + "\n"
+    lines += ["| topic | max | mean | median | min | max reached | full marks |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for topic in TOPIC_NAMES:
+        scores = [d["topics"][topic]["score"] for d in graded.values()]
+        top = next(iter(graded.values()))["topics"][topic]["max_score"]
+        full = sum(score >= top for score in scores)
+        lines.append(f"| {topic} | {_number(top)} | {statistics.mean(scores):.2f} | {statistics.median(scores):.2f} "
+                     f"| {_number(min(scores))} | {_number(max(scores))} | {full} / {len(scores)} |")
+    failed, mistakes = Counter(), Counter()
+    for document in graded.values():
+        named = set()
+        for topic, result in document["topics"].items():
+            for test in result["tests"]:
+                if not test["passed"]:
+                    failed[f"{topic}: {test['name']}"] += 1
+                    named |= {f"{topic}: {m.strip()}" for m in MISTAKE.findall(test["feedback"])}
+        mistakes.update(named)
+    lines += ["", "## Tests failed most often", "", "| test | students |", "|---|---:|"]
+    lines += [f"| {test} | {count} |" for test, count in failed.most_common(15)]
+    lines += ["", "## Mistakes the feedback named", "", "| mistake | students |", "|---|---:|"]
+    lines += [f"| {mistake} | {count} |" for mistake, count in mistakes.most_common(25)]
+    return "\n".join(lines) + "\n"
+
+
+def scores_figure(results: dict, path: Path):
+    """A box plot of each topic's score as a share of its points, over the graded students."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    graded = [d for d in results.values() if d is not None and d.get("status") == "graded"]
+    shares = [[d["topics"][t]["score"] / (d["topics"][t]["max_score"] or 1) * 100 for d in graded]
+              for t in TOPIC_NAMES]
+    figure, axes = plt.subplots(figsize=(10, 4.5))
+    if graded:
+        axes.boxplot(shares, showmeans=True)
+    axes.set_xticks(range(1, len(TOPIC_NAMES) + 1), TOPIC_NAMES, rotation=30, ha="right")
+    axes.set_ylabel("score (% of the topic's points)")
+    axes.set_ylim(-5, 105)
+    axes.set_title(f"Scores per topic ({len(graded)} students)")
+    figure.tight_layout()
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".png")
+    os.close(fd)
+    figure.savefig(temporary, dpi=100)
+    plt.close(figure)
+    _publish(temporary, path)

@@ -1,0 +1,118 @@
+"""The drawn-case cache (grader/cache.py) and concurrent topics change the cost of a grade, never
+its bytes: cold, warm and without the cache, at -j 1 and -j 2."""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from grader.cache import MAGIC, CaseCache
+from grader.checks import Case
+from grader.grade import grade_submission
+from grader.load import Submission
+from grader.report import render
+from helpers import CASES, ROOT, run_grader, solution_source
+
+CASE_A, CASE_B = [Case((1.0,), {"k": 2})], [Case(("x",))]
+
+
+def test_recorded_cases_come_back_as_fresh_objects(tmp_path):
+    cache = CaseCache.for_topic("perceptron", "config", tmp_path)
+    cache.record("check/full/100", CASE_A)
+    cache.save()
+    again = CaseCache.for_topic("perceptron", "config", tmp_path)
+    first, second = again.cases("check/full/100"), again.cases("check/full/100")
+    assert first == CASE_A and first[0] is not second[0]
+    assert again.cases("other/full/100") is None
+    assert oct(cache.path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_workers_saving_the_same_topic_merge_their_records(tmp_path):
+    one, two = (CaseCache.for_topic("layers", "config", tmp_path) for _ in range(2))
+    one.record("a", CASE_A)
+    two.record("b", CASE_B)
+    one.save()
+    two.save()
+    merged = CaseCache.for_topic("layers", "config", tmp_path)
+    assert merged.cases("a") == CASE_A and merged.cases("b") == CASE_B
+
+
+@pytest.mark.parametrize("damage", ["flip a byte", "truncate", "not ours"])
+def test_a_damaged_file_is_ignored_and_rebuilt(tmp_path, damage):
+    cache = CaseCache.for_topic("edges", "config", tmp_path)
+    cache.record("a", CASE_A)
+    cache.save()
+    data = bytearray(cache.path.read_bytes())
+    if damage == "flip a byte":
+        data[-5] ^= 0xFF
+    elif damage == "truncate":
+        data = data[: len(data) // 2]
+    else:
+        data = b"something else entirely"
+    cache.path.write_bytes(bytes(data))
+    reloaded = CaseCache.for_topic("edges", "config", tmp_path)
+    assert reloaded.cases("a") is None
+    reloaded.record("a", CASE_B)
+    reloaded.save()
+    assert CaseCache.for_topic("edges", "config", tmp_path).cases("a") == CASE_B
+    assert cache.path.read_bytes().startswith(MAGIC)
+
+
+def test_files_of_other_grader_versions_are_pruned_and_configs_kept_apart(tmp_path):
+    stale = tmp_path / "pooling-0123456789abcdef-fedcba9876543210.cases"
+    stale.write_bytes(b"old")
+    other_topic = tmp_path / "hooks-0123456789abcdef-fedcba9876543210.cases"
+    other_topic.write_bytes(b"old")
+    cache = CaseCache.for_topic("pooling", "config one", tmp_path)
+    cache.record("a", CASE_A)
+    cache.save()
+    assert not stale.exists() and other_topic.exists()
+    assert CaseCache.for_topic("pooling", "config two", tmp_path).cases("a") is None
+
+
+def test_an_unwritable_cache_folder_costs_time_only(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    cache = CaseCache.for_topic("pooling", "config", blocker / "cache")
+    cache.record("a", CASE_A)
+    cache.save()  # no exception: the grade goes on without a cache
+
+
+def _grade(folder, cache_dir, *extra):
+    result = run_grader("grade", folder, "--format", "json", "--quiet", *extra,
+                        env={**os.environ, "CONVGRADE_CACHE": str(cache_dir)})
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("folder", ["solutions", "exercises"])
+def test_cold_warm_and_uncached_grades_are_byte_identical(tmp_path, folder):
+    cold = _grade(ROOT / folder, tmp_path / "cache")
+    assert any((tmp_path / "cache").glob("*.cases")) or folder == "exercises"
+    warm = _grade(ROOT / folder, tmp_path / "cache")
+    serial_uncached = _grade(ROOT / folder, tmp_path / "unused", "--no-cache", "-j", "1")
+    assert cold == warm == serial_uncached
+    assert json.loads(cold)["score"] == (100.0 if folder == "solutions" else 0.0)
+
+
+def _sample():
+    """Per topic its right cases and its first two wrong ones (every case runs in test_grading, warm)."""
+    picked = []
+    for topic in sorted(p for p in CASES.iterdir() if p.is_dir()):
+        picked += sorted(topic.glob("right_*.py")) + sorted(topic.glob("wrong_*.py"))[:2]
+    return picked
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", _sample(), ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_cases_grade_the_same_with_and_without_the_cache(case):
+    topic = case.parent.name
+    source = solution_source(topic) + "\n\n# ---- the case ----\n" + case.read_text()
+    submission = Submission({topic: source.encode()}, case.name)
+    warmed = grade_submission(Submission({topic: solution_source(topic).encode()}, "solutions"), topics=[topic])
+    assert warmed.score == warmed.max_score  # the session's cache now holds every search of the topic
+    cached = grade_submission(submission, topics=[topic])
+    uncached = grade_submission(submission, topics=[topic], cache=False)
+    assert render(cached, "json") == render(uncached, "json")
