@@ -139,3 +139,57 @@ def test_options_can_be_passed_by_position_in_the_contracts_order():
     case = Case(("x", "w"), {"padding": 2})
     assert case.as_positional(names, defaults) == Case(("x", "w", None, 1, 2))
     assert Case(("x", "w")).as_positional(names, defaults) == Case(("x", "w"))
+
+
+def test_a_recorded_search_is_replayed_and_a_failing_replay_searches_afresh(tmp_path):
+    from grader.cache import CaseCache
+
+    seen, breaks = [], {"batches": False}
+
+    def verify(ctx, case):
+        seen.append(case.args[0].tolist())
+        if case.args[0].shape[0] > 1 and breaks["batches"]:
+            raise Failure(f"batch of {case.args[0].shape[0]}")
+
+    check = Property("p", "p", "f", strategy=featured, verify=verify, features=FEATURES)
+    recorded = check.run(Context(None, 60, CaseCache.for_topic("t", "c", tmp_path)))
+    drawn, seen[:] = list(seen), []
+    replayed = check.run(Context(None, 60, CaseCache.for_topic("t", "c", tmp_path)))
+    assert recorded == replayed and seen == drawn  # the same cases, in the same order, without hypothesis
+
+    breaks["batches"] = True
+    uncached = check.run(Context(None, 60))
+    fallback = check.run(Context(None, 60, CaseCache.for_topic("t", "c", tmp_path)))
+    assert fallback == uncached and not fallback.passed and "batch of" in fallback.feedback
+
+
+def test_a_probe_called_with_the_wrong_arguments_is_the_graders_error():
+    import pytest
+
+    from grader.sandbox import probes
+    from grader.sandbox.session import TopicSession
+
+    session = TopicSession("training", {})
+    with pytest.raises(TypeError):
+        session.probe(probes.fit_probe, spec={}, state={})  # the other arguments are missing
+    with pytest.raises(TypeError, match="not a probe"):
+        session.probe(print, "x")
+    assert session._pid is None  # nothing was sent to a child
+
+
+def test_raises_value_error_names_what_the_function_did_instead():
+    from grader.checks import raises_value_error
+    from grader.sandbox.session import Outcome, Timings
+    from grader.sandbox.wire import Array
+
+    class Session:  # stands in for the sandbox: the function returns x * 2 instead of raising
+        timings = Timings()
+
+        def call(self, function, x, return_inputs=False):
+            return Outcome("ok", value=Array((x.data * 2).copy(), "tensor", "Tensor"))
+
+    check = raises_value_error("e", "f raises", "f", [(lambda: Case((torch.ones(2),)), "for ones")],
+                               misconceptions=[DOUBLE, SQUARE])
+    result = check.run(Context(Session(), 10))
+    assert not result.passed and "should raise ValueError for ones" in result.feedback
+    assert "Likely mistake: doubles" in result.feedback

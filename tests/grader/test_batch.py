@@ -1,0 +1,141 @@
+"""`grader grade-all`: a class of 20 graded by two workers, rows that match `grader grade`, nothing
+lost when the run is killed, edited submissions graded again."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+
+import pytest
+
+from grader.batch import gradebook, students_in
+from grader.load import SubmissionError
+from helpers import CASES, ROOT, run_grader
+
+pytestmark = pytest.mark.slow
+
+# Few examples per property: this tests the batch, not the checks (test_grading does those).
+CONFIG = "[examples]\ndefault = 8\n[limits]\ncall_cpu_seconds = 2\n"
+
+
+def make_class(folder):
+    """20 students: right, unfilled, one wrong topic each, broken, empty, zipped and hostile."""
+    folder.mkdir()
+
+    def student(name, replace=None):
+        path = folder / name
+        shutil.copytree(ROOT / "solutions", path, ignore=shutil.ignore_patterns("__pycache__"))
+        for topic, text in (replace or {}).items():
+            (path / f"{topic}.py").write_text(text)
+        return path
+
+    student("alice")
+    shutil.copytree(ROOT / "exercises", folder / "bob", ignore=shutil.ignore_patterns("__pycache__"))
+    wrong = sorted(p for p in CASES.glob("*/wrong_*.py"))
+    for n, case in enumerate(wrong[:: max(1, len(wrong) // 12)][:12]):
+        topic = case.parent.name
+        student(f"wrong{n:02d}", {topic: (ROOT / "solutions" / f"{topic}.py").read_text() + "\n" + case.read_text()})
+    student("dave", {"perceptron": "def sigmoid(z:\n"})
+    (folder / "erin").mkdir()
+    (folder / "frank.zip").write_text("not a zip")
+    with zipfile.ZipFile(folder / "gina.zip", "w") as archive:
+        for path in (ROOT / "solutions").glob("*.py"):
+            archive.write(path, f"exercises/{path.name}")
+    student("harry", {"perceptron": "import os\nos._exit(3)\n"})
+    student("ivan", {"layers": (ROOT / "solutions" / "layers.py").read_text() + "\ndef relu(x):\n    while True:\n"
+                                                                                 "        pass\n"})
+    return folder
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory):
+    root = tmp_path_factory.mktemp("class")
+    config = root / "config.toml"
+    config.write_text(CONFIG)
+    folder = make_class(root / "class")
+    out = root / "out"
+    result = run_grader("grade-all", folder, "--out", out, "-j", "2", "--config", config, timeout=1800)
+    assert result.returncode == 0, result.stderr
+    return folder, out, config
+
+
+def rows(out):
+    return {row["student"]: row for row in csv.DictReader(io.StringIO((out / "gradebook.csv").read_text()))}
+
+
+def test_every_student_gets_a_row_a_json_and_a_feedback_file(graded_class):
+    folder, out, _ = graded_class
+    book = rows(out)
+    assert len(book) == 20 == len(students_in(folder))
+    for name, row in book.items():
+        assert (out / f"{name}.json").exists() and (out / f"{name}.md").exists()
+        assert row["max_total"] == "100"
+    assert book["alice"]["total"] == book["gina"]["total"] == "100"
+    assert book["bob"]["total"] == book["erin"]["total"] == "0"
+    assert book["frank"]["status"].startswith("not graded") and "zip" in book["frank"]["status"]
+    assert book["dave"]["perceptron"] == "0" and book["dave"]["convolution"] == "20"
+    assert book["harry"]["perceptron"] == "0" and book["harry"]["layers"] == "10"
+    assert float(book["ivan"]["layers"]) < 10 and book["ivan"]["convolution"] == "20"
+    assert all(float(book[f"wrong{n:02d}"]["total"]) < 100 for n in range(12))
+    assert "## Mistakes the feedback named" in (out / "summary.md").read_text()
+    assert (out / "scores.png").read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("name", ["alice", "dave", "wrong03", "harry"])
+def test_a_row_matches_grading_that_student_alone(graded_class, name):
+    folder, out, config = graded_class
+    alone = run_grader("grade", folder / name, "--format", "json", "--quiet", "--config", config)
+    assert alone.returncode == 0, alone.stderr
+    assert (out / f"{name}.json").read_text() == alone.stdout
+
+
+def test_a_run_killed_midway_resumes_to_the_same_gradebook(graded_class, tmp_path):
+    folder, out, config = graded_class
+    resumed = tmp_path / "resumed"
+    command = [sys.executable, "-m", "grader", "grade-all", str(folder), "--out", str(resumed), "-j", "2",
+               "--config", str(config), "--quiet"]
+    run = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
+    deadline = time.monotonic() + 900
+    while not len(list((resumed / ".convgrade").glob("*.json"))) >= 5 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    os.killpg(run.pid, signal.SIGKILL)
+    run.wait()
+    assert not (resumed / "gradebook.csv").exists()
+    finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    assert finished.returncode == 0, finished.stderr
+    assert (resumed / "gradebook.csv").read_text() == (out / "gradebook.csv").read_text()
+    for name in rows(out):
+        assert (resumed / f"{name}.json").read_text() == (out / f"{name}.json").read_text()
+
+
+def test_only_edited_submissions_are_graded_again(graded_class, tmp_path):
+    folder, out, config = graded_class
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    (folder / "alice" / "pooling.py").write_text("def max_pool2d(*args, **kwargs):\n    return None\n")
+    try:
+        again = run_grader("grade-all", folder, "--out", copy, "--config", config, timeout=900)
+    finally:
+        shutil.copy(ROOT / "solutions" / "pooling.py", folder / "alice" / "pooling.py")
+    assert again.returncode == 0, again.stderr
+    assert "1 graded" in again.stderr and "18 unchanged" in again.stderr
+    assert rows(copy)["alice"]["pooling"] == "0"
+
+
+def test_two_entries_with_one_name_are_refused(tmp_path):
+    (tmp_path / "alice").mkdir()
+    (tmp_path / "alice.zip").write_bytes(b"")
+    with pytest.raises(SubmissionError, match="alice"):
+        students_in(tmp_path)
+
+
+def test_a_student_without_results_gets_a_row_saying_so():
+    book = gradebook({"zoe": None})
+    assert book.splitlines()[1].startswith("zoe,") and book.rstrip().endswith("not graded yet")
