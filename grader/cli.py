@@ -14,6 +14,7 @@ EPILOG = """examples:
   grader grade solutions/ --topic convolution --topic pooling
   grader grade solutions/ -j 1  # one topic at a time (default: one per core)
   grader grade-all class/ --out results/   # every sub-folder or .zip of class/ is a student
+  grader gradescope build autograder.zip   # a Gradescope autograder bundle
   grader exercises --check      # are exercises/ the stubs solutions/ generate?
   grader release ../course-2026 # write a student's copy of the course
 """
@@ -61,6 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"grade N students at a time (default: the number of cores, {_cores()} here)")
     batch.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
+    gradescope = commands.add_parser(
+        "gradescope", help="build a Gradescope autograder bundle",
+        description="gradescope build OUT.zip: write a Gradescope autograder bundle (setup.sh, run_autograder, "
+                    "requirements.txt, the grader and datasets/, never solutions/). Upload it as the "
+                    "assignment's autograder; every submission is graded into results/results.json.")
+    gradescope.add_argument("action", choices=["build"], help="what to do (build the bundle)")
+    gradescope.add_argument("bundle", type=Path, metavar="OUT.zip", help="where to write the bundle")
+    gradescope.add_argument("--config", type=Path, help="a grader config to ship in the bundle (checked first)")
+
     exercises = commands.add_parser("exercises", help="regenerate exercises/ from solutions/",
                                     description="Write the student stubs in exercises/ from the marked "
                                                 "regions of solutions/.")
@@ -89,8 +99,8 @@ def _jobs(text: str) -> int:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    commands = {"grade": _grade, "grade-all": _grade_all, "exercises": _exercises, "release": _release,
-                "tests": _tests}
+    commands = {"grade": _grade, "grade-all": _grade_all, "gradescope": _gradescope, "exercises": _exercises,
+                "release": _release, "tests": _tests}
     return commands[args.command](args)
 
 
@@ -208,6 +218,23 @@ class _LineProgress:
         left = (self.total - self.done) / rate
         print(f"[{self.done}/{self.total}] {student}: {status} ({rate * 60:.1f}/min, about {left:.0f} s left)",
               file=sys.stderr, flush=True)
+
+
+def _gradescope(args) -> int:
+    from grader.config import ConfigError, load_config
+    from grader.gradescope import build
+
+    if args.bundle.suffix.lower() != ".zip":
+        return _fail(f"{args.bundle}: the bundle is a .zip file; give a name ending in .zip")
+    try:
+        load_config(args.config)
+        names = build(args.bundle, args.config)
+    except ConfigError as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"cannot write {args.bundle}: {exc.strerror or exc}")
+    print(f"wrote {args.bundle} ({len(names)} files); upload it as the Gradescope autograder", file=sys.stderr)
+    return 0
 
 
 def _exercises(args) -> int:

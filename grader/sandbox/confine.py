@@ -62,7 +62,9 @@ def enter(settings: dict) -> list[str]:
         os.chdir(scratch)
         _limit(settings, False)
         return layers + ["resource limits only (isolate = false)"]
-    if as_root:
+    if not settings.get("namespaces", True):
+        namespaces = False
+    elif as_root:
         namespaces = _unshare(CLONE_NEWNS | CLONE_NEWNET)
     else:
         real_uid, real_gid = os.getuid(), os.getgid()

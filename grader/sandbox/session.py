@@ -138,6 +138,8 @@ class Limits:
     tmp_mb: int = 64                    # size of its private /tmp
     output_bytes_kept: int = 4096       # stdout/stderr kept; the rest is counted and dropped
     isolate: bool = True                # namespaces, private files, own uid (False: rlimits only)
+    namespaces: bool = True             # False: no namespaces, as in a container without the capability
+                                        # (own uid, file permissions and rlimits still hold)
 
     def wall_seconds(self) -> float:
         return max(3 * self.call_cpu_seconds, self.call_cpu_seconds + 5)

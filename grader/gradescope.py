@@ -1,0 +1,87 @@
+"""``grader gradescope build OUT.zip``: a Gradescope autograder bundle.
+
+The bundle holds the grader (its code, templates and the shipped ``datasets/``; never
+``solutions/``), ``setup.sh`` (CPU-only PyTorch builds: Gradescope has no GPU) and
+``run_autograder``, which grades ``/autograder/submission`` into
+``/autograder/results/results.json``. ``$AUTOGRADER_ROOT`` moves ``/autograder`` (for tests).
+
+On Gradescope the student's code runs in the autograder's own container, usually without the
+capabilities that namespaces need. ``run_autograder`` therefore first makes the grader's files
+readable by root only (``datasets/`` excepted): the child, which runs under a uid of its own,
+cannot read the checks even where the mount namespace that hides them is missing.
+"""
+from __future__ import annotations
+
+import io
+import stat
+import zipfile
+from pathlib import Path
+
+import grader
+
+REPO = Path(grader.__file__).resolve().parents[1]
+
+SETUP = """#!/usr/bin/env bash
+# Gradescope runs this once, as root, when it builds the autograder image.
+set -euo pipefail
+cd "$(dirname "$0")"
+apt-get update -qq && apt-get install -y -qq python3 python3-pip python3-venv >/dev/null || true
+python3 -m pip install --upgrade pip
+# CPU-only builds: Gradescope has no GPU, and the CUDA builds are ten times larger.
+python3 -m pip install --index-url https://download.pytorch.org/whl/cpu torch torchvision
+python3 -m pip install -r requirements.txt
+"""
+
+RUN = """#!/usr/bin/env bash
+# Gradescope runs this for every submission: grade it, write results/results.json.
+set -uo pipefail
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+SOURCE="$ROOT/source"
+# Where namespaces are missing, file permissions keep the checks from the student's code
+# (it runs under a uid of its own): the grader's files for root only, datasets/ for all.
+chmod -R go-rwx "$SOURCE/grader" 2>/dev/null
+chmod -R go+rX "$SOURCE/datasets" 2>/dev/null
+chmod go+x "$SOURCE" 2>/dev/null
+mkdir -p "$ROOT/results"
+CONFIG=()
+[ -f "$SOURCE/config.toml" ] && CONFIG=(--config "$SOURCE/config.toml")
+PYTHONPATH="$SOURCE${PYTHONPATH:+:$PYTHONPATH}" "${PYTHON:-python3}" -m grader grade "$ROOT/submission" \\
+    --format gradescope --output "$ROOT/results/results.json" --quiet "${CONFIG[@]}"
+status=$?
+if [ $status -ne 0 ] || [ ! -s "$ROOT/results/results.json" ]; then
+    printf '{"score": 0, "output": "The autograder could not grade this submission (exit status %s). Please tell your instructor.", "tests": []}\\n' "$status" > "$ROOT/results/results.json"
+fi
+"""
+
+REQUIREMENTS = """numpy>=1.24
+opencv-python-headless>=4.8
+matplotlib>=3.7
+pillow>=10
+hypothesis>=6.100
+rich>=13
+"""
+
+
+def build(destination: Path, config: Path | None = None) -> list[str]:
+    """Write the bundle to ``destination`` (a .zip), with the grader ``config`` if given; the names it holds."""
+    files: dict[str, tuple[bytes, bool]] = {
+        "setup.sh": (SETUP.encode(), True),
+        "run_autograder": (RUN.encode(), True),
+        "requirements.txt": (REQUIREMENTS.encode(), False),
+    }
+    if config is not None:
+        files["config.toml"] = (Path(config).read_bytes(), False)
+    for folder in ("grader", "datasets"):
+        for path in sorted((REPO / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                files[path.relative_to(REPO).as_posix()] = (path.read_bytes(), False)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, (data, executable) in files.items():
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            info.external_attr = ((stat.S_IFREG | (0o755 if executable else 0o644)) << 16)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    destination.write_bytes(buffer.getvalue())
+    return list(files)
