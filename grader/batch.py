@@ -64,8 +64,13 @@ def submission_key(submission: Submission, config_text: str) -> str:
     return digest.hexdigest()
 
 
-def grade_all(folder: Path, out: Path, config: Config = Config(), jobs: int = 1, progress=None) -> dict:
-    """Grade every student of ``folder`` not graded yet into ``out``; the counts of what happened."""
+def grade_all(folder: Path, out: Path, config: Config = Config(), jobs: int = 1, progress=None,
+              scheduler: str | None = None) -> dict:
+    """Grade every student of ``folder`` not graded yet into ``out``; the counts of what happened.
+
+    With ``scheduler`` (a Dask distributed scheduler's address) the students are graded by that
+    cluster's workers instead of a local pool; results are saved here as they arrive, the same way.
+    """
     import grader.grade  # noqa: F401 -- torch and every check imported once, before the workers fork
 
     out.mkdir(parents=True, exist_ok=True)
@@ -86,7 +91,8 @@ def grade_all(folder: Path, out: Path, config: Config = Config(), jobs: int = 1,
         todo.append((student, submission, key))
     if progress:
         progress.start(len(todo))
-    for student, result, key, status in _graded(todo, config, jobs):
+    grading = _graded_by_cluster(todo, config, scheduler) if scheduler else _graded(todo, config, jobs)
+    for student, result, key, status in grading:
         _save(out, student.name, result, key, status)
         counts["graded" if status == "graded" else "failed"] += 1
         if progress:
@@ -126,6 +132,42 @@ def _graded(todo, config: Config, jobs: int):
     for student, _, _ in todo:
         reason = "grader error: the grading worker died twice on this submission"
         yield student, _not_graded(reason, config), None, reason
+
+
+def _graded_by_cluster(todo, config: Config, scheduler: str):
+    """(student, result, key, status) for each of ``todo``, graded on a Dask cluster, as they finish.
+
+    Dask re-runs the task of a worker that died on another worker; a task that keeps failing
+    becomes that student's "grader error" row (graded again on the next run).
+    """
+    try:
+        from distributed import Client, as_completed as arrived
+    except ImportError:
+        raise SubmissionError("--scheduler needs Dask distributed: pip install 'convgrade[cluster]'") from None
+    try:
+        client = Client(scheduler, timeout="15s")
+    except (OSError, TimeoutError) as exc:
+        raise SubmissionError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    with client:
+        futures = {client.submit(grade_on_worker, submission, config, key=f"convgrade-{student.name}-{key[:16]}"):
+                   (student, key) for student, submission, key in todo}
+        for future in arrived(futures):
+            student, key = futures[future]
+            try:
+                yield student, future.result(), key, "graded"
+            except Exception as exc:  # noqa: BLE001 -- one student's failure never stops the class
+                reason = f"grader error: {type(exc).__name__}: {exc}"
+                yield student, _not_graded(reason, config), None, reason
+
+
+def grade_on_worker(submission: Submission, config: Config):
+    """``grade_submission`` on a Dask worker: its zygote and imports stay warm between students."""
+    import torch
+
+    from grader.grade import grade_submission
+
+    torch.set_num_threads(1)
+    return grade_submission(submission, config)
 
 
 def _not_graded(reason: str, config: Config):

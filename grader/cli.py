@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--config", type=Path, help="TOML config: points, example budgets, limits")
     batch.add_argument("-j", "--jobs", type=_jobs, default=_cores(), metavar="N",
                        help=f"grade N students at a time (default: the number of cores, {_cores()} here)")
+    batch.add_argument("--scheduler", metavar="ADDRESS",
+                       help="grade on an existing Dask distributed cluster (e.g. tcp://10.0.0.5:8786) instead "
+                            "of local workers; needs the [cluster] extra")
     batch.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
     gradescope = commands.add_parser(
@@ -169,7 +172,7 @@ def _grade_all(args) -> int:
     try:
         config = load_config(args.config)
         with _class_progress(args.quiet) as progress:
-            counts = grade_all(args.submissions, args.out, config, args.jobs, progress)
+            counts = grade_all(args.submissions, args.out, config, args.jobs, progress, args.scheduler)
     except (ConfigError, SubmissionError) as exc:
         return _fail(str(exc))
     except OSError as exc:

@@ -139,3 +139,49 @@ def test_two_entries_with_one_name_are_refused(tmp_path):
 def test_a_student_without_results_gets_a_row_saying_so():
     book = gradebook({"zoe": None})
     assert book.splitlines()[1].startswith("zoe,") and book.rstrip().endswith("not graded yet")
+
+
+@pytest.fixture
+def dask_cluster(tmp_path):
+    """A real `dask scheduler` and two `dask worker` processes on 127.0.0.1."""
+    pytest.importorskip("distributed", reason="the [cluster] extra (in [dev]) installs Dask")
+    address_file = tmp_path / "scheduler.json"
+    processes = [subprocess.Popen(["dask", "scheduler", "--host", "127.0.0.1", "--port", "0",
+                                   "--dashboard-address", ":0", "--scheduler-file", str(address_file)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)]
+    deadline = time.monotonic() + 60
+    while not address_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    for _ in range(2):
+        processes.append(subprocess.Popen(["dask", "worker", "--scheduler-file", str(address_file), "--nthreads", "1",
+                                           "--nworkers", "1", "--no-dashboard"], cwd=ROOT,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                          start_new_session=True))
+    yield json.loads(address_file.read_text())["address"]
+    for process in processes:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def test_a_dask_cluster_gives_the_local_gradebook(graded_class, dask_cluster, tmp_path):
+    folder, out, config = graded_class
+    small = tmp_path / "class"
+    small.mkdir()
+    for name in ("alice", "bob", "dave", "wrong00"):
+        shutil.copytree(folder / name, small / name)
+    result = run_grader("grade-all", small, "--out", tmp_path / "out", "--config", config,
+                        "--scheduler", dask_cluster, timeout=1800)
+    assert result.returncode == 0, result.stderr
+    local, remote = rows(out), rows(tmp_path / "out")
+    assert set(remote) == {"alice", "bob", "dave", "wrong00"}
+    for name, row in remote.items():
+        assert row == local[name]
+        assert (tmp_path / "out" / f"{name}.json").read_text() == (out / f"{name}.json").read_text()
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):
+    pytest.importorskip("distributed")
+    (tmp_path / "class" / "alice").mkdir(parents=True)
+    result = run_grader("grade-all", tmp_path / "class", "--out", tmp_path / "out",
+                        "--scheduler", "tcp://127.0.0.1:9", timeout=300)
+    assert result.returncode == 2 and "cannot reach the Dask scheduler" in result.stderr
