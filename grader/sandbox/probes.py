@@ -54,7 +54,10 @@ class _Exploding(nn.Module):
 
     def forward(self, x):
         self.relu1(self.conv1(x))
-        raise RuntimeError("this model's forward pass fails on purpose, after conv1 and relu1 ran")
+        raise ArithmeticError(EXPLODING_MESSAGE)
+
+
+EXPLODING_MESSAGE = "this model's forward pass fails on purpose, after conv1 and relu1 ran"
 
 
 def build_model(spec: dict) -> nn.Module:
@@ -64,10 +67,16 @@ def build_model(spec: dict) -> nn.Module:
     [BatchNorm1d], ReLU, [Dropout(``dropout``)], Linear),
     ``cnn`` (the case-study CNN on 1x10x10 images, optional BatchNorm2d after conv1),
     ``nested`` (nested Sequentials with an in-place ReLU, input 1xSxS), ``exploding``,
-    ``rgb_cnn`` (3-channel images of any size: conv, BatchNorm2d, ReLU, adaptive pool, Dropout, Linear).
+    ``rgb_cnn`` (3-channel images of any size: conv, BatchNorm2d, ReLU, adaptive pool, Dropout, Linear),
+    ``identity`` (``nn.Identity()``: no parameters, no children; the inputs are the logits),
+    ``leaf`` (a bare ``nn.Linear(inputs, classes)``, no children).
     """
     kind = spec["kind"]
-    if kind == "linear":
+    if kind == "identity":
+        model = nn.Identity()
+    elif kind == "leaf":
+        model = nn.Linear(spec["inputs"], spec["classes"])
+    elif kind == "linear":
         model = nn.Sequential(nn.Linear(spec["inputs"], spec["classes"]), *([nn.Sigmoid()] if spec.get("sigmoid") else []))
     elif kind == "mlp":
         layers = [nn.Linear(spec["inputs"], spec["hidden"])]
@@ -108,20 +117,55 @@ def build_model(spec: dict) -> nn.Module:
     return model.to(getattr(torch, spec.get("dtype", "float32")))
 
 
-def layer_stack(layers: list) -> nn.Sequential:
-    """``nn.Sequential`` of ``["linear", in, out, bias]``, ``["conv", in, out, k, bias]``,
-    ``["bn", channels]``, ``["relu"]`` layers (for counting parameters; never run)."""
-    made = []
-    for layer in layers:
-        if layer[0] == "linear":
-            made.append(nn.Linear(layer[1], layer[2], bias=layer[3]))
-        elif layer[0] == "conv":
-            made.append(nn.Conv2d(layer[1], layer[2], layer[3], bias=layer[4]))
-        elif layer[0] == "bn":
-            made.append(nn.BatchNorm2d(layer[1]))
+class Block(nn.Module):
+    """A custom module (neither a Sequential nor iterable) holding submodules ``part0``, ``part1``, ... and,
+    when ``own`` > 0, an ``nn.Parameter`` of ``own`` elements of its own (``scale``)."""
+
+    def __init__(self, parts: list, own: int = 0):
+        super().__init__()
+        for i, part in enumerate(parts):
+            self.add_module(f"part{i}", part)
+        if own:
+            self.scale = nn.Parameter(torch.ones(own))
+
+    def forward(self, x):
+        for part in self.children():
+            x = part(x)
+        return x
+
+
+def counting_model(spec: list) -> nn.Module:
+    """The model a ``count_parameters`` case describes (built, never run). Nodes:
+    ``["linear", in, out, bias]``, ``["conv", in, out, k, bias]``, ``["bn", channels]``, ``["relu"]`` (leaves);
+    ``["seq", [nodes]]`` an ``nn.Sequential``; ``["block", [nodes], own]`` a ``Block``;
+    ``["again", i]`` the i-th leaf made so far, the same module object (shared);
+    ``["tied", i]`` a new ``nn.Linear`` shaped like leaf i (a Linear) whose weight *is* leaf i's (tied)."""
+    leaves = []
+
+    def build(node):
+        kind = node[0]
+        if kind == "seq":
+            return nn.Sequential(*[build(child) for child in node[1]])
+        if kind == "block":
+            return Block([build(child) for child in node[1]], node[2])
+        if kind == "again":
+            return leaves[node[1]]
+        if kind == "tied":
+            base = leaves[node[1]]
+            made = nn.Linear(base.in_features, base.out_features)
+            made.weight = base.weight
+        elif kind == "linear":
+            made = nn.Linear(node[1], node[2], bias=node[3])
+        elif kind == "conv":
+            made = nn.Conv2d(node[1], node[2], node[3], bias=node[4])
+        elif kind == "bn":
+            made = nn.BatchNorm2d(node[1])
         else:
-            made.append(nn.ReLU())
-    return nn.Sequential(*made)
+            made = nn.ReLU()
+        leaves.append(made)
+        return made
+
+    return build(spec)
 
 
 def _model(spec: dict, state: dict, training: bool | None = True) -> nn.Module:
@@ -136,7 +180,11 @@ def _state(model: nn.Module) -> dict:
     return {name: value.detach().clone() for name, value in model.state_dict().items()}
 
 
-def _loader(x, y, batch_size: int) -> DataLoader:
+def _loader(x, y, batch_size: int, as_list: bool = False):
+    """Unshuffled batches of ``(x, y)``: a DataLoader, or a plain list of ``(x, y)`` batches (a loader is anything
+    that yields batches, as the exercises say)."""
+    if as_list:
+        return [(x[i:i + batch_size], y[i:i + batch_size]) for i in range(0, len(x), batch_size)]
     return DataLoader(TensorDataset(x, y), batch_size=batch_size, shuffle=False)
 
 
@@ -163,9 +211,9 @@ class _RecordingLoss(nn.CrossEntropyLoss):
 
 # ------------------------------------------------------------------ architectures
 
-def architecture_summary(module, builder: str, args=()):
-    """Build ``module.<builder>(*args)``; its type, children, parameter names/shapes and count."""
-    model = getattr(module, builder)(*args)
+def architecture_summary(module, builder: str, args=(), kwargs=None):
+    """Build ``module.<builder>(*args, **kwargs)``; its type, children, parameter names/shapes and count."""
+    model = getattr(module, builder)(*args, **(kwargs or {}))
     if not isinstance(model, nn.Module):
         return {"module": False, "type": type(model).__name__}
     return {
@@ -192,53 +240,72 @@ def architecture_forward(module, builder: str, args, state: dict, x):
     return {"output": output, "printed": printed.getvalue()[:200]}
 
 
-def count_parameters_probe(module, layers: list, frozen: list):
-    """``count_parameters`` on a ``layer_stack(layers)`` whose ``frozen`` parameters have requires_grad off."""
-    model = layer_stack(layers)
+COUNT_CALLS = {"default": ((), {}), "True": ((True,), {}), "trainable_only=False": ((), {"trainable_only": False}),
+               "False": ((False,), {})}
+
+
+def count_parameters_probe(module, spec: list, frozen: list):
+    """``count_parameters`` called each way of ``COUNT_CALLS`` on ``counting_model(spec)``, whose ``frozen``
+    parameters have requires_grad off: per call ``{"value": ...}`` or ``{"raised": [type, message]}``."""
+    model = counting_model(spec)
     for name, p in model.named_parameters():
         if name in frozen:
             p.requires_grad_(False)
-    return {"default": module.count_parameters(model),
-            "trainable": module.count_parameters(model, True),
-            "all": module.count_parameters(model, trainable_only=False)}
+    results = {}
+    for call, (args, kwargs) in COUNT_CALLS.items():
+        try:
+            results[call] = {"value": module.count_parameters(model, *args, **kwargs)}
+        except Exception as exc:  # noqa: BLE001 -- what each call raised is the data
+            results[call] = {"raised": [type(exc).__name__, _message(exc)]}
+    return results
+
+
+def _message(exc: BaseException) -> str:
+    try:
+        return str(exc)[:300]
+    except Exception:  # noqa: BLE001 -- a rigged __str__
+        return ""
 
 
 # ------------------------------------------------------------------ training
 
-def train_epoch_probe(module, spec, state, x, y, batch_size, lr, momentum, training):
+def train_epoch_probe(module, spec, state, x, y, batch_size, lr, momentum, training, as_list=False):
     """One ``train_epoch`` with SGD(lr, momentum) and CrossEntropyLoss over unshuffled batches of (x, y)."""
     model = _model(spec, state, training)
     loss_fn = _RecordingLoss()
     optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
     calls = _spy(model)
-    result = module.train_epoch(model, _loader(x, y, batch_size), loss_fn, optimizer)
+    result = module.train_epoch(model, _loader(x, y, batch_size, as_list), loss_fn, optimizer)
     return {"result": result, "state": _state(model), "training": model.training, "losses": loss_fn.values,
             "calls": calls}
 
 
-def evaluate_probe(module, spec, state, x, y, batch_size, training):
+def evaluate_probe(module, spec, state, x, y, batch_size, training, as_list=False):
     """``evaluate`` on a model whose parameters carry known ``.grad`` values (0.5, 1.5, ...)."""
     model = _model(spec, state, training)
     for i, p in enumerate(model.parameters()):
         p.grad = torch.full_like(p, 0.5 + i)
     calls = _spy(model)
     loss_fn = _RecordingLoss()
-    result = module.evaluate(model, _loader(x, y, batch_size), loss_fn)
+    result = module.evaluate(model, _loader(x, y, batch_size, as_list), loss_fn)
     return {"result": result, "state": _state(model), "training": model.training, "calls": calls,
             "grads": [None if p.grad is None else p.grad.detach().clone() for p in model.parameters()],
             "losses": loss_fn.values, "needed_grad": loss_fn.needed_grad}
 
 
-def fit_probe(module, spec, state, train, val, batch_size, lr, momentum, epochs, training, seed=0, shuffle=False):
-    """``fit`` for ``epochs`` with SGD(lr, momentum) and CrossEntropyLoss, called right after
-    ``torch.manual_seed(seed)`` (the train loader shuffles if ``shuffle``); ``seed_after`` is
-    ``torch.initial_seed()`` afterwards, which differs from ``seed`` when ``fit`` reseeded."""
+def fit_probe(module, spec, state, train, val, batch_size, lr, momentum, epochs, training, seed=0, shuffle=False,
+              as_list=False, epochs_keyword=False):
+    """``fit`` for ``epochs`` (passed as ``epochs=`` if ``epochs_keyword``) with SGD(lr, momentum) and
+    CrossEntropyLoss, called right after ``torch.manual_seed(seed)`` (the train loader shuffles if ``shuffle``;
+    the validation batches are a plain list if ``as_list``); ``seed_after`` is ``torch.initial_seed()``
+    afterwards, which differs from ``seed`` when ``fit`` reseeded."""
     model = _model(spec, state, training)
     optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
     train_loader = DataLoader(TensorDataset(*train), batch_size=batch_size, shuffle=shuffle)
-    val_loader = _loader(*val, batch_size)
+    val_loader = _loader(*val, batch_size, as_list)
     torch.manual_seed(seed)
-    history = module.fit(model, train_loader, val_loader, nn.CrossEntropyLoss(), optimizer, epochs)
+    arguments = (model, train_loader, val_loader, nn.CrossEntropyLoss(), optimizer)
+    history = module.fit(*arguments, epochs=epochs) if epochs_keyword else module.fit(*arguments, epochs)
     return {"result": history, "state": _state(model), "seed_after": torch.initial_seed()}
 
 
@@ -288,10 +355,16 @@ LOADER_FUNCS = {"class_counts": _class_counts, "column_sums": _column_sums, "bat
                 "hits": _hits}
 
 
-def loader_apply_probe(module, x, y, batch_size, func: str, reduce=None):
-    """``loader_apply`` over unshuffled batches with one of ``LOADER_FUNCS`` (default reduce if None)."""
-    kwargs = {} if reduce is None else {"reduce": reduce}
-    result = module.loader_apply(_loader(x, y, batch_size), LOADER_FUNCS[func], **kwargs)
+def loader_apply_probe(module, x, y, batch_size, func: str, reduce=None, positional=False, as_list=False):
+    """``loader_apply`` over unshuffled batches with one of ``LOADER_FUNCS`` (default reduce if None; passed as
+    the third positional argument if ``positional``)."""
+    loader, function = _loader(x, y, batch_size, as_list), LOADER_FUNCS[func]
+    if reduce is None:
+        result = module.loader_apply(loader, function)
+    elif positional:
+        result = module.loader_apply(loader, function, reduce)
+    else:
+        result = module.loader_apply(loader, function, reduce=reduce)
     return {"result": result, "shape": list(result.shape) if isinstance(result, torch.Tensor) else None}
 
 
@@ -372,13 +445,19 @@ def _load_unsafe(module, spec, state):
     return {"ran_code": bool(_TRIPPED), "raised": raised}
 
 
-def image_folder_probe(module, root: str, batch_size=None, as_path: bool = False):
-    """``image_folder_loader(root)`` with defaults (batch_size None) or ``(root, batch_size, shuffle=False)``."""
+IMAGE_FOLDER_CALLS = {"keywords": lambda f, root, b: f(root, batch_size=b, shuffle=False),
+                      "positional": lambda f, root, b: f(root, b, False),
+                      "shuffle only": lambda f, root, b: f(root, shuffle=False)}
+
+
+def image_folder_probe(module, root: str, batch_size=None, as_path: bool = False, style: str = "keywords"):
+    """``image_folder_loader(root)`` with defaults (batch_size None), else called as ``IMAGE_FOLDER_CALLS[style]``:
+    ``(root, batch_size=b, shuffle=False)``, ``(root, b, False)`` or ``(root, shuffle=False)``."""
     where = Path(root) if as_path else root
     if batch_size is None:
         loader = module.image_folder_loader(where)
     else:
-        loader = module.image_folder_loader(where, batch_size=batch_size, shuffle=False)
+        loader = IMAGE_FOLDER_CALLS[style](module.image_folder_loader, where, batch_size)
     if not isinstance(loader, DataLoader):
         raise ProbeFinding(f"image_folder_loader returned a {type(loader).__name__}, not a DataLoader")
     info = {"batch_size": loader.batch_size, "shuffle": isinstance(loader.sampler, RandomSampler),
@@ -403,8 +482,9 @@ def hook_count(model: nn.Module) -> int:
     return count
 
 
-def capture_probe(module, spec, state, x, names, keep=None):
-    """``capture_outputs(model, x, names)``; then the hooks left behind.
+def capture_probe(module, spec, state, x, names, keep=None, keyword=False):
+    """``capture_outputs(model, x, names)`` (``layer_names=names`` if ``keyword``); then the hooks left behind
+    and how many times the model's forward ran (``runs``).
 
     ``keep`` names a submodule that gets a hook of the user's own first: it
     must still be there afterwards (only the function's own hooks go).
@@ -413,33 +493,52 @@ def capture_probe(module, spec, state, x, names, keep=None):
     own = None
     if keep is not None:
         own = dict(model.named_modules())[keep].register_forward_hook(lambda m, inputs, output: None)
+    runs = _count_runs(model)
     before = hook_count(model)
-    result = module.capture_outputs(model, x, names)
+    result = module.capture_outputs(model, x, layer_names=names) if keyword else module.capture_outputs(model, x, names)
     kept = own is None or own.id in dict(model.named_modules())[keep]._forward_hooks
-    return {"result": result, "hooks_left": hook_count(model) - before, "own_hook_kept": kept}
+    return {"result": result, "hooks_left": hook_count(model) - before, "own_hook_kept": kept, "runs": len(runs)}
 
 
-def capture_error_probe(module, spec, state, x, names):
+def _count_runs(model: nn.Module) -> list:
+    """Count the runs of ``model``'s forward (an instance attribute wrapping it, so no hook is added)."""
+    runs, forward = [], model.forward
+
+    def counted(*args, **kwargs):
+        runs.append(1)
+        return forward(*args, **kwargs)
+
+    model.forward = counted
+    return runs
+
+
+def capture_error_probe(module, spec, state, x, names, keyword=False):
     """``capture_outputs`` expected to raise: what it raised (type, message) and the hooks left."""
     model = _model(spec, state, None)
     raised = None
     try:
-        module.capture_outputs(model, x, names)
+        if keyword:
+            module.capture_outputs(model, x, layer_names=names)
+        else:
+            module.capture_outputs(model, x, names)
     except Exception as exc:  # noqa: BLE001 -- what was raised is the data
-        try:
-            message = str(exc)[:300]
-        except Exception:  # noqa: BLE001 -- a rigged __str__
-            message = ""
-        raised = {"type": type(exc).__name__, "message": message}
+        raised = {"type": type(exc).__name__, "message": _message(exc)}
     return {"raised": raised, "hooks_left": hook_count(model)}
 
 
 # ------------------------------------------------------------------ augmentation
 
-def augmentation_probe(module, image, size, seeds):
-    """Build ``augmentation_transform(size)`` (its default when ``size`` is None) once, then apply it to
-    ``image`` after ``torch.manual_seed(seed)`` for each seed; also the class names of its steps."""
-    transform = module.augmentation_transform() if size is None else module.augmentation_transform(size)
+def _augmentation(module, size, keyword: bool):
+    if size is None:
+        return module.augmentation_transform()
+    return module.augmentation_transform(size=size) if keyword else module.augmentation_transform(size)
+
+
+def augmentation_probe(module, image, size, seeds, keyword=False):
+    """Build ``augmentation_transform(size)`` (its default when ``size`` is None; ``size=size`` if ``keyword``)
+    once, then apply it to ``image`` after ``torch.manual_seed(seed)`` for each seed; also the class names of
+    its steps."""
+    transform = _augmentation(module, size, keyword)
     steps = getattr(transform, "transforms", None)
     names = [type(step).__name__ for step in steps[:20]] if isinstance(steps, (list, tuple)) else None
     if not callable(transform):
@@ -454,17 +553,20 @@ def augmentation_probe(module, image, size, seeds):
     return {"type": type(transform).__name__, "compose": compose, "steps": names, "outputs": outputs}
 
 
-def augmentation_steps_probe(module, size):
+def augmentation_steps_probe(module, size, keyword=False):
     """The class names of the steps of ``augmentation_transform(size)`` (None: not a list of steps)."""
-    transform = module.augmentation_transform() if size is None else module.augmentation_transform(size)
+    transform = _augmentation(module, size, keyword)
     steps = getattr(transform, "transforms", None)
     return [type(step).__name__ for step in steps[:20]] if isinstance(steps, (list, tuple)) else None
 
 
 def predict_image_probe(module, spec, state, images, classes, training):
     """``predict_image(model, image, classes)`` for each of ``images`` on one model with batch norm and
-    dropout, recording the mode of every forward pass and the modes afterwards."""
+    dropout, recording the mode of every forward pass, the modes afterwards and whether each image is
+    unchanged."""
     model = _model(spec, state, training)
     calls = _spy(model)
-    results = [module.predict_image(model, image, list(classes)) for image in images]
-    return {"results": results, "calls": calls, "modes": [m.training for m in model.modules()]}
+    copies = [image.copy() for image in images]
+    results = [module.predict_image(model, image, list(classes)) for image in copies]
+    return {"results": results, "calls": calls, "modes": [m.training for m in model.modules()],
+            "images_unchanged": [bool((copy == image).all()) for copy, image in zip(copies, images)]}

@@ -20,6 +20,8 @@ input; the grader names the mistake that fits every failing case it saw.
 """
 from __future__ import annotations
 
+import itertools
+
 import cv2
 import numpy as np
 import torch
@@ -28,7 +30,8 @@ from hypothesis import strategies as st
 from torchvision import transforms
 
 from grader.checks import (TOLERANCES, Case, Failure, Misconception, Property, Scripted, as_tensor,
-                           check_array_call, compare, crashed, describe, outcome_value, raises_value_error)
+                           check_array_call, check_raises, compare, crashed, describe, outcome_value,
+                           raises_value_error)
 from grader.sandbox.probes import build_model
 from grader.sandbox.wire import Array
 from grader.topics.training import describe_model, random_state
@@ -85,11 +88,12 @@ def images(draw, low: int = 1, high: int = 48):
 
 @st.composite
 def pipeline_cases(draw):
-    """An image of 1 to 48 pixels a side, ``size`` (None: the default 40) and two seeds."""
+    """An image of 1 to 48 pixels a side, ``size`` (None: left out, the default 40; else passed by position or
+    as ``size=``) and two seeds."""
     image, pattern = draw(images())
     size = draw(st.one_of(st.none(), st.integers(3, 48)))
     seeds = draw(st.lists(st.integers(0, 2**31 - 1), min_size=2, max_size=2))
-    return Case((image, size), {"seeds": seeds, "pattern": pattern})
+    return Case((image, size), {"seeds": seeds, "pattern": pattern, "keyword": draw(st.booleans())})
 
 
 def pipeline(size=None, *, resize=None, jitter=None, degrees=(0, 5), normalize=True, resize_last=False,
@@ -167,7 +171,8 @@ def steps_hint(names) -> str:
 
 def describe_pipeline_case(case: Case, seed: int) -> str:
     image, size = case.args
-    call = "augmentation_transform()" if size is None else f"augmentation_transform({size})"
+    call = ("augmentation_transform()" if size is None else f"augmentation_transform(size={size})"
+            if case.kwargs.get("keyword") else f"augmentation_transform({size})")
     return (f"\n    Input: transform = {call}; torch.manual_seed({seed}); transform(image), image = an RGB "
             f"{describe(image)} ({case.kwargs['pattern']} pattern)")
 
@@ -176,12 +181,13 @@ def verify_pipeline(ctx, case: Case):
     """Under each seed, the student's transform gives the reference pipeline's image (to one 8-bit step)."""
     image, size = case.args
     seeds = case.kwargs["seeds"]
-    outcome = ctx.probe("augmentation_transform", probes.augmentation_probe, image, size, seeds)
+    keyword = case.kwargs["keyword"]
+    outcome = ctx.probe("augmentation_transform", probes.augmentation_probe, image, size, seeds, keyword)
     if outcome.status == "raised" and (outcome.error or {}).get("type") == "ProbeFinding":
         raise Failure(outcome.error["message"] + describe_pipeline_case(case, seeds[0]))
     if crashed(outcome):  # building the transform or applying it under the first seed raised
         ctx.evidence.observe_crash(PIPELINE_MISTAKES, Case(case.args, {"seed": seeds[0]}))
-        steps = ctx.probe("augmentation_transform", probes.augmentation_steps_probe, size)
+        steps = ctx.probe("augmentation_transform", probes.augmentation_steps_probe, size, keyword)
         try:
             outcome_value(outcome, "augmentation_transform")
         except Failure as failure:
@@ -208,7 +214,27 @@ def verify_pipeline(ctx, case: Case):
             raise Failure(f"{failure}{steps_hint(got['steps'])}{words}") from None
 
 
-BAD_SIZES = [(lambda s=s: Case((s,)), f"for size={s} (size must be at least 1)") for s in (0, -1, -40)]
+BAD_SIZES = [(lambda s=s: Case((s,)), f"for size {s}, passed by position (size must be at least 1)")
+             for s in (0, -40)] + \
+    [(lambda s=s: Case((), {"size": s}), f"for size={s} (size must be at least 1)") for s in (-1, 0)]
+
+
+def raises_naming(id: str, title: str, function: str, cases, argument: str, arg_names=(), weight: float = 1.0):
+    """``raises_value_error``, and each ValueError's message names ``argument`` (the contract: "a message that
+    says which argument is wrong"). A wish for ``grader.checks.raises_value_error``: an option ``naming``."""
+    def body(ctx):
+        for make_case, why in cases:
+            case = make_case()
+            outcome = ctx.call(function, case)
+            error = outcome.error or {}
+            if outcome.status == "raised" and error.get("type") == "ValueError":
+                if argument not in error.get("message", ""):
+                    raise Failure(f"`{function}` raised ValueError {why}, but its message does not say which argument "
+                                  f"is wrong: {error.get('message', '')!r}; name `{argument}` in it\n"
+                                  f"    Input: {case.describe(arg_names)}")
+                continue
+            check_raises(ctx, function, case, "ValueError", why, arg_names)
+    return Scripted(id, title, function, weight=weight, body=body)
 
 
 # ------------------------------------------------------------------ image_to_tensor
@@ -281,6 +307,8 @@ BAD_IMAGES = [
     (lambda: Case((_u8(1, 2, 3).astype(np.float32),)), "for a float32 (1, 2, 3) image (it must be uint8)"),
     (lambda: Case((_u8(1, 2, 3).astype(np.int64),)), "for an int64 (1, 2, 3) image (it must be uint8)"),
     (lambda: Case((_u8(3, 1, 2),)), "for a channels-first (3, 1, 2) array"),
+    (lambda: Case((torch.from_numpy(_u8(1, 2, 3)),)), "for a uint8 torch.Tensor of shape (1, 2, 3) (it must be a "
+                                                      "NumPy array, as cv2.imread returns)"),
 ]
 
 
@@ -381,6 +409,11 @@ def verify_predict_image(ctx, case: Case):
     got = outcome_value(ctx.probe("predict_image", probes.predict_image_probe, kw["spec"], kw["state"], images_bgr,
                                   classes, kw["training"]), "predict_image")
     require_modes(ctx, "predict_image", got, case, describe_predict_case(case))
+    changed = [i for i, same in enumerate(got["images_unchanged"]) if not same]
+    ctx.require("image unchanged", not changed,
+                "`predict_image` modified the image it was given (in place); leave the caller's array alone: "
+                "cv2.cvtColor and image_to_tensor make new arrays" + (describe_predict_case(case, changed[0])
+                                                                      if changed else ""))
     expected = reference_indices(case)
     problem, words = "", describe_predict_case(case)
     for i, result in enumerate(got["results"]):
@@ -403,12 +436,13 @@ def verify_predict_image(ctx, case: Case):
 
 
 def verify_predict_image_errors(ctx):
-    """predict_image raises ValueError for two names and for four names when the model has three outputs."""
+    """predict_image raises ValueError for two or four names when the model has three outputs, in either mode."""
     spec = {"kind": "rgb_cnn", "channels": 2, "classes": 3}
     state = random_state(spec, 5)
     image = draw_image(5, 6, 8, "shapes")
-    for classes in (["circle", "square"], ["circle", "square", "triangle", "star"]):
-        outcome = ctx.probe("predict_image", probes.predict_image_probe, spec, state, [image], classes, False)
+    for classes, training in itertools.product((["circle", "square"], ["circle", "square", "triangle", "star"]),
+                                               (False, True)):
+        outcome = ctx.probe("predict_image", probes.predict_image_probe, spec, state, [image], classes, training)
         error = outcome.error or {}
         if outcome.status == "raised" and error.get("type") == "ValueError":
             continue
@@ -416,25 +450,26 @@ def verify_predict_image_errors(ctx):
             outcome_value(outcome, "predict_image")
         got = f"raised {error.get('type')}" if outcome.status == "raised" else "returned normally"
         raise Failure(f"predict_image should raise ValueError when classes has {len(classes)} names for a model "
-                      f"with 3 outputs, but it {got}")
+                      f"with 3 outputs (in {'training' if training else 'eval'} mode), but it {got}")
 
 
 # ------------------------------------------------------------------ checks
 
 CHECKS = [
     Property("augmentation_transform_matches_reference", "augmentation_transform gives the slides' pipeline's "
-             "image under the same torch.manual_seed (drawn image sizes and size)", "augmentation_transform", 1.75,
-             strategy=pipeline_cases(), verify=verify_pipeline),
-    raises_value_error("augmentation_transform_errors", "augmentation_transform raises ValueError for size < 1",
-                       "augmentation_transform", BAD_SIZES, ("size",), weight=0.25),
+             "image under the same torch.manual_seed (drawn image sizes and size)", "augmentation_transform",
+             weight=1.75, strategy=pipeline_cases(), verify=verify_pipeline),
+    raises_naming("augmentation_transform_errors", "augmentation_transform raises ValueError naming size for "
+                  "size < 1", "augmentation_transform", BAD_SIZES, "size", ("size",), weight=0.25),
     Property("image_to_tensor_matches_reference", "image_to_tensor turns a BGR uint8 image into the normalised "
-             "RGB (1, 3, H, W) float32 batch", "image_to_tensor", 1.25, strategy=bgr_cases(),
+             "RGB (1, 3, H, W) float32 batch", "image_to_tensor", weight=1.25, strategy=bgr_cases(),
              verify=verify_image_to_tensor),
     raises_value_error("image_to_tensor_errors", "image_to_tensor raises ValueError for anything but an "
                        "(H, W, 3) uint8 array", "image_to_tensor", BAD_IMAGES, ("image_bgr",), weight=0.25),
     Property("predict_image_matches_reference", "predict_image returns the class name the model predicts in eval "
-             "mode without gradients, and restores the mode", "predict_image", 1.25, strategy=predict_cases(),
-             verify=verify_predict_image, parts=("class name",) + INFERENCE_PARTS),
+             "mode without gradients, restores the mode and leaves the image alone", "predict_image", weight=1.25,
+             strategy=predict_cases(), verify=verify_predict_image,
+             parts=("class name",) + INFERENCE_PARTS + ("image unchanged",)),
     Scripted("predict_image_errors", "predict_image raises ValueError when len(classes) is not the model's "
-             "output width", "predict_image", 0.25, body=verify_predict_image_errors),
+             "output width", "predict_image", weight=0.25, body=verify_predict_image_errors),
 ]

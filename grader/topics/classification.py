@@ -6,7 +6,8 @@ import torch.nn.functional as F
 from hypothesis import strategies as st
 
 from grader.checks import (Case, Failure, Misconception, NotApplicable, Property, Scripted, check_array_call,
-                           raises_value_error)
+                           crashed, first_difference, raises_value_error)
+from grader.sandbox.wire import Array
 from grader.forbidden import Rule
 from grader.strategies import DTYPES, tensors
 
@@ -113,6 +114,13 @@ def _global_shift_softmax(x, dim):
     return _naive_softmax(x - x.max(), dim)
 
 
+WRONG_DEFAULT = "the default dim is wrong"
+
+
+def _dim_given(case) -> bool:
+    return len(case.args) > 1 or "dim" in case.kwargs
+
+
 def _along(function, axis: int, ranks=None):
     """``function(logits, axis)``, whatever ``dim`` is, for tensors of ``ranks`` (``NotApplicable`` for others)."""
     def compute(case):
@@ -120,6 +128,13 @@ def _along(function, axis: int, ranks=None):
         if ranks is not None and x.dim() not in ranks:
             raise NotApplicable("on these tensors the mistake is another one's")
         return function(x, axis)  # an axis the tensor lacks raises IndexError, as the student's code does
+    return compute
+
+
+def _default_dim(function, axis: int):
+    """``function`` with the default ``dim=axis``: wrong only where ``dim`` is left out."""
+    def compute(case):
+        return function(case.args[0], _dim(case) if _dim_given(case) else axis)
     return compute
 
 
@@ -148,6 +163,8 @@ SOFTMAX_MISTAKES = [
     Misconception("it always normalises along dimension 1 (as d2l's X_exp.sum(1, keepdim=True)); "
                   "normalise along `dim`, which may be any dimension of a tensor of any rank",
                   _along(torch.softmax, 1, ranks=(1, 3, 4))),
+    Misconception(WRONG_DEFAULT + ": softmax(logits) normalises along the last dimension "
+                  "(the signature is softmax(logits, dim=-1))", _default_dim(torch.softmax, 1)),
     Misconception("it normalises along dimension 0 instead of `dim`", _along(torch.softmax, 0)),
     Misconception("it divides by the sum over the whole tensor; the sum runs along `dim` only "
                   "(keepdim=True so it broadcasts)", _whole_sum_softmax),
@@ -156,10 +173,31 @@ SOFTMAX_MISTAKES = [
 ]
 
 
+def check_softmax_like(ctx, function, case, expected, scale, mistakes):
+    """``check_array_call``; where ``dim`` was left out and the answer is wrong, the call is repeated with
+    dim=-1 given: what it returns tells a wrong default (right once -1 is given) from a wrong dimension."""
+    try:
+        check_array_call(ctx, function, case, expected, scale=scale, misconceptions=mistakes, arg_names=SOFTMAX_ARGS)
+    except Failure as failure:
+        if failure.fatal or _dim_given(case):
+            raise
+        explicit = Case((case.args[0], -1))
+        outcome = ctx.call(function, explicit)
+        if crashed(outcome):
+            ctx.evidence.observe_crash(mistakes, explicit)
+        elif outcome.ok and isinstance(outcome.value, Array) and outcome.value.kind == "tensor":
+            got = torch.from_numpy(outcome.value.data.copy())
+            right = got.shape == expected.shape and first_difference(got.to(expected.dtype), expected, scale)[0] is None
+            # right with dim=-1 given: every mistake but the default's is ruled out by this answer
+            ctx.evidence.observe([m for m in mistakes if not (right and m.explanation.startswith(WRONG_DEFAULT))],
+                                 explicit, got, expected, scale)
+        raise
+
+
 def verify_softmax(ctx, case):
     """softmax(logits, dim) equals torch.softmax(logits, dim)."""
-    check_array_call(ctx, "softmax", case, torch.softmax(case.args[0], _dim(case)), scale=_row_scale(case),
-                     misconceptions=SOFTMAX_MISTAKES, arg_names=SOFTMAX_ARGS)
+    check_softmax_like(ctx, "softmax", case, torch.softmax(case.args[0], _dim(case)), _row_scale(case),
+                       SOFTMAX_MISTAKES)
 
 
 LOG_SOFTMAX_MISTAKES = [
@@ -176,18 +214,20 @@ LOG_SOFTMAX_MISTAKES = [
                   lambda c: torch.log(_global_shift_softmax(c.args[0], _dim(c)))),
     Misconception("it ignores `dim` and always works along the last dimension", _along(torch.log_softmax, -1)),
     Misconception("it works along dimension 0 instead of `dim`", _along(torch.log_softmax, 0)),
+    Misconception(WRONG_DEFAULT + ": log_softmax(logits) works along the last dimension "
+                  "(the signature is log_softmax(logits, dim=-1))", _default_dim(torch.log_softmax, 1)),
 ]
 
 
 def verify_log_softmax(ctx, case):
     """log_softmax(logits, dim) equals torch.log_softmax(logits, dim)."""
-    check_array_call(ctx, "log_softmax", case, torch.log_softmax(case.args[0], _dim(case)),
-                     scale=_log_row_scale(case), misconceptions=LOG_SOFTMAX_MISTAKES, arg_names=SOFTMAX_ARGS)
+    check_softmax_like(ctx, "log_softmax", case, torch.log_softmax(case.args[0], _dim(case)), _log_row_scale(case),
+                       LOG_SOFTMAX_MISTAKES)
 
 
 # ------------------------------------------------------------------ cross_entropy
 
-CE_FEATURES = ("float64", "batch of one")
+CE_FEATURES = ("float64", "one sample or one class")
 
 
 @st.composite
@@ -196,7 +236,8 @@ def cross_entropy_cases(draw, enabled: frozenset, large: bool = False):
     2 to 6 samples and 2 to 6 classes."""
     on = enabled.__contains__
     dtype = draw(DTYPES) if on("float64") else torch.float32
-    n, c = draw(st.integers(1 if on("batch of one") else 2, 6)), draw(st.integers(2, 6))
+    low = 1 if on("one sample or one class") else 2
+    n, c = draw(st.integers(low, 6)), draw(st.integers(low, 6))
     logits = draw(logits_strategy((n, c), dtype, large))
     labels = torch.tensor(draw(st.lists(st.integers(0, c - 1), min_size=n, max_size=n)), dtype=torch.int64)
     return Case((logits, labels))
@@ -261,12 +302,68 @@ def _ufrn_example(ctx):
                       f"[0, 0, 1, 2, 1]) should give 1.6553:\n    {failure}", failure.fatal) from None
 
 
+def _well_formed(case) -> bool:
+    """(N, C) logits and int64 labels of shape (N,): only the label values can be wrong."""
+    logits, labels = case.args
+    return logits.dim() == 2 and labels.dtype == torch.int64 and tuple(labels.shape) == (logits.shape[0],)
+
+
+def _unchecked_values(case):
+    """Cross-entropy with the labels used as they are (a label of C or more raises IndexError)."""
+    if not _well_formed(case):
+        raise NotApplicable("the shapes or the dtype are wrong, not the values")
+    return -_picked(torch.log_softmax(case.args[0], 1), case.args[1]).mean()
+
+
+def _float_labels_converted(case):
+    logits, labels = case.args
+    if labels.dtype == torch.int64:
+        raise NotApplicable("int64 labels")
+    return F.cross_entropy(logits, labels.long())
+
+
+def _crashes_on(wrong):
+    """A check left out, so that PyTorch fails inside the function (on ``wrong`` cases only)."""
+    def compute(case):
+        if not wrong(case):
+            raise NotApplicable("another check's case")
+        raise RuntimeError("PyTorch fails on these labels")
+    return compute
+
+
+def _count_only(case):
+    """Labels of shape (N, 1) where (N,) is due: log_probs[arange(N), labels] is an (N, N) table."""
+    logits, labels = case.args
+    if labels.dim() < 2 or labels.shape[0] != logits.shape[0] or logits.dim() != 2:
+        raise NotApplicable("not (N, 1)-shaped labels")
+    return -torch.log_softmax(logits, 1)[torch.arange(logits.shape[0]), labels].mean()
+
+
+def _logits_not_2d(case):
+    logits, labels = case.args
+    if logits.dim() == 2:
+        raise NotApplicable("2-D logits")
+    return -_picked(torch.log_softmax(logits, 1), labels).mean()  # raises: a 1-D tensor has no dimension 1
 
 
 UNCHECKED_LABELS = [
     Misconception("the labels are not checked: a label of C or more fails with an IndexError and -1 or -100 "
                   "silently pick a class from the end of the row; check 0 <= labels < C and raise ValueError",
-                  lambda c: -_picked(torch.log_softmax(c.args[0], 1), c.args[1]).mean()),
+                  _unchecked_values),
+    Misconception("float labels are converted (labels.long()) instead of rejected: labels are int64 class "
+                  "indices; raise ValueError when labels.dtype is not torch.int64", _float_labels_converted),
+    Misconception("the dtype of the labels is not checked: float labels fail inside PyTorch (indexing, gather "
+                  "and one_hot need int64 class indices); raise ValueError when labels.dtype is not torch.int64",
+                  _crashes_on(lambda c: c.args[1].dtype != torch.int64)),
+    Misconception("the number of labels is not compared with the number of samples: 3 labels for 2 samples fail "
+                  "inside PyTorch; raise ValueError unless labels has shape (N,)",
+                  _crashes_on(lambda c: c.args[1].dtype == torch.int64 and c.args[0].dim() == 2
+                              and c.args[1].dim() == 1 and len(c.args[1]) != len(c.args[0]))),
+    Misconception("only the number of labels is compared: labels of shape (N, 1) pick an (N, N) table of "
+                  "log-probabilities; the labels must have shape (N,) exactly "
+                  "(tuple(labels.shape) != (N,): ValueError)", _count_only),
+    Misconception("the logits are not checked to be 2-D (N, C): a 1-D tensor has no class dimension, and a 3-D "
+                  "one gives a loss of the wrong thing; raise ValueError when logits.dim() != 2", _logits_not_2d),
 ]
 
 BAD_CROSS_ENTROPY = [
@@ -275,6 +372,13 @@ BAD_CROSS_ENTROPY = [
     (lambda: Case((torch.zeros(2, 3), torch.tensor([-1, 0]))), "for the label -1"),
     (lambda: Case((torch.zeros(2, 3, dtype=torch.float64), torch.tensor([1, -100]))),
      "for the label -100 (there is no ignore_index here)"),
+    (lambda: Case((torch.zeros(2, 3), torch.tensor([0.0, 1.0]))),
+     "for float labels (labels are int64 class indices)"),
+    (lambda: Case((torch.zeros(2, 3), torch.tensor([0, 1, 2]))), "for 3 labels with 2 samples"),
+    (lambda: Case((torch.zeros(2, 3), torch.tensor([[0], [2]]))),
+     "for labels of shape (2, 1) with 2 samples (labels have shape (N,))"),
+    (lambda: Case((torch.zeros(3), torch.tensor([0]))), "for 1-D logits (logits have shape (N, C))"),
+    (lambda: Case((torch.zeros(2, 3, 4), torch.tensor([0, 1]))), "for 3-D logits (logits have shape (N, C))"),
 ]
 
 
@@ -342,10 +446,28 @@ def _unchecked_bce(case, shapes_differ: bool):
     return -(y * torch.log(p).clamp(min=-100) + (1 - y) * torch.log(1 - p).clamp(min=-100)).mean()  # may raise
 
 
+def _same_count(case):
+    """Shapes that differ with the same length and number of elements: (3,) against (3, 1) broadcasts to (3, 3)."""
+    p, y = case.args
+    if p.shape == y.shape or p.numel() != y.numel() or len(p) != len(y):
+        raise NotApplicable("the shapes are equal, or a length or element count tells them apart")
+    return _unchecked_bce(case, shapes_differ=True)
+
+
+def _different_count(case):
+    p, y = case.args
+    if p.shape != y.shape and p.numel() == y.numel() and len(p) == len(y):
+        raise NotApplicable("the next mistake's case")
+    return _unchecked_bce(case, shapes_differ=True)
+
+
 UNCHECKED_BCE = [
     Misconception("the shapes are not compared: (2, 3) probabilities broadcast silently against (3,) labels "
                   "(and (3,) against (4,) fails with PyTorch's RuntimeError); raise ValueError when "
-                  "probs.shape != labels.shape", lambda c: _unchecked_bce(c, shapes_differ=True)),
+                  "probs.shape != labels.shape", _different_count),
+    Misconception("only the lengths (or element counts) are compared: (3,) probabilities against (3, 1) labels "
+                  "broadcast to a (3, 3) table; compare the whole shapes (probs.shape != labels.shape)",
+                  _same_count),
     Misconception("the probabilities are not checked: the log of a value outside [0, 1] is nan; raise "
                   "ValueError for probabilities below 0 or above 1", lambda c: _unchecked_bce(c, shapes_differ=False)),
 ]
@@ -357,6 +479,8 @@ BAD_BCE = [
     (lambda: Case((torch.full((3,), 0.5), torch.ones(4))), "for probs of shape (3,) and labels of shape (4,)"),
     (lambda: Case((torch.full((2, 3), 0.5), torch.ones(3))),
      "for probs of shape (2, 3) and labels of shape (3,) (broadcasting is not enough: the shapes must be equal)"),
+    (lambda: Case((torch.tensor([0.2, 0.5, 0.9]), torch.tensor([[1.0], [0.0], [1.0]]))),
+     "for probs of shape (3,) and labels of shape (3, 1) (the shapes must be equal)"),
 ]
 
 
@@ -381,7 +505,8 @@ CHECKS = [
              features=CE_FEATURES),
     Scripted("cross_entropy_ufrn_example", "cross_entropy gives 1.6553 on the UFRN example",
              "cross_entropy", 0.5, body=_ufrn_example),
-    raises_value_error("cross_entropy_errors", "cross_entropy raises ValueError for labels outside [0, C)",
+    raises_value_error("cross_entropy_errors", "cross_entropy raises ValueError for labels outside [0, C), "
+                       "labels that are not int64 of shape (N,), and logits that are not 2-D",
                        "cross_entropy", BAD_CROSS_ENTROPY, LOSS_ARGS, 1.0, UNCHECKED_LABELS),
     Property("binary_cross_entropy_matches_reference",
              "binary_cross_entropy matches F.binary_cross_entropy (probabilities 0 and 1 included)",

@@ -10,6 +10,7 @@ from grader.checks import (Case, Failure, Misconception, Property, Scripted, as_
                            crashed, inputs_unchanged, outcome_value, raises_value_error)
 from grader.forbidden import Rule
 from grader.strategies import arrays
+from grader.topics.convolution.evidence import Signature
 
 POINTS = 10
 
@@ -28,6 +29,7 @@ BY_LOOPS = {"filter2d": FILTER_RULES}
 
 FILTER_ARGS = ("image", "kernel")
 MAGNITUDE_ARGS = ("image", "mode")
+SIGNATURE = Signature("gradient_magnitude", MAGNITUDE_ARGS, {"mode": "l2"}, leading=1)
 
 SOBEL_X = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=np.float32)
 SOBEL_Y = SOBEL_X.T.copy()
@@ -48,7 +50,7 @@ ODD_SIDES = [1, 3, 5, 7]  # up to 7x7 = 49 taps: OpenCV filters directly (no DFT
 
 
 FILTER_FEATURES = ("image dtypes", "kernel dtypes", "non-square kernel", "kernel sizes 1/5/7")
-MAGNITUDE_FEATURES = ('"l1" mode', "image dtypes")
+MAGNITUDE_FEATURES = ('"l1" mode', "image dtypes", "positional arguments")
 
 
 def images(shape, any_dtype: bool = True):
@@ -98,12 +100,14 @@ def small_image_cases(draw):
 @st.composite
 def magnitude_cases(draw, enabled: frozenset):
     """gradient_magnitude arguments drawing only the ``enabled`` features; the core is a float32 image
-    and the "l2" mode (left out or given). At least 3 x 3: in a thinner image Gx or Gy is 0 everywhere
-    (the mirrored border repeats the same pixel on both sides), which hides which one is missing."""
+    and the "l2" mode (left out or given by keyword; "positional arguments" gives it by position).
+    At least 3 x 3: in a thinner image Gx or Gy is 0 everywhere (the mirrored border repeats the same
+    pixel on both sides), which hides which one is missing."""
     h, w = draw(st.integers(3, 9)), draw(st.integers(3, 9))
     mode = draw(st.sampled_from([None, "l2", "l1"] if '"l1" mode' in enabled else [None, "l2"]))
     image = draw(images((h, w), "image dtypes" in enabled))
-    return Case((image,), {} if mode is None else {"mode": mode})
+    case = Case((image,), {} if mode is None else {"mode": mode})
+    return SIGNATURE.positional(case) if "positional arguments" in enabled and draw(st.booleans()) else case
 
 
 # ------------------------------------------------------------------ references
@@ -200,7 +204,7 @@ def _magnitude(image, mode="l2", border=cv2.BORDER_REFLECT_101, gx=SOBEL_X, gy=S
 
 
 def _mode(case):
-    return case.kwargs.get("mode", "l2")
+    return SIGNATURE.spelled_out(case).kwargs["mode"]
 
 
 MAGNITUDE_MISTAKES = [
@@ -283,8 +287,9 @@ def verify_magnitude(ctx, case):
     """gradient_magnitude(image, mode) equals the Sobel magnitude of cv2.filter2D's responses."""
     image = case.args[0]
     scale = _filter_scale(image, SOBEL_X) + _filter_scale(image, SOBEL_Y)
-    check_image_call(ctx, "gradient_magnitude", case, _magnitude(image, _mode(case)).numpy(), scale,
-                     MAGNITUDE_MISTAKES, MAGNITUDE_ARGS)
+    SIGNATURE.check(ctx, case, lambda called: check_image_call(
+        ctx, "gradient_magnitude", called, _magnitude(image, _mode(case)).numpy(), scale, MAGNITUDE_MISTAKES,
+        MAGNITUDE_ARGS))
 
 
 def _sobel_body(ctx):
@@ -326,6 +331,8 @@ BAD_MAGNITUDE = [
     (lambda: Case((np.arange(16, dtype=np.uint8).reshape(4, 4),), {"mode": "l3"}), 'for mode="l3"'),
     (lambda: Case((np.arange(16, dtype=np.uint8).reshape(4, 4),), {"mode": "max"}), 'for mode="max"'),
     (lambda: Case((np.arange(16, dtype=np.uint8).reshape(4, 4),), {"mode": ""}), 'for mode=""'),
+    (lambda: Case((np.arange(16, dtype=np.uint8).reshape(4, 4), "L2")),
+     'for mode="L2" (given by position): the modes are "l2" and "l1", lower case'),
 ]
 
 

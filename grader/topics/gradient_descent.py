@@ -11,8 +11,8 @@ import math
 import torch
 from hypothesis import strategies as st
 
-from grader.checks import (Affine, Case, Failure, Misconception, Property, Scripted, crashed, number,
-                           numbers_apart, outcome_value)
+from grader.checks import (Affine, Case, Failure, Misconception, NotApplicable, Property, Scripted, crashed,
+                           number, numbers_apart, outcome_value)
 
 POINTS = 5
 BY_LOOPS = {}
@@ -47,7 +47,8 @@ def descent_cases(draw, enabled: frozenset = frozenset(DESCENT_FEATURES), custom
     """The core: a small integer start (not the minimum 3), a learning rate in tenths, 1 to 5 epochs, all
     positional; a custom grad ``a * x + b`` with a > 0 and b != 0, so the first step moves.
 
-    Features: ``zero epochs``; ``keyword arguments`` (learning_rate, epochs and grad by name);
+    Features: ``zero epochs``; ``keyword arguments`` (learning_rate, epochs and grad by name, and sometimes
+    start too);
     ``any start and rate`` (start in quarters up to 100, rates in hundredths up to 1.2, up to 20 epochs,
     any grad slope and offset, zero included).
     """
@@ -65,6 +66,8 @@ def descent_cases(draw, enabled: frozenset = frozenset(DESCENT_FEATURES), custom
     args, kwargs = [start, learning_rate, epochs], {}
     if on("keyword arguments") and draw(st.booleans()):
         kwargs = {"learning_rate": args.pop(1), "epochs": args.pop(1)}
+        if draw(st.booleans()):  # every argument by name, as in gradient_descent(start=1.0, learning_rate=...)
+            kwargs = {"start": args.pop(0), **kwargs}
     if custom_grad:
         grad = Affine(a, b)
         if kwargs or (on("keyword arguments") and draw(st.booleans())):
@@ -123,6 +126,23 @@ def _rejects_zero_epochs(case):
     return _vector(_trajectory(case))
 
 
+def _rate_and_epochs_swapped(case):
+    """gradient_descent(start, epochs, learning_rate, ...): by position, range() of a float rate raises TypeError
+    (with epochs = 0 the rate of 0 is rejected: there the crash says no more than a rejected zero)."""
+    if _options(case)[2] == 0:
+        raise NotApplicable("epochs = 0: the rejected-zero mistake's case")
+    if len(case.args) >= 3:
+        raise TypeError("'float' object cannot be interpreted as an integer")
+    return _vector(_trajectory(case))
+
+
+def _start_renamed(case):
+    """A first parameter named otherwise (x0, x, initial): a call naming ``start`` raises TypeError."""
+    if "start" in case.kwargs:
+        raise TypeError("gradient_descent() got an unexpected keyword argument 'start'")
+    return _vector(_trajectory(case))
+
+
 DESCENT_MISTAKES = [
     Misconception("the start is missing: the trajectory begins with x0 = start and has epochs + 1 entries",
                   lambda c: _vector(_trajectory(c)[1:])),
@@ -143,6 +163,12 @@ DESCENT_MISTAKES = [
                   lambda c: _vector(_trajectory(c, record=f))),
     Misconception("epochs = 0 is rejected: it is valid and gives [start] (only negative epochs are an error)",
                   _rejects_zero_epochs),
+    Misconception("the arguments are in another order: the signature is gradient_descent(start, learning_rate, "
+                  "epochs, grad=deriv), and the slides call it by position (gradient_descent(18, 0.05, 1000))",
+                  _rate_and_epochs_swapped),
+    Misconception("the first parameter has another name: callers may pass it by name, "
+                  "gradient_descent(start=..., learning_rate=..., epochs=...), so it must be called `start`",
+                  _start_renamed),
 ]
 
 
@@ -297,7 +323,9 @@ def verify_descent_errors(ctx):
         return
     case, why, did = accepted[0]
     whys = {w for _, w, _ in accepted}
-    if len(accepted) == len(BAD_DESCENT):
+    if any(d != "returned normally" for _, _, d in accepted):  # it crashed: what it checks is unknown
+        hint = ""
+    elif len(accepted) == len(BAD_DESCENT):
         hint = "the arguments are not checked: start with `if epochs < 0 or learning_rate <= 0: raise ValueError(...)`"
     elif whys == {"for learning_rate = 0"}:
         hint = "learning_rate = 0 slips through (`< 0` instead of `<= 0`): a rate of 0 never moves, reject it too"

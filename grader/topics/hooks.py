@@ -1,10 +1,12 @@
 """Hidden tests for ``hooks``: capture_outputs against forward hooks registered here.
 
 The models are built by the trusted ``probes.build_model`` in the sandbox and
-here, with the same weights: the case-study CNN and a model of nested
-Sequentials (names such as ``"block.0"``, an in-place ReLU that overwrites
-the tensor ``block.0`` produced). The probe reports the returned dict and the
-hooks left on the model; the reference outputs come from hooks of our own.
+here, with the same weights (float32 or float64): the case-study CNN and a model
+of nested Sequentials (names such as ``"block.0"``, an in-place ReLU that
+overwrites the tensor ``block.0`` produced), and a model whose forward pass
+raises ``ArithmeticError``. The probe calls ``capture_outputs`` positionally or
+with ``layer_names=`` and reports the returned dict, the hooks left on the model
+and how often the model ran; the reference outputs come from hooks of our own.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from hypothesis import strategies as st
 
 from grader.checks import (Case, Failure, Misconception, NotApplicable, Property, compare, crashed,
                            first_difference, outcome_value)
-from grader.sandbox.probes import build_model
+from grader.sandbox.probes import EXPLODING_MESSAGE, build_model
 from grader.sandbox.wire import Array
 from grader.sandbox import probes
 
@@ -40,6 +42,8 @@ def module_names(spec: dict) -> list[str]:
 
 @st.composite
 def model_cases(draw, exploding: bool = False):
+    """A model (in float32 or float64), an input batch, names to capture; called positionally or with
+    ``layer_names=`` (``keyword``)."""
     if exploding:
         spec, size = {"kind": "exploding", "channels": draw(st.integers(1, 3))}, 10
     elif draw(st.booleans()):
@@ -47,11 +51,13 @@ def model_cases(draw, exploding: bool = False):
     else:
         size = draw(st.sampled_from([2, 4, 6]))
         spec = {"kind": "nested", "channels": draw(st.integers(1, 3)), "size": size}
+    spec["dtype"] = draw(st.sampled_from(["float32", "float64"]))
     names = draw(st.lists(st.sampled_from(module_names(spec)), min_size=1, max_size=4, unique=True))
     seed = draw(st.integers(0, 2**31 - 1))
     generator = torch.Generator().manual_seed(seed)
-    x = torch.randn(draw(st.integers(1, 3)), 1, size, size, generator=generator) * draw(st.sampled_from([0.5, 3.0]))
-    return Case((x, names), {"spec": spec, "state": random_state(spec, seed + 1)})
+    x = torch.randn(draw(st.integers(1, 3)), 1, size, size, generator=generator, dtype=torch.float64)
+    x = (x * draw(st.sampled_from([0.5, 3.0]))).to(getattr(torch, spec["dtype"]))
+    return Case((x, names), {"spec": spec, "state": random_state(spec, seed + 1), "keyword": draw(st.booleans())})
 
 
 def describe_case(case: Case) -> str:
@@ -61,10 +67,15 @@ def describe_case(case: Case) -> str:
                     "(conv1, relu1, maxp1, flatten, fc1, relu2, fc2)",
              "nested": f"nn.Sequential(stem=Conv2d(1, {spec.get('channels')}, 3, padding=1), block=nn.Sequential("
                        "Conv2d, ReLU(inplace=True), Conv2d), pool=MaxPool2d(2), head=nn.Sequential(Flatten, Linear))",
-             "exploding": "a model with children conv1, relu1, fc whose forward raises RuntimeError after conv1 "
-                          "and relu1 ran"}[spec["kind"]]
+             "exploding": "a model with children conv1, relu1, fc whose forward raises ArithmeticError after "
+                          "conv1 and relu1 ran"}[spec["kind"]]
+    if spec.get("dtype", "float32") != "float32":
+        model += f" in {spec['dtype']}"
     note = " ('' names the model itself)" if "" in names else ""
-    return f"\n    Input: model = {model}, x = {tuple(x.shape)} float32 tensor, layer_names = {names}{note}"
+    call = "capture_outputs(model, x, layer_names=layer_names)" if case.kwargs.get("keyword") else \
+        "capture_outputs(model, x, layer_names)"
+    return (f"\n    Input: {call}, model = {model}, x = {tuple(x.shape)} {str(x.dtype).replace('torch.', '')} tensor, "
+            f"layer_names = {names}{note}")
 
 
 def capture(case: Case, absolute: bool = False, what: str = "output", clone: bool = True) -> dict:
@@ -141,16 +152,17 @@ def _getattr_lookup(case: Case):
     return capture(case)
 
 
-VALUE_PARTS = ("outputs", "detached", "copied", "order")
+VALUE_PARTS = ("outputs", "detached", "copied", "order", "model(x) once")
 
 
 def verify_values(ctx, case: Case):
-    """capture_outputs returns each named layer's output, detached and copied, keyed in the order given."""
+    """capture_outputs runs model(x) once; each named layer's output, detached and copied, keyed in the order given."""
     x, names = case.args
     kw = case.kwargs
     words = describe_case(case)
-    outcome = ctx.probe("capture_outputs", probes.capture_probe, spec=kw["spec"], state=kw["state"], x=x, names=names)
-    if crashed(outcome):
+    outcome = ctx.probe("capture_outputs", probes.capture_probe, spec=kw["spec"], state=kw["state"], x=x, names=names,
+                        keyword=kw["keyword"])
+    if crashed(outcome) and (outcome.error or {}).get("type") == "AttributeError":
         ctx.evidence.observe_crash(CRASH_MISTAKES, case)
     got = outcome_value(outcome, "capture_outputs")
     result = got["result"]
@@ -166,6 +178,13 @@ def verify_values(ctx, case: Case):
                 f"capture_outputs returned the keys in the order {keys}; keep the order of layer_names, {names}\n"
                 "    Likely mistake: the dict is filled as the layers run; build the result in the order of "
                 f"layer_names ({{name: captured[name] for name in layer_names}}){words}")
+    runs = got["runs"]
+    per_layer = runs == len(names) > 1
+    ctx.require("model(x) once", runs == 1,
+                f"capture_outputs ran the model {runs} time{'s' if runs != 1 else ''}; it runs model(x) once, with "
+                "a hook on every named layer"
+                + ("\n    Likely mistake: the model runs once per name (hook, run, remove for each layer); register "
+                   "every hook first, then run model(x) once" if per_layer else "") + words)
     expected, scale, shared = capture(case), capture(case, absolute=True), capture(case, clone=False)
     for name in [n for n in names if n in result]:
         _require_output(ctx, case, name, result[name], expected[name], scale[name], shared[name], words)
@@ -181,8 +200,9 @@ def _require_output(ctx, case, name, value, expected, scale, shared, words):
                 "itself; store `output.detach().clone()`, so the captured feature maps do not keep the computation "
                 f"graph alive{words}")
     tensor = torch.from_numpy(value.data.copy())
-    right = tensor.shape == expected.shape and first_difference(tensor, expected, scale)[0] is None
-    overwritten = not right and tensor.shape == shared.shape and first_difference(tensor, shared)[0] is None
+    values_right = tensor.shape == expected.shape and first_difference(tensor, expected, scale)[0] is None
+    right = values_right and tensor.dtype == expected.dtype
+    overwritten = not values_right and tensor.shape == shared.shape and first_difference(tensor, shared)[0] is None
     ctx.require("copied", not overwritten,
                 f"the output captured for {name!r} was changed after the hook stored it: a later in-place layer "
                 "(ReLU(inplace=True)) overwrote it\n    Likely mistake: output.detach() shares the output's memory; "
@@ -208,17 +228,17 @@ def removal_cases(draw):
     return case
 
 
-REMOVAL_PARTS = ("hooks removed", "removed when forward raises", "only its own")
+REMOVAL_PARTS = ("hooks removed", "removed when forward raises", "error comes through", "only its own")
 
 
 def verify_removal(ctx, case: Case):
-    """capture_outputs removes its own hooks, also when the forward pass raises, and only those."""
+    """capture_outputs removes its own hooks and only those, also when the forward pass raises (which comes through)."""
     x, names = case.args
     kw = case.kwargs
     words = describe_case(case)
     if kw["spec"]["kind"] == "exploding":
         got = outcome_value(ctx.probe("capture_outputs", probes.capture_error_probe, spec=kw["spec"], state=kw["state"],
-                                      x=x, names=names), "capture_outputs")
+                                      x=x, names=names, keyword=kw["keyword"]), "capture_outputs")
         if (got["raised"] or {}).get("type") == "NotImplementedError":
             raise Failure("`capture_outputs` is not implemented yet (it still raises NotImplementedError)")
         if got["hooks_left"] and "removed when forward raises" not in ctx.waived:
@@ -229,9 +249,10 @@ def verify_removal(ctx, case: Case):
             ctx.require("removed when forward raises", False, f"after a forward pass that raised, "
                         f"{got['hooks_left']} hook(s) are still registered on the model\n    Likely mistake: {cause}"
                         f"{words}")
+        _require_error(ctx, got["raised"], words)
         return
     got = outcome_value(ctx.probe("capture_outputs", probes.capture_probe, spec=kw["spec"], state=kw["state"], x=x,
-                                  names=names, keep=kw["keep"]), "capture_outputs")
+                                  names=names, keep=kw["keep"], keyword=kw["keyword"]), "capture_outputs")
     ctx.require("hooks removed", got["hooks_left"] <= 0,
                 f"after capture_outputs, {got['hooks_left']} hook(s) it registered are still on the model\n"
                 "    Likely mistake: the hooks are never removed: keep the handle that register_forward_hook returns "
@@ -240,6 +261,21 @@ def verify_removal(ctx, case: Case):
                 f"capture_outputs removed a forward hook it did not register (one the caller had put on "
                 f"{kw['keep']!r})\n    Likely mistake: it clears the modules' hook dicts (_forward_hooks); remove "
                 f"only your own hooks, through their handles{words}")
+
+
+def _require_error(ctx, raised: dict | None, words: str):
+    """The forward pass's ArithmeticError reaches the caller as it was raised."""
+    if raised and raised["type"] == "ArithmeticError" and raised["message"] == EXPLODING_MESSAGE:
+        return
+    did = (f"raised {raised['type']}({raised['message']!r}) instead" if raised else "returned normally")
+    cause = ("the error is caught (try/except) and not raised again: remove the hooks in a `finally:` block, "
+             "which lets the error go on to the caller" if not raised else
+             "the error is caught and another one raised: let the original propagate (try/finally, or a bare "
+             "`raise` in the except block)" if EXPLODING_MESSAGE in raised["message"] else "")
+    ctx.require("error comes through", False,
+                f"the model's forward pass raised ArithmeticError({EXPLODING_MESSAGE!r}), but capture_outputs {did}: "
+                "an error in the forward pass must reach the caller unchanged"
+                + (f"\n    Likely mistake: {cause}" if cause else "") + words)
 
 
 # ------------------------------------------------------------------ unknown names
@@ -257,7 +293,9 @@ UNKNOWN = ["conv9", "fc3", "block.7", "Conv1", "head.1.0", "layer1", "features"]
 
 @st.composite
 def unknown_cases(draw):
-    case = draw(model_cases())
+    """Known names with one unknown name among them; the model's forward pass raises sometimes (the name
+    must be refused before the model runs)."""
+    case = draw(model_cases(exploding=draw(st.booleans())))
     names = list(case.args[1])
     known = set(module_names(case.kwargs["spec"]))
     bad = draw(st.sampled_from([n for n in UNKNOWN if n not in known]))
@@ -276,7 +314,7 @@ def verify_unknown(ctx, case: Case):
     kw = case.kwargs
     words = describe_case(case)
     got = outcome_value(ctx.probe("capture_outputs", probes.capture_error_probe, spec=kw["spec"], state=kw["state"],
-                                  x=x, names=names), "capture_outputs")
+                                  x=x, names=names, keyword=kw["keyword"]), "capture_outputs")
     raised = got["raised"] or {}
     if raised.get("type") == "NotImplementedError":
         raise Failure("`capture_outputs` is not implemented yet (it still raises NotImplementedError)")

@@ -43,16 +43,34 @@ def _shapes(min_dims: int, max_dims: int, low: int = 1, high: int = 4):
 
 # ------------------------------------------------------------------ relu
 
-RELU_FEATURES = ("any shape", "float64")
+NON_FINITE = [float("nan"), float("inf"), -float("inf")]
+RELU_FEATURES = ("any shape", "float64", "NaN and ±inf")
+
+
+def _finite_or_not(shape, dtype, low, high, enabled):
+    """Values in [low, high]; with the "NaN and ±inf" feature, often some NaN, inf and -inf among them."""
+    plain = tensors(shape, dtype, low, high)
+    if "NaN and ±inf" not in enabled:
+        return plain
+    # finite values first: a failure that does not need NaN or inf shrinks to one without them
+    return st.one_of(plain, tensors(shape, dtype, low, high, specials=NON_FINITE, patterns=("specials",)))
 
 
 @st.composite
 def relu_cases(draw, enabled: frozenset):
-    """relu's input drawing only the ``enabled`` features; the core is a float32 vector."""
+    """relu's input drawing only the ``enabled`` features; the core is a float32 vector of finite values."""
     dtype = draw(DTYPES) if "float64" in enabled else torch.float32
     shape = draw(_shapes(0, 4)) if "any shape" in enabled else draw(_shapes(1, 1))
     bound = draw(st.sampled_from([10.0, 1e4]))
-    return Case((draw(tensors(shape, dtype, -bound, bound)),))
+    return Case((draw(_finite_or_not(shape, dtype, -bound, bound, enabled)),))
+
+
+def _mask_only(case):
+    """The mask x > 0 as numbers: it tells itself apart from relu only where some x is positive and not 1."""
+    x = case.args[0]
+    if not bool(((x > 0) & (x != 1) & torch.isfinite(x)).any()):
+        raise NotApplicable("the mask and relu agree on every finite value here")
+    return (x > 0).to(x.dtype)
 
 
 RELU_MISTAKES = [
@@ -62,7 +80,13 @@ RELU_MISTAKES = [
     Misconception("it keeps the negative part min(x, 0); ReLU is max(x, 0): keep the positive values",
                   lambda c: torch.minimum(c.args[0], torch.zeros_like(c.args[0]))),
     Misconception("it returns the mask x > 0 (the derivative of ReLU) instead of x where x is positive",
-                  lambda c: (c.args[0] > 0).to(c.args[0].dtype)),
+                  _mask_only),
+    Misconception("NaN becomes 0: a comparison with NaN is always false, so torch.where(x > 0, x, 0) (or "
+                  "`v if v > 0 else 0`) sends NaN to the 0 branch; test x < 0 instead (torch.where(x < 0, 0, x)) "
+                  "so that NaN passes through as in torch.relu",
+                  lambda c: torch.where(c.args[0] > 0, c.args[0], torch.zeros_like(c.args[0]))),
+    Misconception("it multiplies by the mask (x * (x > 0)): -inf * 0 is NaN, not 0; select with "
+                  "torch.where(x < 0, 0, x) instead of multiplying", lambda c: c.args[0] * (c.args[0] > 0)),
 ]
 FLOAT32_RESULT = ("the result is built in float32 for float64 inputs (torch.tensor of a Python list, "
                   "torch.zeros(shape) and .float() all give float32): compute with the input's tensors, "
@@ -99,15 +123,16 @@ def verify_relu(ctx, case):
 
 # ------------------------------------------------------------------ flatten
 
-FLATTEN_FEATURES = ("2-D, 3-D and 5-D inputs", "float64")
+FLATTEN_FEATURES = ("2-D, 3-D and 5-D inputs", "float64", "NaN and ±inf")
 
 
 @st.composite
 def flatten_cases(draw, enabled: frozenset):
-    """flatten's input drawing only the ``enabled`` features; the core is a float32 (N, C, H, W) tensor."""
+    """flatten's input drawing only the ``enabled`` features; the core is a float32 (N, C, H, W) tensor of
+    finite values."""
     dtype = draw(DTYPES) if "float64" in enabled else torch.float32
     shape = draw(_shapes(2, 5)) if "2-D, 3-D and 5-D inputs" in enabled else draw(_shapes(4, 4))
-    return Case((draw(tensors(shape, dtype)),))
+    return Case((draw(_finite_or_not(shape, dtype, -10.0, 10.0, enabled)),))
 
 
 def _flat(x):
@@ -119,6 +144,13 @@ def _four_d_only(case):
     x = case.args[0]
     n, c, h, w = x.shape  # raises ValueError, as indexing x.shape[2] or x.shape[3] raises IndexError
     return x.reshape(n, c * h * w)
+
+
+def _through_identity(case):
+    """``x.reshape(N, -1) @ eye``: right for finite values, NaN across a row that holds NaN or inf."""
+    x = case.args[0]
+    rows = x.reshape(x.shape[0], -1)
+    return rows @ torch.eye(rows.shape[1], dtype=x.dtype)
 
 
 FLATTEN_MISTAKES = [
@@ -133,6 +165,9 @@ FLATTEN_MISTAKES = [
                   lambda c: c.args[0].movedim(1, -1).reshape(c.args[0].shape[0], -1)),
     Misconception("it is written for 4-D inputs (N, C, H, W) only; flatten takes any number of dimensions "
                   "from 2 up: x.reshape(x.shape[0], -1)", _four_d_only),
+    Misconception("it multiplies by an identity matrix (or sums products with 0): inf * 0 and NaN * 0 are NaN, "
+                  "so one non-finite value spoils its whole row; flatten only rearranges the values "
+                  "(x.reshape(x.shape[0], -1)), as nn.Flatten does", _through_identity),
 ]
 
 
@@ -208,8 +243,6 @@ def verify_noncontiguous(ctx, case):
         raise Failure(f"{failure}{where}", failure.fatal) from None
 
 
-
-
 UNCHECKED_FLATTEN = [
     Misconception("the number of dimensions is not checked: x.reshape(x.shape[0], -1) turns a 1-D tensor of "
                   "n values into shape (n, 1); raise ValueError when x.dim() < 2",
@@ -225,6 +258,7 @@ BAD_FLATTEN = [
 # ------------------------------------------------------------------ batch_norm
 
 BN_FEATURES = ("(N, C, H, W) inputs", "eps", "float64")
+BN_ARGS = ("x", "eps")
 
 
 @st.composite
@@ -232,7 +266,8 @@ def batch_norm_cases(draw, enabled: frozenset):
     """batch_norm arguments drawing only the ``enabled`` features; the core is a float32 (N, C) tensor
     and the default eps. Without "eps", every channel's variance is at least 1/4, so that eps changes the
     result by less than the tolerance (a mistake with eps shows in that feature only); "eps" draws eps
-    and channels of nearly equal values, whose variance is tiny next to eps."""
+    (left out, by name or by position; 0 on such spread channels) and channels of nearly equal values,
+    whose variance is tiny next to eps."""
     on = enabled.__contains__
     dtype = draw(DTYPES) if on("float64") else torch.float32
     if not on("(N, C, H, W) inputs") or draw(st.booleans()):
@@ -242,18 +277,21 @@ def batch_norm_cases(draw, enabled: frozenset):
         if n * h * w == 1:
             h = 2
         shape = (n, c, h, w)
-    kind = draw(st.sampled_from(["plain", "plain", "offset"])) if on("eps") else "spread"
+    # "eps 0" divides by the standard deviation itself: only channels whose variance is far from 0
+    kind = draw(st.sampled_from(["plain", "plain", "offset", "eps 0"])) if on("eps") else "spread"
     if kind == "plain":
         x = draw(tensors(shape, dtype))
-    elif kind == "spread":
+    elif kind in ("spread", "eps 0"):
         x = draw(tensors(shape, dtype, patterns=("small", "integers", "uniform", "negative")))
         assume(bool((_stats(x)[1] >= 0.25).all()))
     else:  # channels of nearly equal values: the variance is tiny next to eps (and the mean)
         offset = draw(st.sampled_from([0.0, 1.0, -1.0]))
         x = offset + draw(tensors(shape, dtype, -5, 5, patterns=("small", "integers"))) / 1000
     eps = draw(st.one_of(st.none(), st.sampled_from([1e-5, 1e-3, 0.1, 1.0]),
-                         st.integers(1, 1000).map(lambda k: k / 1000))) if on("eps") else None
-    return Case((x,), {} if eps is None else {"eps": eps})
+                         st.integers(1, 1000).map(lambda k: k / 1000))) if kind not in ("spread", "eps 0") else None
+    eps = 0.0 if kind == "eps 0" else eps
+    case = Case((x,), {} if eps is None else {"eps": eps})
+    return draw(st.sampled_from([case, case.as_positional(BN_ARGS, {"eps": 1e-5})]))
 
 
 def _channel_dims(x):
@@ -266,11 +304,20 @@ def _stats(x, unbiased=False):
 
 
 def _eps(case):
-    return case.kwargs.get("eps", 1e-5)
+    return case.args[1] if len(case.args) > 1 else case.kwargs.get("eps", 1e-5)
+
+
+def _eps_given(case) -> bool:
+    return len(case.args) > 1 or "eps" in case.kwargs
 
 
 def _bn(case):
-    return F.batch_norm(case.args[0], None, None, training=True, eps=_eps(case))
+    """F.batch_norm in training mode; for eps = 0 (which F.batch_norm rejects, and the exercise accepts: the
+    visible tests standardise with it) the same formula in float64, rounded to x's dtype."""
+    x, eps = case.args[0], _eps(case)
+    if eps == 0:
+        return _bn_with(x.double(), *_stats(x.double()), 0.0).to(x.dtype)
+    return F.batch_norm(x, None, None, training=True, eps=eps)
 
 
 def _bn_scale(case, expected):
@@ -316,6 +363,12 @@ BN_MISTAKES = [
                                      c.args[0].var(0, keepdim=True, unbiased=False), _eps(c))),
     Misconception("one mean and variance for the whole tensor; batch norm has one per channel (dimension 1)",
                   lambda c: _bn_with(c.args[0], c.args[0].mean(), c.args[0].var(unbiased=False), _eps(c))),
+    Misconception("the default eps is wrong (1e-3 is Keras' default): the signature is "
+                  "batch_norm(x, eps=1e-5), as in PyTorch",
+                  lambda c: _bn(c) if _eps_given(c) else _bn_with(c.args[0], *_stats(c.args[0]), 1e-3)),
+    Misconception("eps passed by position is not used as eps: the signature is batch_norm(x, eps=1e-5), eps "
+                  "right after x (an extra option such as momentum before it takes its place)",
+                  lambda c: _bn(Case(c.args[:1])) if len(c.args) > 1 else _bn(c)),
 ]
 
 
@@ -323,8 +376,14 @@ def verify_batch_norm(ctx, case):
     """batch_norm(x, eps) equals F.batch_norm(x, None, None, training=True, eps=eps)."""
     expected = _bn(case)
     check_array_call(ctx, "batch_norm", case, expected, scale=_bn_scale(case, expected),
-                     misconceptions=BN_MISTAKES, arg_names=("x",))
+                     misconceptions=BN_MISTAKES, arg_names=BN_ARGS)
 
+
+UNCHECKED_BATCH_NORM = [
+    Misconception("a single value per channel is not rejected: its variance is 0, so every output is 0 (or NaN "
+                  "without eps); raise ValueError when x.numel() // x.shape[1] == 1",
+                  lambda c: _bn_with(c.args[0], *_stats(c.args[0]), _eps(c))),
+]
 
 BAD_BATCH_NORM = [
     (lambda: Case((torch.tensor([[1.0, 2.0, 3.0]]),)),
@@ -336,20 +395,51 @@ BAD_BATCH_NORM = [
 
 # ------------------------------------------------------------------ dropout
 
+DROPOUT_ARGS = ("x", "p", "training", "generator")
+DROPOUT_DEFAULTS = {"training": True, "generator": None}
+
+
 def _dropout_case(x, p, training, generator, draw):
-    """The arguments in one of the ways a caller may write them."""
+    """The arguments in one of the ways a caller may write them: options by name or by position in the
+    contract's order, defaults given or left out."""
     kwargs = {}
     if training is not True or draw(st.booleans()):
         kwargs["training"] = training
     if generator is not None:
         kwargs["generator"] = generator
-    if draw(st.booleans()):
-        return Case((x,), {"p": p, **kwargs})
-    return Case((x, p), kwargs)
+    case = Case((x,), {"p": p, **kwargs}) if draw(st.booleans()) else Case((x, p), kwargs)
+    # by position first, as the slides call it (dropout(x, 0.5, False)): hypothesis draws the first choice often
+    return draw(st.sampled_from([case.as_positional(DROPOUT_ARGS, DROPOUT_DEFAULTS), case]))
+
+
+def _arg(case, name):
+    """The value of dropout's argument ``name`` in ``case``, by position or by name (or its default)."""
+    index = DROPOUT_ARGS.index(name)
+    if len(case.args) > index:
+        return case.args[index]
+    return case.kwargs[name] if name in case.kwargs else DROPOUT_DEFAULTS[name]
 
 
 def _p(case):
-    return case.args[1] if len(case.args) > 1 else case.kwargs["p"]
+    return _arg(case, "p")
+
+
+def _options_by_position(right):
+    """dropout with its options in another order (dropout(x, p, generator=None, training=True)): a call that
+    gives ``training`` by position hands a bool to torch.rand as the generator (TypeError) unless p is 0 or 1;
+    ``right(case)`` where the options come by name."""
+    def compute(case):
+        if len(case.args) <= 2:
+            return right(case)
+        x, p = case.args[0], _p(case)
+        if p == 0:
+            return x
+        if p == 1:
+            return torch.zeros_like(x)
+        raise TypeError("rand() received an invalid combination of arguments - got (generator=bool)")
+    return Misconception("calling it with its options by position fails: the signature is dropout(x, p, "
+                         "training=True, generator=None), these names in this order, as the slides call it "
+                         "(dropout(x, 0.5, False))", compute)
 
 
 def _generators():
@@ -365,15 +455,15 @@ def dropout_mask_cases(draw):
 
 
 def _call_tensor(ctx, function, case, arg_names=()):
+    """Call dropout on ``case``: its outcome and the tensor it returned, or a ``Failure`` naming the input."""
     outcome = ctx.call(function, case, return_inputs=True)
+    if crashed(outcome):
+        ctx.evidence.observe_crash([_options_by_position(lambda c: c.args[0])], case)
     try:
         got = as_tensor(outcome_value(outcome, function), function)
     except Failure as failure:
         raise Failure(f"{failure}\n    Input: {case.describe(arg_names)}", failure.fatal) from None
     return outcome, got
-
-
-DROPOUT_ARGS = ("x", "p")
 
 
 def _close(got, target, scale, dtype):
@@ -430,10 +520,13 @@ def verify_dropout_mask(ctx, case):
 @st.composite
 def dropout_identity_cases(draw):
     dtype = draw(DTYPES)
-    x = draw(tensors(draw(_shapes(1, 4, 1, 5)), dtype))
     mode = draw(st.sampled_from(["eval", "p0", "p1"]))
+    # the identity passes NaN and ±inf through (as F.dropout does); p = 1 gives zeros, drawn from finite x only
+    # (F.dropout's x * 0 would give NaN there)
+    x = draw(_finite_or_not(draw(_shapes(1, 4, 1, 5)), dtype, -10.0, 10.0,
+                            {"NaN and ±inf"} if mode != "p1" else set()))
     if mode == "eval":
-        p = draw(st.one_of(st.sampled_from([0.0, 0.5, 1.0]), st.floats(0.0, 1.0)))
+        p = draw(st.one_of(st.sampled_from([0.5, 0.0, 1.0]), st.floats(0.0, 1.0)))  # 0.5 first: the slides' call
         return _dropout_case(x, p, False, draw(_generators()), draw)
     return _dropout_case(x, 0.0 if mode == "p0" else 1.0, True, draw(_generators()), draw)
 
@@ -444,16 +537,23 @@ IDENTITY_PARTS = ("training=False", "p = 0", "p = 1")
 def _identity_mistakes(x, p, got):
     """Mistakes of the identity and p = 1 scenarios; the dropping ones predicted with the student's own mask."""
     def ignores_training(case):
-        if case.kwargs.get("training", True) or p == 0 or got is None:
-            raise NotApplicable("training mode, nothing to drop, or no result to take the mask from")
+        if _arg(case, "training") or p == 0:
+            raise NotApplicable("training mode, or nothing to drop")
+        if got is None:
+            return x  # a value (no crash) that the mistake's mask would decide
         return torch.zeros_like(x) if p == 1 else torch.where(got == 0, torch.zeros_like(x), x / (1 - p))
 
     def divides_by_zero(case, crash: bool):
-        if p != 1 or not case.kwargs.get("training", True):
+        if p != 1 or not _arg(case, "training"):
             raise NotApplicable("no division by 1 - p = 0 here")
         if crash:
             raise ZeroDivisionError("float division by zero")
         return torch.full_like(x, float("nan"))
+
+    def nan_replaced(case):
+        if (_arg(case, "training") and p != 0) or bool(torch.isfinite(x).all()):
+            raise NotApplicable("something is dropped, or x is finite")
+        return torch.nan_to_num(x)
 
     return [
         Misconception("it drops and scales even when training=False: at test time dropout returns x unchanged "
@@ -462,17 +562,26 @@ def _identity_mistakes(x, p, got):
                       "zeros", lambda c: divides_by_zero(c, crash=False)),
         Misconception("with p = 1 it divides by 1 - p = 0 (ZeroDivisionError): handle p == 1 on its own and "
                       "return zeros", lambda c: divides_by_zero(c, crash=True)),
+        Misconception("NaN and inf are replaced (torch.nan_to_num): when nothing is dropped dropout returns x "
+                      "exactly as it is, NaN and inf included", nan_replaced),
+        _options_by_position(_identity_expected),
     ]
 
 
+def _identity_expected(case):
+    """x when training=False or p = 0, zeros when p = 1."""
+    x = case.args[0]
+    return x if (not _arg(case, "training") or _p(case) == 0) else torch.zeros_like(x)
+
+
 def verify_dropout_identity(ctx, case):
-    """dropout returns x when training=False or p = 0, and zeros when p = 1."""
+    """dropout returns x (NaN and inf included) when training=False or p = 0, and zeros when p = 1."""
     x, p = case.args[0], _p(case)
-    training = case.kwargs.get("training", True)
+    training = _arg(case, "training")
     part = "training=False" if not training else "p = 0" if p == 0 else "p = 1"
     if part in ctx.waived:
         return
-    expected = x if (not training or p == 0) else torch.zeros_like(x)
+    expected = _identity_expected(case)
     outcome = ctx.call("dropout", case, return_inputs=True)
     try:
         if crashed(outcome):
@@ -531,7 +640,14 @@ def dropout_seed_cases(draw):
     x = draw(tensors(shape, dtype, 0.5, 10.0))
     p = draw(st.sampled_from([0.3, 0.5, 0.7]))
     seeds = draw(st.lists(st.integers(0, 2**31 - 1), min_size=2, max_size=2, unique=True))
-    return Case((x, p), {"generator": Generator(seeds[0])}), Generator(seeds[1])
+    return _dropout_case(x, p, True, Generator(seeds[0]), draw), Generator(seeds[1])
+
+
+def _with_generator(case, generator):
+    """``case`` with its generator replaced."""
+    if len(case.args) > 3:
+        return Case(case.args[:3] + (generator,), case.kwargs)
+    return Case(case.args, {**case.kwargs, "generator": generator})
 
 
 SEED_PARTS = ("same seed, same mask", "other seed, other mask")
@@ -547,7 +663,7 @@ def verify_dropout_seed(ctx, drawn):
                 "two calls of `dropout` with the same seeded generator gave different results" + where +
                 "\n    Likely mistake: it uses PyTorch's global random generator; draw the random numbers from "
                 "`generator` (torch.rand(x.shape, generator=generator)) so that a seed makes the mask reproducible")
-    different = Case(case.args, {"generator": other})
+    different = _with_generator(case, other)
     third = _call_tensor(ctx, "dropout", different, DROPOUT_ARGS)[1]
     if bool((first != 0).all()):  # x has no zeros: nothing was dropped
         cause = "nothing is dropped while training, so every seed gives the same result: apply the mask"
@@ -555,21 +671,35 @@ def verify_dropout_seed(ctx, drawn):
         cause = ("it seeds a generator of its own (torch.manual_seed or torch.Generator().manual_seed inside "
                  "dropout); the random numbers must come from `generator`, not from a fixed seed of your own")
     ctx.require(SEED_PARTS[1], not (third.shape == first.shape and torch.equal(third, first)),
-                f"`dropout` gave the same mask for the generators seeded {case.kwargs['generator'].seed} "
+                f"`dropout` gave the same mask for the generators seeded {_arg(case, 'generator').seed} "
                 f"and {other.seed}" + where + f"\n    Likely mistake: {cause}")
 
+
+def _unchecked_when_not_training(case):
+    """A dropout that returns x for training=False before it looks at p."""
+    if _arg(case, "training"):
+        raise NotApplicable("training mode")
+    return case.args[0]
+
+
+UNCHECKED_DROPOUT = [
+    Misconception("p is checked only in training mode: for training=False it returns x before looking at p; "
+                  "check p first, whatever `training` is", _unchecked_when_not_training),
+]
 
 BAD_DROPOUT = [
     (lambda: Case((torch.ones(3), -0.1)), "for p = -0.1"),
     (lambda: Case((torch.ones(3), 1.5)), "for p = 1.5"),
     (lambda: Case((torch.ones(2, 2),), {"p": 2.0}), "for p = 2.0"),
+    (lambda: Case((torch.ones(3), -0.1), {"training": False}), "for p = -0.1, also when training=False"),
+    (lambda: Case((torch.ones(2, 3), 1.5, False)), "for p = 1.5, also when training=False"),
 ]
 
 
 CHECKS = [
-    Property("relu_matches_reference", "relu matches torch.relu (any shape, float32 and float64)",
+    Property("relu_matches_reference", "relu matches torch.relu (any shape, float32 and float64, NaN and ±inf)",
              "relu", 2.0, strategy=relu_cases, verify=verify_relu, features=RELU_FEATURES),
-    Property("flatten_matches_reference", "flatten matches nn.Flatten for 2-D to 5-D inputs",
+    Property("flatten_matches_reference", "flatten matches nn.Flatten for 2-D to 5-D inputs (NaN and ±inf passed through)",
              "flatten", 1.25, strategy=flatten_cases, verify=verify_flatten, features=FLATTEN_FEATURES),
     Property("flatten_non_contiguous", "flatten matches nn.Flatten for transposed and sliced (non-contiguous) inputs",
              "flatten", 0.75, strategy=noncontiguous_cases(), verify=verify_noncontiguous),
@@ -579,11 +709,11 @@ CHECKS = [
              "batch_norm matches F.batch_norm in training mode ((N, C) and (N, C, H, W), any eps)",
              "batch_norm", 2.5, strategy=batch_norm_cases, verify=verify_batch_norm, features=BN_FEATURES),
     raises_value_error("batch_norm_errors", "batch_norm raises ValueError for a single value per channel",
-                       "batch_norm", BAD_BATCH_NORM, ("x",), weight=0.5),
+                       "batch_norm", BAD_BATCH_NORM, BN_ARGS, weight=0.5, misconceptions=UNCHECKED_BATCH_NORM),
     Property("dropout_mask_values", "dropout zeroes elements and scales the survivors by 1 / (1 - p)",
              "dropout", 1.0, strategy=dropout_mask_cases(), verify=verify_dropout_mask, parts=MASK_PARTS),
     Property("dropout_identity_and_extremes",
-             "dropout is the identity for training=False or p = 0, all zeros for p = 1",
+             "dropout is the identity (NaN and ±inf included) for training=False or p = 0, all zeros for p = 1",
              "dropout", 0.5, strategy=dropout_identity_cases(), verify=verify_dropout_identity, examples=40,
              array_valued=False, parts=IDENTITY_PARTS),
     Property("dropout_rate", "dropout zeroes a fraction p of the elements",
@@ -591,6 +721,6 @@ CHECKS = [
     Property("dropout_seeded", "dropout is reproducible with a seeded torch.Generator",
              "dropout", 0.25, strategy=dropout_seed_cases(), verify=verify_dropout_seed, examples=8,
              array_valued=False, parts=SEED_PARTS),
-    raises_value_error("dropout_errors", "dropout raises ValueError for p outside [0, 1]",
-                       "dropout", BAD_DROPOUT, DROPOUT_ARGS, weight=0.25),
+    raises_value_error("dropout_errors", "dropout raises ValueError for p outside [0, 1], in training and eval mode",
+                       "dropout", BAD_DROPOUT, DROPOUT_ARGS, weight=0.25, misconceptions=UNCHECKED_DROPOUT),
 ]

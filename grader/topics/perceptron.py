@@ -5,7 +5,7 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from grader.checks import (Case, Failure, Misconception, Property, check_array_call,
+from grader.checks import (Case, Failure, Misconception, NotApplicable, Property, check_array_call,
                            raises_value_error)
 from grader.sandbox.wire import Array
 from grader.forbidden import Rule
@@ -198,12 +198,20 @@ def verify_perceptron(ctx, case):
                      misconceptions=PERCEPTRON_MISTAKES, arg_names=PERCEPTRON_ARGS)
 
 
+def _unchecked(case, w_flat: bool):
+    """sigmoid(x @ w + b) without any check, on the cases where w is 1-D (``w_flat``) or not."""
+    if (case.args[1].dim() == 1) != w_flat:
+        raise NotApplicable("the other mistake's case")
+    return torch.sigmoid(_logit(case))  # mismatched feature counts raise, as x @ w does
 
 
 UNCHECKED_PERCEPTRON = [
     Misconception("the shapes are not checked: x @ w raises PyTorch's RuntimeError when the numbers of "
                   "features differ; compare x.shape[-1] with w.shape[0] first and raise ValueError",
-                  lambda c: torch.sigmoid(_logit(c))),
+                  lambda c: _unchecked(c, w_flat=True)),
+    Misconception("only the numbers of features are compared: a w of shape (n, 1) passes, and x @ w gives a "
+                  "result of shape (1,) or (N, 1) instead of () or (N,); w must be 1-D (w.dim() != 1: ValueError)",
+                  lambda c: _unchecked(c, w_flat=False)),
 ]
 
 BAD_PERCEPTRON = [
@@ -212,6 +220,9 @@ BAD_PERCEPTRON = [
      "when x has shape (2, 3) (3 features) and w has 2 weights (the features are x's last dimension)"),
     (lambda: Case((torch.ones(4, 5), torch.ones(4), torch.tensor(0.0))),
      "when x has shape (4, 5) (5 features) and w has 4 weights"),
+    (lambda: Case((torch.tensor([0.5, -1.0, 2.0]), torch.ones(3, 1), 0.0)),
+     "when w has shape (3, 1) (w has shape (n,): one weight per feature)"),
+    (lambda: Case((torch.ones(2, 3), torch.full((3, 1), 0.5), 1.0)), "when x has shape (2, 3) and w has shape (3, 1)"),
 ]
 
 CHECKS = [
@@ -223,6 +234,6 @@ CHECKS = [
     Property("perceptron_matches_reference", "perceptron computes sigmoid(x @ w + b) for one sample and for batches",
              "perceptron", 2.0, strategy=perceptron_cases, verify=verify_perceptron, features=PERCEPTRON_FEATURES),
     raises_value_error("perceptron_errors",
-                       "perceptron raises ValueError when x and w have different numbers of features",
+                       "perceptron raises ValueError when x and w have different numbers of features or w is not 1-D",
                        "perceptron", BAD_PERCEPTRON, PERCEPTRON_ARGS, 0.75, UNCHECKED_PERCEPTRON),
 ]

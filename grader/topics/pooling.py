@@ -5,9 +5,10 @@ import torch
 import torch.nn.functional as F
 from hypothesis import strategies as st
 
-from grader.checks import Case, Misconception, NotApplicable, Property, check_array_call, raises_value_error
+from grader.checks import Case, Misconception, NotApplicable, Property, raises_value_error
 from grader.forbidden import Rule
 from grader.strategies import DTYPES, int_or_pair, pairs, tensors
+from grader.topics.convolution.evidence import Signature, check_tensor_call, float32_mistake
 
 POINTS = 10
 
@@ -37,6 +38,9 @@ BY_LOOPS = {
 }
 
 POOL_ARGS = ("input", "kernel_size", "stride", "padding")
+SIGNATURES = {name: Signature(name, POOL_ARGS, {"stride": None, "padding": 0}, leading=2)
+              for name in ("max_pool2d", "avg_pool2d")}
+NON_FINITE = (float("nan"), float("inf"), float("-inf"))
 
 # Value ranges: all-negative maps are where -inf padding differs from zero padding.
 SIGNS = {"mixed": (-10.0, 10.0), "negative": (-10.0, -0.125), "positive": (0.125, 10.0)}
@@ -44,7 +48,8 @@ SIGNS = {"mixed": (-10.0, 10.0), "negative": (-10.0, -0.125), "positive": (0.125
 
 # ------------------------------------------------------------------ strategies
 
-POOL_FEATURES = ("stride", "padding", "pair arguments", "non-square", "float64", "channels and batch")
+POOL_FEATURES = ("stride", "padding", "pair arguments", "non-square", "float64", "channels and batch",
+                 "positional arguments", "NaN and inf")
 # every case of the negative-padded property is padded: padding is its core, not a feature
 PADDED_FEATURES = ("stride", "pair arguments", "non-square", "float64", "channels and batch")
 
@@ -56,7 +61,8 @@ def pool_cases(draw, enabled: frozenset, negative_padded: bool = False):
     The core: one float32 channel of one square map, an int square kernel, stride left out (or None,
     or equal to the kernel) and no padding -- with ``negative_padded``, all-negative values and an int
     padding of 1 or more instead. "pair arguments" passes kernel_size, stride and padding as pairs whose
-    entries may differ; "non-square" lets the map's height and width differ.
+    entries may differ; "non-square" lets the map's height and width differ; "positional arguments" passes
+    stride and padding by position; "NaN and inf" puts one or two of them among the values.
     """
     on = enabled.__contains__
     dtype = draw(DTYPES) if on("float64") else torch.float32
@@ -92,6 +98,10 @@ def pool_cases(draw, enabled: frozenset, negative_padded: bool = False):
     h = h if on("non-square") else max(h, w)
     # distinct values: a failing case then tells apart mistakes that only change which cells a window covers
     x = draw(tensors((n, c, h, w), dtype, low, high, unique=True))
+    if on("NaN and inf"):  # F.max_pool2d and F.avg_pool2d pass them through
+        x = x.clone()
+        for _ in range(draw(st.integers(1, 2))):
+            x.view(-1)[draw(st.integers(0, x.numel() - 1))] = draw(st.sampled_from(NON_FINITE))
 
     def form(pair):
         return draw(int_or_pair(pair)) if pair_args else pair[0]
@@ -101,7 +111,8 @@ def pool_cases(draw, enabled: frozenset, negative_padded: bool = False):
         kwargs["stride"] = None if stride is None else form(stride)
     if padding != (0, 0) or draw(st.booleans()):
         kwargs["padding"] = form(padding)
-    return Case((x, form((kh, kw))), kwargs)
+    case = Case((x, form((kh, kw))), kwargs)
+    return SIGNATURES["max_pool2d"].positional(case) if on("positional arguments") and draw(st.booleans()) else case
 
 
 # ------------------------------------------------------------------ references
@@ -112,6 +123,7 @@ def _pair(v):
 
 def _options(case):
     """(input, (kh, kw), (sh, sw), (ph, pw)) of a case, stride defaulted to the kernel size."""
+    case = SIGNATURES["max_pool2d"].canonical(case)
     x, kernel_size = case.args
     kernel = _pair(kernel_size)
     stride = case.kwargs.get("stride")
@@ -196,6 +208,7 @@ def _swapped(kind):
 def _no_pairs(pool):
     """kernel_size, stride and padding taken as ints: a pair makes the arithmetic raise (TypeError)."""
     def compute(case):
+        case = SIGNATURES["max_pool2d"].canonical(case)
         if any(isinstance(v, (tuple, list)) for v in (case.args[1], *case.kwargs.values())):
             raise TypeError("unsupported operand type(s): a tuple where an int was expected")
         return pool(case)
@@ -210,6 +223,14 @@ def _swapped_dims(pool):
             raise RuntimeError("the size of tensor a must match the size of tensor b")
         return pool(case)
     return compute
+
+
+def _nan_skipped(case):
+    """A running maximum ``torch.where(window > out, window, out)`` from -inf: a NaN never wins."""
+    x, k, s, p = _options(case)
+    if not bool(x.isnan().any()):
+        raise NotApplicable("no NaN")
+    return F.max_pool2d(torch.where(x.isnan(), float("-inf"), x), k, s, p)
 
 
 def _avg_square_divisor(case):
@@ -245,6 +266,9 @@ MAX_MISTAKES = [
     Misconception("it pads with zeros, but max pooling pads with -inf: when every real value of a window is "
                   "negative, a zero from the padding must not win (use float('-inf') or the window's own values)",
                   lambda c: _naive(c, "max", fill=0.0)),
+    Misconception("a NaN in a window is skipped, but F.max_pool2d returns NaN for it: a comparison such as "
+                  "`v > best` or `torch.where(window > out, window, out)` is False for NaN; torch.maximum and "
+                  "amax propagate NaN", _nan_skipped),
     *_common("max", _max),
 ]
 
@@ -260,16 +284,21 @@ AVG_MISTAKES = [
 ]
 
 
+MAX_DTYPE_MISTAKES, AVG_DTYPE_MISTAKES = [float32_mistake(_max, "input")], [float32_mistake(_avg, "input")]
+
+
 def verify_max(ctx, case):
-    """max_pool2d equals F.max_pool2d (padding -inf, ceil_mode=False)."""
-    check_array_call(ctx, "max_pool2d", case, _max(case), scale=_scale(case),
-                     misconceptions=MAX_MISTAKES, arg_names=POOL_ARGS)
+    """max_pool2d equals F.max_pool2d (padding -inf, ceil_mode=False), however the options are passed."""
+    SIGNATURES["max_pool2d"].check(ctx, case, lambda called: check_tensor_call(
+        ctx, "max_pool2d", called, _max, _scale, misconceptions=MAX_MISTAKES, dtype_mistakes=MAX_DTYPE_MISTAKES,
+        arg_names=POOL_ARGS))
 
 
 def verify_avg(ctx, case):
-    """avg_pool2d equals F.avg_pool2d with count_include_pad=True, ceil_mode=False."""
-    check_array_call(ctx, "avg_pool2d", case, _avg(case), scale=_scale(case),
-                     misconceptions=AVG_MISTAKES, arg_names=POOL_ARGS)
+    """avg_pool2d equals F.avg_pool2d with count_include_pad=True, ceil_mode=False, however the options are passed."""
+    SIGNATURES["avg_pool2d"].check(ctx, case, lambda called: check_tensor_call(
+        ctx, "avg_pool2d", called, _avg, _scale, misconceptions=AVG_MISTAKES, dtype_mistakes=AVG_DTYPE_MISTAKES,
+        arg_names=POOL_ARGS))
 
 
 def _bad_pool_cases():
@@ -283,6 +312,16 @@ def _bad_pool_cases():
         (lambda: Case((x(1, 1, 4, 4), (3, 2)), {"padding": (1, 2)}),
          "for padding=(1, 2) with kernel_size=(3, 2) (the width padding 2 is more than 2 // 2 = 1)"),
         (lambda: Case((x(1, 1, 4, 4), 1), {"padding": 1}), "for padding=1 with kernel_size=1"),
+        (lambda: Case((x(1, 1, 4, 4), 2), {"padding": -1}), "for padding=-1 (padding cannot be negative)"),
+        (lambda: Case((x(1, 1, 4, 4), 0)), "for kernel_size=0"),
+        (lambda: Case((x(1, 1, 4, 4), (2, 0)), {"stride": 1}), "for kernel_size=(2, 0) with stride=1"),
+        (lambda: Case((x(1, 1, 4, 4), 2), {"stride": 0}), "for stride=0"),
+        (lambda: Case((x(1, 1, 4, 4), 2, (1, 0), 1)), "for stride=(1, 0) (given by position, with padding=1)"),
+        (lambda: Case((x(1, 1, 2, 2), 3)), "when the 3x3 window does not fit in the 2x2 input"),
+        (lambda: Case((x(1, 1, 4, 2), (2, 3)), {"stride": 1}),
+         "when the 2x3 window does not fit in the 4x2 input (too wide)"),
+        (lambda: Case((x(1, 1, 1, 1), 4), {"padding": 1}),
+         "when the 4x4 window does not fit in the 1x1 input padded to 3x3 (padding=1)"),
         (lambda: Case((x(1, 4, 4), 2)), "for a 3-D input (C, H, W): there is no implicit batch dimension"),
         (lambda: Case((x(4, 4), 2)), "for a 2-D input"),
         (lambda: Case((x(1, 1, 1, 4, 4), 2)), "for a 5-D input"),
@@ -296,11 +335,13 @@ CHECKS = [
     Property("max_pool2d_negative_padded", "max_pool2d pads with -inf: all-negative inputs with padding",
              "max_pool2d", 1.25, strategy=lambda enabled: pool_cases(enabled, negative_padded=True),
              verify=verify_max, features=PADDED_FEATURES),
-    raises_value_error("max_pool2d_errors", "max_pool2d raises ValueError for too much padding and non-4-D inputs",
+    raises_value_error("max_pool2d_errors",
+                       "max_pool2d raises ValueError for invalid options, windows that do not fit and non-4-D inputs",
                        "max_pool2d", _bad_pool_cases(), POOL_ARGS, weight=0.5),
     Property("avg_pool2d_matches_reference",
              "avg_pool2d matches F.avg_pool2d with count_include_pad=True (shapes, strides, paddings, dtypes)",
              "avg_pool2d", 4.25, strategy=pool_cases, verify=verify_avg, features=POOL_FEATURES),
-    raises_value_error("avg_pool2d_errors", "avg_pool2d raises ValueError for too much padding and non-4-D inputs",
+    raises_value_error("avg_pool2d_errors",
+                       "avg_pool2d raises ValueError for invalid options, windows that do not fit and non-4-D inputs",
                        "avg_pool2d", _bad_pool_cases(), POOL_ARGS, weight=0.5),
 ]

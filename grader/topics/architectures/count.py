@@ -1,100 +1,226 @@
-"""``count_parameters`` on stacks of layers, some parameters frozen (``probes.count_parameters_probe``)."""
+"""``count_parameters`` on drawn models: flat or nested ``nn.Sequential``, custom modules with submodules and a
+parameter of their own, a bare layer, a layer used twice (shared), a weight tied between two layers, some
+parameters frozen (``probes.count_parameters_probe``, which builds ``probes.counting_model(spec)``).
+
+``model.parameters()`` lists every parameter once, however deep and however often it is used; the known
+mistakes are other ways of walking the model, each run here on the same model.
+"""
 from __future__ import annotations
 
 import torch
 import torch.nn as nn
 from hypothesis import strategies as st
 
-from grader.checks import Case, Misconception, Property, outcome_value
-from grader.sandbox.probes import layer_stack
+from grader.checks import Case, Failure, Misconception, NotApplicable, Property, outcome_value
 from grader.sandbox import probes
+from grader.sandbox.probes import counting_model
 
-
-LAYER = st.one_of(
+LEAF = st.one_of(
     st.tuples(st.just("linear"), st.integers(1, 6), st.integers(1, 6), st.booleans()),
     st.tuples(st.just("conv"), st.integers(1, 3), st.integers(1, 3), st.integers(1, 3), st.booleans()),
     st.tuples(st.just("bn"), st.integers(1, 4)),
     st.tuples(st.just("relu")),
-)
+).map(list)
+
+
+@st.composite
+def count_models(draw):
+    """A model spec for ``probes.counting_model``: a Sequential (the simplest, and what shrinking aims at), a
+    custom Block or a bare layer, nested two deep at most, with shared layers and tied weights sometimes."""
+    leaves = []  # the leaf nodes made so far, in build order (what "again" and "tied" refer to)
+
+    def is_linear(i):
+        return leaves[i][0] in ("linear", "tied")
+
+    def node(depth):
+        options = ["leaf"] + (["seq", "block"] if depth < 2 else []) + (["again"] if leaves else []) + \
+            (["tied"] if any(is_linear(i) for i in range(len(leaves))) else [])
+        kind = draw(st.sampled_from(options))
+        if kind in ("seq", "block"):
+            return container(kind, depth + 1)
+        if kind == "again":
+            return ["again", draw(st.integers(0, len(leaves) - 1))]
+        made = ["tied", draw(st.sampled_from([i for i in range(len(leaves)) if is_linear(i)]))] \
+            if kind == "tied" else draw(LEAF)
+        leaves.append(made)
+        return made
+
+    def container(kind, depth):
+        children = [node(depth) for _ in range(draw(st.integers(1, 4 if depth == 1 else 3)))]
+        return ["seq", children] if kind == "seq" else ["block", children, draw(st.integers(0, 3))]
+
+    root = draw(st.sampled_from(["seq", "block", "leaf"]))
+    return container(root, 1) if root != "leaf" else node(2)
 
 
 @st.composite
 def count_cases(draw):
-    layers = [list(layer) for layer in draw(st.lists(LAYER, min_size=1, max_size=4))]
-    names = [name for name, _ in layer_stack(layers).named_parameters()]
+    spec = draw(count_models())
+    names = [name for name, _ in counting_model(spec).named_parameters()]
     frozen = [name for name in names if draw(st.booleans())] if draw(st.booleans()) else []
-    return Case((layers, frozen))
+    return Case((spec, frozen))
 
 
-def _counts(layers, frozen):
-    model = layer_stack(layers)
-    sizes = {name: p.numel() for name, p in model.named_parameters()}
-    return {"all": sum(sizes.values()), "trainable": sum(v for k, v in sizes.items() if k not in frozen),
-            "buffers": sum(v.numel() for v in model.state_dict().values()),
-            "tensors": len(sizes), "frozen": sum(v for k, v in sizes.items() if k in frozen)}
+def frozen_model(spec, frozen) -> nn.Module:
+    model = counting_model(spec)
+    for name, p in model.named_parameters():
+        if name in frozen:
+            p.requires_grad_(False)
+    return model
 
 
-COUNT_CALLS = {"trainable_only=True": ("trainable", "count_parameters(model, True)", "trainable"),
-               "default": ("default", "count_parameters(model)", "trainable"),
-               "trainable_only=False": ("all", "count_parameters(model, trainable_only=False)", "all")}
+# ------------------------------------------------------------------ the calls and the mistakes
+
+# part -> the probe's calls (``probes.COUNT_CALLS``) that belong to it: (key, the call in words, trainable only?)
+COUNT_PARTS = {
+    "trainable_only=True": [("True", "count_parameters(model, True)", True)],
+    "default": [("default", "count_parameters(model)", True)],
+    "trainable_only=False": [("trainable_only=False", "count_parameters(model, trainable_only=False)", False),
+                             ("False", "count_parameters(model, False)", False)],
+}
+TRAINABLE_ONLY = {key: flag for calls in COUNT_PARTS.values() for key, _, flag in calls}
 
 
-def _count_mistake(explanation, compute):
-    """A counting mistake: ``compute(counts, call)`` is its count for the call (a key of ``COUNT_CALLS``)."""
-    return Misconception(explanation, lambda c: torch.tensor(compute(_counts(*c.args), c.kwargs["call"])))
+def _size(params, trainable_only: bool) -> int:
+    return sum(p.numel() for p in params if p.requires_grad or not trainable_only)
+
+
+def right_count(model: nn.Module, trainable_only: bool) -> int:
+    return _size(model.parameters(), trainable_only)
+
+
+def _count_mistake(explanation, count):
+    """A counting mistake: ``count(model, trainable_only, call)`` is its answer for the probe's call ``call``."""
+    def compute(case: Case):
+        call = case.kwargs["call"]
+        return torch.tensor(count(frozen_model(*case.args), TRAINABLE_ONLY[call], call))
+    return Misconception(explanation, compute)
+
+
+def _state_dict_size(model) -> int:
+    return sum(v.numel() for v in model.state_dict().values())
 
 
 COUNT_MISTAKES = [
     _count_mistake("frozen parameters (requires_grad=False) are counted although trainable_only is true: skip a "
-                   "parameter p when trainable_only and not p.requires_grad", lambda counts, call: counts["all"]),
+                   "parameter p when trainable_only and not p.requires_grad",
+                   lambda model, flag, call: right_count(model, False)),
     _count_mistake("it counts the frozen parameters instead of the trainable ones",
-                   lambda counts, call: counts["frozen"] if call != "trainable_only=False" else counts["all"]),
+                   lambda model, flag, call: sum(p.numel() for p in model.parameters() if not p.requires_grad)
+                   if flag else right_count(model, False)),
     _count_mistake("it counts buffers too (state_dict() holds BatchNorm's running_mean, running_var and "
-                   "num_batches_tracked); count model.parameters() only", lambda counts, call: counts["buffers"]),
+                   "num_batches_tracked); count model.parameters() only",
+                   lambda model, flag, call: _state_dict_size(model)),
     _count_mistake("with trainable_only=False it counts state_dict() entries, buffers included (BatchNorm's "
                    "running_mean, running_var, num_batches_tracked); count model.parameters() only",
-                   lambda counts, call: counts["buffers"] if call == "trainable_only=False" else
-                   counts[COUNT_CALLS[call][2]]),
+                   lambda model, flag, call: right_count(model, True) if flag else _state_dict_size(model)),
     _count_mistake("it counts parameter tensors; count their elements (p.numel())",
-                   lambda counts, call: counts["tensors"]),
+                   lambda model, flag, call: sum(1 for p in model.parameters() if p.requires_grad or not flag)),
     _count_mistake("with trainable_only=False every parameter counts, frozen ones too",
-                   lambda counts, call: counts["trainable"]),
+                   lambda model, flag, call: right_count(model, True)),
     _count_mistake("the default is trainable_only=True: count_parameters(model) counts the trainable parameters "
-                   "only", lambda counts, call: counts["all"] if call == "default" else counts[COUNT_CALLS[call][2]]),
+                   "only", lambda model, flag, call: right_count(model, flag and call != "default")),
+    _count_mistake("it adds up m.parameters() for every m in model.modules(): modules() lists the model and every "
+                   "container too, and m.parameters() already includes the submodules', so a nested parameter is "
+                   "counted once per enclosing module; sum over model.parameters() once",
+                   lambda model, flag, call: sum(_size(m.parameters(), flag) for m in model.modules())),
+    _count_mistake("it iterates over the model (for layer in model), which works for an nn.Sequential only and "
+                   "visits a layer used twice twice; sum over model.parameters(), which lists every parameter once",
+                   lambda model, flag, call: sum(_size(layer.parameters(), flag) for layer in model)),
+    _count_mistake("it adds up the parameters of model.children(), which misses those the model holds itself (a "
+                   "bare nn.Linear, a custom module's own nn.Parameter) and counts a weight two children share "
+                   "twice; sum over model.parameters()",
+                   lambda model, flag, call: sum(_size(child.parameters(), flag) for child in model.children())),
+    _count_mistake("it adds up m.parameters(recurse=False) over model.modules(), which counts a tied weight (one "
+                   "nn.Parameter used by two layers) once per layer; model.parameters() lists it once",
+                   lambda model, flag, call: sum(_size(m.parameters(recurse=False), flag) for m in model.modules())),
 ]
 
 
 def observe_count(evidence, case: Case, value: int, right: int):
     """What one count says about ``COUNT_MISTAKES``: a wrong one as ``Evidence.observe`` weighs it; a right
-    one rules out every mistake that would have counted something else there."""
+    one rules out every mistake that would have counted something else there (or crashed)."""
     if value != right:
         evidence.observe(COUNT_MISTAKES, case, torch.tensor(value), torch.tensor(right))
         return
     for mistake in COUNT_MISTAKES:
-        if int(mistake.compute(case)) != right:
+        try:
+            predicted = int(mistake.compute(case))
+        except NotApplicable:
+            continue
+        except Exception:  # noqa: BLE001 -- the mistake crashes where the student's code counted right
+            predicted = None
+        if predicted != right:
             evidence._rule_out(mistake)  # wish: a public Evidence.observe_right(misconceptions, case, right)
 
 
+# ------------------------------------------------------------------ the check
+
 def verify_count(ctx, case: Case):
-    """count_parameters counts elements of the trainable parameters, or of all with trainable_only=False."""
-    layers, frozen = case.args
-    got = outcome_value(ctx.probe("count_parameters", probes.count_parameters_probe, layers, frozen), "count_parameters")
-    counts = _counts(layers, frozen)
-    model = layer_stack(layers)
-    described = f"{_describe_model(model)} with {('frozen ' + ', '.join(frozen)) if frozen else 'nothing frozen'}"
-    for part, (key, call, want) in COUNT_CALLS.items():
-        value = got[key]
-        right = type(value) is int and value == counts[want]
-        if type(value) is int:  # every count is evidence, the waived parts' and the right ones too
-            observe_count(ctx.evidence, Case(case.args, {"call": part}), value, counts[want])
-        shown = value if isinstance(value, (int, float)) else f"a {type(value).__name__}"
-        ctx.require(part, right, f"{call} returned {shown}; expected the int {counts[want]}\n    Model: {described}")
+    """count_parameters counts the elements of model.parameters(), trainable ones only unless told otherwise."""
+    spec, frozen = case.args
+    got = outcome_value(ctx.probe("count_parameters", probes.count_parameters_probe, spec, frozen),
+                        "count_parameters")
+    if got["default"].get("raised", [None])[0] == "NotImplementedError":
+        raise Failure("`count_parameters` is not implemented yet (it still raises NotImplementedError)")
+    model = frozen_model(spec, frozen)
+    described = f"{describe_spec(spec)} with {('frozen ' + ', '.join(frozen)) if frozen else 'nothing frozen'}"
+    for part, calls in COUNT_PARTS.items():
+        for key, call, trainable_only in calls:
+            right, result, here = right_count(model, trainable_only), got[key], Case(case.args, {"call": key})
+            if "raised" in result:  # every answer is evidence, the waived parts' and the right ones too
+                ctx.evidence.observe_crash(COUNT_MISTAKES, here)
+                ctx.require(part, False, f"{call} raised {result['raised'][0]}: {result['raised'][1]}\n"
+                                         f"    Model: {described}")
+                continue
+            value = result["value"]
+            if type(value) is int:
+                observe_count(ctx.evidence, here, value, right)
+            shown = value if isinstance(value, (int, float)) else f"a {type(value).__name__}"
+            ctx.require(part, type(value) is int and value == right,
+                        f"{call} returned {shown}; expected the int {right}\n    Model: {described}")
 
 
-def _describe_model(model: nn.Module) -> str:
-    return "nn.Sequential(" + ", ".join(repr(m).replace("\n", "") for m in model) + ")"
+def describe_spec(spec) -> str:
+    """A model spec in short words: leaves that are used again (or whose weight is tied) get a letter."""
+    referenced, count = [], [0]
+
+    def scan(node):
+        if node[0] in ("seq", "block"):
+            for child in node[1]:
+                scan(child)
+        elif node[0] in ("again", "tied") and node[1] not in referenced:
+            referenced.append(node[1])
+
+    def text(node):
+        kind = node[0]
+        if kind == "seq":
+            return "nn.Sequential(" + ", ".join(text(child) for child in node[1]) + ")"
+        if kind == "block":
+            own = [f"own=nn.Parameter of {node[2]} element{'s' if node[2] > 1 else ''}"] if node[2] else []
+            return "Block(" + ", ".join([text(child) for child in node[1]] + own) + ")"
+        if kind == "again":
+            return f"{letter(node[1])} again (the same module)"
+        index, count[0] = count[0], count[0] + 1
+        label = f"{letter(index)}=" if index in referenced else ""
+        if kind == "tied":
+            return f"{label}Linear tied to {letter(node[1])} (its weight is {letter(node[1])}.weight)"
+        if kind == "linear":
+            return f"{label}Linear({node[1]}, {node[2]}{'' if node[3] else ', bias=False'})"
+        if kind == "conv":
+            return f"{label}Conv2d({node[1]}, {node[2]}, {node[3]}{'' if node[4] else ', bias=False'})"
+        return f"{label}BatchNorm2d({node[1]})" if kind == "bn" else f"{label}ReLU()"
+
+    def letter(index):
+        return "abcdefghijklmnopqrstuvwxyz"[sorted(referenced).index(index)]
+
+    scan(spec)
+    words = text(spec)
+    if "Block(" in words:
+        words += " (Block: a custom nn.Module holding those submodules as attributes, not iterable)"
+    return words
 
 
-COUNT = Property("count_parameters_counts", "count_parameters counts elements, trainable ones only by default",
-                 "count_parameters", weight=1.0, strategy=count_cases(), verify=verify_count, examples=30,
-                 array_valued=False, parts=tuple(COUNT_CALLS))
+COUNT = Property("count_parameters_counts", "count_parameters counts elements of model.parameters() (nested, shared, "
+                 "tied), trainable ones only by default", "count_parameters", weight=1.0, strategy=count_cases(),
+                 verify=verify_count, examples=30, array_valued=False, parts=tuple(COUNT_PARTS))

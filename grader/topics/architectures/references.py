@@ -86,8 +86,8 @@ def forward(model: nn.Module, state, x: torch.Tensor) -> torch.Tensor:
 class Target:
     """One graded builder: how to call it, its reference, its input size, its known mistakes.
 
-    A structure mistake's ``compute(args)`` builds the wrong model; a forward mistake's
-    ``compute(case)`` is the wrong model's output on the case.
+    A structure mistake's ``compute(case)`` builds the wrong model for the builder's arguments
+    ``case.args``; a forward mistake's ``compute(case)`` is the wrong model's output on the case.
     """
 
     def __init__(self, name, reference, size, sequential=True, structure_mistakes=(), forward_mistakes=()):
@@ -118,9 +118,9 @@ TARGETS = {
         "build_simple_cnn", lambda: simple_cnn(), 32,
         structure_mistakes=[
             Misconception("the VSB Sequential model pools with AvgPool2d(2, 2), not MaxPool2d "
-                          "(max pooling is the nn.Module version, SimpleNet)", lambda: simple_cnn(pool=nn.MaxPool2d)),
-            Misconception(SIGMOID_MISSING, lambda: simple_cnn(sigmoid=False)),
-            Misconception(FEATURES, lambda: simple_cnn(features=32 * 32 * 6)),
+                          "(max pooling is the nn.Module version, SimpleNet)", lambda c: simple_cnn(pool=nn.MaxPool2d)),
+            Misconception(SIGMOID_MISSING, lambda c: simple_cnn(sigmoid=False)),
+            Misconception(FEATURES, lambda c: simple_cnn(features=32 * 32 * 6)),
         ],
         forward_mistakes=[
             Misconception("the model pools with MaxPool2d; the VSB Sequential model uses AvgPool2d(2, 2)",
@@ -131,8 +131,8 @@ TARGETS = {
         "SimpleNet", lambda: simple_net(), 32, sequential=False,
         structure_mistakes=[
             Misconception("`self.pool` must be MaxPool2d(2, 2) in the nn.Module version (VSB `Net`)",
-                          lambda: simple_net(pool=nn.AvgPool2d)),
-            Misconception(FEATURES, lambda: simple_net(features=32 * 32 * 6)),
+                          lambda c: simple_net(pool=nn.AvgPool2d)),
+            Misconception(FEATURES, lambda c: simple_net(features=32 * 32 * 6)),
         ],
         forward_mistakes=[
             Misconception("forward pools by averaging; `self.pool` must be MaxPool2d(2, 2)",
@@ -150,7 +150,7 @@ TARGETS = {
         structure_mistakes=[
             Misconception("the ReLU after C5 is missing: naming it `func2` again (as the slides do) makes add_module "
                           "replace the earlier func2 instead of adding a child; call it `func3`",
-                          lambda: lenet5(relu_after_c5=False)),
+                          lambda c: lenet5(relu_after_c5=False)),
         ],
         forward_mistakes=[
             Misconception("no ReLU is applied after C5: a second child named `func2` replaces the first one "
@@ -161,7 +161,7 @@ TARGETS = {
         "build_case_study_cnn", lambda n=1: case_study_cnn(n), 10,
         structure_mistakes=[
             Misconception("n_channels is ignored: it sets conv1's out_channels and fc1's in_features (n_channels*4*4)",
-                          lambda n=1: case_study_cnn(1)),
+                          lambda c: case_study_cnn(1)),
         ],
         forward_mistakes=[
             Misconception("maxp1 averages: the case-study model uses MaxPool2d(2)",

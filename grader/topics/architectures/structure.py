@@ -31,18 +31,22 @@ def _matches(got: dict, wrong: nn.Module, sequential: bool) -> bool:
     return _shapes(got) == _shapes(mine)
 
 
-def verify_structure(ctx, target: Target, args: tuple):
+def verify_structure(ctx, target: Target, args: tuple, kwargs: dict | None = None):
     """The builder's model has the contract's children (name: class) and parameter shapes."""
-    function = target.name
-    got = outcome_value(ctx.probe(function, probes.architecture_summary, function, list(args)), function)
+    function, kwargs = target.name, kwargs or {}
+    called = f"{function}({', '.join([*map(repr, args), *(f'{k}={v!r}' for k, v in kwargs.items())])})"
+    try:
+        got = outcome_value(ctx.probe(function, probes.architecture_summary, function, list(args), kwargs), function)
+    except Failure as failure:
+        raise Failure(f"{failure}\n    Call: {called}", failure.fatal) from None
+    args = args + tuple(kwargs.values())  # the reference's arguments (the builders have one option at most)
     expected = summary_of(target.reference(*args))
-    called = f"{function}({', '.join(map(repr, args))})"
     if not got.get("module"):
         raise Failure(f"{called} gave a {got.get('type')}, not an nn.Module")
     problem = _structure_problem(target, got, expected)
     if problem:
         fitting = [m.explanation for m in target.structure_mistakes
-                   if _matches(got, m.compute(*args), target.sequential)]
+                   if _matches(got, m.compute(Case(args)), target.sequential)]
         if len(fitting) == 1:
             problem += f"\n    Likely mistake: {fitting[0]}"
         elif fitting:
@@ -92,11 +96,14 @@ def structure_check(id, title, name, args=(), weight=1.0):
 
 
 def verify_case_study_structure(ctx, case: Case):
-    """build_case_study_cnn(n_channels) has the case-study children and parameter shapes."""
-    verify_structure(ctx, TARGETS["build_case_study_cnn"], case.args)
+    """build_case_study_cnn(n), (n_channels=n) and () (the default, 1) have the case-study children and shapes."""
+    n = case.args[0]
+    for args, kwargs in (((n,), {}), ((), {"n_channels": n}), ((), {})):
+        verify_structure(ctx, TARGETS["build_case_study_cnn"], args, kwargs)
 
 
 CASE_STUDY_STRUCTURE = Property(
-    "build_case_study_cnn_structure", "build_case_study_cnn has the case-study children for every n_channels",
-    "build_case_study_cnn", weight=1.0, strategy=st.integers(1, 4).map(lambda n: Case((n,))),
-    verify=verify_case_study_structure, examples=6, array_valued=False)
+    "build_case_study_cnn_structure", "build_case_study_cnn has the case-study children for every n_channels, "
+    "passed by position or by name, 1 by default", "build_case_study_cnn", weight=1.0,
+    strategy=st.integers(1, 4).map(lambda n: Case((n,))), verify=verify_case_study_structure, examples=6,
+    array_valued=False)

@@ -7,19 +7,22 @@ from hypothesis import strategies as st
 
 from grader.checks import Case, Misconception, NotApplicable, Property, raises_value_error
 from grader.strategies import DTYPES, int_or_pair, pairs, tensors
-from grader.topics.convolution.evidence import check_tensor_call, float32_mistake, grown_values, pair
+from grader.topics.convolution.evidence import Signature, check_tensor_call, float32_mistake, grown_values, pair
 
 CONV_ARGS = ("input", "weight", "bias", "stride", "padding", "dilation")
+# References and mistakes below read a case as (input, weight, bias) plus the options given by keyword.
+SIGNATURE = Signature("conv2d", CONV_ARGS, {"bias": None, "stride": 1, "padding": 0, "dilation": 1}, leading=3)
 
 CONV_FEATURES = ("bias", "stride", "padding", "padding='valid'", "dilation", "pair arguments", "non-square",
-                 "float64", "channels and batch")
+                 "float64", "channels and batch", "positional arguments")
 SAME_FEATURES = ("even kernel", "bias", "dilation", "pair arguments", "non-square", "float64", "channels and batch")
 
 
 @st.composite
 def conv_cases(draw, enabled: frozenset, same: bool = False):
     """conv2d arguments drawing only the ``enabled`` features; the core is one float32 square
-    channel, a square kernel, no bias, and stride, padding and dilation left at their defaults."""
+    channel, a square kernel, no bias, and stride, padding and dilation left at their defaults (given by
+    keyword or left out, and so is the bias of None). "positional arguments" passes them by position."""
     on = enabled.__contains__
     dtype = draw(DTYPES) if on("float64") else torch.float32
     n, c_in, c_out = (draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 3))) \
@@ -54,7 +57,8 @@ def conv_cases(draw, enabled: frozenset, same: bool = False):
         kwargs["padding"] = padding if isinstance(padding, str) else draw(pair_form(padding[0] if equal_args else padding))
     if dilation != (1, 1) or draw(st.booleans()):
         kwargs["dilation"] = draw(pair_form(dilation[0] if equal_args else dilation))
-    return Case((x, weight, bias), kwargs)
+    case = Case((x, weight), kwargs) if bias is None and draw(st.booleans()) else Case((x, weight, bias), kwargs)
+    return SIGNATURE.positional(case) if on("positional arguments") and draw(st.booleans()) else case
 
 
 def _conv(case, **override):
@@ -212,10 +216,15 @@ def _grown_input(case):
     return Case((grown_values((n, c, h + 2, w + 2), x.dtype), weight, bias), case.kwargs)
 
 
+CALLED_MISTAKES, CALLED_DTYPE_MISTAKES = SIGNATURE.mistakes(CONV_MISTAKES), SIGNATURE.mistakes(CONV_DTYPE_MISTAKES)
+
+
 def verify_conv(ctx, case):
-    """conv2d equals F.conv2d (groups=1, zero padding) for the drawn options."""
-    check_tensor_call(ctx, "conv2d", case, _conv, _conv_scale, misconceptions=CONV_MISTAKES,
-                      dtype_mistakes=CONV_DTYPE_MISTAKES, arg_names=CONV_ARGS, grown=_grown_input)
+    """conv2d equals F.conv2d (groups=1, zero padding) for the drawn options, however they are passed."""
+    SIGNATURE.check(ctx, case, lambda called: check_tensor_call(
+        ctx, "conv2d", called, SIGNATURE.on_canonical(_conv), SIGNATURE.on_canonical(_conv_scale),
+        misconceptions=CALLED_MISTAKES, dtype_mistakes=CALLED_DTYPE_MISTAKES, arg_names=CONV_ARGS,
+        grown=SIGNATURE.on_canonical(_grown_input)))
 
 
 BAD_CONV = [  # inputs of at most 16 elements: printed in full in the feedback
@@ -225,12 +234,22 @@ BAD_CONV = [  # inputs of at most 16 elements: printed in full in the feedback
      "when input channels (2) and weight channels (3) differ"),
     (lambda: Case((torch.ones(1, 1, 4, 4), torch.ones(2, 1, 2, 2), torch.ones(3))),
      "when bias has 3 entries for 2 output channels"),
+    (lambda: Case((torch.ones(1, 1, 3, 3), torch.ones(2, 1, 2, 2), torch.ones(2, 1))),
+     "for a bias of shape (2, 1): it must be (C_out,) = (2,)"),
     (lambda: Case((torch.ones(1, 1, 2, 2), torch.ones(1, 1, 3, 3))), "when the kernel does not fit in the input"),
+    (lambda: Case((torch.ones(1, 1, 2, 2), torch.ones(1, 1, 1, 2)), {"dilation": (1, 2)}),
+     "when the dilated kernel (2 taps 2 apart span 3 columns) does not fit in the input (2 columns)"),
+    (lambda: Case((torch.ones(1, 1, 2, 2), torch.ones(1, 1, 3, 5)), {"stride": 2, "padding": 1}),
+     "when the 3x5 kernel does not fit in the padded 4x4 input (padding 1)"),
     (lambda: Case((torch.ones(1, 1, 4, 4), torch.ones(1, 1, 3, 3)), {"stride": 2, "padding": "same"}),
      "for padding='same' with stride 2"),
     (lambda: Case((torch.ones(1, 1, 4, 4), torch.ones(1, 1, 3, 3)), {"padding": "full"}), "for padding='full'"),
     (lambda: Case((torch.ones(1, 1, 4, 4), torch.ones(1, 1, 3, 3)), {"stride": 0}), "for stride 0"),
     (lambda: Case((torch.ones(1, 1, 4, 4), torch.ones(1, 1, 3, 3)), {"padding": -1}), "for negative padding"),
+    (lambda: Case((torch.ones(1, 1, 4, 4), torch.ones(1, 1, 3, 3), None, (1, 0))), "for stride (1, 0)"),
+    (lambda: Case((torch.ones(1, 1, 4, 4), torch.ones(1, 1, 3, 3)), {"padding": (0, -1), "stride": 2}),
+     "for padding (0, -1)"),
+    (lambda: Case((torch.ones(1, 1, 4, 4), torch.ones(1, 1, 2, 2)), {"dilation": 0}), "for dilation 0"),
 ]
 
 

@@ -93,6 +93,7 @@ def verify_correlate(ctx, case):
 BAD_CORRELATE = [
     (lambda: Case((torch.ones(1, 4, 4), torch.ones(3, 3))), "for a 3-D image"),
     (lambda: Case((torch.ones(4, 4), torch.ones(3))), "for a 1-D kernel"),
+    (lambda: Case((torch.ones(4, 4), torch.ones(1, 2, 2))), "for a 3-D kernel"),
     (lambda: Case((torch.ones(3, 5), torch.ones(4, 2))), "when the kernel is taller than the image"),
     (lambda: Case((torch.ones(5, 3), torch.ones(2, 4))), "when the kernel is wider than the image"),
 ]

@@ -4,18 +4,101 @@
 a result of the wrong dtype is matched against dtype mistakes; a failing case gets a larger
 companion, whose answer tells apart mistakes a 1x1 input cannot; and a mistake that raises
 ``NotApplicable`` is left out of ``Evidence.observe`` instead of being ruled out.
+
+And ``Signature``: the contract's parameter order and defaults, for cases drawn as positional calls
+or with defaults left out (pooling and edges use it too; a wish for ``grader.checks``).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
 import torch
 
-from grader.checks import (Case, Failure, Misconception, NotApplicable, as_tensor, compare, crashed, first_difference,
-                           inputs_unchanged, outcome_value)
+from grader.checks import (Case, Evidence, Failure, Misconception, NotApplicable, as_tensor, compare, crashed,
+                           first_difference, inputs_unchanged, outcome_value)
 
 
 def pair(value) -> tuple[int, int]:
     """``(a, b)`` from an int or a pair."""
     return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A function's parameters in the contract's order: ``leading`` ones first, then options with ``defaults``.
+
+    The grader's references and mistakes read a case in its ``canonical`` form (the ``leading`` parameters by
+    position, the options given by keyword); the student gets the case as drawn: options by position
+    (``positional``) or left out.
+    """
+
+    function: str
+    names: tuple[str, ...]
+    defaults: dict
+    leading: int  # parameters the canonical form passes by position (defaults filled in)
+
+    def text(self) -> str:
+        return f"{self.function}(" + ", ".join(n if n not in self.defaults else f"{n}={self.defaults[n]!r}"
+                                               for n in self.names) + ")"
+
+    def positional(self, case: Case) -> Case:
+        """The same call with its options passed by position, in the contract's order."""
+        return case.as_positional(self.names, self.defaults)
+
+    def _values(self, case: Case) -> dict:
+        values = dict(zip(self.names, case.args))
+        values.update(case.kwargs)
+        return values
+
+    def canonical(self, case: Case) -> Case:
+        """The leading parameters by position (defaults filled in), the options given by keyword."""
+        values = self._values(case)
+        args = tuple(values.pop(n) if n in values else self.defaults[n] for n in self.names[:self.leading])
+        return Case(args, values)
+
+    def spelled_out(self, case: Case) -> Case:
+        """The leading parameters by position, every option by keyword (defaults written out)."""
+        values = dict(self.defaults, **self._values(case))
+        return Case(tuple(values.pop(n) for n in self.names[:self.leading]), values)
+
+    def on_canonical(self, compute: Callable) -> Callable:
+        """``compute`` (written for the canonical form) applied to any form of a case."""
+        return lambda case: compute(self.canonical(case))
+
+    def mistakes(self, misconceptions) -> list[Misconception]:
+        return [Misconception(m.explanation, self.on_canonical(m.compute)) for m in misconceptions]
+
+    def check(self, ctx, case: Case, check: Callable[[Case], object]):
+        """``check(case)``; where a positional call (or one leaving defaults out) fails but the same call
+        with every argument by keyword holds, a ``Failure`` that names the signature."""
+        full = self.spelled_out(case)
+        if len(case.args) == len(full.args) and set(case.kwargs) == set(full.kwargs):
+            return check(case)
+        evidence, ctx.evidence = ctx.evidence, Evidence()  # what this call says may be about the binding only
+        try:
+            return check(case)
+        except Failure as failure:
+            if failure.fatal:
+                raise
+            first = failure
+        finally:
+            ctx.evidence = evidence
+        check(full)  # a mistake that shows with keyword arguments too: its own feedback and evidence
+        left_out = [n for n in self.names[len(case.args):] if n not in case.kwargs]
+        raise Failure(f"{first}\n    Likely mistake: the signature is not the contract's `{self.text()}` (parameter "
+                      f"order, names or defaults): the call `{self.call_text(case)}`"
+                      + (f" (leaving out {', '.join(left_out)})" if left_out else "")
+                      + " fails, but the same call with every argument given by keyword works") from None
+
+    def call_text(self, case: Case) -> str:
+        """The call as written: arrays by their parameter names, other values as literals."""
+        def shown(name, value):
+            return name if isinstance(value, (torch.Tensor, np.ndarray)) else repr(value)
+        parts = [shown(name, value) for name, value in zip(self.names, case.args)]
+        parts += [f"{name}={shown(name, value)}" for name, value in case.kwargs.items()]
+        return f"{self.function}({', '.join(parts)})"
 
 
 def check_tensor_call(ctx, function: str, case: Case, reference, scale_of, *, misconceptions=(), dtype_mistakes=(),

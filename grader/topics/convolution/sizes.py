@@ -6,18 +6,24 @@ from hypothesis import strategies as st
 
 from grader.checks import (Case, Failure, Misconception, NotApplicable, Property, crashed, outcome_value,
                            raises_value_error)
-from grader.topics.convolution.evidence import applicable
+from grader.topics.convolution.evidence import Signature, applicable
 
 SIZE_ARGS = ("n", "kernel_size", "stride", "padding", "dilation")
+SIGNATURE = Signature("conv_output_size", SIZE_ARGS, {"stride": 1, "padding": 0, "dilation": 1}, leading=2)
 
 
 @st.composite
 def size_cases(draw):
+    """(n, kernel_size, stride, padding, dilation) with a result of 1 or more; an option at its default is
+    sometimes left out, and the options are given by keyword or by position."""
     k, s, d = draw(st.integers(1, 7)), draw(st.integers(1, 4)), draw(st.integers(1, 3))
     p = draw(st.integers(0, 3))
     span = d * (k - 1) + 1
     n = draw(st.integers(max(1, span - 2 * p), span - 2 * p + 40))
-    return Case((n, k), {"stride": s, "padding": p, "dilation": d})
+    options = {name: value for name, value in zip(SIZE_ARGS[2:], (s, p, d))
+               if value != SIGNATURE.defaults[name] or draw(st.booleans())}
+    case = Case((n, k), options)
+    return draw(st.sampled_from([case, SIGNATURE.positional(case)]))
 
 
 def _size(n, k, stride=1, padding=0, dilation=1):
@@ -27,6 +33,7 @@ def _size(n, k, stride=1, padding=0, dilation=1):
 def _size_mistake(explanation: str, formula) -> Misconception:
     """A conv_output_size mistake: ``formula(n, k, s, p, d)`` is the size it computes (as a 0-d tensor)."""
     def compute(case):
+        case = SIGNATURE.spelled_out(case)
         n, k = case.args
         size = formula(n, k, *(case.kwargs[name] for name in SIZE_ARGS[2:]))
         if size < 1:
@@ -67,7 +74,7 @@ SIZE_COMPANIONS = (Case((2, 1), {"stride": 2, "padding": 1, "dilation": 1}),
 def verify_size(ctx, case):
     """conv_output_size returns the int size nn.Conv2d's output has along one axis."""
     try:
-        _check_size(ctx, case)
+        SIGNATURE.check(ctx, case, lambda called: _check_size(ctx, called))
     except Failure:
         for companion in SIZE_COMPANIONS:
             try:
@@ -104,6 +111,9 @@ BAD_SIZES = [
     (Case((5, 3), {"stride": 0}), "for stride = 0"), (Case((5, 3), {"padding": -1}), "for negative padding"),
     (Case((5, 3), {"dilation": 0}), "for dilation = 0"), (Case((3, 5)), "when the kernel does not fit (result below 1)"),
     (Case((4, 3), {"dilation": 2}), "when the dilated kernel does not fit"),
+    (Case((0, 3), {"padding": 2}), "for n = 0, even though the padded input (0 + 2 * 2) holds the kernel"),
+    (Case((5, -1)), "for a negative kernel_size"), (Case((3, 3), {"stride": -1}), "for a negative stride"),
+    (Case((5, 3, 1, 0, -1)), "for a negative dilation (given by position)"),
 ]
 
 

@@ -80,7 +80,7 @@ def verify_train_epoch(ctx, case: Case):
     words = describe_case(case)
     got = outcome_value(ctx.probe("train_epoch", probes.train_epoch_probe, spec=kw["spec"], state=kw["state"], x=x, y=y,
                                   batch_size=kw["batch_size"], lr=kw["lr"], momentum=kw["momentum"],
-                                  training=kw["training"]), "train_epoch")
+                                  training=kw["training"], as_list=kw["as_list"]), "train_epoch")
     model, losses = run_reference_epoch(case)
     expected = model.state_dict()
     problem = state_difference(got["state"], expected)
@@ -135,7 +135,8 @@ def verify_evaluate(ctx, case: Case):
     x, y = case.args
     words = describe_case(case, with_optimizer=False)
     got = outcome_value(ctx.probe("evaluate", probes.evaluate_probe, spec=kw["spec"], state=kw["state"], x=x, y=y,
-                                  batch_size=kw["batch_size"], training=kw["training"]), "evaluate")
+                                  batch_size=kw["batch_size"], training=kw["training"], as_list=kw["as_list"]),
+                        "evaluate")
     in_training = any(training for training, _ in got["calls"])
     ctx.require("eval mode", not in_training and got["training"] is False,
                 f"evaluate {'ran the model in training mode' if in_training else 'left the model in training mode'}"

@@ -20,7 +20,7 @@ import grader
 from grader.checks import Case, Failure, Misconception, Property, Scripted, outcome_value
 from grader.topics.training.epoch import reference_epoch
 from grader.topics.training.results import as_float, close, state_difference
-from grader.topics.training.scenarios import (describe_case, dtype_of, random_state, reference_model,
+from grader.topics.training.scenarios import (batches, describe_case, dtype_of, random_state, reference_model,
                                               training_cases)
 from grader.sandbox import probes
 
@@ -35,7 +35,8 @@ def reference_fit(case: Case, seed: int, mistake: str | None = None):
     model = reference_model(kw["spec"], kw["state"], kw["training"])
     optimizer = torch.optim.SGD(model.parameters(), lr=kw["lr"], momentum=kw["momentum"])
     train = DataLoader(TensorDataset(*case.args), batch_size=kw["batch_size"], shuffle=kw["shuffle"])
-    val = DataLoader(TensorDataset(*kw["val"]), batch_size=kw["batch_size"], shuffle=False)
+    val = batches(*kw["val"], kw["batch_size"]) if kw.get("as_list") else \
+        DataLoader(TensorDataset(*kw["val"]), batch_size=kw["batch_size"], shuffle=False)  # iterating one draws a seed
     history = {"train_loss": [], "val_loss": []}
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
@@ -74,7 +75,7 @@ FIT_MISTAKES = [
                   "train_epoch", _history_after("evaluate first")),
 ]
 
-FIT_PARTS = ("train_loss", "val_loss", "parameters after", "caller's random state")
+FIT_PARTS = ("keys", "train_loss", "val_loss", "parameters after", "caller's random state")
 
 
 def verify_fit(ctx, case: Case):
@@ -86,7 +87,8 @@ def verify_fit(ctx, case: Case):
     got = outcome_value(ctx.probe("fit", probes.fit_probe, spec=kw["spec"], state=kw["state"], train=[x, y],
                                   val=list(kw["val"]), batch_size=kw["batch_size"], lr=kw["lr"],
                                   momentum=kw["momentum"], epochs=kw["epochs"], training=kw["training"],
-                                  seed=kw["seed"], shuffle=kw["shuffle"]), "fit")
+                                  seed=kw["seed"], shuffle=kw["shuffle"], as_list=kw["as_list"],
+                                  epochs_keyword=kw["epochs_keyword"]), "fit")
     seed = got["seed_after"]
     ctx.require("caller's random state", seed == kw["seed"],
                 f"fit reseeds PyTorch's global random generator (torch.initial_seed() is {seed} after the call, "
@@ -98,6 +100,9 @@ def verify_fit(ctx, case: Case):
     if not isinstance(result, dict):
         raise Failure(f"fit returned a {type(result).__name__}; expected a dict with keys 'train_loss' and "
                       f"'val_loss'{words}")
+    extra = [key for key in result if key not in ("train_loss", "val_loss")]
+    ctx.require("keys", not extra, f"fit returned a dict with the keys {list(result)}; expected exactly "
+                                   f"'train_loss' and 'val_loss'{words}")
     values = {key: _losses(ctx, result, key, kw["epochs"], words) for key in ("train_loss", "val_loss")}
     for key in ("train_loss", "val_loss"):
         if values[key] is None:

@@ -22,10 +22,17 @@ FOLDERS = ["shapes/train", "shapes/test", "digits/test"]
 PARTS = ("ImageFolder", "batch_size and shuffle", "defaults", "images")
 
 
+CALLS = {"keywords": "image_folder_loader(root, batch_size={b}, shuffle=False)",
+         "positional": "image_folder_loader(root, {b}, False)",
+         "shuffle only": "image_folder_loader(root, shuffle=False)"}
+
+
 @st.composite
 def folder_cases(draw):
+    """A shipped folder, given as a str or a Path; options by name, by position, or batch_size left out."""
     return Case((draw(st.sampled_from(FOLDERS)),), {"batch_size": draw(st.integers(1, 12)),
-                                                    "as_path": draw(st.booleans())})
+                                                    "as_path": draw(st.booleans()),
+                                                    "style": draw(st.sampled_from(list(CALLS)))})
 
 
 def reference_folder(folder: str):
@@ -42,11 +49,13 @@ def _probe(ctx, root: str, **options) -> dict:
 
 def verify_image_folder(ctx, case: Case):
     """The loader holds ImageFolder(root) with ToTensor and Normalize(0.5, 0.5), batch_size and shuffle passed on."""
-    folder, batch_size = case.args[0], case.kwargs["batch_size"]
-    words = (f"\n    Input: root = datasets/{folder} (as {'a pathlib.Path' if case.kwargs['as_path'] else 'a str'}), "
-             f"batch_size = {batch_size}, shuffle = False")
+    folder, drawn, style = case.args[0], case.kwargs["batch_size"], case.kwargs["style"]
+    call = CALLS[style].format(b=drawn)
+    batch_size = 8 if style == "shuffle only" else drawn
+    words = (f"\n    Input: {call}, root = datasets/{folder} (as "
+             f"{'a pathlib.Path' if case.kwargs['as_path'] else 'a str'})")
     try:
-        got = _probe(ctx, str(DATASETS / folder), batch_size=batch_size, as_path=case.kwargs["as_path"])
+        got = _probe(ctx, str(DATASETS / folder), batch_size=drawn, as_path=case.kwargs["as_path"], style=style)
     except Failure as failure:
         raise Failure(f"{failure}{words}", failure.fatal) from None
     dataset = reference_folder(folder)
@@ -54,10 +63,15 @@ def verify_image_folder(ctx, case: Case):
                 f"the loader's dataset has classes {got['classes']} and {got['length']} images; expected "
                 f"{dataset.classes} and {len(dataset)} (torchvision.datasets.ImageFolder(root, ...)){words}")
     shuffles = "shuffles" if got["shuffle"] else "does not shuffle"
+    if style == "shuffle only":  # the default batch_size, left out
+        ctx.require("defaults", got["batch_size"] == 8, f"{call} gives a loader with batch_size={got['batch_size']}; "
+                                                        f"the default batch_size is 8{words}")
+        batch_size = got["batch_size"] if isinstance(got["batch_size"], int) and "defaults" in ctx.waived else 8
     ctx.require("batch_size and shuffle", got["batch_size"] == batch_size and not got["shuffle"],
-                f"image_folder_loader(root, batch_size={batch_size}, shuffle=False) gives a loader with batch_size="
-                f"{got['batch_size']} that {shuffles}\n    Likely mistake: the arguments are not passed on: "
-                f"DataLoader(dataset, batch_size=batch_size, shuffle=shuffle){words}")
+                f"{call} gives a loader with batch_size={got['batch_size']} that {shuffles}; expected "
+                f"batch_size={batch_size}, no shuffling"
+                + ("\n    Likely mistake: the arguments are not passed on: DataLoader(dataset, batch_size=batch_size, "
+                   "shuffle=shuffle)" if style == "keywords" else "") + words)
     defaults = _probe(ctx, str(DATASETS / "shapes/train"))
     ctx.require("defaults", defaults["batch_size"] == 8 and defaults["shuffle"],
                 f"image_folder_loader(root) gives batch_size={defaults['batch_size']} and "

@@ -22,12 +22,17 @@ INFERENCE_PARTS = ("eval mode", "no gradients", "mode restored")
 
 @st.composite
 def inference_cases(draw, with_labels: bool = False):
-    """A linear model (1 to 5 outputs; a final Sigmoid sometimes for 1) or an MLP with batch norm, and inputs."""
+    """A linear model (1 to 5 outputs; a final Sigmoid sometimes for 1), an MLP with batch norm, or
+    ``nn.Identity()`` (no parameters, no children: x is the logits), and inputs."""
     dtype = draw(st.sampled_from(["float32", "float64"]))
-    if draw(st.booleans()):
+    kind = draw(st.sampled_from(["linear", "linear", "mlp", "mlp", "identity"]))
+    if kind == "linear":
         spec = {"kind": "linear", "inputs": draw(st.integers(1, 5)), "classes": draw(st.integers(1, 5)), "dtype": dtype}
         if spec["classes"] == 1 and draw(st.booleans()):
             spec["sigmoid"] = True
+    elif kind == "identity":
+        classes = draw(st.integers(1, 4))
+        spec = {"kind": "identity", "inputs": classes, "classes": classes, "dtype": dtype}
     else:
         spec = {"kind": "mlp", "inputs": draw(st.integers(1, 4)), "hidden": draw(st.integers(2, 5)),
                 "classes": draw(st.integers(2, 4)), "batch_norm": True, "dtype": dtype}
@@ -152,7 +157,8 @@ PREDICT = Property(
 
 def _probability(case: Case, logits: torch.Tensor) -> torch.Tensor:
     """The contract's probability of class 1 for a one-output model: the output itself after a final Sigmoid."""
-    last = list(reference_model(case.kwargs["spec"], case.kwargs["state"]).children())[-1]
+    model = reference_model(case.kwargs["spec"], case.kwargs["state"])
+    last = list(model.children())[-1] if list(model.children()) else model
     return logits[:, 0] if isinstance(last, nn.Sigmoid) else torch.sigmoid(logits[:, 0])
 
 

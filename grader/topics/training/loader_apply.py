@@ -17,12 +17,13 @@ from grader.topics.training.results import observe_right, observe_typed
 from grader.topics.training.scenarios import batches
 from grader.sandbox import probes
 
-APPLY_FEATURES = ("reduce='mean'", "default reduce", "int64 results", "0-d results", "float64")
+APPLY_FEATURES = ("reduce='mean'", "default reduce", "reduce by position", "int64 results", "0-d results", "float64")
 
 
 @st.composite
 def loader_apply_cases(draw, enabled: frozenset = frozenset(APPLY_FEATURES)):
-    """Batches of ``(x, y)``, a func and reduce; the core sums the float32 column sums, reduce given."""
+    """Batches of ``(x, y)`` (a DataLoader or a plain list), a func and reduce; the core sums the float32 column
+    sums, reduce given by name."""
     on = enabled.__contains__
     dtype = draw(st.sampled_from([torch.float32, torch.float64])) if on("float64") else torch.float32
     n, batch_size = draw(st.integers(1, 6)), draw(st.integers(1, 3))
@@ -31,7 +32,10 @@ def loader_apply_cases(draw, enabled: frozenset = frozenset(APPLY_FEATURES)):
     funcs = ["column_sums"] + (["class_counts", "hits"] if on("int64 results") else []) + \
         (["batch_mean"] if on("0-d results") else [])
     reduces = ["sum"] + (["mean"] if on("reduce='mean'") else []) + ([None] if on("default reduce") else [])
-    return Case((x, y, batch_size, draw(st.sampled_from(funcs))), {"reduce": draw(st.sampled_from(reduces))})
+    return Case((x, y, batch_size, draw(st.sampled_from(funcs))),
+                {"reduce": draw(st.sampled_from(reduces)),
+                 "positional": draw(st.booleans()) if on("reduce by position") else False,
+                 "as_list": draw(st.booleans())})
 
 
 def _stacked(case: Case) -> torch.Tensor:
@@ -88,10 +92,12 @@ FUNC_WORDS = {"class_counts": "lambda x, y: torch.bincount(y, minlength=3)  (int
 def describe_apply(case: Case) -> str:
     x, y, batch_size, func = case.args
     sizes = [len(b) for b, _ in batches(x, y, batch_size)]
-    reduce = case.kwargs["reduce"]
-    return (f"\n    Input: loader = {len(sizes)} unshuffled batches of sizes {sizes} over x = {describe(x)}, "
-            f"y = {y.tolist()}; func = {FUNC_WORDS[func]}; "
-            + ("reduce left at its default" if reduce is None else f"reduce = {reduce!r}"))
+    reduce, kw = case.kwargs["reduce"], case.kwargs
+    call = ("loader_apply(loader, func)" if reduce is None else f"loader_apply(loader, func, {reduce!r})"
+            if kw.get("positional") else f"loader_apply(loader, func, reduce={reduce!r})")
+    loader = "a plain list of" if kw.get("as_list") else "a DataLoader of"
+    return (f"\n    Input: {call}, loader = {loader} {len(sizes)} unshuffled batches of sizes {sizes} over "
+            f"x = {describe(x)}, y = {y.tolist()}; func = {FUNC_WORDS[func]}")
 
 
 def verify_loader_apply(ctx, case: Case):
@@ -99,7 +105,8 @@ def verify_loader_apply(ctx, case: Case):
     x, y, batch_size, func = case.args
     words = describe_apply(case)
     outcome = ctx.probe("loader_apply", probes.loader_apply_probe, x=x, y=y, batch_size=batch_size, func=func,
-                        reduce=case.kwargs["reduce"])
+                        reduce=case.kwargs["reduce"], positional=case.kwargs["positional"],
+                        as_list=case.kwargs["as_list"])
     if crashed(outcome):
         ctx.evidence.observe_crash(APPLY_MISTAKES, case)
     try:
@@ -132,7 +139,8 @@ def _second_opinion(ctx, case: Case):
         return
     other = Case((x, y, batch_size, "hits"), dict(case.kwargs))
     outcome = ctx.probe("loader_apply", probes.loader_apply_probe, x=x, y=y, batch_size=batch_size, func="hits",
-                        reduce=case.kwargs["reduce"])
+                        reduce=case.kwargs["reduce"], positional=case.kwargs["positional"],
+                        as_list=case.kwargs["as_list"])
     if crashed(outcome):
         ctx.evidence.observe_crash(APPLY_MISTAKES, other)
         return
@@ -159,22 +167,25 @@ APPLY = Property(
 
 
 def verify_loader_apply_errors(ctx):
-    """loader_apply raises ValueError for every reduce but 'sum' and 'mean'."""
+    """loader_apply raises ValueError naming `reduce` for every reduce but 'sum' and 'mean', by name or position."""
     x, y = torch.arange(6.0).reshape(3, 2), torch.tensor([0, 1, 2])
-    for reduce in ("max", "median", "Sum", "avg"):
+    for reduce, positional in (("max", False), ("median", True), ("Sum", False), ("avg", True)):
+        call = f"loader_apply(loader, func, {'' if positional else 'reduce='}{reduce!r})"
         outcome = ctx.probe("loader_apply", probes.loader_apply_probe, x=x, y=y, batch_size=2, func="column_sums",
-                            reduce=reduce)
+                            reduce=reduce, positional=positional)
         error = outcome.error or {}
         if outcome.status == "raised" and error.get("type") == "ValueError":
-            continue
+            if "reduce" in error.get("message", ""):
+                continue
+            raise Failure(f"{call} raised ValueError, but its message does not say which argument is wrong: "
+                          f"{error.get('message', '')!r}; name `reduce` in it")
         if outcome.status != "ok" and (error.get("type") == "NotImplementedError" or outcome.status != "raised"):
             outcome_value(outcome, "loader_apply")
         got = f"raised {error.get('type')}" if outcome.status == "raised" else "returned normally"
-        raise Failure(f"loader_apply should raise ValueError for reduce={reduce!r} (only 'sum' and 'mean' are "
-                      f"valid), but it {got}")
+        raise Failure(f"{call} should raise ValueError (only 'sum' and 'mean' are valid), but it {got}")
 
 
-APPLY_ERRORS = Scripted("loader_apply_errors", "loader_apply raises ValueError for an unknown reduce",
+APPLY_ERRORS = Scripted("loader_apply_errors", "loader_apply raises ValueError naming reduce for an unknown reduce",
                         "loader_apply", weight=0.25, body=verify_loader_apply_errors)
 
 CHECKS = [APPLY, APPLY_ERRORS]

@@ -50,7 +50,7 @@ def random_state(spec: dict, seed: int) -> "OrderedDict[str, torch.Tensor]":
 def random_data(spec: dict, n: int, seed: int):
     """``n`` samples for the model of ``spec`` and labels in ``[0, max(2, classes))``."""
     generator = torch.Generator().manual_seed(seed)
-    shape = (n, spec["inputs"]) if spec["kind"] in ("mlp", "linear") else (n, 1, 10, 10)
+    shape = (n, spec["inputs"]) if spec["kind"] in ("mlp", "linear", "identity") else (n, 1, 10, 10)
     x = (torch.randn(shape, generator=generator, dtype=torch.float64) * 2).to(dtype_of(spec))
     y = torch.randint(0, max(2, spec["classes"]), (n,), generator=generator)
     return x, y
@@ -70,8 +70,10 @@ def batch_sizes(draw, spec):
 def training_cases(draw, fit: bool = False):
     """A model, its weights, training data in batches, an SGD optimizer's settings, the starting mode.
 
-    For ``fit`` also validation data, epochs, the caller's seed, dropout in an MLP and a
-    shuffling training loader (both draw on the caller's random state).
+    For ``fit`` also validation data, epochs (passed by position or as ``epochs=``), the caller's
+    seed, dropout in an MLP and a shuffling training loader (both draw on the caller's random state).
+    The batches come from a DataLoader or, sometimes, a plain list of ``(x, y)`` batches (``as_list``;
+    for ``fit`` the validation batches).
     """
     spec = draw(model_specs())
     if fit and spec["kind"] == "mlp" and draw(st.booleans()):
@@ -81,12 +83,13 @@ def training_cases(draw, fit: bool = False):
     x, y = random_data(spec, n, seed)
     kwargs = {"spec": spec, "state": random_state(spec, seed + 1), "batch_size": batch_size,
               "lr": draw(st.sampled_from([0.01, 0.1, 0.5])), "momentum": draw(st.sampled_from([0.0, 0.9])),
-              "training": draw(st.booleans())}
+              "training": draw(st.booleans()), "as_list": draw(st.booleans())}
     if fit:
         kwargs["val"] = random_data(spec, draw(st.integers(1, 7)), seed + 2)
         kwargs["epochs"] = draw(st.integers(0, 2))
         kwargs["shuffle"] = draw(st.booleans())
         kwargs["seed"] = 1000 + draw(st.integers(0, 10**6))  # never a seed a student would pick
+        kwargs["epochs_keyword"] = draw(st.booleans())
     return Case((x, y), kwargs)
 
 
@@ -110,8 +113,10 @@ def dtype_of(spec: dict) -> torch.dtype:
 
 def describe_model(spec: dict) -> str:
     model = build_model(spec)
-    layers = ", ".join(_short(m) for m in model.children())
     extra = "" if spec.get("dtype", "float32") == "float32" else f" in {spec['dtype']}"
+    if spec["kind"] == "identity":
+        return f"nn.Identity() (no parameters, no children: x itself is the logits){extra}"
+    layers = ", ".join(_short(m) for m in model.children())
     return f"nn.Sequential({layers}){extra}"
 
 
@@ -130,11 +135,14 @@ def describe_case(case: Case, with_optimizer: bool = True) -> str:
     kw = case.kwargs
     sizes = [len(b) for b, _ in batches(x, x, kw["batch_size"])]
     shuffled = "shuffled" if kw.get("shuffle") else "not shuffled"
+    loader = "a DataLoader" if "epochs" in kw or not kw.get("as_list") else "a plain list of (x, y) batches"
     text = (f"model = {describe_model(kw['spec'])} starting in {'training' if kw['training'] else 'eval'} mode, "
-            f"{len(sizes)} batches of sizes {sizes} ({shuffled}), loss_fn = nn.CrossEntropyLoss()")
+            f"{len(sizes)} batches of sizes {sizes} ({shuffled}, {loader}), loss_fn = nn.CrossEntropyLoss()")
     if with_optimizer:
         text += f", optimizer = SGD(lr={kw['lr']}, momentum={kw['momentum']})"
     if "epochs" in kw:
-        text += (f", {len(kw['val'][0])} validation samples, epochs = {kw['epochs']}, "
+        val = "a plain list of (x, y) batches" if kw.get("as_list") else "a DataLoader"
+        epochs = f"epochs={kw['epochs']} (by name)" if kw.get("epochs_keyword") else f"epochs = {kw['epochs']}"
+        text += (f", {len(kw['val'][0])} validation samples ({val}), {epochs}, "
                  f"called after torch.manual_seed({kw['seed']})")
     return "\n    Input: " + text

@@ -2,7 +2,7 @@
 
 expect-fail: image_to_tensor_matches_reference, predict_image_matches_reference
 expect-feedback: OpenCV's BGR order
-expect-credit: predict_image_matches_reference = 0.75
+expect-credit: predict_image_matches_reference = 0.8
 """
 import numpy as np
 import torch

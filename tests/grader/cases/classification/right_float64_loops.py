@@ -20,7 +20,11 @@ def log_softmax(logits, dim=-1):
 
 
 def cross_entropy(logits, labels):
+    if len(logits.shape) != 2:
+        raise ValueError(f"logits: expected (N, C), got {list(logits.shape)}")
     n, c = logits.shape
+    if labels.dtype is not torch.long or list(labels.shape) != [n]:
+        raise ValueError(f"labels: expected {n} int64 class indices, got {labels.dtype} of shape {list(labels.shape)}")
     total = 0.0
     for i in range(n):
         label = int(labels[i])

@@ -13,6 +13,10 @@ def log_softmax(logits, dim=-1):
 
 
 def cross_entropy(logits, labels):
+    if logits.ndim != 2:
+        raise ValueError("logits: must be a 2-D (N, C) tensor")
+    if labels.dtype != torch.int64 or labels.shape != logits.shape[:1]:
+        raise ValueError("labels: must be an int64 tensor of shape (N,)")
     n_classes = logits.shape[1]
     if bool(((labels < 0) | (labels >= n_classes)).any()):
         raise ValueError("labels: every label must be a class index 0..C-1")

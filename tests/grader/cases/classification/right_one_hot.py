@@ -18,7 +18,13 @@ def log_softmax(logits, dim=-1):
 
 
 def cross_entropy(logits, labels):
+    if logits.dim() != 2:
+        raise ValueError("logits must be (N, C)")
     n, c = logits.shape
+    if labels.dtype != torch.long:
+        raise ValueError(f"labels must be int64 class indices, got {labels.dtype}")
+    if labels.shape != (n,):
+        raise ValueError(f"labels must have shape ({n},), got {tuple(labels.shape)}")
     if labels.min() < 0 or labels.max() > c - 1:
         raise ValueError(f"labels out of range for {c} classes")
     one_hot = F.one_hot(labels, c).to(logits.dtype)

@@ -21,7 +21,7 @@ def cross_entropy(logits, labels):
     if logits.dim() != 2:
         raise ValueError(f"logits must be 2-D (N, C), got shape {tuple(logits.shape)}")
     n, n_classes = logits.shape
-    if tuple(labels.shape) != (n,):
+    if labels.dtype != torch.int64 or tuple(labels.shape) != (n,):
         raise ValueError(f"labels must have shape ({n},), got {tuple(labels.shape)}")
     if n and (labels.min() < 0 or labels.max() >= n_classes):
         raise ValueError(f"labels must be class indices in [0, {n_classes})")

@@ -7,6 +7,8 @@ import torch
 
 
 def cross_entropy(logits, labels):
+    if logits.dim() != 2 or labels.dtype != torch.int64 or tuple(labels.shape) != (logits.shape[0],):
+        raise ValueError("logits must be (N, C) and labels int64 of shape (N,)")
     n, n_classes = logits.shape
     if (labels < 0).any() or (labels >= n_classes).any():
         raise ValueError("labels must be in [0, C)")

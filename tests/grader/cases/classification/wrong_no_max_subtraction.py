@@ -16,6 +16,8 @@ def log_softmax(logits, dim=-1):
 
 
 def cross_entropy(logits, labels):
+    if logits.dim() != 2 or labels.dtype != torch.int64 or tuple(labels.shape) != (logits.shape[0],):
+        raise ValueError("logits must be (N, C) and labels int64 of shape (N,)")
     if logits.dim() != 2:
         raise ValueError(f"logits must be 2-D (N, C), got shape {tuple(logits.shape)}")
     n, n_classes = logits.shape

@@ -1,6 +1,8 @@
-"""The dilation is accepted and ignored, in the output size and in the taps.
+"""The dilation is accepted and ignored, in the output size and in the taps
+(so a dilated kernel that does not fit is accepted).
 
-expect-fail: conv2d_matches_reference, conv2d_same_padding
+expect-fail: conv2d_matches_reference, conv2d_same_padding, conv2d_errors
+expect-feedback: when the dilated kernel (2 taps 2 apart span 3 columns) does not fit
 expect-feedback: dilation is ignored
 """
 import torch

@@ -5,7 +5,7 @@ which casts its own result, is wrong for integer images.
 expect-fail: filter2d_matches_reference, filter2d_small_images, gradient_magnitude_matches_reference
 expect-feedback: the output array takes the image's dtype
 expect-credit: filter2d_matches_reference = 0.7
-expect-credit: gradient_magnitude_matches_reference = 0.6
+expect-credit: gradient_magnitude_matches_reference = 0.667
 """
 import numpy as np
 

@@ -1,11 +1,12 @@
 """Correct: batch_norm with the variance as E[x^2] - E[x]^2 in the input's dtype (numerically weaker, within the
-contract's tolerance), relu by torch.where with a 0-d zero, flatten by reshape(N, -1) (N >= 1 here).
+contract's tolerance), relu by masked_fill of the values below 0 (NaN is not below 0, so it
+passes through), flatten by reshape(N, -1) (N >= 1 here).
 """
 import torch
 
 
 def relu(x):
-    return torch.where(x > 0, x, torch.zeros((), dtype=x.dtype))
+    return x.masked_fill(x < 0, 0.0)
 
 
 def flatten(x):

@@ -3,7 +3,7 @@ on 2-D and 3-D inputs and a RuntimeError on 5-D ones.
 
 expect-fail: flatten_matches_reference, flatten_non_contiguous
 expect-feedback: written for 4-D inputs
-expect-credit: flatten_matches_reference = 0.6
+expect-credit: flatten_matches_reference = 0.667
 """
 
 

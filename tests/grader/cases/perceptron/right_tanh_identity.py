@@ -10,8 +10,8 @@ def sigmoid(z):
 
 def perceptron(x, w, b):
     n = x.shape[1] if x.dim() == 2 else x.shape[0]
-    if n != w.shape[0]:
-        raise ValueError("w: expected one weight per feature of x")
+    if tuple(w.shape) != (n,):
+        raise ValueError(f"w: expected shape ({n},), one weight per feature of x")
     if isinstance(b, torch.Tensor):
         b = b.item()
     return sigmoid(torch.matmul(x, w) + b)

@@ -6,6 +6,6 @@ expect-feedback: the activation is missing
 
 
 def perceptron(x, w, b):
-    if x.shape[-1] != w.shape[0]:
+    if w.dim() != 1 or x.shape[-1] != w.shape[0]:
         raise ValueError(f"x has {x.shape[-1]} features, w has {w.shape[0]}")
     return x @ w + b

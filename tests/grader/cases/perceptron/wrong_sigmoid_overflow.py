@@ -12,6 +12,6 @@ def sigmoid(z):
 
 
 def perceptron(x, w, b):
-    if x.shape[-1] != w.shape[0]:
+    if w.dim() != 1 or x.shape[-1] != w.shape[0]:
         raise ValueError(f"x has {x.shape[-1]} features, w has {w.shape[0]}")
     return sigmoid(x @ w + b)

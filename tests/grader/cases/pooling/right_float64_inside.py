@@ -1,6 +1,7 @@
 """Correct pooling with explicit nested loops over (n, c, y, x), float64 inside, cast back.
 
-Max pooling pads with the smallest value of the input minus one instead of -inf.
+Max pooling pads with the smallest value of the input minus one instead of -inf (NaN left out: a NaN
+must not leak into the padding, where F.max_pool2d has -inf).
 """
 import torch
 
@@ -9,21 +10,25 @@ def _pair(v):
     return (v, v) if isinstance(v, int) else tuple(v)
 
 
-def _check(input, k, p):
+def _check(input, k, s, p):
     if len(input.shape) != 4:
         raise ValueError(f"input: need (N, C, H, W), got {tuple(input.shape)}")
-    if p[0] > k[0] // 2 or p[1] > k[1] // 2:
-        raise ValueError(f"padding {p} too large for kernel_size {k}")
+    if min(k) < 1 or min(s) < 1:
+        raise ValueError(f"kernel_size {k} and stride {s} must be positive")
+    if min(p) < 0 or p[0] > k[0] // 2 or p[1] > k[1] // 2:
+        raise ValueError(f"padding {p} must be between 0 and half of kernel_size {k}")
+    if input.shape[2] + 2 * p[0] < k[0] or input.shape[3] + 2 * p[1] < k[1]:
+        raise ValueError(f"the window {k} does not fit into the padded input")
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0):
     k = _pair(kernel_size)
     s = k if stride is None else _pair(stride)
     p = _pair(padding)
-    _check(input, k, p)
+    _check(input, k, s, p)
     x = input.to(torch.float64)
     N, C, H, W = x.shape
-    fill = float(x.min()) - 1.0 if x.numel() else 0.0
+    fill = float(x.nan_to_num(nan=0.0, posinf=0.0, neginf=float("-inf")).min()) - 1.0
     padded = torch.full((N, C, H + 2 * p[0], W + 2 * p[1]), fill, dtype=torch.float64)
     padded[:, :, p[0]:p[0] + H, p[1]:p[1] + W] = x
     oh = (H + 2 * p[0] - k[0]) // s[0] + 1
@@ -42,7 +47,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0):
     k = _pair(kernel_size)
     s = k if stride is None else _pair(stride)
     p = _pair(padding)
-    _check(input, k, p)
+    _check(input, k, s, p)
     x = input.to(torch.float64)
     N, C, H, W = x.shape
     padded = torch.zeros((N, C, H + 2 * p[0], W + 2 * p[1]), dtype=torch.float64)

@@ -20,11 +20,15 @@ def _setup(input, kernel_size, stride, padding):
     kh, kw = _as_pair(kernel_size, "kernel_size")
     sh, sw = (kh, kw) if stride is None else _as_pair(stride, "stride")
     ph, pw = _as_pair(padding, "padding")
-    if 2 * ph > kh or 2 * pw > kw:
-        raise ValueError("padding should be at most half of the kernel size")
+    if min(kh, kw, sh, sw) <= 0:
+        raise ValueError("kernel_size and stride must be positive")
+    if min(ph, pw) < 0 or 2 * ph > kh or 2 * pw > kw:
+        raise ValueError("padding should be between 0 and half of the kernel size")
     H, W = input.shape[2], input.shape[3]
     oh = (H + 2 * ph - kh) // sh + 1
     ow = (W + 2 * pw - kw) // sw + 1
+    if oh <= 0 or ow <= 0:
+        raise ValueError("the window does not fit into the padded input")
     return kh, kw, sh, sw, ph, pw, oh, ow
 
 

@@ -21,8 +21,12 @@ def _prepare(input, kernel_size, stride, padding):
     kh, kw = _pair(kernel_size)
     sh, sw = (kh, kw) if stride is None else _pair(stride)
     ph, pw = _pair(padding)
-    if ph > kh // 2 or pw > kw // 2:
-        raise ValueError("padding must be at most kernel_size // 2")
+    if min(kh, kw) < 1 or (stride is not None and min(_pair(stride)) < 1):
+        raise ValueError("kernel_size and stride must be positive")
+    if min(ph, pw) < 0 or ph > kh // 2 or pw > kw // 2:
+        raise ValueError("padding must be between 0 and kernel_size // 2")
+    if input.shape[2] + 2 * ph < kh or input.shape[3] + 2 * pw < kw:
+        raise ValueError("the window does not fit into the padded input")
     return kh, kw, sh, sw, ph, pw
 
 

@@ -2,13 +2,14 @@
 stride without padding, but a pair raises TypeError and `padding` is ignored (no argument checks either).
 
 Before credit by feature it scored 0 of max_pool2d's 5.25 points; now it keeps the core, stride,
-non-square, float64 and channels-and-batch shares of max_pool2d_matches_reference (2.33 points).
+non-square, float64, channels-and-batch, positional-arguments and NaN-and-inf shares of
+max_pool2d_matches_reference (2.45 points).
 avg_pool2d is the reference's.
 
 expect-fail: max_pool2d_matches_reference, max_pool2d_negative_padded, max_pool2d_errors
 expect-feedback: padding is ignored
 expect-feedback: should raise ValueError
-expect-credit: max_pool2d_matches_reference = 0.667
+expect-credit: max_pool2d_matches_reference = 0.7
 expect-credit: max_pool2d_negative_padded = 0.0
 """
 import torch

@@ -1,7 +1,8 @@
-"""No check of the padding: padding > kernel_size // 2 is accepted (PyTorch raises, the exercise demands ValueError).
+"""No upper bound on the padding: padding > kernel_size // 2 is accepted (PyTorch raises, the exercise demands
+ValueError); every other argument is checked.
 
 expect-fail: max_pool2d_errors, avg_pool2d_errors
-expect-feedback: should raise ValueError
+expect-feedback: should raise ValueError for padding=2 with kernel_size=2
 """
 import torch
 
@@ -18,6 +19,12 @@ def _prepare(input, kernel_size, stride, padding):
     kh, kw = _pair(kernel_size)
     sh, sw = (kh, kw) if stride is None else _pair(stride)
     ph, pw = _pair(padding)
+    if min(kh, kw, sh, sw) < 1:
+        raise ValueError("kernel_size and stride must be positive")
+    if min(ph, pw) < 0:
+        raise ValueError("padding must not be negative")
+    if input.shape[2] + 2 * ph < kh or input.shape[3] + 2 * pw < kw:
+        raise ValueError("the window does not fit into the padded input")
     return kh, kw, sh, sw, ph, pw
 
 

@@ -2,7 +2,7 @@
 
 expect-fail: fit_history
 expect-feedback: swapped
-expect-credit: fit_history = 0.5
+expect-credit: fit_history = 0.6
 """
 
 

@@ -4,7 +4,7 @@ order, and then its losses and the weights, differ from the reference's.
 
 expect-fail: fit_history
 expect-feedback: val_loss is measured on train_loader
-expect-credit: fit_history = 0.25
+expect-credit: fit_history = 0.4
 """
 
 

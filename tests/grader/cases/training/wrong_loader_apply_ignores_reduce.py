@@ -2,7 +2,7 @@
 
 expect-fail: loader_apply_reduces
 expect-feedback: reduce is ignored: it always sums
-expect-credit: loader_apply_reduces = 0.72
+expect-credit: loader_apply_reduces = 0.733
 """
 
 

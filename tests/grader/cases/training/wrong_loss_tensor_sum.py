@@ -4,7 +4,7 @@ that still holds the graph; the weights and the mode are right.
 expect-fail: train_epoch_matches_reference, fit_history
 expect-feedback: total += loss
 expect-credit: train_epoch_matches_reference = 0.667
-expect-credit: fit_history = 0.75
+expect-credit: fit_history = 0.8
 """
 
 
