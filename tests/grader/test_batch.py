@@ -88,7 +88,7 @@ def test_every_student_gets_a_row_a_json_and_a_feedback_file(graded_class):
     assert (out / "scores.png").read_bytes().startswith(b"\x89PNG")
 
 
-@pytest.mark.parametrize("name", ["alice", "dave", "wrong03", "harry"])
+@pytest.mark.parametrize("name", ["dave", "wrong03"])
 def test_a_row_matches_grading_that_student_alone(graded_class, name):
     folder, out, config = graded_class
     alone = run_grader("grade", folder / name, "--format", "json", "--quiet", "--config", config)
@@ -98,20 +98,26 @@ def test_a_row_matches_grading_that_student_alone(graded_class, name):
 
 def test_a_run_killed_midway_resumes_to_the_same_gradebook(graded_class, tmp_path):
     folder, out, config = graded_class
+    small = tmp_path / "class"
+    small.mkdir()
+    names = ["alice", "bob", "dave", "harry", "wrong01", "wrong05"]
+    for name in names:
+        shutil.copytree(folder / name, small / name)
     resumed = tmp_path / "resumed"
-    command = [sys.executable, "-m", "grader", "grade-all", str(folder), "--out", str(resumed), "-j", "2",
+    command = [sys.executable, "-m", "grader", "grade-all", str(small), "--out", str(resumed), "-j", "2",
                "--config", str(config), "--quiet"]
     run = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
     deadline = time.monotonic() + 900
-    while not len(list((resumed / ".convgrade").glob("*.json"))) >= 5 and time.monotonic() < deadline:
+    while not len(list((resumed / ".convgrade").glob("*.json"))) >= 2 and time.monotonic() < deadline:
         time.sleep(0.2)
     os.killpg(run.pid, signal.SIGKILL)
     run.wait()
     assert not (resumed / "gradebook.csv").exists()
     finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800)
     assert finished.returncode == 0, finished.stderr
-    assert (resumed / "gradebook.csv").read_text() == (out / "gradebook.csv").read_text()
-    for name in rows(out):
+    assert "unchanged" in finished.stderr  # what the killed run saved was kept
+    assert rows(resumed) == {name: row for name, row in rows(out).items() if name in names}
+    for name in names:
         assert (resumed / f"{name}.json").read_text() == (out / f"{name}.json").read_text()
 
 
