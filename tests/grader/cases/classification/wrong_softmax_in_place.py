@@ -1,0 +1,12 @@
+"""softmax that shifts the caller's logits in place (logits -= max): the values are right, the input changes.
+
+expect-fail: softmax_matches_reference, softmax_large_logits
+expect-feedback: modified its input in place
+"""
+import torch
+
+
+def softmax(logits, dim=-1):
+    logits -= logits.amax(dim=dim, keepdim=True)
+    exps = torch.exp(logits)
+    return exps / exps.sum(dim=dim, keepdim=True)

@@ -1,0 +1,17 @@
+"""gradient_descent(x0, learning_rate, epochs, grad=deriv): right by position, but a call naming `start` fails.
+
+expect-fail: gradient_descent_default_grad, gradient_descent_custom_grad
+expect-feedback: keyword arguments ✗
+expect-feedback: the first parameter has another name
+expect-credit: gradient_descent_default_grad = 0.667
+expect-credit: gradient_descent_custom_grad = 0.667
+"""
+
+
+def gradient_descent(x0, learning_rate, epochs, grad=deriv):
+    if epochs < 0 or learning_rate <= 0:
+        raise ValueError("epochs must be >= 0 and learning_rate > 0")
+    path = [x0]
+    for _ in range(epochs):
+        path.append(path[-1] - learning_rate * grad(path[-1]))
+    return path
