@@ -6,11 +6,11 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from grader.checks import (Case, Failure, Misconception, Property, Scripted, as_ndarray, compare,
-                           crashed, inputs_unchanged, outcome_value, raises_value_error)
+from grader.checks import (Case, Failure, Misconception, NotApplicable, Property, Scripted, as_ndarray, compare,
+                           crashed, first_difference, inputs_unchanged, outcome_value, raises_value_error)
 from grader.forbidden import Rule
 from grader.strategies import arrays
-from grader.topics.convolution.evidence import Signature
+from grader.topics.convolution.evidence import Signature, applicable, grown_values, predicts_otherwise
 
 POINTS = 10
 
@@ -160,6 +160,20 @@ def _border_zeroed(image, kernel):
     return torch.from_numpy(out)
 
 
+def _square_window(image, kernel):
+    """The loop of a filter2d that takes the kernel's height for both axes (``k = kernel.shape[0]``)."""
+    kh, kw = kernel.shape
+    if kh == kw:
+        raise NotApplicable("a square kernel")
+    image = image.astype(np.float32).astype(np.float64)
+    padded = np.pad(image, kh // 2, mode="reflect")
+    out = np.zeros(image.shape)
+    for y in range(image.shape[0]):
+        for x in range(image.shape[1]):
+            out[y, x] = np.sum(padded[y:y + kh, x:x + kh] * kernel)  # raises where the shapes do not broadcast
+    return torch.from_numpy(out.astype(np.float32))
+
+
 FILTER_MISTAKES = [
     Misconception("it flips the kernel (true convolution): cv2.filter2D computes a correlation, "
                   "out[y, x] = sum of kernel[i, j] * image[y + i - kh//2, x + j - kw//2], with no flip",
@@ -188,6 +202,9 @@ FILTER_MISTAKES = [
     Misconception("the border pixels are left at zero: filter2D computes every pixel, taking the pixels "
                   "outside the image from its mirror image (BORDER_REFLECT_101)",
                   lambda c: _border_zeroed(c.args[0], c.args[1])),
+    Misconception("the kernel is taken to be square (its height kh = kernel.shape[0] used for both axes): a kh x kw "
+                  "kernel needs kh // 2 mirrored rows and kw // 2 mirrored columns, and a kh x kw window",
+                  lambda c: _square_window(c.args[0], c.args[1])),
     Misconception("it returns only the positions where the kernel fits entirely (a 'valid' correlation); "
                   "filter2D keeps the input's size by mirroring the border (BORDER_REFLECT_101)",
                   lambda c: _valid(c.args[0], c.args[1])),
@@ -250,8 +267,12 @@ def _dtype_hint(got: np.ndarray, image: np.ndarray) -> str:
 
 
 def check_image_call(ctx, function: str, case: Case, expected: np.ndarray, scale: np.ndarray,
-                     misconceptions=(), arg_names=()) -> np.ndarray:
-    """Call ``function`` and demand a float32 NumPy array equal to ``expected``."""
+                     misconceptions=(), arg_names=(), companion=None) -> np.ndarray:
+    """Call ``function`` and demand a float32 NumPy array equal to ``expected``.
+
+    ``companion``: (case, expected, scale) of a larger relative, whose answer (right or wrong) tells apart
+    mistakes that a failing thin image cannot (see ``check_tensor_call`` of convolution).
+    """
     outcome = ctx.call(function, case, return_inputs=True)
     try:
         if crashed(outcome):
@@ -272,15 +293,46 @@ def check_image_call(ctx, function: str, case: Case, expected: np.ndarray, scale
             raise
         inputs_unchanged(outcome, case, function)
     except Failure as failure:
+        if companion is not None and not failure.fatal and not outcome.child_lost:
+            _observe_companion(ctx, function, *companion(case), misconceptions)
         raise Failure(f"{failure}\n    Input: {case.describe(arg_names)}", failure.fatal) from None
     return got
+
+
+def _observe_companion(ctx, function: str, case: Case, expected: np.ndarray, scale: np.ndarray, misconceptions):
+    """What the student's answer on ``case`` says about ``misconceptions``; a right answer rules out
+    only the mistakes that predict something else."""
+    outcome = ctx.call(function, case)
+    if crashed(outcome):
+        ctx.evidence.observe_crash(misconceptions, case)
+        return
+    try:
+        got = torch.from_numpy(np.asarray(as_ndarray(outcome_value(outcome, function), function), np.float32))
+    except Failure:
+        return
+    expected_t, scale_t = torch.from_numpy(np.asarray(expected)), torch.from_numpy(np.asarray(scale))
+    if got.shape != expected_t.shape:
+        ctx.evidence.observe(applicable(misconceptions, case), case, got, expected_t)
+        return
+    right = first_difference(got, expected_t, scale_t)[0] is None
+    telling = [m for m in applicable(misconceptions, case)
+               if not right or predicts_otherwise(m, case, expected_t, scale_t)]
+    ctx.evidence.observe(telling, case, got, expected_t, scale_t)
+
+
+def _filter_companion(case):
+    """The failing image grown to at least 4 x 5 (small integers of its dtype), with the same kernel."""
+    image, kernel = case.args
+    shape = (max(image.shape[0] + 2, 4), max(image.shape[1] + 2, 5))
+    grown = (grown_values(shape, torch.float64) + 3).numpy().astype(image.dtype)
+    return Case((grown, kernel)), _filter(grown, kernel), _filter_scale(grown, kernel)
 
 
 def verify_filter(ctx, case):
     """filter2d(image, kernel) equals cv2.filter2D(image.astype(np.float32), cv2.CV_32F, kernel)."""
     image, kernel = case.args
     check_image_call(ctx, "filter2d", case, _filter(image, kernel), _filter_scale(image, kernel),
-                     FILTER_MISTAKES, FILTER_ARGS)
+                     FILTER_MISTAKES, FILTER_ARGS, companion=_filter_companion)
 
 
 def verify_magnitude(ctx, case):

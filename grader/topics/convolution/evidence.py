@@ -176,11 +176,11 @@ def _observe_companion(ctx, function: str, case: Case, reference, scale_of, misc
         return
     right = got.shape == expected.shape and first_difference(got, expected, scale)[0] is None
     telling = [m for m in applicable(misconceptions, case)
-               if not right or _predicts_otherwise(m, case, expected, scale)]
+               if not right or predicts_otherwise(m, case, expected, scale)]
     ctx.evidence.observe(telling, case, got, expected, scale if got.shape == expected.shape else None)
 
 
-def _predicts_otherwise(mistake: Misconception, case: Case, expected: torch.Tensor, scale) -> bool:
+def predicts_otherwise(mistake: Misconception, case: Case, expected: torch.Tensor, scale) -> bool:
     """``mistake`` predicts a crash or a value other than ``expected`` on ``case``."""
     try:
         predicted = mistake.compute(case)

@@ -1,0 +1,12 @@
+"""conv2d without a default for bias, `conv2d(input, weight, bias, stride=1, padding=0, dilation=1)`: right
+whenever a bias (or None) is passed, but the simplest call conv2d(x, w) raises TypeError.
+
+expect-fail: conv2d_matches_reference, conv2d_same_padding, conv2d_errors
+expect-feedback: leaving out bias
+expect-feedback: but it raised TypeError
+"""
+_conv2d_with_bias = conv2d
+
+
+def conv2d(input, weight, bias, stride=1, padding=0, dilation=1):
+    return _conv2d_with_bias(input, weight, bias, stride, padding, dilation)

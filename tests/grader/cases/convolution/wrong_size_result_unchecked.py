@@ -1,0 +1,14 @@
+"""conv_output_size that checks every argument but not the result: a kernel larger than the (padded) input
+gives a size below 1, which comes back instead of a ValueError.
+
+expect-fail: conv_output_size_errors
+expect-feedback: when the kernel does not fit (result below 1)
+"""
+
+
+def conv_output_size(n, kernel_size, stride=1, padding=0, dilation=1):
+    if n < 1 or kernel_size < 1 or stride < 1 or padding < 0 or dilation < 1:
+        raise ValueError("n, kernel_size, stride and dilation must be positive, padding non-negative")
+    out = (n + 2 * padding - dilation * (kernel_size - 1) - 1) // stride + 1
+
+    return out

@@ -1,0 +1,11 @@
+"""gradient_magnitude with "l1" as its default mode: right whenever the mode is given, but
+gradient_magnitude(image) must be the "l2" magnitude.
+
+expect-fail: gradient_magnitude_matches_reference
+expect-feedback: (leaving out mode)
+"""
+_given_mode = gradient_magnitude
+
+
+def gradient_magnitude(image, mode="l1"):
+    return _given_mode(image, mode)

@@ -1,0 +1,19 @@
+"""Pooling that takes a 3-D (C, H, W) input as a batch of one, as F.max_pool2d and F.avg_pool2d do: the
+contract has no implicit batch dimension and demands a ValueError for every input that is not 4-D.
+
+expect-fail: max_pool2d_errors, avg_pool2d_errors
+expect-feedback: for a 3-D input (C, H, W)
+"""
+_batched = {"max": max_pool2d, "avg": avg_pool2d}
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0):
+    if input.dim() == 3:
+        return _batched["max"](input[None], kernel_size, stride, padding)[0]
+    return _batched["max"](input, kernel_size, stride, padding)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0):
+    if input.dim() == 3:
+        return _batched["avg"](input[None], kernel_size, stride, padding)[0]
+    return _batched["avg"](input, kernel_size, stride, padding)
