@@ -6,7 +6,9 @@
   pipeline of the slides runs on the same image under the same seeds. Both
   draw their random parameters from PyTorch's generator in the same order, so
   a right pipeline gives the reference's image. The pipeline works on 8-bit
-  PIL images, so the comparison allows one 8-bit step per value (2/255 after
+  PIL images, and torchvision's v2 transforms round a little differently from
+  v1 (up to two 8-bit levels, on a few pixels of about one case in a hundred),
+  so the comparison allows ``STEPS_ALLOWED`` levels per value (2/255 each after
   ``Normalize``), no more.
 * ``image_to_tensor``: a plain call on drawn BGR images (``check_array_call``).
 * ``predict_image``: ``probes.predict_image_probe`` runs it on a small model
@@ -36,6 +38,7 @@ from grader.sandbox.probes import build_model
 from grader.sandbox.wire import Array
 from grader.topics.training import describe_model, random_state
 from grader.topics.training.inference import INFERENCE_PARTS, require_modes
+from grader.topics.training.results import observe_right
 from grader.sandbox import probes
 
 POINTS = 5
@@ -44,6 +47,7 @@ BY_LOOPS: dict = {}
 STEPS = ["ToPILImage", "Resize", "ColorJitter", "RandomRotation", "GaussianBlur", "RandomAdjustSharpness",
          "ToTensor", "Normalize"]
 ONE_STEP = 2 / 255  # one 8-bit level after Normalize((0.5,), (0.5,))
+STEPS_ALLOWED = 3  # torchvision's v2 pipeline (right_v2_transforms) differs from v1 by up to 2 levels, rarely
 
 
 # ------------------------------------------------------------------ images
@@ -178,7 +182,7 @@ def describe_pipeline_case(case: Case, seed: int) -> str:
 
 
 def verify_pipeline(ctx, case: Case):
-    """Under each seed, the student's transform gives the reference pipeline's image (to one 8-bit step)."""
+    """Under each seed, the student's transform gives the reference pipeline's image (to a few 8-bit steps)."""
     image, size = case.args
     seeds = case.kwargs["seeds"]
     keyword = case.kwargs["keyword"]
@@ -200,7 +204,7 @@ def verify_pipeline(ctx, case: Case):
     for seed, output in zip(seeds, got["outputs"]):
         words = describe_pipeline_case(case, seed)
         expected = seeded(pipeline(size), image, seed)
-        scale = torch.full_like(expected, 1.01 * ONE_STEP / TOLERANCES[torch.float32][1])
+        scale = torch.full_like(expected, 1.01 * STEPS_ALLOWED * ONE_STEP / TOLERANCES[torch.float32][1])
         try:
             result = as_tensor(output, "augmentation_transform", "the transformed image")
         except Failure as failure:
@@ -432,6 +436,8 @@ def verify_predict_image(ctx, case: Case):
                 returned = torch.tensor([classes.index(r) for r in got["results"]])
                 ctx.evidence.observe(PREDICT_MISTAKES, case, returned, expected)
             break
+    if not problem:  # right here: a mistake that names another class here is not the student's
+        observe_right(ctx.evidence, PREDICT_MISTAKES, case, expected)
     ctx.require("class name", not problem, problem + words)
 
 

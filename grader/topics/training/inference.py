@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from grader.checks import Case, Failure, Misconception, Property, outcome_value
 from grader.sandbox.wire import Array
+from grader.topics.training.results import observe_right
 from grader.topics.training.scenarios import describe_model, random_data, random_state, reference_model
 from grader.sandbox import probes
 
@@ -144,6 +145,8 @@ def verify_predict(ctx, case: Case):
                                         f"{expected.tolist()}\n    got:      {predicted.tolist()}")
     if problem and "classes" not in ctx.waived:
         ctx.evidence.observe(PREDICT_MISTAKES, case, predicted, expected)
+    elif not problem:  # right here: a mistake that answers otherwise here is not the student's
+        observe_right(ctx.evidence, PREDICT_MISTAKES, case, expected)
     ctx.require("classes", not problem, problem + words)
 
 
@@ -241,12 +244,35 @@ def verify_correct(ctx, case: Case):
     same = counts.dtype == torch.int64 and counts.shape == expected.shape and torch.equal(counts, expected)
     if not same and "counts" not in ctx.waived:
         ctx.evidence.observe(CORRECT_MISTAKES, case, counts, expected)
+        _second_opinion(ctx, case)
+    elif same:  # right here: a mistake that counts otherwise here is not the student's
+        observe_right(ctx.evidence, CORRECT_MISTAKES, case, expected)
     rule = ("" if reference_logits(case).shape[1] > 1 else
             " (one output: class 1 when " + ("output > 0.5, the model ends in nn.Sigmoid)" if kw["spec"].get("sigmoid")
                                               else "sigmoid(output) > 0.5)"))
     ctx.require("counts", same, f"`correct` returned a {str(counts.dtype).replace('torch.', '')} tensor "
                                 f"{counts.tolist()}; expected the int64 counts {expected.tolist()}, per class "
                                 f"[predicted correctly, samples]{rule}{words}")
+
+
+def _second_opinion(ctx, case: Case):
+    """Evidence from the same model and x with the labels it predicts (every prediction right): there, counting
+    every hit in each row, or the predictions per class, tell apart what a random y may not."""
+    predicted, _ = predictions(case)
+    other = Case((case.args[0], predicted), case.kwargs)
+    if torch.equal(predicted, case.args[1]):
+        return
+    kw = case.kwargs
+    outcome = ctx.probe("correct", probes.inference_probe, "correct", spec=kw["spec"], state=kw["state"],
+                        x=case.args[0], training=kw["training"], y=predicted)
+    counts = _tensor(outcome.value["result"]) if outcome.ok and isinstance(outcome.value, dict) else None
+    if counts is None:
+        return
+    expected = expected_counts(other)
+    if counts.dtype == expected.dtype and counts.shape == expected.shape and torch.equal(counts, expected):
+        observe_right(ctx.evidence, CORRECT_MISTAKES, other, expected)
+    else:
+        ctx.evidence.observe(CORRECT_MISTAKES, other, counts, expected)
 
 
 CORRECT = Property(

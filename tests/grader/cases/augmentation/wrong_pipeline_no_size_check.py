@@ -1,7 +1,7 @@
 """augmentation_transform accepts size 0 and below (Resize fails only later, on the first image).
 
 expect-fail: augmentation_transform_errors
-expect-feedback: should raise ValueError for size=0
+expect-feedback: should raise ValueError for size 0
 """
 from torchvision import transforms
 

@@ -1,10 +1,9 @@
 """fit evaluates on the training loader instead of the validation loader. Iterating the shuffled
 training loader a second time per epoch also draws on the random state, so the next epoch's batch
-order, and then its losses and the weights, differ from the reference's.
+order, and then its losses (and, by a little, the weights) differ from the reference's.
 
 expect-fail: fit_history
 expect-feedback: val_loss is measured on train_loader
-expect-credit: fit_history = 0.4
 """
 
 

@@ -1,0 +1,13 @@
+"""build_case_study_cnn pools with AvgPool2d(2): children names and parameter shapes are right, the
+outputs are not.
+
+expect-fail: build_case_study_cnn_structure, build_case_study_cnn_forward
+expect-feedback: maxp1 averages
+"""
+_right_case_study = build_case_study_cnn
+
+
+def build_case_study_cnn(n_channels: int = 1):
+    model = _right_case_study(n_channels)
+    model.maxp1 = nn.AvgPool2d(2)
+    return model

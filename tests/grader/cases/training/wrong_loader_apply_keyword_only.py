@@ -1,0 +1,12 @@
+"""loader_apply makes reduce keyword-only: loader_apply(loader, func, "mean"), in the contract's order, raises
+TypeError.
+
+expect-fail: loader_apply_reduces, loader_apply_errors
+expect-feedback: takes 2 positional arguments but 3 were given
+expect-credit: loader_apply_reduces = 0.733
+"""
+_reference = loader_apply
+
+
+def loader_apply(loader, func, *, reduce: str = "sum") -> torch.Tensor:
+    return _reference(loader, func, reduce)
