@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -310,3 +311,36 @@ def test_broken_results_get_feedback_that_says_what_is_wrong(body, words):
 def test_wrong_signature_is_reported():
     result, _ = grade(with_sigmoid("return 1 / (1 + torch.exp(-z))").replace("def sigmoid(z):", "def sigmoid():"))
     assert_only_sigmoid_fails(result, "TypeError")
+
+
+def test_a_call_slowed_by_a_busy_machine_is_not_cut_at_the_wall_limit():
+    """The wall limit is for code that waits; code that computes has its CPU limit. Here the child runs
+    a fifth of the time (stopped and continued, as on a busy machine), so 1.5 s of computing take
+    about 7.5 s, past the 7 s wall limit of a 2 s CPU limit: the call must still finish."""
+    from grader.sandbox.session import TopicSession
+
+    spin = "\n\ndef spin(seconds):\n    end = time.process_time() + seconds\n    while time.process_time() < end:\n" \
+           "        pass\n    return seconds\n"
+    session = TopicSession(TOPIC, {TOPIC: (solution_source(TOPIC) + "\nimport time" + spin).encode()},
+                           Limits(call_cpu_seconds=2))
+    assert session.start().ok
+    done = threading.Event()
+
+    def busy_machine(pid):
+        while not done.is_set():
+            os.kill(pid, signal.SIGSTOP)
+            time.sleep(0.4)
+            os.kill(pid, signal.SIGCONT)
+            time.sleep(0.1)
+
+    throttle = threading.Thread(target=busy_machine, args=(session._pid,))
+    throttle.start()
+    started = time.monotonic()
+    try:
+        outcome = session.call("spin", 1.5)
+    finally:
+        done.set()
+        throttle.join()
+        session.close()
+    assert outcome.status == "ok" and outcome.value == 1.5, outcome.message
+    assert time.monotonic() - started > Limits(call_cpu_seconds=2).wall_seconds()
