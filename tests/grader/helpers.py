@@ -35,6 +35,11 @@ def solution_source(topic: str) -> str:
     return (ROOT / "solutions" / f"{topic}.py").read_text()
 
 
+def as_module(case):
+    """A case file holds only what differs from the reference: the reference module, then the case."""
+    return solution_source(case.parent.name) + "\n\n# ---- the case ----\n" + case.read_text()
+
+
 def copy_solutions(tmp_path: Path) -> Path:
     folder = tmp_path / "solutions_copy"
     shutil.copytree(ROOT / "solutions", folder, ignore=shutil.ignore_patterns("__pycache__"))

@@ -9,10 +9,11 @@ import pytest
 
 from grader.cache import MAGIC, CaseCache
 from grader.checks import Case
+from grader.config import Config
 from grader.grade import grade_submission
 from grader.load import Submission
 from grader.report import render
-from helpers import CASES, ROOT, run_grader, solution_source
+from helpers import CASES, ROOT, as_module, run_grader, solution_source
 
 CASE_A, CASE_B = [Case((1.0,), {"k": 2})], [Case(("x",))]
 
@@ -79,8 +80,14 @@ def test_an_unwritable_cache_folder_costs_time_only(tmp_path):
     cache.save()  # no exception: the grade goes on without a cache
 
 
-def _grade(folder, cache_dir, *extra):
-    result = run_grader("grade", folder, "--format", "json", "--quiet", *extra,
+# Replaying recorded inputs gives the bytes of a fresh search at any number of examples; these tests
+# draw 20 per property (grades draw 100) to afford three grades each. benchmarks/cache_identity.py
+# compares every case in cases/ the same way, at any number of examples.
+FEW_EXAMPLES = Config(examples={"default": 20})
+
+
+def _grade(folder, cache_dir, config, *extra):
+    result = run_grader("grade", folder, "--format", "json", "--quiet", "--config", config, *extra,
                         env={**os.environ, "CONVGRADE_CACHE": str(cache_dir)})
     assert result.returncode == 0, result.stderr
     return result.stdout
@@ -89,16 +96,18 @@ def _grade(folder, cache_dir, *extra):
 @pytest.mark.slow
 @pytest.mark.parametrize("folder", ["solutions", "exercises"])
 def test_cold_warm_and_uncached_grades_are_byte_identical(tmp_path, folder):
-    cold = _grade(ROOT / folder, tmp_path / "cache")
+    config = tmp_path / "config.toml"
+    config.write_text("[examples]\ndefault = 20\n")
+    cold = _grade(ROOT / folder, tmp_path / "cache", config)
     assert any((tmp_path / "cache").glob("*.cases")) or folder == "exercises"
-    warm = _grade(ROOT / folder, tmp_path / "cache")
-    serial_uncached = _grade(ROOT / folder, tmp_path / "unused", "--no-cache", "-j", "1")
+    warm = _grade(ROOT / folder, tmp_path / "cache", config)
+    serial_uncached = _grade(ROOT / folder, tmp_path / "unused", config, "--no-cache", "-j", "1")
     assert cold == warm == serial_uncached
     assert json.loads(cold)["score"] == (100.0 if folder == "solutions" else 0.0)
 
 
 def _sample():
-    """Per topic its first right case and its first wrong one (every case runs in test_grading, warm)."""
+    """Per topic its first right case and its first wrong one."""
     picked = []
     for topic in sorted(p for p in CASES.iterdir() if p.is_dir()):
         picked += sorted(topic.glob("right_*.py"))[:1] + sorted(topic.glob("wrong_*.py"))[:1]
@@ -109,10 +118,10 @@ def _sample():
 @pytest.mark.parametrize("case", _sample(), ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_cases_grade_the_same_with_and_without_the_cache(case):
     topic = case.parent.name
-    source = solution_source(topic) + "\n\n# ---- the case ----\n" + case.read_text()
-    submission = Submission({topic: source.encode()}, case.name)
-    warmed = grade_submission(Submission({topic: solution_source(topic).encode()}, "solutions"), topics=[topic])
+    warmed = grade_submission(Submission({topic: solution_source(topic).encode()}, "solutions"), FEW_EXAMPLES,
+                              topics=[topic])
     assert warmed.score == warmed.max_score  # the session's cache now holds every search of the topic
-    cached = grade_submission(submission, topics=[topic])
-    uncached = grade_submission(submission, topics=[topic], cache=False)
+    submission = Submission({topic: as_module(case).encode()}, case.name)
+    cached = grade_submission(submission, FEW_EXAMPLES, topics=[topic])
+    uncached = grade_submission(submission, FEW_EXAMPLES, topics=[topic], cache=False)
     assert render(cached, "json") == render(uncached, "json")

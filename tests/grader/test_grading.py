@@ -10,7 +10,7 @@ import pytest
 from grader.topics import TOPICS
 from grader.grade import grade_submission
 from grader.load import Submission
-from helpers import (CASES, ROOT, case_credits, case_expectations, grade_json, named_mistakes, run_grader,
+from helpers import (CASES, ROOT, as_module, case_credits, case_expectations, grade_json, named_mistakes, run_grader,
                      solution_source)
 
 pytestmark = pytest.mark.slow
@@ -45,11 +45,6 @@ def test_stubs_score_zero_and_say_not_implemented():
         for test in result["tests"]:
             assert not test["passed"], (topic, test["name"])
             assert "not implemented" in test["feedback"], (topic, test["name"], test["feedback"])
-
-
-def as_module(case):
-    """A case file holds only what differs from the reference: the reference module, then the case."""
-    return solution_source(case.parent.name) + "\n\n# ---- the case ----\n" + case.read_text()
 
 
 def grade_case(case):
