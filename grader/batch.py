@@ -43,15 +43,15 @@ class Student:
 
 
 def students_in(folder: Path) -> list[Student]:
-    """The students of a class folder: its sub-folders and .zip files, hidden entries left out."""
+    """The students of a class folder: its sub-folders, .zip files and notebooks, hidden entries left out."""
     entries = [p for p in sorted(folder.iterdir()) if not p.name.startswith((".", "_"))
-               and (p.is_dir() or p.suffix.lower() == ".zip")]
+               and (p.is_dir() or p.suffix.lower() in (".zip", ".ipynb"))]
     students = [Student(p.stem if p.is_file() else p.name, p) for p in entries]
     names = Counter(s.name for s in students)
     clashes = sorted(name for name, count in names.items() if count > 1)
     if clashes:
         raise SubmissionError(f"{folder}: two entries give the same student name ({', '.join(clashes)}), "
-                              "e.g. alice/ and alice.zip; keep one of each")
+                              "e.g. alice/ and alice.zip; keep one of them")
     return students
 
 

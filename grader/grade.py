@@ -52,6 +52,7 @@ class GradeResult:
     origin: str
     topics: dict[str, TopicResult]
     version: str = __version__
+    notes: tuple[str, ...] = ()  # about the submission as a whole: what loading it left out
 
     @property
     def score(self) -> float:
@@ -79,7 +80,7 @@ def grade_submission(submission: Submission, config: Config = Config(), topics=N
             results[name] = grade_topic(name, submission, config, cache)
             if progress:
                 progress(name)
-    return GradeResult(submission.origin, {name: results[name] for name in names})
+    return GradeResult(submission.origin, {name: results[name] for name in names}, notes=submission.notes)
 
 
 def _grade_concurrently(names, submission, config, jobs, progress, cache) -> dict[str, TopicResult]:
@@ -123,7 +124,8 @@ def grade_topic(topic: str, submission: Submission, config: Config, cache: bool 
     points = allocate_points(topic, checks, config)
     source = submission.modules.get(topic)
     if source is None:
-        reason = f"{topic}.py was not found in the submission (looked at its top level and in exercises/)"
+        reason = (f"{topic}.py was not found in the submission (looked at its top level and in exercises/), "
+                  f"nor a notebook defining its functions")
         return all_failed(topic, checks, points, reason)
     session = TopicSession(topic, submission.modules, config.limits)
     notes = []

@@ -81,6 +81,8 @@ def to_text(result: GradeResult, width: int | None = None) -> str:
     summary.add_row("total", f"{_points(result.score)} / {_points(result.max_score)}", "", style="bold")
     console.print(summary)
     lines = [line.rstrip() for line in buffer.getvalue().splitlines()]
+    for note in result.notes:
+        lines += _wrapped(f"note: {_plain(note)}", "", width)
     for name, topic in result.topics.items():
         failed = [t for t in topic.tests if not t.passed]
         if not failed and not topic.notes:
@@ -102,6 +104,7 @@ def to_markdown(result: GradeResult) -> str:
     for name, topic in result.topics.items():
         passed = sum(t.passed for t in topic.tests)
         lines.append(f"| {name} | {_points(topic.score)} / {_points(topic.max_score)} | {passed} / {len(topic.tests)} |")
+    lines += [""] + [f"> {note}" for note in result.notes] if result.notes else []
     for name, topic in result.topics.items():
         lines += ["", f"## {name} ({_points(topic.score)} / {_points(topic.max_score)})", ""]
         lines += [f"> {note}" for note in topic.notes]
@@ -125,6 +128,7 @@ def to_gradescope(result: GradeResult) -> str:
                 "output": test.feedback or "passed",
                 "visibility": "visible",
             })
-    document = {"score": result.score, "output": f"convgrade {result.version}", "visibility": "visible",
+    output = "\n".join([f"convgrade {result.version}", *result.notes])
+    document = {"score": result.score, "output": output, "visibility": "visible",
                 "stdout_visibility": "hidden", "tests": tests}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

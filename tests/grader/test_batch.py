@@ -1,4 +1,4 @@
-"""`grader grade-all`: a class of 20 graded by two workers, rows that match `grader grade`, nothing
+"""`grader grade-all`: a class of 21 graded by two workers, rows that match `grader grade`, nothing
 lost when the run is killed, edited submissions graded again."""
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import sys
 import time
 import zipfile
 
+import nbformat
 import pytest
 
 from grader.batch import gradebook, students_in
@@ -28,7 +29,7 @@ CONFIG = "[examples]\ndefault = 8\n[limits]\ncall_cpu_seconds = 2\n"
 
 
 def make_class(folder):
-    """20 students: right, unfilled, one wrong topic each, broken, empty, zipped and hostile."""
+    """21 students: right, unfilled, one wrong topic each, broken, empty, zipped, a notebook and hostile."""
     folder.mkdir()
 
     def student(name, replace=None):
@@ -50,6 +51,8 @@ def make_class(folder):
     with zipfile.ZipFile(folder / "gina.zip", "w") as archive:
         for path in (ROOT / "solutions").glob("*.py"):
             archive.write(path, f"exercises/{path.name}")
+    cells = [nbformat.v4.new_code_cell(p.read_text()) for p in sorted((ROOT / "solutions").glob("[!_]*.py"))]
+    (folder / "nora.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook(cells=cells)))
     student("harry", {"perceptron": "import os\nos._exit(3)\n"})
     student("ivan", {"layers": (ROOT / "solutions" / "layers.py").read_text() + "\ndef relu(x):\n    while True:\n"
                                                                                  "        pass\n"})
@@ -75,11 +78,11 @@ def rows(out):
 def test_every_student_gets_a_row_a_json_and_a_feedback_file(graded_class):
     folder, out, _ = graded_class
     book = rows(out)
-    assert len(book) == 8 + WRONG == len(students_in(folder))
+    assert len(book) == 9 + WRONG == len(students_in(folder))
     for name, row in book.items():
         assert (out / f"{name}.json").exists() and (out / f"{name}.md").exists()
         assert row["max_total"] == "100"
-    assert book["alice"]["total"] == book["gina"]["total"] == "100"
+    assert book["alice"]["total"] == book["gina"]["total"] == book["nora"]["total"] == "100"
     assert book["bob"]["total"] == book["erin"]["total"] == "0"
     assert book["frank"]["status"].startswith("not graded") and "zip" in book["frank"]["status"]
     assert book["dave"]["perceptron"] == "0" and book["dave"]["convolution"] == "20"
@@ -133,7 +136,7 @@ def test_only_edited_submissions_are_graded_again(graded_class, tmp_path):
     finally:
         shutil.copy(ROOT / "solutions" / "pooling.py", folder / "alice" / "pooling.py")
     assert again.returncode == 0, again.stderr
-    assert "1 graded" in again.stderr and f"{6 + WRONG} unchanged" in again.stderr  # all but alice and frank
+    assert "1 graded" in again.stderr and f"{7 + WRONG} unchanged" in again.stderr  # all but alice and frank
     assert rows(copy)["alice"]["pooling"] == "0"
 
 

@@ -10,8 +10,7 @@ import pytest
 from grader.topics import TOPICS
 from grader.grade import grade_submission
 from grader.load import Submission
-from helpers import (CASES, ROOT, as_module, case_credits, case_expectations, grade_json, named_mistakes, run_grader,
-                     solution_source)
+from helpers import CASES, ROOT, as_module, case_credits, case_expectations, grade_json, named_mistakes, run_grader
 
 pytestmark = pytest.mark.slow
 
