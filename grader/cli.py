@@ -15,6 +15,8 @@ EPILOG = """examples:
   grader grade solutions/ -j 1  # one topic at a time (default: one per core)
   grader grade-all class/ --out results/   # every sub-folder or .zip of class/ is a student
   grader gradescope build autograder.zip   # a Gradescope autograder bundle
+  grader nbgrader init course/             # an nbgrader course: a notebook per topic
+  grader nbgrader autograde course/ cnn    # grade submitted/ into nbgrader's gradebook
   grader exercises --check      # are exercises/ the stubs solutions/ generate?
   grader release ../course-2026 # write a student's copy of the course
 """
@@ -74,6 +76,23 @@ def build_parser() -> argparse.ArgumentParser:
     gradescope.add_argument("bundle", type=Path, metavar="OUT.zip", help="where to write the bundle")
     gradescope.add_argument("--config", type=Path, help="a grader config to ship in the bundle (checked first)")
 
+    nbgrader = commands.add_parser(
+        "nbgrader", help="the course as an nbgrader course, and its autograding outside the kernel",
+        description="nbgrader init COURSE_DIR: write nbgrader_config.py and source/<assignment>/, a notebook "
+                    "per topic with solution cells and one autograded cell per topic. nbgrader autograde "
+                    "COURSE_DIR ASSIGNMENT: grade submitted/<student>/<assignment>/ with warm workers and "
+                    "the shared input cache (no kernel), and write the scores into nbgrader's gradebook.")
+    nbgrader.add_argument("action", choices=["init", "autograde"], help="what to do")
+    nbgrader.add_argument("course", type=Path, metavar="COURSE_DIR", help="the nbgrader course folder")
+    nbgrader.add_argument("assignment", nargs="?", default=None, metavar="ASSIGNMENT",
+                          help="the assignment (autograde: required; init: default 'cnn')")
+    nbgrader.add_argument("--topic", action="append", metavar="NAME",
+                          help="init: only this topic's notebook (repeatable; default: every topic)")
+    nbgrader.add_argument("--config", type=Path, help="TOML config: points, example budgets, limits")
+    nbgrader.add_argument("-j", "--jobs", type=_jobs, default=_cores(), metavar="N",
+                          help=f"autograde: N students at a time (default: {_cores()})")
+    nbgrader.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
     exercises = commands.add_parser("exercises", help="regenerate exercises/ from solutions/",
                                     description="Write the student stubs in exercises/ from the marked "
                                                 "regions of solutions/.")
@@ -102,8 +121,8 @@ def _jobs(text: str) -> int:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    commands = {"grade": _grade, "grade-all": _grade_all, "gradescope": _gradescope, "exercises": _exercises,
-                "release": _release, "tests": _tests}
+    commands = {"grade": _grade, "grade-all": _grade_all, "gradescope": _gradescope, "nbgrader": _nbgrader,
+                "exercises": _exercises, "release": _release, "tests": _tests}
     return commands[args.command](args)
 
 
@@ -221,6 +240,42 @@ class _LineProgress:
         left = (self.total - self.done) / rate
         print(f"[{self.done}/{self.total}] {student}: {status} ({rate * 60:.1f}/min, about {left:.0f} s left)",
               file=sys.stderr, flush=True)
+
+
+def _nbgrader(args) -> int:
+    from grader.config import ConfigError, load_config
+    from grader.topics import TOPIC_NAMES
+
+    unknown = [t for t in args.topic or [] if t not in TOPIC_NAMES]
+    if unknown:
+        return _fail(f"unknown topic(s) {', '.join(unknown)}; choose from {', '.join(TOPIC_NAMES)}")
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        return _fail(str(exc))
+    from grader import nbgrader
+
+    if args.action == "init":
+        written = nbgrader.init_course(args.course, args.assignment or nbgrader.ASSIGNMENT,
+                                       args.topic or TOPIC_NAMES, config.topic_points)
+        print(f"wrote {len(written)} files under {args.course}; next: cd {args.course} && "
+              f"nbgrader generate_assignment {args.assignment or nbgrader.ASSIGNMENT}", file=sys.stderr)
+        return 0
+    if not args.assignment:
+        return _fail("nbgrader autograde needs the assignment: grader nbgrader autograde COURSE_DIR ASSIGNMENT")
+    if not (args.course / "gradebook.db").exists():
+        return _fail(f"{args.course} has no gradebook.db: run `nbgrader generate_assignment "
+                     f"{args.assignment}` in it first")
+    from grader.sandbox.session import Zygote
+
+    Zygote.shared()
+    try:
+        with _class_progress(args.quiet) as progress:
+            done = nbgrader.autograde(args.course, args.assignment, config, args.jobs, progress)
+    except FileNotFoundError as exc:
+        return _fail(str(exc))
+    print(f"{len(done['scores'])} scores written to {args.course / 'gradebook.db'}", file=sys.stderr)
+    return 0
 
 
 def _gradescope(args) -> int:

@@ -59,6 +59,8 @@ matplotlib>=3.7
 pillow>=10
 hypothesis>=6.100
 rich>=13
+nbformat>=5.9
+ipython>=8.10
 """
 
 

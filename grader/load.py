@@ -87,8 +87,6 @@ def _notebook_modules(data: bytes, name: PurePosixPath, topics) -> tuple[dict[st
 def _pick(files: dict, read, topics, origin: str) -> Submission:
     """Choose, per topic, the shallowest ``<topic>.py`` at the top, in ``exercises/`` or one folder down;
     topics without one come from the notebooks there (``grader.notebook``)."""
-    from grader.notebook import MAX_NOTEBOOK_BYTES, NotebookError
-
     modules, notes = {}, []
     shallow = sorted((len(PurePosixPath(name).parts), name) for name in files if _shallow(name))
     for topic in topics:
@@ -103,6 +101,8 @@ def _pick(files: dict, read, topics, origin: str) -> Submission:
     missing = [topic for topic in topics if topic not in modules]
     for _, name in shallow:
         if missing and name.endswith(".ipynb"):
+            from grader.notebook import MAX_NOTEBOOK_BYTES, NotebookError  # nbformat, IPython: only for notebooks
+
             try:
                 answered, said = _notebook_modules(read(files[name], MAX_NOTEBOOK_BYTES), PurePosixPath(name),
                                                    missing)

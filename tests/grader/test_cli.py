@@ -91,11 +91,11 @@ def test_missing_module_scores_zero_and_names_the_file(tmp_path):
     assert missing["score"] == 0.0 and "gradient_descent.py was not found" in missing["tests"][0]["feedback"]
 
 
-def test_not_a_zip_or_folder_exits_2(tmp_path):
+def test_not_a_zip_folder_or_notebook_exits_2(tmp_path):
     path = tmp_path / "notes.txt"
     path.write_text("hello")
     result = run_grader("grade", path)
-    assert result.returncode == 2 and "neither a folder nor a .zip" in result.stderr
+    assert result.returncode == 2 and "notes.txt is neither a folder, a .zip file nor a Jupyter notebook" in result.stderr
 
 
 def test_exercises_check_passes_on_the_committed_stubs():

@@ -131,7 +131,7 @@ def test_a_notebook_without_any_answer_says_so(tmp_path):
         "empty.ipynb defines none of the functions the exercises ask for",)
 
 
-def test_the_committed_stub_names_are_the_contract_names():
+def test_a_topics_names_are_the_functions_its_hidden_tests_call():
     from grader.notebook import contract_names
 
     assert contract_names("hooks") == {"capture_outputs"}

@@ -1,0 +1,157 @@
+"""The course as an nbgrader course: notebooks made from ``solutions/``, graded outside the kernel.
+
+``init_course`` writes ``nbgrader_config.py`` and ``source/<assignment>/<topic>.ipynb``: a teaching
+cell, the solution cells (``solutions/`` already marks its bodies with nbgrader's ``### BEGIN
+SOLUTION``/``### END SOLUTION``), a visible cell running the docstring examples, and one autograded
+cell per topic worth the topic's points. That cell calls ``grade_notebook``, which grades the
+notebook's *file* in a fresh process, as ``grader grade`` does, and shows the topic's score as the
+cell's value (nbgrader's partial credit). ``autograde`` grades ``submitted/`` outside any kernel
+with the class grader's warm workers and writes the scores into nbgrader's gradebook.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+from grader.authoring import BEGIN, REPO_ROOT
+from grader.notebook import contract_names
+from grader.topics import TOPIC_NAMES
+
+ASSIGNMENT = "cnn"
+CONFIG = '''c = get_config()  # noqa: F821 -- nbgrader's config loader defines it
+c.CourseDirectory.course_id = "convgrade"
+c.CourseDirectory.root = {root!r}
+c.ExecutePreprocessor.timeout = 600  # seconds per cell: a topic's hidden tests run in one cell
+'''
+
+
+def _metadata(grade_id: str, solution: bool, grade: bool, points: float | None = None) -> dict:
+    meta = {"grade_id": grade_id, "solution": solution, "grade": grade, "locked": not solution,
+            "schema_version": 3}
+    if points is not None:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def topic_notebook(topic: str, points: float) -> nbformat.NotebookNode:
+    """The notebook of one topic, solutions included (``nbgrader generate_assignment`` strips them)."""
+    source = (REPO_ROOT / "solutions" / f"{topic}.py").read_text()
+    tree = ast.parse(source)
+    lines = source.splitlines()
+    title = topic.replace("_", " ").capitalize()
+    intro = ast.get_docstring(tree) or ""
+    cells = [nbformat.v4.new_markdown_cell(
+        f"# {title} ({points:g} points)\n\n{intro}\n\nFill in every cell that says `YOUR CODE HERE`, run the "
+        "examples cell, then submit. The last cell is graded: it runs hidden tests on this notebook's code.")]
+    body = [n for n in tree.body if not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
+    future = [n for n in body if isinstance(n, ast.ImportFrom) and n.module == "__future__"]
+    prelude = [n for n in body if isinstance(n, (ast.Import, ast.ImportFrom)) and n not in future]
+    cells.append(nbformat.v4.new_code_cell("\n".join(ast.get_source_segment(source, n) for n in prelude),
+                                           metadata=_metadata(f"{topic}-imports", False, False)))
+    starts = [min([n.lineno] + [d.lineno for d in getattr(n, "decorator_list", [])]) for n in tree.body]
+    for node, first, following in zip(tree.body, starts, starts[1:] + [len(lines) + 1]):
+        if node not in body or node in prelude or node in future:
+            continue
+        # up to the next statement: a body's closing ``### END SOLUTION`` comment is not in the AST
+        text = "\n".join(lines[first - 1:following - 1]).rstrip()
+        name = getattr(node, "name", f"line{first}")
+        cells.append(nbformat.v4.new_code_cell(text, metadata=_metadata(
+            f"{topic}-{name}", BEGIN in text, False)))
+    functions = ", ".join(sorted(contract_names(topic)))
+    cells.append(nbformat.v4.new_markdown_cell("Check your functions on the examples of their docstrings:"))
+    cells.append(nbformat.v4.new_code_cell(
+        "import doctest\n\n"
+        f"for function in ({functions},):  # prints each example that fails\n"
+        "    doctest.run_docstring_examples(function, globals(), name=function.__name__)",
+        metadata=_metadata(f"{topic}-examples", False, False)))
+    cells.append(nbformat.v4.new_code_cell(
+        f"# Hidden tests of {topic} ({points:g} points), run on this notebook's file in a fresh process.\n"
+        "from grader.nbgrader import grade_notebook\n\n"
+        f"grade_notebook({topic!r})",
+        metadata=_metadata(f"{topic}-hidden", False, True, points)))
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return notebook
+
+
+def init_course(course: Path, assignment: str = ASSIGNMENT, topics=TOPIC_NAMES, points=None) -> list[Path]:
+    """Write an nbgrader course: its config and one source notebook per topic; the files written."""
+    from grader.config import Config
+    from grader.topics import TOPICS
+
+    points = points or Config().topic_points
+    source = course / "source" / assignment
+    source.mkdir(parents=True, exist_ok=True)
+    written = [course / "nbgrader_config.py"]
+    written[0].write_text(CONFIG.format(root=str(course.resolve())))
+    for topic in topics:
+        path = source / f"{topic}.ipynb"
+        nbformat.write(topic_notebook(topic, float(points.get(topic, TOPICS[topic].POINTS))), path)
+        written.append(path)
+    return written
+
+
+def grade_notebook(topic: str, path: str | Path | None = None) -> float:
+    """The autograded cell: grade ``<topic>.ipynb`` (this notebook's file) in a fresh process.
+
+    Earlier cells of the kernel are not trusted: nothing of theirs is used, only the file. The
+    feedback of failed tests is printed; the value is the topic's score (nbgrader's partial credit).
+    """
+    path = Path(path or f"{topic}.ipynb")
+    result = subprocess.run([sys.executable, "-m", "grader", "grade", str(path), "--topic", topic,
+                             "--format", "json", "--quiet"], capture_output=True, text=True)
+    if result.returncode != 0:
+        print(f"grading {path.name} failed: {result.stderr.strip()[-2000:]}")
+        return 0.0
+    report = json.loads(result.stdout)["topics"][topic]
+    for test in report["tests"]:
+        if not test["passed"]:
+            print(f"{test['name']} ({test['score']:g} / {test['max_score']:g}):\n{test['feedback']}\n")
+    print(f"{topic}: {report['score']:g} / {report['max_score']:g}")
+    return report["score"]
+
+
+def autograde(course: Path, assignment: str = ASSIGNMENT, config=None, jobs: int = 1, progress=None) -> dict:
+    """Grade ``submitted/<student>/<assignment>/`` outside any kernel; scores into nbgrader's gradebook."""
+    from nbgrader.api import Gradebook
+
+    from grader.batch import grade_all
+    from grader.config import Config
+
+    config = config or Config()
+    submitted = course / "submitted"
+    students = sorted(p.name for p in submitted.iterdir() if (p / assignment).is_dir()) if submitted.is_dir() else []
+    if not students:
+        raise FileNotFoundError(f"{submitted} holds no submissions of {assignment!r} "
+                                "(expected submitted/<student>/<assignment>/; run nbgrader collect first)")
+    work = course / "convgrade" / assignment
+    inbox = work / "submissions"
+    inbox.mkdir(parents=True, exist_ok=True)
+    for student in students:
+        link = inbox / student
+        if not link.exists():
+            link.symlink_to((submitted / student / assignment).resolve(), target_is_directory=True)
+    counts = grade_all(inbox, work / "results", config, jobs, progress)
+    scores = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        for student in students:
+            report = json.loads((work / "results" / f"{student}.json").read_text())
+            gradebook.update_or_create_student(student)
+            try:
+                gradebook.find_submission(assignment, student)
+            except Exception:  # nbgrader.api.MissingEntry: first grade of this submission
+                gradebook.add_submission(assignment, student)
+            for topic, result in report["topics"].items():
+                try:
+                    grade = gradebook.find_grade(f"{topic}-hidden", topic, assignment, student)
+                except Exception:  # that topic is not a notebook of this assignment
+                    continue
+                grade.auto_score = min(result["score"], grade.max_score)
+                scores[(student, topic)] = grade.auto_score
+            gradebook.db.commit()
+    return {"counts": counts, "scores": scores}
