@@ -37,7 +37,7 @@ def grader(*args, env) -> float:
     return time.perf_counter() - started
 
 
-def dask_cluster(workers: int, folder: Path):
+def dask_cluster(workers: int, folder: Path, env: dict):
     """A local `dask scheduler` with ``workers`` single-threaded `dask worker` processes."""
     address_file = folder / f"scheduler-{workers}.json"
     processes = [subprocess.Popen(["dask", "scheduler", "--host", "127.0.0.1", "--port", "0", "--dashboard-address",
@@ -46,7 +46,7 @@ def dask_cluster(workers: int, folder: Path):
     while not address_file.exists():
         time.sleep(0.2)
     processes.append(subprocess.Popen(["dask", "worker", "--scheduler-file", str(address_file), "--nthreads", "1",
-                                       "--nworkers", str(workers), "--no-dashboard"], cwd=ROOT,
+                                       "--nworkers", str(workers), "--no-dashboard"], cwd=ROOT, env=env,
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
     time.sleep(10)  # workers connect and import
     return json.loads(address_file.read_text())["address"], processes
@@ -81,7 +81,7 @@ def main() -> int:
         console.print(f"-j {jobs}: {runs[f'grade-all -j {jobs}']:.1f} s")
     if args.dask:
         for workers in (1, 2):
-            address, processes = dask_cluster(workers, work)
+            address, processes = dask_cluster(workers, work, env)  # workers share the warm cache
             try:
                 runs[f"Dask, {workers} worker(s)"] = grader("grade-all", folder, "--out", work / f"dask{workers}",
                                                             "--scheduler", address, "--quiet", env=env)
