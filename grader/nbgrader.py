@@ -81,10 +81,9 @@ def topic_notebook(topic: str, points: float) -> nbformat.NotebookNode:
 
 def init_course(course: Path, assignment: str = ASSIGNMENT, topics=TOPIC_NAMES, points=None) -> list[Path]:
     """Write an nbgrader course: its config and one source notebook per topic; the files written."""
-    from grader.config import Config
     from grader.topics import TOPICS
 
-    points = points or Config().topic_points
+    points = points or {}
     source = course / "source" / assignment
     source.mkdir(parents=True, exist_ok=True)
     written = [course / "nbgrader_config.py"]
@@ -118,7 +117,7 @@ def grade_notebook(topic: str, path: str | Path | None = None) -> float:
 
 def autograde(course: Path, assignment: str = ASSIGNMENT, config=None, jobs: int = 1, progress=None) -> dict:
     """Grade ``submitted/<student>/<assignment>/`` outside any kernel; scores into nbgrader's gradebook."""
-    from nbgrader.api import Gradebook
+    from nbgrader.api import Gradebook, MissingEntry
 
     from grader.batch import grade_all
     from grader.config import Config
@@ -144,12 +143,12 @@ def autograde(course: Path, assignment: str = ASSIGNMENT, config=None, jobs: int
             gradebook.update_or_create_student(student)
             try:
                 gradebook.find_submission(assignment, student)
-            except Exception:  # nbgrader.api.MissingEntry: first grade of this submission
+            except MissingEntry:  # the first grade of this submission
                 gradebook.add_submission(assignment, student)
             for topic, result in report["topics"].items():
                 try:
                     grade = gradebook.find_grade(f"{topic}-hidden", topic, assignment, student)
-                except Exception:  # that topic is not a notebook of this assignment
+                except MissingEntry:  # that topic is not a notebook of this assignment
                     continue
                 grade.auto_score = min(result["score"], grade.max_score)
                 scores[(student, topic)] = grade.auto_score
