@@ -525,7 +525,7 @@ def outcome_value(outcome: Outcome, function: str):
         error = outcome.error or {}
         text = f"`{function}` raised {error.get('type', 'an exception')}: {error.get('message', '')}".rstrip(": ")
         if _is_stub(error):  # fatal: one call tells all, there is nothing to shrink
-            raise Failure(f"`{function}` is not implemented yet (it still raises NotImplementedError)", fatal=True)
+            raise Failure(not_implemented(function), fatal=True)
         elif error.get("type") == "MemoryError" or "allocate memory" in error.get("message", ""):
             text = (f"`{function}` ran out of memory: it hit the grader's memory limit "
                     "(a tensor far larger than the inputs need, or an unbounded list)")
@@ -540,6 +540,10 @@ def outcome_value(outcome: Outcome, function: str):
 def crashed(outcome: Outcome) -> bool:
     """The student's code raised (a stub's NotImplementedError is not a crash)."""
     return outcome.status == "raised" and not _is_stub(outcome.error or {})
+
+
+def not_implemented(function: str) -> str:
+    return f"`{function}` is not implemented yet (it still raises NotImplementedError)"
 
 
 def _is_stub(error: dict) -> bool:
@@ -668,7 +672,7 @@ def check_raises(ctx: Context, function: str, case: Case, exception: str = "Valu
     if outcome.status == "raised" and (outcome.error or {}).get("type") == exception:
         return
     if outcome.status == "raised" and _is_stub(outcome.error or {}):
-        raise Failure(f"`{function}` is not implemented yet (it still raises NotImplementedError)")
+        raise Failure(not_implemented(function))
     if outcome.status in ("missing", "killed", "broken"):
         outcome_value(outcome, function)
     got = f"raised {outcome.error.get('type')}" if outcome.status == "raised" else "returned normally"

@@ -142,9 +142,10 @@ def _grade(args) -> int:
         submission = load_submission(args.submission, TOPIC_NAMES)
     except SubmissionError as exc:
         return _fail(str(exc))
-    from grader.sandbox.session import Zygote
+    from grader.sandbox.session import Zygote, packages_needed
 
-    Zygote.shared()  # start the sandbox's warm process now: it imports torch while we import the rest
+    # Start the sandbox's warm process now: it imports torch while we import the rest.
+    Zygote.shared(packages_needed(args.topic or TOPIC_NAMES, submission.modules))
     from grader.config import ConfigError, load_config
     from grader.grade import grade_submission
     from grader.report import render

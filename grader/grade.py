@@ -6,6 +6,7 @@ can call it and get the same result.
 """
 from __future__ import annotations
 
+import ast
 import multiprocessing
 import time
 import warnings
@@ -16,7 +17,7 @@ import torch
 
 from grader import __version__
 from grader.cache import CaseCache
-from grader.checks import Check, Context
+from grader.checks import Check, CheckResult, Context, not_implemented
 from grader.config import Config
 from grader.forbidden import runtime_hits, static_hits
 from grader.load import Submission
@@ -127,6 +128,9 @@ def grade_topic(topic: str, submission: Submission, config: Config, cache: bool 
         reason = (f"{topic}.py was not found in the submission (looked at its top level and in exercises/), "
                   f"nor a notebook defining its functions")
         return all_failed(topic, checks, points, reason)
+    stubs = unimplemented(source, {check.function for check in checks})
+    if all(check.function in stubs for check in checks):  # nothing to run: no child
+        return _scored(topic, checks, points, [CheckResult(False, not_implemented(c.function)) for c in checks])
     session = TopicSession(topic, submission.modules, config.limits)
     notes = []
     started = time.perf_counter()
@@ -138,7 +142,8 @@ def grade_topic(topic: str, submission: Submission, config: Config, cache: bool 
                 return all_failed(topic, checks, points, _import_problem(topic, imported), session.timings)
             cases = CaseCache.for_topic(topic, repr(config)) if cache else CaseCache.off()
             ctx = Context(session, config.examples_for(topic), cases)
-            outcomes = [check.run(ctx) for check in checks]
+            outcomes = [CheckResult(False, not_implemented(check.function)) if check.function in stubs
+                        else check.run(ctx) for check in checks]
             cases.save()
             forbidden = {}
             for function, rules in module.BY_LOOPS.items():
@@ -151,17 +156,50 @@ def grade_topic(topic: str, submission: Submission, config: Config, cache: bool 
     if session.output_bytes > 64 * 1024:
         notes.append(f"your code printed {session.output_bytes / 1e6:.1f} MB while being graded; "
                      "printing slows grading down: remove debugging prints")
+    return _scored(topic, checks, points, outcomes, forbidden, notes, ctx.examples_run, session.timings)
+
+
+def _scored(topic, checks, points, outcomes, forbidden=None, notes=(), examples=0, timings=None) -> TopicResult:
     tests = []
     for check, outcome, max_points in zip(checks, outcomes, points):
         passed, feedback, credit = outcome.passed, outcome.feedback, outcome.credit
-        if check.function in forbidden:
+        if check.function in (forbidden or {}):
             passed, credit = False, 0.0
             feedback = (f"`{check.function}` uses a forbidden built-in: {'; '.join(forbidden[check.function])}. "
                         f"Write it yourself from elementary tensor operations; this scores zero for `{check.function}`.")
         tests.append(TestResult(check.title, check.id, check.function, round(max_points * credit, 4),
                                 max_points, passed, feedback, outcome.examples))
-    return TopicResult(topic, round(sum(t.score for t in tests), 4), round(sum(points), 4), tests, notes,
-                       ctx.examples_run, session.timings)
+    return TopicResult(topic, round(sum(t.score for t in tests), 4), round(sum(points), 4), tests, list(notes),
+                       examples, timings or Timings())
+
+
+def unimplemented(source: bytes, functions: set[str]) -> set[str]:
+    """The ``functions`` that ``source`` defines once, undecorated, with a body that only raises
+    NotImplementedError (after a docstring): they cannot return, so no call is needed to grade them."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return set()
+    bound = {}
+    for node in tree.body:
+        targets = [node] if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else \
+            [t for t in ast.walk(node) if isinstance(t, ast.Name) and isinstance(t.ctx, ast.Store)] + \
+            [a for a in ast.walk(node) if isinstance(a, ast.alias)]
+        for target in targets:
+            name = getattr(target, "name", None) or getattr(target, "asname", None) or getattr(target, "id", None)
+            bound.setdefault(name, []).append(target)
+    return {name for name in functions if len(bound.get(name, [])) == 1 and _only_raises(bound[name][0])}
+
+
+def _only_raises(node) -> bool:
+    if not isinstance(node, ast.FunctionDef) or node.decorator_list:
+        return False
+    body = node.body[1:] if isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant) \
+        else node.body
+    if len(body) != 1 or not isinstance(body[0], ast.Raise) or body[0].exc is None:
+        return False
+    raised = body[0].exc.func if isinstance(body[0].exc, ast.Call) else body[0].exc
+    return isinstance(raised, ast.Name) and raised.id == "NotImplementedError"
 
 
 def _import_problem(topic: str, outcome) -> str:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.abc
+import importlib.machinery
 import linecache
 import os
 import resource
@@ -31,7 +33,7 @@ import torch
 from torch.overrides import TorchFunctionMode
 from torch.utils._python_dispatch import TorchDispatchMode
 
-from grader.sandbox import confine, probes
+from grader.sandbox import OPTIONAL_IMPORTS, confine, probes
 from grader.sandbox.wire import Array, WireError, decode, encode, recv_message, send_message
 
 MODULE_DIR = "submission"
@@ -79,35 +81,63 @@ def _guard(module, attr: str, label: str):
     setattr(module, attr, guarded)
 
 
+GUARDED_SCIPY = ("scipy.signal", "scipy.ndimage")
+
+
 def install_guards():
-    """Wrap the NumPy/OpenCV/SciPy functions that "by loops" exercises may not use."""
+    """Wrap the NumPy/OpenCV/SciPy functions that "by loops" exercises may not use.
+
+    SciPy's modules are wrapped now if loaded, else the moment anything imports them."""
     for attr in ("filter2D", "Sobel", "sepFilter2D", "Scharr", "Laplacian", "blur", "boxFilter",
                  "GaussianBlur", "dilate", "erode", "morphologyEx"):
         _guard(cv2, attr, f"cv2:{attr}")
     for attr in ("convolve", "correlate"):
         _guard(np, attr, f"numpy:{attr}")
-    try:
-        import scipy.ndimage
-        import scipy.signal
-    except ImportError:
-        return
-    for module, prefix in ((scipy.signal, "scipy.signal"), (scipy.ndimage, "scipy.ndimage")):
-        for attr in dir(module):
-            if not attr.startswith("_") and callable(getattr(module, attr, None)) \
-                    and not isinstance(getattr(module, attr), type):
-                _guard(module, attr, f"{prefix}.{attr}")
+    for name in GUARDED_SCIPY:
+        if name in sys.modules:
+            _guard_module(sys.modules[name], name)
+    if not all(name in sys.modules for name in GUARDED_SCIPY):
+        sys.meta_path.insert(0, _GuardOnImport())
 
 
-def warm_up():
-    """Pay one-off costs before forking: the recording modes (about a second) and the
-    imports students commonly add (torchvision, matplotlib)."""
+def _guard_module(module, prefix: str):
+    for attr in dir(module):
+        if not attr.startswith("_") and callable(getattr(module, attr, None)) \
+                and not isinstance(getattr(module, attr), type):
+            _guard(module, attr, f"{prefix}.{attr}")
+
+
+class _GuardOnImport(importlib.abc.MetaPathFinder):
+    """Finds SciPy's guarded modules as the default finder does, and guards each once executed."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in GUARDED_SCIPY:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path, target)
+        if spec is None or spec.loader is None:
+            return spec
+        execute = spec.loader.exec_module
+
+        def exec_module(module):
+            execute(module)
+            _guard_module(module, name)
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+def warm_up(preload=tuple(OPTIONAL_IMPORTS)):
+    """Pay one-off costs before forking: the recording modes, the guards, and the ``preload``
+    packages of ``OPTIONAL_IMPORTS`` (a second or more each: a small grade loads only what it needs)."""
     os.environ.setdefault("MPLBACKEND", "Agg")
-    import matplotlib.pyplot  # noqa: F401
-    import torchvision  # noqa: F401
+    for package in preload:
+        for module in OPTIONAL_IMPORTS[package]:
+            with contextlib.suppress(ImportError):
+                importlib.import_module(module)
     with _FunctionMode(), _DispatchMode():
         torch.nn.functional.relu(torch.ones(2, 2) + 1).sum()
     RECORDER.names.clear()
-    install_guards()  # imports SciPy (about a second): once, here
+    install_guards()
 
 
 # ---------------------------------------------------------------- values

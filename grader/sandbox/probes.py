@@ -15,8 +15,6 @@ import PIL.Image
 import torch
 import torch.nn as nn
 import torch.utils.serialization  # noqa: F401 -- torch.save/torch.load import it lazily
-import torchvision  # noqa: F401 -- imported before confinement: the child may not read site-packages later
-import torchvision.transforms.v2  # augmentation: a student's pipeline may use the v2 API
 from torch.utils.data import DataLoader, RandomSampler, TensorDataset
 
 PIL.Image.init()  # PIL loads its image-format plugins lazily; load them (PNG, ...) while it still can
@@ -549,6 +547,8 @@ def augmentation_probe(module, image, size, seeds, keyword=False):
     for seed in seeds:
         torch.manual_seed(seed)
         outputs.append(transform(image.copy()))
+    import torchvision.transforms.v2  # preloaded by the zygote for this topic (TOPIC_IMPORTS)
+
     compose = isinstance(transform, (torchvision.transforms.Compose, torchvision.transforms.v2.Compose))
     return {"type": type(transform).__name__, "compose": compose, "steps": names, "outputs": outputs}
 

@@ -8,6 +8,7 @@ starts a fresh child.
 """
 from __future__ import annotations
 
+import ast
 import dataclasses
 import inspect
 import itertools
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Callable
 
 from grader.cache import cache_folder
+from grader.sandbox import OPTIONAL_IMPORTS
 from grader.sandbox.wire import WireError, decode, encode, recv_message, send_message
 
 
@@ -54,40 +56,47 @@ class Zygote:
 
     _instance = None
     _lock = threading.Lock()
+    _parents = None  # in a forked worker: (the parent's zygote, the lock to ask it under)
 
     @classmethod
-    def shared(cls) -> "Zygote":
+    def shared(cls, preload=tuple(OPTIONAL_IMPORTS)) -> "Zygote":
+        """The running zygote, or a new one that loads ``preload`` (see ``packages_needed``) first."""
         with cls._lock:
+            if cls._instance is None and cls._parents is not None:
+                cls._instance = cls._connect(*cls._parents)
+                cls._parents = None
             if cls._instance is None or not cls._instance.alive():
-                cls._instance = cls()
+                cls._instance = cls(preload=preload)
             return cls._instance
 
     @classmethod
     def branch(cls, handover: threading.Lock):
-        """In a forked worker: a control channel of its own to the parent's zygote.
+        """In a forked worker: use the parent's zygote through a control channel of its own, asked
+        for on first use (a worker that needs no child never waits for the zygote to warm up)."""
+        cls._parents, cls._instance, cls._lock = (cls._instance, handover), None, threading.Lock()
 
-        The parent's channel cannot be shared (answers would reach the wrong process), so the
-        worker asks over it, once and under the cross-process lock ``handover``, for a new one.
-        """
-        parent, cls._instance, cls._lock = cls._instance, None, threading.Lock()
+    @classmethod
+    def _connect(cls, parent, handover) -> "Zygote | None":
+        """A new control channel to ``parent``: its own channel cannot be shared (answers would
+        reach the wrong process), so it is asked over it, once, under the cross-process lock."""
         if parent is None or not parent.alive():
-            return
+            return None
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         with handover:
             parent._ask({"op": "connect"}, [theirs.fileno()])
         theirs.close()
         parent.control.close()
-        cls._instance = cls(control=ours, pid=parent.pid)
+        return cls(control=ours, pid=parent.pid)
 
-    def __init__(self, control: socket.socket | None = None, pid: int | None = None):
-        self.lock = threading.Lock()
+    def __init__(self, control: socket.socket | None = None, pid: int | None = None, preload=()):
+        self.lock, self.owner = threading.Lock(), os.getpid()
         if control is not None:  # a channel to a zygote another process started
             self.control, self.pid, self.process = control, pid, None
             return
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.control = ours
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "grader.sandbox.zygote", str(theirs.fileno())],
+            [sys.executable, "-m", "grader.sandbox.zygote", str(theirs.fileno()), ",".join(preload)],
             pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             cwd=tempfile.gettempdir(), env=_same_grader_env(),
         )
@@ -95,7 +104,7 @@ class Zygote:
         theirs.close()
 
     def alive(self) -> bool:
-        if self.process is not None:
+        if self.process is not None and self.owner == os.getpid():  # ours to reap (a forked worker's is not)
             return self.process.poll() is None
         try:
             os.kill(self.pid, 0)
@@ -130,6 +139,41 @@ def _same_grader_env() -> dict:
     the zygote runs the same grader as its parent, even from a checkout beside an installed copy."""
     home = str(Path(__file__).resolve().parents[2])
     return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [home, os.environ.get("PYTHONPATH")]))}
+
+
+def packages_needed(topics, sources: dict[str, bytes]) -> tuple[str, ...]:
+    """The ``OPTIONAL_IMPORTS`` a grade of ``topics`` needs: those the topics' probes use, and those
+    imported anywhere in the topics' modules or the submission's modules they import (a child may
+    be unable to import later what the zygote did not load)."""
+    from grader.topics import CHILD_IMPORTS
+
+    needed = {package for topic in topics for package in CHILD_IMPORTS.get(topic, ())}
+    todo, seen = [topic for topic in topics if topic in sources], set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for imported in _imported_names(sources[name]):
+            needed.add(imported[0])
+            todo.extend(part for part in imported if part in sources)
+    return tuple(package for package in OPTIONAL_IMPORTS if package in needed)
+
+
+def _imported_names(source: bytes) -> list[list[str]]:
+    """Every name an ``import`` in ``source`` mentions, split at the dots."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return []
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name.split(".") for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):  # ``from package import module`` imports a module too
+            module = node.module.split(".") if node.module else []
+            names += [module + [alias.name] for alias in node.names]
+    return names
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,9 @@ child per topic in milliseconds. It is driven over a Unix socket by the
 grader: ``spawn`` (with the child's channel and output fds attached) answers
 the child's pid, ``wait`` answers its wait status, ``connect`` adds the
 attached socket as a further channel (one per worker process of a concurrent
-grade). It never runs student code itself. Run as ``python -m grader.sandbox.zygote FD``.
+grade). It never runs student code itself. Run as
+``python -m grader.sandbox.zygote FD [PACKAGES]``, PACKAGES the comma-separated
+keys of ``grader.sandbox.OPTIONAL_IMPORTS`` to load before forking (default: all).
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ import signal
 import socket
 import sys
 
-from grader.sandbox import child
+from grader.sandbox import OPTIONAL_IMPORTS, child
 
 PR_SET_CHILD_SUBREAPER = 36
 
@@ -63,10 +65,10 @@ def _reap(finished: dict):
         finished[pid] = status
 
 
-def main(control_fd: int):
+def main(control_fd: int, preload: tuple[str, ...]):
     controls = {socket.socket(fileno=control_fd)}  # the grader's channel, and one per worker of the grader
     ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1)
-    child.warm_up()
+    child.warm_up(preload)
     finished: dict[int, int] = {}
     while controls:
         for control in select.select(list(controls), [], [])[0]:
@@ -109,4 +111,5 @@ def _answer(request: dict, fds: list, controls: set, finished: dict) -> dict:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]))
+    main(int(sys.argv[1]), tuple(filter(None, sys.argv[2].split(","))) if len(sys.argv) > 2
+         else tuple(OPTIONAL_IMPORTS))

@@ -4,6 +4,7 @@ Each topic module defines ``POINTS`` (the contract's default), ``CHECKS`` (a
 list of ``grader.checks.Check``) and ``BY_LOOPS`` (function -> forbidden
 ``grader.forbidden.Rule`` s).
 """
+from collections.abc import Mapping
 from importlib import import_module
 
 TOPIC_NAMES = (
@@ -12,12 +13,22 @@ TOPIC_NAMES = (
 )
 
 
-def __getattr__(name: str):
-    """``TOPICS``, the topic modules by name, imported on first use (a usage error needs none of them)."""
-    if name == "TOPICS":
-        globals()["TOPICS"] = {topic: import_module(f"grader.topics.{topic}") for topic in TOPIC_NAMES}
-        return globals()["TOPICS"]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+class _Topics(Mapping):
+    """The topic modules by name, each imported on first use: a one-topic grade imports one."""
+
+    def __getitem__(self, name: str):
+        if name not in TOPIC_NAMES:
+            raise KeyError(name)
+        return import_module(f"grader.topics.{name}")
+
+    def __iter__(self):
+        return iter(TOPIC_NAMES)
+
+    def __len__(self):
+        return len(TOPIC_NAMES)
+
+
+TOPICS = _Topics()
 
 
 # Topics by how long a grade of solutions/ takes (benchmarks/grade_time.py), slowest first: a
@@ -26,3 +37,6 @@ SLOWEST_FIRST = (
     "training", "convolution", "architectures", "augmentation", "hooks", "layers",
     "pooling", "classification", "edges", "gradient_descent", "perceptron",
 )
+
+# The optional packages (``grader.sandbox.OPTIONAL_IMPORTS``) a topic's probes need in the child.
+CHILD_IMPORTS = {"augmentation": ("torchvision",), "training": ("torchvision",)}

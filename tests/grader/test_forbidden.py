@@ -1,7 +1,10 @@
 """Every route to a forbidden built-in scores zero for that function, and only for it."""
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -9,6 +12,7 @@ from grader.topics import TOPICS
 from helpers import grade_json, solution_source, submission_with
 
 pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
 
 CONV_HEADER = "def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1):\n"
 ROUTES = {
@@ -87,3 +91,22 @@ def test_forbidden_route_scores_zero_for_that_function(route, tmp_path):
             assert "forbidden built-in" in test["feedback"], test["feedback"]
         else:
             assert test["passed"], test
+
+
+def test_scipy_imported_after_the_guards_are_installed_is_guarded_too():
+    """A one-topic grade's zygote loads SciPy only if the code imports it: a later import is guarded."""
+    script = textwrap.dedent("""
+        import sys
+        from grader.sandbox import child
+        child.install_guards()
+        assert "scipy.signal" not in sys.modules
+        import scipy.signal
+        from scipy.ndimage import convolve
+        child.RECORDER.active = True
+        scipy.signal.convolve2d([[1.0]], [[2.0]])
+        convolve([1.0, 2.0], [1.0])
+        print(sorted(child.RECORDER.names))
+    """)
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split("\n")[-2] == "['scipy.ndimage.convolve', 'scipy.signal.convolve2d']"

@@ -1,0 +1,95 @@
+"""What a grade pays before the first check: one zygote, only the imports it needs, no calls to stubs."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from grader.config import Config
+from grader.grade import grade_submission, unimplemented
+from grader.load import load_submission
+from grader.sandbox.session import Zygote, packages_needed
+from grader.topics import TOPIC_NAMES
+from helpers import ROOT
+
+
+def test_the_zygote_loads_what_the_topics_probes_and_the_graded_code_import():
+    sources = {"layers": b"from . import helper\nimport numpy as np\n",
+               "helper": b"def f():\n    from scipy.signal import convolve2d\n",
+               "edges": b"import matplotlib.pyplot as plt\n",
+               "pooling": b"this is not python("}
+    assert packages_needed(["layers"], sources) == ("scipy",)  # through the module it imports
+    assert packages_needed(["pooling", "augmentation"], sources) == ("torchvision",)  # the probes need it
+    assert packages_needed(["layers", "edges"], sources) == ("matplotlib", "scipy")
+    assert packages_needed(["perceptron"], sources) == ()
+
+
+def test_a_stub_is_recognised_only_when_it_cannot_return():
+    source = b'''
+import functools
+
+def stub(x):
+    """Docstring."""
+    raise NotImplementedError("write me")
+
+def partly(x):
+    if x:
+        raise NotImplementedError
+    return x
+
+@functools.cache
+def decorated(x):
+    raise NotImplementedError
+
+def rebound(x):
+    raise NotImplementedError
+
+rebound = partly
+
+def other_error(x):
+    raise ValueError("no")
+'''
+    functions = {"stub", "partly", "decorated", "rebound", "other_error", "absent"}
+    assert unimplemented(source, functions) == {"stub"}
+    assert unimplemented(b"def stub(:", functions) == set()
+
+
+def test_unfilled_stubs_score_zero_without_a_child(monkeypatch):
+    def no_child(*args, **kwargs):
+        raise AssertionError("a stub-only topic started a child")
+
+    monkeypatch.setattr("grader.grade.TopicSession", no_child)
+    result = grade_submission(load_submission(ROOT / "exercises", TOPIC_NAMES), topics=["convolution", "pooling"])
+    for topic in result.topics.values():
+        assert topic.score == 0 and topic.tests
+        assert all("is not implemented yet" in test.feedback for test in topic.tests)
+
+
+def test_a_forked_worker_sees_its_parents_zygote_alive():
+    zygote = Zygote.shared(preload=())
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.write(write, b"1" if zygote.alive() else b"0")
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert os.read(read, 1) == b"1"
+
+
+@pytest.mark.slow
+def test_a_concurrent_grade_starts_one_zygote(monkeypatch, tmp_path):
+    started = tmp_path / "zygotes"
+    original = Zygote.__init__
+
+    def counted(self, control=None, pid=None, preload=()):
+        original(self, control, pid, preload)
+        if control is None:
+            with open(started, "a") as log:
+                log.write(f"{os.getpid()}\n")
+
+    monkeypatch.setattr(Zygote, "__init__", counted)
+    monkeypatch.setattr(Zygote, "_instance", None)
+    result = grade_submission(load_submission(ROOT / "solutions", TOPIC_NAMES), Config(examples={"default": 5}),
+                              topics=["perceptron", "gradient_descent", "pooling"], jobs=2, cache=False)
+    assert result.score == result.max_score
+    assert len(started.read_text().split()) == 1
