@@ -2,6 +2,7 @@
 lost when the run is killed, edited submissions graded again."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -172,19 +173,33 @@ def dask_cluster(tmp_path):
                                           start_new_session=True))
     yield json.loads(address_file.read_text())["address"]
     for process in processes:
-        os.killpg(process.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):  # a test may have killed it already
+            os.killpg(process.pid, signal.SIGKILL)
         process.wait()
 
 
-def test_a_dask_cluster_gives_the_local_gradebook(graded_class, dask_cluster, tmp_path):
+def test_a_dask_cluster_gives_the_local_gradebook_even_when_a_worker_dies(graded_class, dask_cluster, tmp_path):
+    """A worker killed (with its nanny) while it grades: its students are graded again elsewhere."""
+    from distributed import Client
+
     folder, out, config = graded_class
     small = tmp_path / "class"
     small.mkdir()
     for name in ("alice", "bob", "dave", "wrong00"):
         shutil.copytree(folder / name, small / name)
-    result = run_grader("grade-all", small, "--out", tmp_path / "out", "--config", config,
-                        "--scheduler", dask_cluster, timeout=1800)
-    assert result.returncode == 0, result.stderr
+    run = subprocess.Popen([sys.executable, "-m", "grader", "grade-all", str(small), "--out", str(tmp_path / "out"),
+                            "--config", str(config), "--scheduler", dask_cluster], cwd=ROOT, text=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    with Client(dask_cluster, timeout="30s") as client:
+        deadline, busy = time.monotonic() + 900, []
+        while not busy and time.monotonic() < deadline and run.poll() is None:
+            busy = [worker for worker, keys in client.processing().items() if keys]
+            time.sleep(0.1)
+        assert busy, "no worker was ever seen grading"
+        victim = client.run(os.getpid, workers=busy[:1])[busy[0]]
+    os.killpg(os.getpgid(victim), signal.SIGKILL)
+    _, stderr = run.communicate(timeout=1800)
+    assert run.returncode == 0, stderr
     local, remote = rows(out), rows(tmp_path / "out")
     assert set(remote) == {"alice", "bob", "dave", "wrong00"}
     for name, row in remote.items():

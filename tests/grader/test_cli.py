@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -100,3 +104,20 @@ def test_not_a_zip_folder_or_notebook_exits_2(tmp_path):
 
 def test_exercises_check_passes_on_the_committed_stubs():
     assert run_grader("exercises", "--check").returncode == 0
+
+
+def test_the_default_number_of_jobs_follows_a_cgroup_cpu_quota(tmp_path):
+    """On half a CPU (Gradescope's default container) topics are graded one at a time."""
+    group = Path("/sys/fs/cgroup/cpu") / f"convgrade-test-{os.getpid()}"
+    try:
+        group.mkdir()
+    except OSError as exc:
+        pytest.skip(f"needs a writable cgroup v1 cpu controller (root): {exc}")
+    try:
+        (group / "cpu.cfs_quota_us").write_text("50000")  # of the default 100000 us period
+        script = f"echo $$ > {group}/cgroup.procs && exec {sys.executable} -m grader grade --help"
+        run = subprocess.run(["bash", "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    finally:
+        group.rmdir()
+    assert run.returncode == 0, run.stderr
+    assert "1 here" in " ".join(run.stdout.split())
