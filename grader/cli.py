@@ -170,6 +170,10 @@ def _grade(args) -> int:
         submission = load_submission(args.submission, TOPIC_NAMES)
     except SubmissionError as exc:
         return _fail(str(exc))
+    if not args.quiet:
+        jobs = min(args.jobs, len(args.topic or TOPIC_NAMES))
+        print(f"grading {args.submission}: {len(args.topic or TOPIC_NAMES)} topic(s), {jobs} at a time; "
+              "starting the sandbox (importing PyTorch takes a few seconds)", file=sys.stderr, flush=True)
     from grader.sandbox.session import Zygote, packages_needed
 
     # Start the sandbox's warm process now: it imports torch while we import the rest.
@@ -185,15 +189,9 @@ def _grade(args) -> int:
     import torch
 
     torch.set_num_threads(1)  # the references are tiny; extra threads only contend with the sandbox
-    total = len(args.topic or TOPIC_NAMES)
-    done = []
-
-    def progress(topic):
-        done.append(topic)
-        print(f"[{len(done)}/{total}] graded {topic}", file=sys.stderr, flush=True)
-
-    result = grade_submission(submission, config, topics=args.topic, progress=None if args.quiet else progress,
-                              jobs=args.jobs, cache=args.cache)
+    with _topic_progress(args.quiet, len(args.topic or TOPIC_NAMES)) as progress:
+        result = grade_submission(submission, config, topics=args.topic, progress=progress, jobs=args.jobs,
+                                  cache=args.cache)
     report = render(result, args.format)
     if args.output:
         try:
@@ -228,6 +226,39 @@ def _grade_all(args) -> int:
     done = ", ".join(f"{count} {what}" for what, count in sorted(counts.items())) or "no students"
     print(f"{done}; gradebook: {args.out / 'gradebook.csv'}", file=sys.stderr)
     return 0
+
+
+@contextlib.contextmanager
+def _topic_progress(quiet: bool, topics: int):
+    """``progress(topic, done, total)`` for one grade: a bar per topic with its tests on a terminal,
+    a line per graded topic otherwise."""
+    if quiet:
+        yield None
+        return
+    graded = []
+    if not sys.stderr.isatty():
+        def line(topic, done, total):
+            if done == total:
+                graded.append(topic)
+                print(f"[{len(graded)}/{topics}] graded {topic}", file=sys.stderr, flush=True)
+
+        yield line
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  transient=False) as bar:
+        overall, tasks = bar.add_task("topics graded", total=topics), {}
+
+        def live(topic, done, total):
+            if topic not in tasks:
+                tasks[topic] = bar.add_task(topic, total=total)
+            bar.update(tasks[topic], completed=done)
+            if done == total and topic not in graded:
+                graded.append(topic)
+                bar.advance(overall)
+
+        yield live
 
 
 @contextlib.contextmanager

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import multiprocessing
+import threading
 import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -66,9 +67,10 @@ class GradeResult:
 
 def grade_submission(submission: Submission, config: Config = Config(), topics=None, progress=None,
                      jobs: int = 1, cache: bool = True) -> GradeResult:
-    """Grade the chosen ``topics`` (default: all) of ``submission``; ``progress(topic)`` after each.
+    """Grade the chosen ``topics`` (default: all) of ``submission``.
 
-    Neither ``jobs`` nor ``cache`` changes the result, only its cost: ``jobs`` > 1 grades topics
+    ``progress(topic, done, total)`` follows each topic's tests (``done == total``: graded). Neither
+    ``jobs`` nor ``cache`` changes the result, only its cost: ``jobs`` > 1 grades topics
     concurrently in that many worker processes (each check is seeded by its id, not by the order);
     ``cache`` replays the inputs earlier grades drew (``grader.cache``).
     """
@@ -76,34 +78,53 @@ def grade_submission(submission: Submission, config: Config = Config(), topics=N
     if jobs > 1 and len(names) > 1:
         results = _grade_concurrently(names, submission, config, jobs, progress, cache)
     else:
-        results = {}
-        for name in names:
-            results[name] = grade_topic(name, submission, config, cache)
-            if progress:
-                progress(name)
+        results = {name: grade_topic(name, submission, config, cache, progress) for name in names}
     return GradeResult(submission.origin, {name: results[name] for name in names}, notes=submission.notes)
 
 
 def _grade_concurrently(names, submission, config, jobs, progress, cache) -> dict[str, TopicResult]:
-    """``grade_topic`` for each topic in a pool of forked workers, the slowest topics first."""
+    """``grade_topic`` for each topic in a pool of forked workers, the slowest topics first; the
+    workers' progress events come back through a queue that a thread here hands to ``progress``."""
     order = sorted(names, key=SLOWEST_FIRST.index)
     context = multiprocessing.get_context("fork")
     Zygote.shared()  # started before the fork: the workers share it
+    events = context.SimpleQueue()
+    relay = threading.Thread(target=_relay, args=(events, progress), daemon=True)
+    relay.start()
     results = {}
-    with ProcessPoolExecutor(min(jobs, len(names)), mp_context=context, initializer=start_worker,
-                             initargs=(context.Lock(),)) as pool:
-        pending = {pool.submit(grade_topic, name, submission, config, cache): name for name in order}
-        for future in as_completed(pending):
-            results[pending[future]] = future.result()
-            if progress:
-                progress(pending[future])
+    try:
+        with ProcessPoolExecutor(min(jobs, len(names)), mp_context=context, initializer=start_worker,
+                                 initargs=(context.Lock(), events)) as pool:
+            pending = {pool.submit(grade_topic, name, submission, config, cache, progress and _queued): name
+                       for name in order}
+            for future in as_completed(pending):
+                results[pending[future]] = future.result()
+    finally:
+        events.put(None)
+        relay.join()
     return results
 
 
-def start_worker(handover):
-    """In a forked worker: a channel of its own to the zygote, and one thread for the references."""
+_EVENTS = None  # in a worker of a concurrent grade: the queue of progress events to the parent
+
+
+def start_worker(handover, events=None):
+    """In a forked worker: a channel of its own to the zygote, one thread for the references, and
+    the queue for progress events."""
+    global _EVENTS
     Zygote.branch(handover)
     torch.set_num_threads(1)
+    _EVENTS = events
+
+
+def _queued(topic: str, done: int, total: int):
+    _EVENTS.put((topic, done, total))
+
+
+def _relay(events, progress):
+    while (event := events.get()) is not None:
+        if progress:
+            progress(*event)
 
 
 def allocate_points(topic: str, checks: list[Check], config: Config) -> list[float]:
@@ -119,7 +140,18 @@ def allocate_points(topic: str, checks: list[Check], config: Config) -> list[flo
     return points
 
 
-def grade_topic(topic: str, submission: Submission, config: Config, cache: bool = True) -> TopicResult:
+def grade_topic(topic: str, submission: Submission, config: Config, cache: bool = True,
+                progress=None) -> TopicResult:
+    """One topic's result; ``progress(topic, done, total)`` as it starts and after each test."""
+    if progress:
+        progress(topic, 0, len(TOPICS[topic].CHECKS))
+    result = _grade_topic(topic, submission, config, cache, progress)
+    if progress:
+        progress(topic, len(result.tests), len(result.tests))
+    return result
+
+
+def _grade_topic(topic, submission, config, cache, progress) -> TopicResult:
     module = TOPICS[topic]
     checks: list[Check] = module.CHECKS
     points = allocate_points(topic, checks, config)
@@ -142,8 +174,12 @@ def grade_topic(topic: str, submission: Submission, config: Config, cache: bool 
                 return all_failed(topic, checks, points, _import_problem(topic, imported), session.timings)
             cases = CaseCache.for_topic(topic, repr(config)) if cache else CaseCache.off()
             ctx = Context(session, config.examples_for(topic), cases)
-            outcomes = [CheckResult(False, not_implemented(check.function)) if check.function in stubs
-                        else check.run(ctx) for check in checks]
+            outcomes = []
+            for check in checks:
+                if progress and outcomes:
+                    progress(topic, len(outcomes), len(checks))
+                outcomes.append(CheckResult(False, not_implemented(check.function)) if check.function in stubs
+                                else check.run(ctx))
             cases.save()
             forbidden = {}
             for function, rules in module.BY_LOOPS.items():

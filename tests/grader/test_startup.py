@@ -89,7 +89,12 @@ def test_a_concurrent_grade_starts_one_zygote(monkeypatch, tmp_path):
 
     monkeypatch.setattr(Zygote, "__init__", counted)
     monkeypatch.setattr(Zygote, "_instance", None)
+    events = []
     result = grade_submission(load_submission(ROOT / "solutions", TOPIC_NAMES), Config(examples={"default": 5}),
-                              topics=["perceptron", "gradient_descent", "pooling"], jobs=2, cache=False)
+                              topics=["perceptron", "gradient_descent", "pooling"], jobs=2, cache=False,
+                              progress=lambda *event: events.append(event))
     assert result.score == result.max_score
     assert len(started.read_text().split()) == 1
+    for topic, graded in result.topics.items():  # the workers' progress reached this process, in order
+        total = len(graded.tests)
+        assert [e for e in events if e[0] == topic] == [(topic, done, total) for done in range(total + 1)]
