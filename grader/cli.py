@@ -170,6 +170,12 @@ def _grade(args) -> int:
         submission = load_submission(args.submission, TOPIC_NAMES)
     except SubmissionError as exc:
         return _fail(str(exc))
+    from grader.config import ConfigError, load_config
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        return _fail(str(exc))
     if not args.quiet:
         jobs = min(args.jobs, len(args.topic or TOPIC_NAMES))
         print(f"grading {args.submission}: {len(args.topic or TOPIC_NAMES)} topic(s), {jobs} at a time; "
@@ -178,14 +184,8 @@ def _grade(args) -> int:
 
     # Start the sandbox's warm process now: it imports torch while we import the rest.
     Zygote.shared(packages_needed(args.topic or TOPIC_NAMES, submission.modules))
-    from grader.config import ConfigError, load_config
     from grader.grade import grade_submission
     from grader.report import render
-
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        return _fail(str(exc))
     import torch
 
     torch.set_num_threads(1)  # the references are tiny; extra threads only contend with the sandbox

@@ -21,6 +21,9 @@ class _Topics(Mapping):
             raise KeyError(name)
         return import_module(f"grader.topics.{name}")
 
+    def __contains__(self, name) -> bool:  # without importing it
+        return name in TOPIC_NAMES
+
     def __iter__(self):
         return iter(TOPIC_NAMES)
 

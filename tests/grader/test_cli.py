@@ -121,3 +121,22 @@ def test_the_default_number_of_jobs_follows_a_cgroup_cpu_quota(tmp_path):
         group.rmdir()
     assert run.returncode == 0, run.stderr
     assert "1 here" in " ".join(run.stdout.split())
+
+
+@pytest.mark.parametrize("args, config", [
+    (["grade", "/nonexistent"], None),
+    (["grade", "solutions", "--topic", "convolutio"], None),
+    (["grade", "solutions", "--config", "{config}"], "[limits]\ncall_cpu_second = 3\n"),
+    (["grade", "solutions", "--config", "{config}"], "[points]\nconvolutio = 3\n"),
+])
+def test_usage_errors_come_before_the_sandbox_or_pytorch_start(args, config, tmp_path):
+    """An instructor's typo is reported at once: nothing slow (PyTorch, the zygote) has started."""
+    if config:
+        (tmp_path / "c.toml").write_text(config)
+    args = [a.replace("{config}", str(tmp_path / "c.toml")) for a in args]
+    script = ("import sys; from grader.cli import main; from grader.sandbox.session import Zygote\n"
+              f"code = main({args!r})\n"
+              "print(code, 'torch' in sys.modules, Zygote._instance is not None)")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert run.stdout.split() == ["2", "False", "False"], run.stdout + run.stderr
+    assert run.stderr.startswith("grader: error: ")
