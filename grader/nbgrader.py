@@ -2,16 +2,18 @@
 
 ``init_course`` writes ``nbgrader_config.py`` and ``source/<assignment>/<topic>.ipynb``: a teaching
 cell, the solution cells (``solutions/`` already marks its bodies with nbgrader's ``### BEGIN
-SOLUTION``/``### END SOLUTION``), a visible cell running the docstring examples, and one autograded
-cell per topic worth the topic's points. That cell calls ``grade_notebook``, which grades the
-notebook's *file* in a fresh process, as ``grader grade`` does, and shows the topic's score as the
-cell's value (nbgrader's partial credit). ``autograde`` grades ``submitted/`` outside any kernel
-with the class grader's warm workers and writes the scores into nbgrader's gradebook.
+SOLUTION``/``### END SOLUTION``), a visible cell running the docstring examples, a plot where one
+teaches (``PLOTS``), and one autograded cell per topic worth the topic's points. That cell calls
+``grade_notebook``, which grades the notebook's *file* in a fresh process, as ``grader grade``
+does, and shows the topic's score as the cell's value (nbgrader's partial credit). ``autograde``
+grades ``submitted/`` outside any kernel with the class grader's warm workers and writes the
+scores into nbgrader's gradebook.
 """
 from __future__ import annotations
 
 import ast
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +30,52 @@ c.CourseDirectory.course_id = "convgrade"
 c.CourseDirectory.root = {root!r}
 c.ExecutePreprocessor.timeout = 600  # seconds per cell: a topic's hidden tests run in one cell
 '''
+
+
+# Topics that show what the student's functions do on the course's own images: a markdown cell, a
+# plotting cell (run in the notebook, left out of grading), and the images it reads (copied beside it).
+PLOTS = {
+    "edges": ("""## See it
+
+The Sobel responses of a shape from the course's dataset: `Gx` lights up at vertical edges, `Gy` at
+horizontal ones, and the gradient magnitude at every edge, whatever its direction.""", """\
+# Run once your functions work.
+import cv2
+import matplotlib.pyplot as plt
+
+image = cv2.imread("shape.png", cv2.IMREAD_GRAYSCALE).astype(np.float32) / 255
+gx, gy = sobel_kernels()
+maps = {"image": image, "Gx": filter2d(image, gx), "Gy": filter2d(image, gy), "|G|": gradient_magnitude(image)}
+figure, axes = plt.subplots(1, len(maps), figsize=(3 * len(maps), 3))
+for axis, (title, values) in zip(axes, maps.items()):
+    axis.imshow(values, cmap="gray")
+    axis.set_title(title)
+    axis.axis("off")
+plt.show()""", {"shape.png": "datasets/shapes/train/square/square_000.png"}),
+    "hooks": ("""## See it
+
+What a small, untrained CNN makes of a digit, captured with your `capture_outputs`: each channel
+of the convolution is one filter's response map; max pooling halves it and keeps the strongest
+responses.""", """\
+# Run once capture_outputs works.
+import cv2
+import matplotlib.pyplot as plt
+
+torch.manual_seed(0)
+model = nn.Sequential(nn.Conv2d(1, 4, kernel_size=3), nn.ReLU(), nn.MaxPool2d(2))
+digit = torch.from_numpy(cv2.imread("digit.png", cv2.IMREAD_GRAYSCALE)).float()[None, None] / 255
+maps = capture_outputs(model, digit, ["0", "2"])  # after the convolution, after the pooling
+figure, axes = plt.subplots(len(maps), 5, figsize=(13, 3 * len(maps)))
+for row, (name, output) in zip(axes, maps.items()):
+    row[0].imshow(digit[0, 0], cmap="gray")
+    row[0].set_title("input")
+    for channel, axis in enumerate(row[1:]):
+        axis.imshow(output[0, channel])
+        axis.set_title(f"layer {name!r}, channel {channel}")
+for axis in axes.flat:
+    axis.axis("off")
+plt.show()""", {"digit.png": "datasets/digits/train/3/0003.png"}),
+}
 
 
 def _metadata(grade_id: str, solution: bool, grade: bool, points: float | None = None) -> dict:
@@ -69,6 +117,9 @@ def topic_notebook(topic: str, points: float) -> nbformat.NotebookNode:
         f"for function in ({functions},):  # prints each example that fails\n"
         "    doctest.run_docstring_examples(function, globals(), name=function.__name__)",
         metadata=_metadata(f"{topic}-examples", False, False)))
+    if topic in PLOTS:
+        text, code, _ = PLOTS[topic]
+        cells += [nbformat.v4.new_markdown_cell(text), nbformat.v4.new_code_cell(code)]
     cells.append(nbformat.v4.new_code_cell(
         f"# Hidden tests of {topic} ({points:g} points), run on this notebook's file in a fresh process.\n"
         "from grader.nbgrader import grade_notebook\n\n"
@@ -92,6 +143,9 @@ def init_course(course: Path, assignment: str = ASSIGNMENT, topics=TOPIC_NAMES, 
         path = source / f"{topic}.ipynb"
         nbformat.write(topic_notebook(topic, float(points.get(topic, TOPICS[topic].POINTS))), path)
         written.append(path)
+        for name, shipped in PLOTS.get(topic, ("", "", {}))[2].items():
+            written.append(source / name)
+            shutil.copyfile(REPO_ROOT / shipped, written[-1])
     return written
 
 

@@ -10,6 +10,7 @@ text, under a ``# cell N`` line, so an error's line points back into the noteboo
 from __future__ import annotations
 
 import ast
+import symtable
 import re
 import warnings
 from pathlib import Path
@@ -87,7 +88,7 @@ def _needed(statements) -> set[int]:
         if isinstance(node, (ast.Import, ast.ImportFrom)) or (
                 isinstance(node, _DEFINITIONS) and not node.name.startswith("test_")):
             kept.add(id(node))
-            used |= _loaded(node)
+            used |= _globals_used(node)
     grew = True
     while grew:
         grew = False
@@ -101,6 +102,19 @@ def _needed(statements) -> set[int]:
 
 def _is_future(node) -> bool:
     return isinstance(node, ast.ImportFrom) and node.module == "__future__"
+
+
+def _globals_used(node) -> set[str]:
+    """The module-level names an import or definition reads (a function's own parameters and
+    locals are not: ``image = cv2.imread(...)`` in a cell is not needed by ``def f(image)``)."""
+    tables, names = [symtable.symtable(ast.unparse(node), "<cell>", "exec")], set()
+    while tables:
+        table = tables.pop()
+        top = table.get_type() == "module"
+        names |= {symbol.get_name() for symbol in table.get_symbols()
+                  if symbol.is_referenced() and (top or symbol.is_global())}
+        tables += table.get_children()
+    return names
 
 
 def _loaded(node) -> set[str]:

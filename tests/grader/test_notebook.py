@@ -3,6 +3,9 @@ cells that raise or do not parse, megabytes of output, JupyterLab's and VS Code'
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import zipfile
 
 import nbformat
@@ -45,6 +48,14 @@ def test_only_what_a_grade_needs_is_kept_and_what_is_left_out_is_said():
     exec(compile(module, "answers", "exec"), namespace)  # imports without running the training loop
     assert namespace["double"](3.0) == 6.0
     assert "# cell 4\ndef double" in text  # errors point back into the notebook
+
+
+def test_a_top_level_variable_named_like_a_parameter_is_not_kept():
+    cells = ["import cv2", "def brighten(image, by=OFFSET):\n    scaled = image * 2\n    return scaled + by",
+             "OFFSET = 1.0", "image = cv2.imread('photo.png').astype(float)", "scaled = brighten(image)"]
+    text = notebook_module(notebook(*cells), "answers.ipynb")[0].decode()
+    assert "OFFSET = 1.0" in text and "def brighten" in text
+    assert "imread" not in text and "scaled = brighten" not in text
 
 
 def perceptron_cells() -> list[str]:
@@ -136,3 +147,22 @@ def test_a_topics_names_are_the_functions_its_hidden_tests_call():
 
     assert contract_names("hooks") == {"capture_outputs"}
     assert {"conv2d", "correlate2d", "conv_output_size"} <= contract_names("convolution")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("topic", ["edges", "hooks"])
+def test_a_teaching_plot_draws_the_students_results_and_is_left_out_of_grading(topic, tmp_path):
+    from grader.nbgrader import PLOTS, init_course
+
+    init_course(tmp_path, "cnn", topics=[topic])
+    folder = tmp_path / "source" / "cnn"
+    notebook = nbformat.read(folder / f"{topic}.ipynb", as_version=4)
+    code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    assert PLOTS[topic][1] in code
+    script = "\n\n".join(c for c in code if "grade_notebook" not in c) + "\nprint(len(plt.gcf().axes))"
+    run = subprocess.run([sys.executable, "-c", script], cwd=folder, capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "MPLBACKEND": "Agg"})
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert int(run.stdout.split()[-1]) >= 4  # the panels were drawn
+    graded = grade_json(folder / f"{topic}.ipynb", "--topic", topic)
+    assert graded["score"] == graded["max_score"]
