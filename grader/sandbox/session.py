@@ -89,7 +89,7 @@ class Zygote:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "grader.sandbox.zygote", str(theirs.fileno())],
             pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            cwd=tempfile.gettempdir(),
+            cwd=tempfile.gettempdir(), env=_same_grader_env(),
         )
         self.pid = self.process.pid
         theirs.close()
@@ -123,6 +123,13 @@ class Zygote:
         """The child's wait status (``os.waitstatus_to_exitcode`` form), or None."""
         status = self._ask({"op": "wait", "pid": pid})["status"]
         return None if status is None else os.waitstatus_to_exitcode(status)
+
+
+def _same_grader_env() -> dict:
+    """The environment, with the folder this ``grader`` package lives in first on ``PYTHONPATH``:
+    the zygote runs the same grader as its parent, even from a checkout beside an installed copy."""
+    home = str(Path(__file__).resolve().parents[2])
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [home, os.environ.get("PYTHONPATH")]))}
 
 
 @dataclass(frozen=True)
