@@ -296,12 +296,14 @@ def _gradescope(args) -> int:
 
 
 def _exercises(args) -> int:
-    from grader.authoring import stale_exercises, write_exercises
+    from grader.authoring import expected_exercises, stale_exercises, write_exercises
 
     if args.check:
         stale = stale_exercises()
         for name in stale:
             print(f"exercises/{name} differs from the stub generated from solutions/{name}")
+        if not stale:
+            print(f"exercises/: all {len(expected_exercises())} files match the stubs generated from solutions/")
         return 1 if stale else 0
     changed = write_exercises()
     print(f"exercises/: {len(changed)} file(s) rewritten" + (f": {', '.join(changed)}" if changed else ""))
