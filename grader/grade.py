@@ -106,15 +106,19 @@ def start_worker(handover):
 
 
 def allocate_points(topic: str, checks: list[Check], config: Config) -> list[float]:
-    """Points per check: explicit per-test points first, the topic's rest split by weight."""
+    """Points per check: explicit per-test points first, the topic's rest split by weight.
+
+    Shares are rounded to hundredths (the last one takes the rounding), so a person reads exact points;
+    the default weights of a topic add up to its ``POINTS``, which makes each test worth its weight.
+    """
     total = float(config.topic_points.get(topic, TOPICS[topic].POINTS))
     fixed = {c.id: float(config.test_points[f"{topic}.{c.id}"]) for c in checks if f"{topic}.{c.id}" in config.test_points}
     rest = max(total - sum(fixed.values()), 0.0)
     weight = sum(c.weight for c in checks if c.id not in fixed) or 1.0
-    points = [round(fixed[c.id] if c.id in fixed else rest * c.weight / weight, 4) for c in checks]
+    points = [fixed[c.id] if c.id in fixed else round(rest * c.weight / weight, 2) for c in checks]
     free = [i for i, c in enumerate(checks) if c.id not in fixed]
     if free:  # rounding must not make the topic's points drift from its total
-        points[free[-1]] = round(points[free[-1]] + total - sum(fixed.values()) - sum(points[i] for i in free), 4)
+        points[free[-1]] = round(points[free[-1]] + rest - sum(points[i] for i in free), 2)
     return points
 
 
