@@ -10,7 +10,6 @@ import io
 import json
 import re
 import shutil
-import sys
 import textwrap
 
 from rich import box
@@ -23,6 +22,7 @@ FORMATS = ("text", "json", "markdown", "gradescope")
 
 
 PLAIN_WIDTH = 100  # text width when stdout is not a terminal
+NO_BREAK = "\u00a0"  # a space the text report never wraps at
 
 
 def render(result: GradeResult, fmt: str) -> str:
@@ -35,7 +35,8 @@ def _points(x: float) -> str:
 
 
 def terminal_width() -> int:
-    return shutil.get_terminal_size((PLAIN_WIDTH, 24)).columns if sys.stdout.isatty() else PLAIN_WIDTH
+    """``$COLUMNS`` if set, else the width of the terminal stdout is, else ``PLAIN_WIDTH``."""
+    return shutil.get_terminal_size((PLAIN_WIDTH, 24)).columns
 
 
 def _plain(text: str) -> str:
@@ -43,11 +44,17 @@ def _plain(text: str) -> str:
     return re.sub(r"(?<![\w*])\*([^*\s][^*]*?)\*(?![\w*])", r"\1", text)
 
 
+def _score(score: float, max_score: float) -> str:
+    """``(score / max)``, kept on one line when wrapped (no-break spaces, see ``_wrapped``)."""
+    return f"({_points(score)}{NO_BREAK}/{NO_BREAK}{_points(max_score)})"
+
+
 def _wrapped(line: str, indent: str, width: int) -> list[str]:
     """``line`` wrapped to ``width``, continuation lines keeping the line's own indentation."""
     own = indent + line[:len(line) - len(line.lstrip())]
-    return textwrap.wrap(line.strip(), width=max(width, len(own) + 20), initial_indent=own,
-                         subsequent_indent=own + "  ", break_long_words=False, break_on_hyphens=False) or [""]
+    lines = textwrap.wrap(line.strip(), width=max(width, len(own) + 20), initial_indent=own,
+                          subsequent_indent=own + "  ", break_long_words=False, break_on_hyphens=False)
+    return [text.replace(NO_BREAK, " ") for text in lines] or [""]
 
 
 def to_json(result: GradeResult) -> str:
@@ -92,7 +99,7 @@ def to_text(result: GradeResult, width: int | None = None) -> str:
             lines += _wrapped(f"note: {_plain(note)}", "  ", width)
         for test in failed:
             verdict = "PARTIAL" if test.score > 0 else "FAILED"
-            lines += _wrapped(f"{verdict} {test.name}  ({_points(test.score)} / {_points(test.max_score)})", "  ", width)
+            lines += _wrapped(f"{verdict} {test.name}  {_score(test.score, test.max_score)}", "  ", width)
             for line in _plain(test.feedback).splitlines():
                 lines += _wrapped(line, "      ", width)
     return "\n".join(lines) + "\n"

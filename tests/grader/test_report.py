@@ -7,7 +7,7 @@ import pytest
 
 from grader.grade import GradeResult, TopicResult
 from grader.grade import TestResult as Result
-from grader.report import to_gradescope, to_json, to_markdown, to_text
+from grader.report import PLAIN_WIDTH, terminal_width, to_gradescope, to_json, to_markdown, to_text
 
 FEEDBACK = ("conv2d: core ✓, stride ✓, dilation ✗ (see below)\n"
             "dilation: the result of `conv2d` is wrong: at index [0, 0, 0, 0] expected 10, got -8\n"
@@ -36,6 +36,21 @@ def test_text_fits_the_width_keeps_indentation_and_has_no_markup(width):
     assert len(lines[input_at + 1]) - len(lines[input_at + 1].lstrip()) > indent  # continuation indented
     assert "PARTIAL conv2d matches F.conv2d  (5.56 / 7.78)" in text
     assert "FAILED conv_output_size formula  (0 / 1.11)" in text
+
+
+def test_the_width_is_columns_else_the_terminals_else_a_plain_default(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "83")
+    assert terminal_width() == 83
+    monkeypatch.delenv("COLUMNS")
+    assert terminal_width() == PLAIN_WIDTH  # pytest captures stdout: not a terminal
+
+
+@pytest.mark.parametrize("width", range(60, 110))
+def test_a_tests_points_are_never_split_across_lines(width):
+    result = _result()
+    result.topics["convolution"].tests[0].name = "conv2d matches F.conv2d (shapes, strides, paddings, dilations, dtypes)"
+    lines = to_text(result, width=width).splitlines()
+    assert any(line.endswith("(5.56 / 7.78)") for line in lines)
 
 
 def test_json_keeps_exact_points_and_markdown_shows_two_decimals():
