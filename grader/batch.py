@@ -81,7 +81,8 @@ def grade_all(folder: Path, out: Path, config: Config = Config(), jobs: int = 1,
         try:
             submission = load_submission(student.path, TOPIC_NAMES)
         except SubmissionError as exc:
-            _save(out, student.name, _not_graded(f"not graded: {exc}", config), None, f"not graded: {exc}")
+            reason = f"not graded: {exc}"
+            _save(out, student.name, _not_graded(reason, config), None, reason.splitlines()[0])  # a one-line status
             counts["unreadable"] += 1
             continue
         key = submission_key(submission, repr(config))

@@ -34,6 +34,7 @@ class TestResult:
     passed: bool
     feedback: str
     examples: int = 0
+    not_implemented: bool = False  # failed because the function is still the exercise's stub
 
 
 @dataclass
@@ -45,6 +46,7 @@ class TopicResult:
     notes: list[str] = field(default_factory=list)
     examples: int = 0
     timings: Timings = field(default_factory=Timings, compare=False)  # where the time went; not reported
+    reason: str = ""  # why no test could run at all (no module, no import): every test failed for it
 
 
 @dataclass
@@ -80,7 +82,8 @@ def grade_submission(submission: Submission, config: Config = Config(), topics=N
             results[name] = grade_topic(name, submission, config, cache)
             if progress:
                 progress(name)
-    return GradeResult(submission.origin, {name: results[name] for name in names}, notes=submission.notes)
+    return GradeResult(submission.origin, {name: results[name] for name in names},
+                       notes=(submission.summary(names), *submission.notes))
 
 
 def _grade_concurrently(names, submission, config, jobs, progress, cache) -> dict[str, TopicResult]:
@@ -128,9 +131,7 @@ def grade_topic(topic: str, submission: Submission, config: Config, cache: bool 
     points = allocate_points(topic, checks, config)
     source = submission.modules.get(topic)
     if source is None:
-        reason = (f"{topic}.py was not found in the submission (looked at its top level and in exercises/), "
-                  f"nor a notebook defining its functions")
-        return all_failed(topic, checks, points, reason)
+        return all_failed(topic, checks, points, submission.missing_reason(topic))
     session = TopicSession(topic, submission.modules, config.limits)
     notes = []
     started = time.perf_counter()
@@ -163,7 +164,8 @@ def grade_topic(topic: str, submission: Submission, config: Config, cache: bool 
             feedback = (f"`{check.function}` uses a forbidden built-in: {'; '.join(forbidden[check.function])}. "
                         f"Write it yourself from elementary tensor operations; this scores zero for `{check.function}`.")
         tests.append(TestResult(check.title, check.id, check.function, round(max_points * credit, 4),
-                                max_points, passed, feedback, outcome.examples))
+                                max_points, passed, feedback, outcome.examples,
+                                not_implemented=outcome.not_implemented and not passed))
     return TopicResult(topic, round(sum(t.score for t in tests), 4), round(sum(points), 4), tests, notes,
                        ctx.examples_run, session.timings)
 
@@ -183,4 +185,4 @@ def _import_problem(topic: str, outcome) -> str:
 def all_failed(topic, checks, points, reason, timings=None) -> TopicResult:
     """Every check of ``topic`` failed for the same ``reason`` (no module, no import, no grade)."""
     tests = [TestResult(c.title, c.id, c.function, 0.0, p, False, reason) for c, p in zip(checks, points)]
-    return TopicResult(topic, 0.0, round(sum(points), 4), tests, timings=timings or Timings())
+    return TopicResult(topic, 0.0, round(sum(points), 4), tests, reason=reason, timings=timings or Timings())

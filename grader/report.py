@@ -16,7 +16,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from grader.grade import GradeResult
+from grader.grade import GradeResult, TestResult, TopicResult
 
 FORMATS = ("text", "json", "markdown", "gradescope")
 
@@ -97,12 +97,36 @@ def to_text(result: GradeResult, width: int | None = None) -> str:
         lines += ["", f"{name}  {_points(topic.score)} / {_points(topic.max_score)}"]
         for note in topic.notes:
             lines += _wrapped(f"note: {_plain(note)}", "  ", width)
+        if topic.reason:  # said once, not for every test
+            for line in _plain(topic.reason).splitlines():
+                lines += _wrapped(line, "  ", width)
+            continue
+        stubs, shown = unimplemented(topic), set()
         for test in failed:
+            if test.function in stubs:
+                if test.function not in shown:
+                    shown.add(test.function)
+                    lines += _wrapped(f"NOT IMPLEMENTED YET {_stub_line(test.function, stubs[test.function])}",
+                                      "  ", width)
+                continue
             verdict = "PARTIAL" if test.score > 0 else "FAILED"
             lines += _wrapped(f"{verdict} {test.name}  {_score(test.score, test.max_score)}", "  ", width)
             for line in _plain(test.feedback).splitlines():
                 lines += _wrapped(line, "      ", width)
     return "\n".join(lines) + "\n"
+
+
+def unimplemented(topic: TopicResult) -> dict[str, list[TestResult]]:
+    """The functions of ``topic`` that are still stubs (each of their tests failed on the stub), with their tests."""
+    tests: dict[str, list[TestResult]] = {}
+    for test in topic.tests:
+        tests.setdefault(test.function, []).append(test)
+    return {function: own for function, own in tests.items() if all(t.not_implemented for t in own)}
+
+
+def _stub_line(function: str, tests: list[TestResult]) -> str:
+    count = f"{len(tests)} test" + ("s" if len(tests) > 1 else "")
+    return f"{function}  {_score(0, sum(t.max_score for t in tests))} in {count}"
 
 
 def to_markdown(result: GradeResult) -> str:
@@ -115,10 +139,19 @@ def to_markdown(result: GradeResult) -> str:
     for name, topic in result.topics.items():
         lines += ["", f"## {name} ({_points(topic.score)} / {_points(topic.max_score)})", ""]
         lines += [f"> {note}" for note in topic.notes]
+        if topic.reason:  # said once; the tests are listed without it
+            lines += ["```text", *topic.reason.splitlines(), "```", ""]
+        stubs, shown = unimplemented(topic), set()
         for test in topic.tests:
+            if test.function in stubs:
+                if test.function not in shown:
+                    shown.add(test.function)
+                    lines.append(f"- ❌ not implemented yet: {_stub_line(test.function, stubs[test.function])}"
+                                 .replace(NO_BREAK, " "))
+                continue
             mark = "✅" if test.passed else "🟨" if test.score > 0 else "❌"
             lines.append(f"- {mark} {test.name} ({_points(test.score)} / {_points(test.max_score)})")
-            if test.feedback and not test.passed:
+            if test.feedback and not test.passed and not topic.reason:
                 lines += ["", "  ```text"] + [f"  {line}" for line in test.feedback.splitlines()] + ["  ```", ""]
     return "\n".join(lines) + "\n"
 
