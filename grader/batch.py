@@ -61,6 +61,7 @@ def submission_key(submission: Submission, config_text: str) -> str:
     for topic in sorted(submission.modules):
         digest.update(topic.encode() + b"\0" + hashlib.sha256(submission.modules[topic]).digest())
     digest.update("\0".join(submission.notes).encode())
+    digest.update(json.dumps([submission.found, submission.problems], sort_keys=True).encode())  # the report says them
     return digest.hexdigest()
 
 

@@ -158,6 +158,19 @@ def test_students_without_any_module_get_a_row_that_says_so(tmp_path):
     assert "homework/cnn/" in (tmp_path / "out" / "olga.md").read_text()
 
 
+def test_a_module_moved_to_another_folder_is_graded_again(tmp_path):
+    """The report says where each module was found, so where is part of what a result depends on."""
+    from grader.batch import submission_key
+    from grader.load import load_submission
+    from grader.topics import TOPIC_NAMES
+
+    for folder in (tmp_path / "before", tmp_path / "after" / "exercises"):
+        folder.mkdir(parents=True)
+        (folder / "hooks.py").write_text("x = 1\n")
+    keys = {submission_key(load_submission(tmp_path / name, TOPIC_NAMES), "") for name in ("before", "after")}
+    assert len(keys) == 2
+
+
 def test_two_entries_with_one_name_are_refused(tmp_path):
     (tmp_path / "alice").mkdir()
     (tmp_path / "alice.zip").write_bytes(b"")
