@@ -4,13 +4,15 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import sysconfig
 import venv
 
 import pytest
 
 from grader.authoring import AuthoringError, make_stub, stale_exercises, student_readme, write_release
-from grader.topics import TOPICS
+from grader.load import load_submission
+from grader.topics import TOPIC_NAMES, TOPICS
 from helpers import ROOT
 
 SOLUTION = '''"""Doc."""
@@ -71,6 +73,34 @@ def test_readme_topic_tables_list_every_topic_with_its_default_points(readme):
     text = student_readme() if readme == "student" else (ROOT / "README.md").read_text(encoding="utf-8")
     assert _table_points(text) == {name: float(module.POINTS) for name, module in TOPICS.items()}
     assert sum(module.POINTS for module in TOPICS.values()) == 100
+
+
+def test_student_readme_says_which_functions_are_by_loops_and_what_each_may_not_call():
+    text = student_readme()
+    for module in TOPICS.values():
+        for function, rules in module.BY_LOOPS.items():
+            assert f"`{function}` (by loops)" in text
+            listed = next(line for line in text.splitlines() if line.startswith(f"- `{function}` ("))
+            assert all(rule.label in listed for rule in rules), function
+    assert "python handin.py" in text
+
+
+def test_handin_checks_the_modules_then_zips_them_as_the_grader_takes_them(tmp_path):
+    release = tmp_path / "course"
+    write_release(release)
+    handin = [sys.executable, "handin.py"]
+    done = subprocess.run(handin, cwd=release, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "Still not implemented (they score zero): deriv, gradient_descent, sigmoid" in done.stdout
+    assert "SimpleNet.__init__" in done.stdout
+    assert sorted(load_submission(release / "handin.zip", TOPIC_NAMES).modules) == sorted(TOPIC_NAMES)
+
+    (release / "handin.zip").unlink()
+    (release / "exercises" / "pooling.py").write_text("def max_pool2d(input:\n")
+    (release / "exercises" / "hooks.py").unlink()
+    refused = subprocess.run(handin, cwd=release, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 1 and not (release / "handin.zip").exists()
+    assert "exercises/pooling.py, line 1:" in refused.stderr and "exercises/hooks.py is missing" in refused.stderr
 
 
 def test_release_refuses_a_folder_that_is_not_empty(tmp_path):
