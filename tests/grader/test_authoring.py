@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -68,11 +69,31 @@ def _table_points(markdown: str) -> dict[str, float]:
     return {row[1].strip().strip("`"): float(row[-2]) for row in rows if row[1].strip().strip("`") in TOPICS}
 
 
-@pytest.mark.parametrize("readme", ["student", "repository"])
+@pytest.mark.parametrize("readme", ["student", "README.md", "docs/reference.md"])
 def test_readme_topic_tables_list_every_topic_with_its_default_points(readme):
-    text = student_readme() if readme == "student" else (ROOT / "README.md").read_text(encoding="utf-8")
+    text = student_readme() if readme == "student" else (ROOT / readme).read_text(encoding="utf-8")
     assert _table_points(text) == {name: float(module.POINTS) for name, module in TOPICS.items()}
     assert sum(module.POINTS for module in TOPICS.values()) == 100
+
+
+@pytest.mark.parametrize("document", ["README.md", "docs/reference.md", "docs/extending.md"])
+def test_documents_link_only_to_files_inside_the_repository(document):
+    path = ROOT / document
+    text = path.read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)#]+)\)", text) + re.findall(r"`(\.\./[^`]*)`", text)
+    local = [t for t in targets if not t.startswith(("http://", "https://"))]
+    assert local or document != "README.md"
+    for target in local:
+        assert (path.parent / target).resolve().is_relative_to(ROOT), target
+        assert (path.parent / target).exists(), target
+
+
+def test_the_reference_lists_the_forbidden_built_ins_of_every_by_loops_function():
+    text = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
+    forbidden = text.split("## Forbidden built-ins")[1].split("\n## ")[0]
+    rows = [line.split("|")[1] for line in forbidden.splitlines() if line.startswith("| `")]
+    listed = {name.strip().strip("`") for row in rows for name in row.split(",")}
+    assert listed == {function for module in TOPICS.values() for function in module.BY_LOOPS}
 
 
 def test_student_readme_says_which_functions_are_by_loops_and_what_each_may_not_call():
