@@ -50,11 +50,31 @@ def _score(score: float, max_score: float) -> str:
 
 
 def _wrapped(line: str, indent: str, width: int) -> list[str]:
-    """``line`` wrapped to ``width``, continuation lines keeping the line's own indentation."""
+    """``line`` wrapped to ``width``, continuation lines keeping the line's own indentation; a bracketed
+    group (a shape, a small tensor's values) is not split unless it is longer than half the width."""
     own = indent + line[:len(line) - len(line.lstrip())]
-    lines = textwrap.wrap(line.strip(), width=max(width, len(own) + 20), initial_indent=own,
+    line = _groups_kept_together(line.strip(), max(width // 2, 20))
+    lines = textwrap.wrap(line, width=max(width, len(own) + 20), initial_indent=own,
                           subsequent_indent=own + "  ", break_long_words=False, break_on_hyphens=False)
     return [text.replace(NO_BREAK, " ") for text in lines] or [""]
+
+
+def _groups_kept_together(text: str, longest: int) -> str:
+    """``text`` with no-break spaces inside each outermost (...) or [...] of at most ``longest`` characters."""
+    pieces, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        if char in "([":
+            if depth == 0:
+                pieces.append(text[start:i])
+                start = i
+            depth += 1
+        elif char in ")]" and depth > 0:
+            depth -= 1
+            if depth == 0:
+                group = text[start:i + 1]
+                pieces.append(group.replace(" ", NO_BREAK) if len(group) <= longest else group)
+                start = i + 1
+    return "".join(pieces) + text[start:]
 
 
 def to_json(result: GradeResult) -> str:

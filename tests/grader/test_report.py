@@ -53,6 +53,12 @@ def test_a_tests_points_are_never_split_across_lines(width):
     assert any(line.endswith("(5.56 / 7.78)") for line in lines)
 
 
+@pytest.mark.parametrize("width", range(60, 110))
+def test_shapes_and_small_tensors_are_not_split_across_lines(width):
+    text = to_text(_result(), width=width)
+    assert text.count("[[[[2, -2], [1, -1]]]]") == 2 and text.count("(1, 1, 2, 2)") == 2
+
+
 def test_json_keeps_exact_points_and_markdown_shows_two_decimals():
     document = json.loads(to_json(_result()))
     assert document["topics"]["convolution"]["tests"][0]["score"] == 5.5556
