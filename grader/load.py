@@ -43,25 +43,25 @@ class Submission:
 
     def summary(self, topics) -> str:
         """One line for the report: which of ``topics`` were found where, which not, and where the grader looked."""
-        places: dict[str, list[str]] = {}  # folder or notebook -> what was found there
-        for topic in topics:
-            if topic in self.found:
-                path = PurePosixPath(self.found[topic])
-                if path.suffix == ".ipynb":
-                    places.setdefault(f"in {path}", []).append(topic)
-                else:
-                    places.setdefault(f"in {path.parent}/" if path.parent.parts else "at the top", []).append(path.name)
+        places: dict[str, list[str]] = {}  # " in <folder or notebook>" (or "") -> what was found there
+        for topic in (t for t in topics if t in self.modules):
+            path = PurePosixPath(self.found.get(topic, f"{topic}.py"))
+            if path.suffix == ".ipynb":
+                places.setdefault(f" in {path}", []).append(topic)
+            else:
+                place = f" in {path.parent}/" if path.parent.parts else " at the top" if topic in self.found else ""
+                places.setdefault(place, []).append(path.name)
         count = sum(len(names) for names in places.values())
         if count == len(topics) and len(places) == 1:
             place, names = next(iter(places.items()))
-            return f"found all {count} modules {place}" if count > 1 else f"found {names[0]} {place}"
+            return f"found all {count} modules{place}" if count > 1 else f"found {names[0]}{place}"
         text = f"found {count} of {len(topics)} modules"
         if places:
-            text += ": " + "; ".join(f"{', '.join(names)} {place}" for place, names in places.items())
+            text += ": " + "; ".join(f"{', '.join(names)}{place}" for place, names in places.items())
         too_large = [f"{topic}.py" for topic in topics if topic in self.problems]
         if too_large:
             text += f"; too large to grade: {', '.join(too_large)} (the limit is {MAX_MODULE_BYTES // 1024} KiB)"
-        missing = [f"{topic}.py" for topic in topics if topic not in self.found and topic not in self.problems]
+        missing = [f"{topic}.py" for topic in topics if topic not in self.modules and topic not in self.problems]
         if missing:
             looked = ("the notebook defines none of their functions" if self.origin.lower().endswith(".ipynb")
                       else f"looked in {self.origin} {LOOKED}, and in notebooks")

@@ -7,7 +7,7 @@ import pytest
 
 from grader.config import Config
 from grader.grade import grade_topic
-from grader.load import MAX_MODULE_BYTES, SubmissionError, load_submission
+from grader.load import MAX_MODULE_BYTES, Submission, SubmissionError, load_submission
 from grader.topics import TOPIC_NAMES
 from helpers import run_grader, solution_source
 
@@ -22,6 +22,12 @@ def test_the_summary_says_which_modules_were_found_where_and_where_the_grader_lo
                               "not found: convolution.py (looked in ")
     assert "at its top level, in exercises/ and in each folder one level down" in summary
     assert submission.summary(("pooling",)) == "found pooling.py in exercises/"
+
+
+def test_a_submission_built_from_bytes_says_what_it_holds():
+    submission = Submission({"hooks": b"x = 1\n"}, "<test>")
+    assert submission.summary(("hooks",)) == "found hooks.py"
+    assert submission.summary(("hooks", "pooling")).startswith("found 1 of 2 modules: hooks.py; not found: pooling.py")
 
 
 def test_a_module_over_the_size_limit_is_reported_as_too_large_with_the_limit(tmp_path):
