@@ -44,7 +44,7 @@ class Failure(Exception):
     """A check failed; ``str`` is the feedback. ``fatal`` stops further calls (child lost, or a stub).
 
     ``part`` names the requirement of a ``Property`` with ``parts`` that was broken;
-    ``stub`` marks the failure of a call that reached the exercise's stub (``not_implemented``).
+    ``stub`` marks the failure of a call that reached the exercise's own ``raise NotImplementedError``.
     """
 
     def __init__(self, message: str, fatal: bool = False, part: str | None = None, stub: bool = False):
@@ -63,11 +63,6 @@ class Failure(Exception):
                 return True
             failure = failure.__context__
         return False
-
-
-def not_implemented(function: str, fatal: bool = False) -> Failure:
-    """The failure of a call that reached the stub's ``raise NotImplementedError``."""
-    return Failure(f"`{function}` is not implemented yet (it still raises NotImplementedError)", fatal, stub=True)
 
 
 class NotApplicable(Exception):
@@ -548,7 +543,7 @@ def outcome_value(outcome: Outcome, function: str):
         error = outcome.error or {}
         text = f"`{function}` raised {error.get('type', 'an exception')}: {error.get('message', '')}".rstrip(": ")
         if _is_stub(error):  # fatal: one call tells all, there is nothing to shrink
-            raise not_implemented(function, fatal=True)
+            raise Failure(not_implemented(function), fatal=True, stub=True)
         elif error.get("type") == "MemoryError" or "allocate memory" in error.get("message", ""):
             text = (f"`{function}` ran out of memory: it hit the grader's memory limit "
                     "(a tensor far larger than the inputs need, or an unbounded list)")
@@ -563,6 +558,10 @@ def outcome_value(outcome: Outcome, function: str):
 def crashed(outcome: Outcome) -> bool:
     """The student's code raised (a stub's NotImplementedError is not a crash)."""
     return outcome.status == "raised" and not _is_stub(outcome.error or {})
+
+
+def not_implemented(function: str) -> str:
+    return f"`{function}` is not implemented yet (it still raises NotImplementedError)"
 
 
 def _is_stub(error: dict) -> bool:
@@ -691,7 +690,7 @@ def check_raises(ctx: Context, function: str, case: Case, exception: str = "Valu
     if outcome.status == "raised" and (outcome.error or {}).get("type") == exception:
         return
     if outcome.status == "raised" and _is_stub(outcome.error or {}):
-        raise not_implemented(function)
+        raise Failure(not_implemented(function), stub=True)
     if outcome.status in ("missing", "killed", "broken"):
         outcome_value(outcome, function)
     got = f"raised {outcome.error.get('type')}" if outcome.status == "raised" else "returned normally"

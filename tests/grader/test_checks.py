@@ -130,7 +130,7 @@ def test_parts_that_are_never_broken_earn_their_shares():
 def test_a_stub_is_told_apart_from_a_wrong_answer_also_when_a_check_adds_to_its_text():
     def stub(ctx, case):
         try:
-            raise not_implemented("f", fatal=True)
+            raise Failure(not_implemented("f"), fatal=True, stub=True)
         except Failure as failure:
             raise Failure(f"{failure}\n    Input: {case.describe()}", failure.fatal) from None
 
