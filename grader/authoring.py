@@ -101,8 +101,9 @@ def stale_exercises(root: Path = REPO_ROOT) -> list[str]:
 def write_release(destination: Path, root: Path = REPO_ROOT) -> list[Path]:
     """Write a student's copy of the course to ``destination`` (which must not exist).
 
-    It holds the generated ``exercises/``, the visible tests, ``datasets/`` and
-    a student README and pyproject; nothing from ``solutions/`` or ``grader/``.
+    It holds the generated ``exercises/``, the visible tests, ``datasets/``, a student
+    README and pyproject, and ``handin.py`` (checks the modules and packs them into the
+    zip the grader takes); nothing from ``solutions/`` or ``grader/``.
     """
     destination = Path(destination)
     if destination.exists() and any(destination.iterdir()):
@@ -121,6 +122,7 @@ def write_release(destination: Path, root: Path = REPO_ROOT) -> list[Path]:
     )
     shutil.copy2(root / "conftest.py", destination / "conftest.py")
     (destination / "README.md").write_text(student_readme(), encoding="utf-8")
+    (destination / "handin.py").write_text(handin_script(), encoding="utf-8")
     shutil.copy2(TEMPLATES / "student_pyproject.toml", destination / "pyproject.toml")
     return sorted(p for p in destination.rglob("*") if p.is_file())
 
@@ -131,17 +133,40 @@ def topic_table() -> str:
 
     rows = ["| module | what you implement | points |", "|---|---|---:|"]
     for name, module in TOPICS.items():
-        functions = dict.fromkeys(check.function for check in module.CHECKS)
-        rows.append(f"| `{name}` | {', '.join(f'`{f}`' for f in functions)} | {module.POINTS:g} |")
+        functions = [f"`{f}`" + (" (by loops)" if f in module.BY_LOOPS else "")
+                     for f in dict.fromkeys(check.function for check in module.CHECKS)]
+        rows.append(f"| `{name}` | {', '.join(functions)} | {module.POINTS:g} |")
     return "\n".join(rows)
 
 
+def by_loops_list() -> str:
+    """A Markdown list: each function written "by loops" and the built-ins it may not use (``BY_LOOPS``)."""
+    from grader.topics import TOPICS
+
+    return "\n".join(f"- `{function}` ({name}): not {'; not '.join(rule.label for rule in rules)}"
+                     for name, module in TOPICS.items() for function, rules in module.BY_LOOPS.items())
+
+
 def student_readme() -> str:
-    """The student README: ``templates/student_README.md`` with its ``{{topics}}`` table filled in."""
-    template = (TEMPLATES / "student_README.md").read_text(encoding="utf-8")
-    if "{{topics}}" not in template:
-        raise AuthoringError("templates/student_README.md has no {{topics}} placeholder for the topic table")
-    return template.replace("{{topics}}", topic_table())
+    """The student README: ``templates/student_README.md`` with its placeholders filled in."""
+    return _filled("student_README.md", {"topics": topic_table(), "by_loops": by_loops_list()})
+
+
+def handin_script() -> str:
+    """The student's ``handin.py``: ``templates/student_handin.py`` with the course's modules and limit."""
+    from grader.load import MAX_MODULE_BYTES
+    from grader.topics import TOPIC_NAMES
+
+    return _filled("student_handin.py", {"topics": repr(TOPIC_NAMES), "max_module_bytes": str(MAX_MODULE_BYTES)})
+
+
+def _filled(template_name: str, values: dict[str, str]) -> str:
+    text = (TEMPLATES / template_name).read_text(encoding="utf-8")
+    for key, value in values.items():
+        if f"{{{{{key}}}}}" not in text:
+            raise AuthoringError(f"templates/{template_name} has no {{{{{key}}}}} placeholder")
+        text = text.replace(f"{{{{{key}}}}}", value)
+    return text
 
 
 # Tests of the reference itself (they need solutions/), not for students.

@@ -61,6 +61,7 @@ def submission_key(submission: Submission, config_text: str) -> str:
     for topic in sorted(submission.modules):
         digest.update(topic.encode() + b"\0" + hashlib.sha256(submission.modules[topic]).digest())
     digest.update("\0".join(submission.notes).encode())
+    digest.update(json.dumps([submission.found, submission.problems], sort_keys=True).encode())  # the report says them
     return digest.hexdigest()
 
 
@@ -81,7 +82,8 @@ def grade_all(folder: Path, out: Path, config: Config = Config(), jobs: int = 1,
         try:
             submission = load_submission(student.path, TOPIC_NAMES)
         except SubmissionError as exc:
-            _save(out, student.name, _not_graded(f"not graded: {exc}", config), None, f"not graded: {exc}")
+            reason = f"not graded: {exc}"
+            _save(out, student.name, _not_graded(reason, config), None, reason.splitlines()[0])  # a one-line status
             counts["unreadable"] += 1
             continue
         key = submission_key(submission, repr(config))

@@ -43,13 +43,26 @@ SHRINK_FAILURES = 60  # failing calls allowed while shrinking, before we settle
 class Failure(Exception):
     """A check failed; ``str`` is the feedback. ``fatal`` stops further calls (child lost, or a stub).
 
-    ``part`` names the requirement of a ``Property`` with ``parts`` that was broken.
+    ``part`` names the requirement of a ``Property`` with ``parts`` that was broken;
+    ``stub`` marks the failure of a call that reached the exercise's own ``raise NotImplementedError``.
     """
 
-    def __init__(self, message: str, fatal: bool = False, part: str | None = None):
+    def __init__(self, message: str, fatal: bool = False, part: str | None = None, stub: bool = False):
         super().__init__(message)
         self.fatal = fatal
         self.part = part
+        self.stub = stub
+
+    @property
+    def not_implemented(self) -> bool:
+        """The function is still a stub: this failure says so, or the one it extends (a check that adds
+        to a failure's text raises the new one inside ``except Failure``, so that one is its context)."""
+        failure = self
+        while isinstance(failure, Failure):
+            if failure.stub:
+                return True
+            failure = failure.__context__
+        return False
 
 
 class NotApplicable(Exception):
@@ -302,6 +315,7 @@ class CheckResult:
     feedback: str = ""
     examples: int = 0
     credit: float = 0.0  # the share of the check's points earned; 1.0 when passed
+    not_implemented: bool = False  # failed because the function is still a stub
 
     def __post_init__(self):
         if self.passed:
@@ -333,7 +347,8 @@ class Scripted(Check):
         try:
             self.body(ctx)
         except Failure as failure:
-            return CheckResult(False, _with_verdict(str(failure), ctx.evidence), 1)
+            return CheckResult(False, _with_verdict(str(failure), ctx.evidence), 1,
+                               not_implemented=failure.not_implemented)
         finally:
             ctx.timings.checking += time.perf_counter() - started
         return CheckResult(True, "", 1)
@@ -351,6 +366,7 @@ class Search:
     feedback: str
     calls: int
     parts: frozenset = frozenset()  # the parts of the failures seen (``Failure.part``); None for any other
+    not_implemented: bool = False  # the failure is a stub's
 
 
 @dataclass
@@ -381,7 +397,7 @@ class Property(Check):
             return self._credit_parts(ctx, full, budget)
         if self.features:
             return self._credit_features(ctx, full, budget)
-        return CheckResult(False, full.feedback, full.calls)
+        return CheckResult(False, full.feedback, full.calls, not_implemented=full.not_implemented)
 
     def _credit_features(self, ctx: Context, full: Search, budget: int) -> CheckResult:
         """Search the core alone, then the core plus each feature: each holding one earns its share."""
@@ -390,7 +406,7 @@ class Property(Check):
         calls = full.calls + core.calls
         if not core.passed:
             return CheckResult(False, f"{self.function}: core ✗ (see below); the features earn credit once the "
-                                      f"core holds\ncore: {core.feedback}", calls, 0.0)
+                                      f"core holds\ncore: {core.feedback}", calls, 0.0, core.not_implemented)
         verdicts, first_failure = ["core ✓"], None
         held = 0
         for feature in self.features:
@@ -414,7 +430,8 @@ class Property(Check):
         broken, feedback, calls, search = set(), [], full.calls, full
         while True:
             if None in search.parts or not search.parts:  # a failure no part explains: nothing is credited
-                return CheckResult(False, "\n".join(feedback + [search.feedback]), calls, 0.0)
+                return CheckResult(False, "\n".join(feedback + [search.feedback]), calls, 0.0,
+                                   search.not_implemented and not feedback)
             if search.parts <= broken:  # a waived part failed again (raised without ctx.require): stop here
                 break
             broken |= set(search.parts)
@@ -481,7 +498,8 @@ class Property(Check):
         if state["best"] is None:
             ctx.cache.record(name, drawn)
             return Search(True, "", state["calls"])
-        return Search(False, _with_verdict(str(state["best"]), evidence), state["calls"], frozenset(state["parts"]))
+        return Search(False, _with_verdict(str(state["best"]), evidence), state["calls"], frozenset(state["parts"]),
+                      state["best"].not_implemented)
 
     def _replay(self, ctx: Context, cases: list | None) -> Search | None:
         """The passing search ``cases`` were recorded from, if every one passes again; else None."""
@@ -525,7 +543,7 @@ def outcome_value(outcome: Outcome, function: str):
         error = outcome.error or {}
         text = f"`{function}` raised {error.get('type', 'an exception')}: {error.get('message', '')}".rstrip(": ")
         if _is_stub(error):  # fatal: one call tells all, there is nothing to shrink
-            raise Failure(not_implemented(function), fatal=True)
+            raise Failure(not_implemented(function), fatal=True, stub=True)
         elif error.get("type") == "MemoryError" or "allocate memory" in error.get("message", ""):
             text = (f"`{function}` ran out of memory: it hit the grader's memory limit "
                     "(a tensor far larger than the inputs need, or an unbounded list)")
@@ -672,7 +690,7 @@ def check_raises(ctx: Context, function: str, case: Case, exception: str = "Valu
     if outcome.status == "raised" and (outcome.error or {}).get("type") == exception:
         return
     if outcome.status == "raised" and _is_stub(outcome.error or {}):
-        raise Failure(not_implemented(function))
+        raise Failure(not_implemented(function), stub=True)
     if outcome.status in ("missing", "killed", "broken"):
         outcome_value(outcome, function)
     got = f"raised {outcome.error.get('type')}" if outcome.status == "raised" else "returned normally"

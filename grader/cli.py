@@ -192,7 +192,12 @@ def _grade(args) -> int:
     with _topic_progress(args.quiet, len(args.topic or TOPIC_NAMES)) as progress:
         result = grade_submission(submission, config, topics=args.topic, progress=progress, jobs=args.jobs,
                                   cache=args.cache)
-    report = render(result, args.format)
+    if args.output and args.format == "text" and "COLUMNS" not in os.environ:  # a file, not this terminal
+        from grader.report import PLAIN_WIDTH, to_text
+
+        report = to_text(result, PLAIN_WIDTH)
+    else:
+        report = render(result, args.format)
     if args.output:
         try:
             args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -356,12 +361,14 @@ def _gradescope(args) -> int:
 
 
 def _exercises(args) -> int:
-    from grader.authoring import stale_exercises, write_exercises
+    from grader.authoring import expected_exercises, stale_exercises, write_exercises
 
     if args.check:
         stale = stale_exercises()
         for name in stale:
             print(f"exercises/{name} differs from the stub generated from solutions/{name}")
+        if not stale:
+            print(f"exercises/: all {len(expected_exercises())} files match the stubs generated from solutions/")
         return 1 if stale else 0
     changed = write_exercises()
     print(f"exercises/: {len(changed)} file(s) rewritten" + (f": {', '.join(changed)}" if changed else ""))

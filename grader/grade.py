@@ -36,6 +36,7 @@ class TestResult:
     passed: bool
     feedback: str
     examples: int = 0
+    not_implemented: bool = False  # failed because the function is still the exercise's stub
 
 
 @dataclass
@@ -47,6 +48,7 @@ class TopicResult:
     notes: list[str] = field(default_factory=list)
     examples: int = 0
     timings: Timings = field(default_factory=Timings, compare=False)  # where the time went; not reported
+    reason: str = ""  # why no test could run at all (no module, no import): every test failed for it
 
 
 @dataclass
@@ -79,7 +81,8 @@ def grade_submission(submission: Submission, config: Config = Config(), topics=N
         results = _grade_concurrently(names, submission, config, jobs, progress, cache)
     else:
         results = {name: grade_topic(name, submission, config, cache, progress) for name in names}
-    return GradeResult(submission.origin, {name: results[name] for name in names}, notes=submission.notes)
+    return GradeResult(submission.origin, {name: results[name] for name in names},
+                       notes=(submission.summary(names), *submission.notes))
 
 
 def _grade_concurrently(names, submission, config, jobs, progress, cache) -> dict[str, TopicResult]:
@@ -128,15 +131,19 @@ def _relay(events, progress):
 
 
 def allocate_points(topic: str, checks: list[Check], config: Config) -> list[float]:
-    """Points per check: explicit per-test points first, the topic's rest split by weight."""
+    """Points per check: explicit per-test points first, the topic's rest split by weight.
+
+    Shares are rounded to hundredths (the last one takes the rounding), so a person reads exact points;
+    the default weights of a topic add up to its ``POINTS``, which makes each test worth its weight.
+    """
     total = float(config.topic_points.get(topic, TOPICS[topic].POINTS))
     fixed = {c.id: float(config.test_points[f"{topic}.{c.id}"]) for c in checks if f"{topic}.{c.id}" in config.test_points}
     rest = max(total - sum(fixed.values()), 0.0)
     weight = sum(c.weight for c in checks if c.id not in fixed) or 1.0
-    points = [round(fixed[c.id] if c.id in fixed else rest * c.weight / weight, 4) for c in checks]
+    points = [fixed[c.id] if c.id in fixed else round(rest * c.weight / weight, 2) for c in checks]
     free = [i for i, c in enumerate(checks) if c.id not in fixed]
     if free:  # rounding must not make the topic's points drift from its total
-        points[free[-1]] = round(points[free[-1]] + total - sum(fixed.values()) - sum(points[i] for i in free), 4)
+        points[free[-1]] = round(points[free[-1]] + rest - sum(points[i] for i in free), 2)
     return points
 
 
@@ -157,12 +164,10 @@ def _grade_topic(topic, submission, config, cache, progress) -> TopicResult:
     points = allocate_points(topic, checks, config)
     source = submission.modules.get(topic)
     if source is None:
-        reason = (f"{topic}.py was not found in the submission (looked at its top level and in exercises/), "
-                  f"nor a notebook defining its functions")
-        return all_failed(topic, checks, points, reason)
+        return all_failed(topic, checks, points, submission.missing_reason(topic))
     stubs = unimplemented(source, {check.function for check in checks})
     if all(check.function in stubs for check in checks):  # nothing to run: no child
-        return _scored(topic, checks, points, [CheckResult(False, not_implemented(c.function)) for c in checks])
+        return _scored(topic, checks, points, [_stub_result(c.function) for c in checks])
     session = TopicSession(topic, submission.modules, config.limits)
     notes = []
     started = time.perf_counter()
@@ -178,8 +183,7 @@ def _grade_topic(topic, submission, config, cache, progress) -> TopicResult:
             for check in checks:
                 if progress and outcomes:
                     progress(topic, len(outcomes), len(checks))
-                outcomes.append(CheckResult(False, not_implemented(check.function)) if check.function in stubs
-                                else check.run(ctx))
+                outcomes.append(_stub_result(check.function) if check.function in stubs else check.run(ctx))
             cases.save()
             forbidden = {}
             for function, rules in module.BY_LOOPS.items():
@@ -204,9 +208,14 @@ def _scored(topic, checks, points, outcomes, forbidden=None, notes=(), examples=
             feedback = (f"`{check.function}` uses a forbidden built-in: {'; '.join(forbidden[check.function])}. "
                         f"Write it yourself from elementary tensor operations; this scores zero for `{check.function}`.")
         tests.append(TestResult(check.title, check.id, check.function, round(max_points * credit, 4),
-                                max_points, passed, feedback, outcome.examples))
+                                max_points, passed, feedback, outcome.examples,
+                                not_implemented=outcome.not_implemented and not passed))
     return TopicResult(topic, round(sum(t.score for t in tests), 4), round(sum(points), 4), tests, list(notes),
                        examples, timings or Timings())
+
+
+def _stub_result(function: str) -> CheckResult:
+    return CheckResult(False, not_implemented(function), not_implemented=True)
 
 
 def unimplemented(source: bytes, functions: set[str]) -> set[str]:
@@ -253,4 +262,4 @@ def _import_problem(topic: str, outcome) -> str:
 def all_failed(topic, checks, points, reason, timings=None) -> TopicResult:
     """Every check of ``topic`` failed for the same ``reason`` (no module, no import, no grade)."""
     tests = [TestResult(c.title, c.id, c.function, 0.0, p, False, reason) for c, p in zip(checks, points)]
-    return TopicResult(topic, 0.0, round(sum(points), 4), tests, timings=timings or Timings())
+    return TopicResult(topic, 0.0, round(sum(points), 4), tests, reason=reason, timings=timings or Timings())

@@ -46,10 +46,20 @@ mkdir -p "$ROOT/results"
 CONFIG=()
 [ -f "$SOURCE/config.toml" ] && CONFIG=(--config "$SOURCE/config.toml")
 PYTHONPATH="$SOURCE${PYTHONPATH:+:$PYTHONPATH}" "${PYTHON:-python3}" -m grader grade "$ROOT/submission" \\
-    --format gradescope --output "$ROOT/results/results.json" --quiet "${CONFIG[@]}"
+    --format gradescope --output "$ROOT/results/results.json" --quiet "${CONFIG[@]}" 2> "$ROOT/results/errors.txt"
 status=$?
+cat "$ROOT/results/errors.txt" >&2  # for the instructor's debug log
 if [ $status -ne 0 ] || [ ! -s "$ROOT/results/results.json" ]; then
-    printf '{"score": 0, "output": "The autograder could not grade this submission (exit status %s). Please tell your instructor.", "tests": []}\\n' "$status" > "$ROOT/results/results.json"
+    # Exit status 2 is a submission the grader cannot take (no module in it, ...): its message tells the
+    # student what to fix. Anything else is the grader's fault.
+    "${PYTHON:-python3}" - "$status" "$ROOT/results/errors.txt" > "$ROOT/results/results.json" <<'EOF'
+import json, sys
+status, errors = sys.argv[1], open(sys.argv[2], encoding="utf-8", errors="replace").read()
+said = errors.rpartition("grader: error: ")[2].strip()
+output = (f"Your submission could not be graded: {said}" if status == "2" and said else
+          f"The autograder could not grade this submission (exit status {status}). Please tell your instructor.")
+print(json.dumps({"score": 0, "output": output, "tests": []}))
+EOF
 fi
 """
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -18,13 +19,54 @@ class SubmissionError(Exception):
     """The path cannot be read as a submission at all."""
 
 
+LOOKED = "at its top level, in exercises/ and in each folder one level down"
+
+
 @dataclass(frozen=True)
 class Submission:
-    """The student's module sources, keyed by topic, and where they came from."""
+    """The student's module sources, keyed by topic, and where they came from.
+
+    ``found`` says where each module was (its path in the submission, or the notebook's name);
+    ``problems`` why a module that is there was not taken (too large).
+    """
 
     modules: dict[str, bytes]
     origin: str
     notes: tuple[str, ...] = field(default=())
+    found: dict[str, str] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)
+
+    def missing_reason(self, topic: str) -> str:
+        """Why ``topic`` has no module to grade."""
+        return self.problems.get(topic) or (f"{topic}.py was not found in {self.origin} (looked {LOOKED}), "
+                                            "nor a notebook defining its functions")
+
+    def summary(self, topics) -> str:
+        """One line for the report: which of ``topics`` were found where, which not, and where the grader looked."""
+        places: dict[str, list[str]] = {}  # " in <folder or notebook>" (or "") -> what was found there
+        for topic in (t for t in topics if t in self.modules):
+            path = PurePosixPath(self.found.get(topic, f"{topic}.py"))
+            if path.suffix == ".ipynb":
+                places.setdefault(f" in {path}", []).append(topic)
+            else:
+                place = f" in {path.parent}/" if path.parent.parts else " at the top" if topic in self.found else ""
+                places.setdefault(place, []).append(path.name)
+        count = sum(len(names) for names in places.values())
+        if count == len(topics) and len(places) == 1:
+            place, names = next(iter(places.items()))
+            return f"found all {count} modules{place}" if count > 1 else f"found {names[0]}{place}"
+        text = f"found {count} of {len(topics)} modules"
+        if places:
+            text += ": " + "; ".join(f"{', '.join(names)}{place}" for place, names in places.items())
+        too_large = [f"{topic}.py" for topic in topics if topic in self.problems]
+        if too_large:
+            text += f"; too large to grade: {', '.join(too_large)} (the limit is {MAX_MODULE_BYTES // 1024} KiB)"
+        missing = [f"{topic}.py" for topic in topics if topic not in self.modules and topic not in self.problems]
+        if missing:
+            looked = ("the notebook defines none of their functions" if self.origin.lower().endswith(".ipynb")
+                      else f"looked in {self.origin} {LOOKED}, and in notebooks")
+            text += f"; not found: {', '.join(missing)} ({looked})"
+        return text
 
 
 def load_submission(path: Path, topics) -> Submission:
@@ -68,7 +110,7 @@ def load_notebook_bytes(data: bytes, topics, origin: str = "<notebook>") -> Subm
         raise SubmissionError(str(exc)) from None
     if not modules and not notes:
         notes = [f"{PurePosixPath(origin).name} defines none of the functions the exercises ask for"]
-    return Submission(modules, origin, tuple(notes))
+    return Submission(modules, origin, tuple(notes), {topic: PurePosixPath(origin).name for topic in modules})
 
 
 def _notebook_modules(data: bytes, name: PurePosixPath, topics) -> tuple[dict[str, bytes], list[str]]:
@@ -86,19 +128,24 @@ def _notebook_modules(data: bytes, name: PurePosixPath, topics) -> tuple[dict[st
 
 def _pick(files: dict, read, topics, origin: str) -> Submission:
     """Choose, per topic, the shallowest ``<topic>.py`` at the top, in ``exercises/`` or one folder down;
-    topics without one come from the notebooks there (``grader.notebook``)."""
-    modules, notes = {}, []
+    topics without one come from the notebooks there (``grader.notebook``).
+
+    ``SubmissionError`` when none of the modules is there at all, naming the folder that holds them
+    when they sit deeper.
+    """
+    modules, notes, found, problems = {}, [], {}, {}
     shallow = sorted((len(PurePosixPath(name).parts), name) for name in files if _shallow(name))
     for topic in topics:
-        found = [name for _, name in shallow if PurePosixPath(name).name == f"{topic}.py"]
-        if not found:
+        matches = [name for _, name in shallow if PurePosixPath(name).name == f"{topic}.py"]
+        if not matches:
             continue
-        source = read(files[found[0]], MAX_MODULE_BYTES)
+        source = read(files[matches[0]], MAX_MODULE_BYTES)
         if len(source) > MAX_MODULE_BYTES:
-            notes.append(f"{found[0]} is larger than {MAX_MODULE_BYTES // 1024} KiB and was not graded")
+            problems[topic] = (f"{matches[0]} is larger than the limit of {MAX_MODULE_BYTES // 1024} KiB "
+                               "for a module, so it was not graded")
             continue
-        modules[topic] = source
-    missing = [topic for topic in topics if topic not in modules]
+        modules[topic], found[topic] = source, matches[0]
+    missing = [topic for topic in topics if topic not in modules and topic not in problems]
     for _, name in shallow:
         if missing and name.endswith(".ipynb"):
             from grader.notebook import MAX_NOTEBOOK_BYTES, NotebookError  # nbformat, IPython: only for notebooks
@@ -109,17 +156,40 @@ def _pick(files: dict, read, topics, origin: str) -> Submission:
             except NotebookError as exc:
                 answered, said = {}, [str(exc)]
             modules.update(answered)
+            found.update(dict.fromkeys(answered, name))
             notes += said
             missing = [topic for topic in missing if topic not in answered]
-    return Submission(modules, origin, tuple(notes))
+    if not modules and not problems:
+        raise SubmissionError(_none_found(files, topics, origin, notes))
+    return Submission(modules, origin, tuple(notes), found, problems)
+
+
+def _none_found(files: dict, topics, origin: str, notes: list[str]) -> str:
+    """The error for a submission without any module: what was expected, and the folder that holds them."""
+    expected = [f"{topic}.py" for topic in topics]
+    lines = [f"{origin} holds none of the course's modules {LOOKED}: expected {', '.join(expected)} "
+             "(or notebooks defining their functions)"]
+    folders = Counter(str(PurePosixPath(name).parent) for name in files
+                      if PurePosixPath(name).name in expected and not _hidden(name) and not _shallow(name))
+    if folders:
+        folder, count = folders.most_common(1)[0]
+        path = PurePosixPath(origin) / folder
+        lines.append(f"{count} of them {'is' if count == 1 else 'are'} in {folder}/, deeper than the grader looks: "
+                     + (f"grade that folder (grader grade {path})" if Path(origin).is_dir()
+                        else "zip that folder, or the folder that holds it, instead"))
+    return "\n".join(lines + notes)
 
 
 def _shallow(name: str) -> bool:
     """At the top, in ``exercises/``, or one folder down; not hidden, not a macOS resource file."""
-    parts = PurePosixPath(name).parts
-    if "__MACOSX" in parts or any(p.startswith(".") for p in parts):
+    if _hidden(name):
         return False
-    folders = parts[:-1]
+    folders = PurePosixPath(name).parts[:-1]
     if folders and folders[-1] == "exercises":
         folders = folders[:-1]
     return len(folders) <= 1
+
+
+def _hidden(name: str) -> bool:
+    parts = PurePosixPath(name).parts
+    return "__MACOSX" in parts or any(p.startswith(".") for p in parts)

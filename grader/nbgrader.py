@@ -164,8 +164,9 @@ def grade_notebook(topic: str, path: str | Path | None = None) -> float:
     report = json.loads(result.stdout)["topics"][topic]
     for test in report["tests"]:
         if not test["passed"]:
-            print(f"{test['name']} ({test['score']:g} / {test['max_score']:g}):\n{test['feedback']}\n")
-    print(f"{topic}: {report['score']:g} / {report['max_score']:g}")
+            print(f"{test['name']} ({round(test['score'], 2):g} / {round(test['max_score'], 2):g}):\n"
+                  f"{test['feedback']}\n")
+    print(f"{topic}: {round(report['score'], 2):g} / {round(report['max_score'], 2):g}")
     return report["score"]
 
 

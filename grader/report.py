@@ -10,19 +10,19 @@ import io
 import json
 import re
 import shutil
-import sys
 import textwrap
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from grader.grade import GradeResult
+from grader.grade import GradeResult, TestResult, TopicResult
 
 FORMATS = ("text", "json", "markdown", "gradescope")
 
 
 PLAIN_WIDTH = 100  # text width when stdout is not a terminal
+NO_BREAK = "\u00a0"  # a space the text report never wraps at
 
 
 def render(result: GradeResult, fmt: str) -> str:
@@ -35,7 +35,8 @@ def _points(x: float) -> str:
 
 
 def terminal_width() -> int:
-    return shutil.get_terminal_size((PLAIN_WIDTH, 24)).columns if sys.stdout.isatty() else PLAIN_WIDTH
+    """``$COLUMNS`` if set, else the width of the terminal stdout is, else ``PLAIN_WIDTH``."""
+    return shutil.get_terminal_size((PLAIN_WIDTH, 24)).columns
 
 
 def _plain(text: str) -> str:
@@ -43,11 +44,37 @@ def _plain(text: str) -> str:
     return re.sub(r"(?<![\w*])\*([^*\s][^*]*?)\*(?![\w*])", r"\1", text)
 
 
+def _score(score: float, max_score: float) -> str:
+    """``(score / max)``, kept on one line when wrapped (no-break spaces, see ``_wrapped``)."""
+    return f"({_points(score)}{NO_BREAK}/{NO_BREAK}{_points(max_score)})"
+
+
 def _wrapped(line: str, indent: str, width: int) -> list[str]:
-    """``line`` wrapped to ``width``, continuation lines keeping the line's own indentation."""
+    """``line`` wrapped to ``width``, continuation lines keeping the line's own indentation; a bracketed
+    group (a shape, a small tensor's values) is not split unless it is longer than half the width."""
     own = indent + line[:len(line) - len(line.lstrip())]
-    return textwrap.wrap(line.strip(), width=max(width, len(own) + 20), initial_indent=own,
-                         subsequent_indent=own + "  ", break_long_words=False, break_on_hyphens=False) or [""]
+    line = _groups_kept_together(line.strip(), max(width // 2, 20))
+    lines = textwrap.wrap(line, width=max(width, len(own) + 20), initial_indent=own,
+                          subsequent_indent=own + "  ", break_long_words=False, break_on_hyphens=False)
+    return [text.replace(NO_BREAK, " ") for text in lines] or [""]
+
+
+def _groups_kept_together(text: str, longest: int) -> str:
+    """``text`` with no-break spaces inside each outermost (...) or [...] of at most ``longest`` characters."""
+    pieces, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        if char in "([":
+            if depth == 0:
+                pieces.append(text[start:i])
+                start = i
+            depth += 1
+        elif char in ")]" and depth > 0:
+            depth -= 1
+            if depth == 0:
+                group = text[start:i + 1]
+                pieces.append(group.replace(" ", NO_BREAK) if len(group) <= longest else group)
+                start = i + 1
+    return "".join(pieces) + text[start:]
 
 
 def to_json(result: GradeResult) -> str:
@@ -90,12 +117,36 @@ def to_text(result: GradeResult, width: int | None = None) -> str:
         lines += ["", f"{name}  {_points(topic.score)} / {_points(topic.max_score)}"]
         for note in topic.notes:
             lines += _wrapped(f"note: {_plain(note)}", "  ", width)
+        if topic.reason:  # said once, not for every test
+            for line in _plain(topic.reason).splitlines():
+                lines += _wrapped(line, "  ", width)
+            continue
+        stubs, shown = unimplemented(topic), set()
         for test in failed:
+            if test.function in stubs:
+                if test.function not in shown:
+                    shown.add(test.function)
+                    lines += _wrapped(f"NOT IMPLEMENTED YET {_stub_line(test.function, stubs[test.function])}",
+                                      "  ", width)
+                continue
             verdict = "PARTIAL" if test.score > 0 else "FAILED"
-            lines += _wrapped(f"{verdict} {test.name}  ({_points(test.score)} / {_points(test.max_score)})", "  ", width)
+            lines += _wrapped(f"{verdict} {test.name}  {_score(test.score, test.max_score)}", "  ", width)
             for line in _plain(test.feedback).splitlines():
                 lines += _wrapped(line, "      ", width)
     return "\n".join(lines) + "\n"
+
+
+def unimplemented(topic: TopicResult) -> dict[str, list[TestResult]]:
+    """The functions of ``topic`` that are still stubs (each of their tests failed on the stub), with their tests."""
+    tests: dict[str, list[TestResult]] = {}
+    for test in topic.tests:
+        tests.setdefault(test.function, []).append(test)
+    return {function: own for function, own in tests.items() if all(t.not_implemented for t in own)}
+
+
+def _stub_line(function: str, tests: list[TestResult]) -> str:
+    count = f"{len(tests)} test" + ("s" if len(tests) > 1 else "")
+    return f"{function}  {_score(0, sum(t.max_score for t in tests))} in {count}"
 
 
 def to_markdown(result: GradeResult) -> str:
@@ -108,10 +159,19 @@ def to_markdown(result: GradeResult) -> str:
     for name, topic in result.topics.items():
         lines += ["", f"## {name} ({_points(topic.score)} / {_points(topic.max_score)})", ""]
         lines += [f"> {note}" for note in topic.notes]
+        if topic.reason:  # said once; the tests are listed without it
+            lines += ["```text", *topic.reason.splitlines(), "```", ""]
+        stubs, shown = unimplemented(topic), set()
         for test in topic.tests:
+            if test.function in stubs:
+                if test.function not in shown:
+                    shown.add(test.function)
+                    lines.append(f"- ❌ not implemented yet: {_stub_line(test.function, stubs[test.function])}"
+                                 .replace(NO_BREAK, " "))
+                continue
             mark = "✅" if test.passed else "🟨" if test.score > 0 else "❌"
             lines.append(f"- {mark} {test.name} ({_points(test.score)} / {_points(test.max_score)})")
-            if test.feedback and not test.passed:
+            if test.feedback and not test.passed and not topic.reason:
                 lines += ["", "  ```text"] + [f"  {line}" for line in test.feedback.splitlines()] + ["  ```", ""]
     return "\n".join(lines) + "\n"
 

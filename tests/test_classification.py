@@ -33,7 +33,7 @@ def random_logits(shape, scale, dtype, seed):
 def assert_matches(actual, expected, largest_logit):
     """The contract's tolerance for softmax-like outputs: atol scales with the largest |logit|."""
     rtol, atol = (1e-7, 1e-9) if expected.dtype == torch.float64 else (1e-4, 1e-5)
-    torch.testing.assert_close(actual, expected, rtol=rtol, atol=atol * max(float(largest_logit), 1.0))
+    course.assert_close(actual, expected, rtol=rtol, atol=atol * max(float(largest_logit), 1.0))
 
 
 # ---------------------------------------------------------------- softmax
@@ -41,7 +41,7 @@ def assert_matches(actual, expected, largest_logit):
 
 def test_softmax_example_from_the_slides():
     logits = torch.tensor([1.3863, 0.0000, -0.6931])  # log 4, log 1, log 0.5
-    torch.testing.assert_close(cl.softmax(logits), torch.tensor([0.7273, 0.1818, 0.0909]), atol=1e-4, rtol=0)
+    course.assert_close(cl.softmax(logits), torch.tensor([0.7273, 0.1818, 0.0909]), atol=1e-4, rtol=0)
 
 
 def test_softmax_of_the_seed_11_logits_gives_the_probabilities_of_the_slides():
@@ -55,8 +55,8 @@ def test_softmax_of_the_seed_11_logits_gives_the_probabilities_of_the_slides():
         ]
     )
     probabilities = cl.softmax(seed11_logits(), dim=1)
-    torch.testing.assert_close(probabilities, expected, atol=1e-4, rtol=0)
-    torch.testing.assert_close(probabilities.sum(dim=1), torch.ones(5))
+    course.assert_close(probabilities, expected, atol=1e-4, rtol=0)
+    course.assert_close(probabilities.sum(dim=1), torch.ones(5))
 
 
 def test_softmax_and_log_softmax_stay_finite_for_huge_logits():
@@ -70,7 +70,7 @@ def test_softmax_and_log_softmax_stay_finite_for_huge_logits():
 
 def test_log_softmax_is_the_log_of_softmax():
     logits = seed11_logits()
-    torch.testing.assert_close(cl.log_softmax(logits, dim=1), torch.log(cl.softmax(logits, dim=1)))
+    course.assert_close(cl.log_softmax(logits, dim=1), torch.log(cl.softmax(logits, dim=1)))
 
 
 @settings(max_examples=25, deadline=None)

@@ -24,7 +24,7 @@ def int_or_pair(low, high):
 def assert_matches(actual, expected, magnitude):
     """The contract's tolerance: ``magnitude`` is the largest sum of |input| * |weight| in one output."""
     rtol, atol = (1e-7, 1e-9) if expected.dtype == torch.float64 else (1e-4, 1e-5)
-    torch.testing.assert_close(actual, expected, rtol=rtol, atol=atol * float(magnitude))
+    course.assert_close(actual, expected, rtol=rtol, atol=atol * float(magnitude))
 
 
 # ---------------------------------------------------------------- conv_output_size
@@ -222,7 +222,7 @@ def test_conv2d_same_padding_matches_pytorch_also_for_even_kernels(
 
 def test_conv2d_valid_padding_means_no_padding():
     x, weight = torch.randn(1, 1, 5, 6), torch.randn(1, 1, 3, 3)
-    torch.testing.assert_close(conv.conv2d(x, weight, padding="valid"), conv.conv2d(x, weight, padding=0))
+    course.assert_close(conv.conv2d(x, weight, padding="valid"), conv.conv2d(x, weight, padding=0))
 
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])

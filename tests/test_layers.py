@@ -28,7 +28,7 @@ def test_relu_example_from_the_slides():
 
 def test_relu_lets_nan_through_like_torch():
     out = layers.relu(torch.tensor([float("nan"), -1.0, 2.0]))
-    torch.testing.assert_close(out, torch.tensor([float("nan"), 0.0, 2.0]), equal_nan=True)
+    course.assert_close(out, torch.tensor([float("nan"), 0.0, 2.0]), equal_nan=True)
 
 
 @settings(max_examples=25, deadline=None)
@@ -37,8 +37,8 @@ def test_relu_matches_torch(values, dtype):
     x = torch.tensor(values, dtype=dtype)
     before = x.clone()
     out = layers.relu(x)
-    torch.testing.assert_close(out, torch.relu(x), rtol=0, atol=0, equal_nan=True)
-    torch.testing.assert_close(x, before, rtol=0, atol=0, equal_nan=True, msg="relu must not modify its input")
+    course.assert_close(out, torch.relu(x), rtol=0, atol=0, equal_nan=True)
+    course.assert_close(x, before, rtol=0, atol=0, equal_nan=True, msg="relu must not modify its input")
 
 
 # ---------------------------------------------------------------- flatten
@@ -83,7 +83,7 @@ def test_batch_norm_of_two_samples_by_hand():
     # Column 0 holds 1 and 3 (mean 2, biased variance 1), column 1 holds 10 and 30
     # (mean 20, variance 100): both normalise to -1 and +1 (up to eps).
     x = torch.tensor([[1.0, 10.0], [3.0, 30.0]])
-    torch.testing.assert_close(layers.batch_norm(x), torch.tensor([[-1.0, -1.0], [1.0, 1.0]]), atol=1e-4, rtol=0)
+    course.assert_close(layers.batch_norm(x), torch.tensor([[-1.0, -1.0], [1.0, 1.0]]), atol=1e-4, rtol=0)
 
 
 def test_batch_norm_gives_every_channel_mean_0_and_variance_1():
@@ -91,8 +91,8 @@ def test_batch_norm_gives_every_channel_mean_0_and_variance_1():
     out = layers.batch_norm(x, eps=0.0)
     mean = out.mean(dim=(0, 2, 3))
     var = out.var(dim=(0, 2, 3), unbiased=False)
-    torch.testing.assert_close(mean, torch.zeros(4, dtype=torch.float64))
-    torch.testing.assert_close(var, torch.ones(4, dtype=torch.float64))
+    course.assert_close(mean, torch.zeros(4, dtype=torch.float64))
+    course.assert_close(var, torch.ones(4, dtype=torch.float64))
 
 
 @settings(max_examples=25, deadline=None)
@@ -111,7 +111,7 @@ def test_batch_norm_matches_pytorch(shape, eps, dtype, seed):
     before = x.clone()
     expected = F.batch_norm(x, None, None, training=True, eps=eps)
     rtol, atol = (1e-7, 1e-9) if dtype == torch.float64 else (1e-4, 1e-5)
-    torch.testing.assert_close(layers.batch_norm(x, eps=eps), expected, rtol=rtol, atol=atol * 10)
+    course.assert_close(layers.batch_norm(x, eps=eps), expected, rtol=rtol, atol=atol * 10)
     assert torch.equal(x, before), "batch_norm must not modify its input"
 
 
@@ -130,7 +130,7 @@ def test_dropout_zeroes_about_p_of_the_elements_and_scales_the_rest():
     dropped = (out == 0).float().mean().item()
     assert dropped == pytest.approx(0.25, abs=0.01)
     survivors = out[out != 0]
-    torch.testing.assert_close(survivors, torch.full_like(survivors, 1 / (1 - 0.25)))
+    course.assert_close(survivors, torch.full_like(survivors, 1 / (1 - 0.25)))
     # inverted dropout keeps the expected value: the mean stays close to 1
     assert out.mean().item() == pytest.approx(1.0, abs=0.02)
 
@@ -146,7 +146,7 @@ def test_dropout_keeps_survivors_at_their_position():
     x = torch.randn(50, 50)
     out = layers.dropout(x, 0.3, generator=torch.Generator().manual_seed(7))
     kept = out != 0
-    torch.testing.assert_close(out[kept], x[kept] / 0.7)
+    course.assert_close(out[kept], x[kept] / 0.7)
 
 
 def test_dropout_is_the_identity_when_not_training_or_when_p_is_0():

@@ -39,7 +39,7 @@ def as_pair(value):
 def assert_matches(actual, expected, magnitude):
     """The contract's tolerance: ``magnitude`` is the largest |value| in a window."""
     rtol, atol = (1e-7, 1e-9) if expected.dtype == torch.float64 else (1e-4, 1e-5)
-    torch.testing.assert_close(actual, expected, rtol=rtol, atol=atol * float(magnitude))
+    course.assert_close(actual, expected, rtol=rtol, atol=atol * float(magnitude))
 
 
 # ---------------------------------------------------------------- the slides
@@ -88,7 +88,7 @@ def test_avg_pool2d_counts_the_padding_zeros():
     # A 2x2 map of ones, 3x3 windows with padding 1: every window holds the
     # four ones and five padding zeros, and is divided by 9.
     out = pooling.avg_pool2d(torch.ones(1, 1, 2, 2), kernel_size=3, stride=1, padding=1)
-    torch.testing.assert_close(out, torch.full((1, 1, 2, 2), 4 / 9))
+    course.assert_close(out, torch.full((1, 1, 2, 2), 4 / 9))
 
 
 # ---------------------------------------------------------------- against PyTorch

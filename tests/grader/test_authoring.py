@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
+import sys
 import sysconfig
 import venv
 
 import pytest
 
 from grader.authoring import AuthoringError, make_stub, stale_exercises, student_readme, write_release
-from grader.topics import TOPICS
+from grader.load import load_submission
+from grader.topics import TOPIC_NAMES, TOPICS
 from helpers import ROOT
 
 SOLUTION = '''"""Doc."""
@@ -66,11 +69,59 @@ def _table_points(markdown: str) -> dict[str, float]:
     return {row[1].strip().strip("`"): float(row[-2]) for row in rows if row[1].strip().strip("`") in TOPICS}
 
 
-@pytest.mark.parametrize("readme", ["student", "repository"])
+@pytest.mark.parametrize("readme", ["student", "README.md", "docs/reference.md"])
 def test_readme_topic_tables_list_every_topic_with_its_default_points(readme):
-    text = student_readme() if readme == "student" else (ROOT / "README.md").read_text(encoding="utf-8")
+    text = student_readme() if readme == "student" else (ROOT / readme).read_text(encoding="utf-8")
     assert _table_points(text) == {name: float(module.POINTS) for name, module in TOPICS.items()}
     assert sum(module.POINTS for module in TOPICS.values()) == 100
+
+
+@pytest.mark.parametrize("document", ["README.md", "docs/reference.md", "docs/extending.md"])
+def test_documents_link_only_to_files_inside_the_repository(document):
+    path = ROOT / document
+    text = path.read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)#]+)\)", text) + re.findall(r"`(\.\./[^`]*)`", text)
+    local = [t for t in targets if not t.startswith(("http://", "https://"))]
+    assert local or document != "README.md"
+    for target in local:
+        assert (path.parent / target).resolve().is_relative_to(ROOT), target
+        assert (path.parent / target).exists(), target
+
+
+def test_the_reference_lists_the_forbidden_built_ins_of_every_by_loops_function():
+    text = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
+    forbidden = text.split("## Forbidden built-ins")[1].split("\n## ")[0]
+    rows = [line.split("|")[1] for line in forbidden.splitlines() if line.startswith("| `")]
+    listed = {name.strip().strip("`") for row in rows for name in row.split(",")}
+    assert listed == {function for module in TOPICS.values() for function in module.BY_LOOPS}
+
+
+def test_student_readme_says_which_functions_are_by_loops_and_what_each_may_not_call():
+    text = student_readme()
+    for module in TOPICS.values():
+        for function, rules in module.BY_LOOPS.items():
+            assert f"`{function}` (by loops)" in text
+            listed = next(line for line in text.splitlines() if line.startswith(f"- `{function}` ("))
+            assert all(rule.label in listed for rule in rules), function
+    assert "python handin.py" in text
+
+
+def test_handin_checks_the_modules_then_zips_them_as_the_grader_takes_them(tmp_path):
+    release = tmp_path / "course"
+    write_release(release)
+    handin = [sys.executable, "handin.py"]
+    done = subprocess.run(handin, cwd=release, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "Still not implemented (they score zero): deriv, gradient_descent, sigmoid" in done.stdout
+    assert "SimpleNet.__init__" in done.stdout
+    assert sorted(load_submission(release / "handin.zip", TOPIC_NAMES).modules) == sorted(TOPIC_NAMES)
+
+    (release / "handin.zip").unlink()
+    (release / "exercises" / "pooling.py").write_text("def max_pool2d(input:\n")
+    (release / "exercises" / "hooks.py").unlink()
+    refused = subprocess.run(handin, cwd=release, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 1 and not (release / "handin.zip").exists()
+    assert "exercises/pooling.py, line 1:" in refused.stderr and "exercises/hooks.py is missing" in refused.stderr
 
 
 def test_release_refuses_a_folder_that_is_not_empty(tmp_path):

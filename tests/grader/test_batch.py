@@ -87,6 +87,7 @@ def test_every_student_gets_a_row_a_json_and_a_feedback_file(graded_class):
         assert row["max_total"] == "100"
     assert book["alice"]["total"] == book["gina"]["total"] == book["nora"]["total"] == "100"
     assert book["bob"]["total"] == book["erin"]["total"] == "0"
+    assert book["erin"]["status"].startswith("not graded") and "none of the course's modules" in book["erin"]["status"]
     assert book["frank"]["status"].startswith("not graded") and "zip" in book["frank"]["status"]
     assert book["dave"]["perceptron"] == "0" and book["dave"]["convolution"] == "20"
     assert book["harry"]["perceptron"] == "0" and book["harry"]["layers"] == "10"
@@ -141,6 +142,34 @@ def test_only_edited_submissions_are_graded_again(graded_class, tmp_path):
     assert again.returncode == 0, again.stderr
     assert "1 graded" in again.stderr and f"{7 + WRONG} unchanged" in again.stderr  # all but alice and frank
     assert rows(copy)["alice"]["pooling"] == "0"
+
+
+def test_students_without_any_module_get_a_row_that_says_so(tmp_path):
+    from grader.batch import grade_all
+
+    (tmp_path / "class" / "erin").mkdir(parents=True)
+    nested = tmp_path / "class" / "olga" / "homework" / "cnn"
+    nested.mkdir(parents=True)
+    (nested / "hooks.py").write_text("")
+    assert grade_all(tmp_path / "class", tmp_path / "out") == {"unreadable": 2}
+    book = rows(tmp_path / "out")
+    for name in ("erin", "olga"):
+        assert book[name]["total"] == "0" and "holds none of the course's modules" in book[name]["status"]
+        assert "\n" not in book[name]["status"]
+    assert "homework/cnn/" in (tmp_path / "out" / "olga.md").read_text()
+
+
+def test_a_module_moved_to_another_folder_is_graded_again(tmp_path):
+    """The report says where each module was found, so where is part of what a result depends on."""
+    from grader.batch import submission_key
+    from grader.load import load_submission
+    from grader.topics import TOPIC_NAMES
+
+    for folder in (tmp_path / "before", tmp_path / "after" / "exercises"):
+        folder.mkdir(parents=True)
+        (folder / "hooks.py").write_text("x = 1\n")
+    keys = {submission_key(load_submission(tmp_path / name, TOPIC_NAMES), "") for name in ("before", "after")}
+    assert len(keys) == 2
 
 
 def test_two_entries_with_one_name_are_refused(tmp_path):

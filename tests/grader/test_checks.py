@@ -7,7 +7,7 @@ import torch
 from hypothesis import strategies as st
 
 from grader.checks import (CORE_SHARE, FEATURES_SHARE, Case, Context, Evidence, Failure, Misconception,
-                           NotApplicable, Property, describe, number, numbers_apart)
+                           NotApplicable, Property, Scripted, describe, not_implemented, number, numbers_apart)
 from grader.strategies import tensors
 
 
@@ -125,6 +125,22 @@ def test_parts_that_are_never_broken_earn_their_shares():
     result = check.run(Context(session=None, examples=60))
     assert result.credit == round(1 / 3, 6)
     assert result.feedback.splitlines()[0] == "f: value ✗, mode ✗, grad ✓"
+
+
+def test_a_stub_is_told_apart_from_a_wrong_answer_also_when_a_check_adds_to_its_text():
+    def stub(ctx, case):
+        try:
+            raise Failure(not_implemented("f"), fatal=True, stub=True)
+        except Failure as failure:
+            raise Failure(f"{failure}\n    Input: {case.describe()}", failure.fatal) from None
+
+    result = _run(stub)
+    assert result.not_implemented and "Input:" in result.feedback
+    assert Scripted("s", "s", "f", body=lambda ctx: stub(ctx, Case())).run(Context(None, 1)).not_implemented
+
+    def wrong(ctx, case):
+        raise Failure("wrong")
+    assert not _run(wrong).not_implemented
 
 
 def test_the_same_check_gives_the_same_result_twice():

@@ -72,3 +72,13 @@ def test_run_autograder_grades_the_submission_and_the_checks_stay_unreadable(aut
     assert results["score"] == 100.0, [t for t in results["tests"] if t["status"] != "passed"][:3]
     assert {t["status"] for t in results["tests"]} == {"passed"}
     assert oct(checks.stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_submission_without_modules_shows_the_student_what_the_grader_expected(autograder):
+    root, _ = autograder
+    (root / "submission" / "homework" / "week1" / "cnn").mkdir(parents=True)
+    (root / "submission" / "homework" / "week1" / "cnn" / "hooks.py").write_text("")
+    results = run_autograder(root)
+    assert results["score"] == 0 and results["tests"] == []
+    assert results["output"].startswith("Your submission could not be graded: ")
+    assert "convolution.py" in results["output"] and "homework/week1/cnn/" in results["output"]

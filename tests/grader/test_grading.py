@@ -9,8 +9,9 @@ import pytest
 
 from grader.topics import TOPICS
 from grader.grade import grade_submission
-from grader.load import Submission
-from helpers import CASES, ROOT, as_module, case_credits, case_expectations, grade_json, named_mistakes, run_grader
+from grader.load import Submission, load_submission
+from grader.report import to_json, to_text
+from helpers import CASES, ROOT, as_module, case_credits, case_expectations, named_mistakes, run_grader
 
 pytestmark = pytest.mark.slow
 
@@ -37,13 +38,18 @@ def test_grading_twice_gives_identical_json(solutions_json):
     assert again.stdout == solutions_json
 
 
-def test_stubs_score_zero_and_say_not_implemented():
-    report = grade_json(ROOT / "exercises")
+def test_stubs_score_zero_and_say_not_implemented_once_per_function_in_the_text_report():
+    result = grade_submission(load_submission(ROOT / "exercises", TOPICS), jobs=2)
+    report = json.loads(to_json(result))
     assert report["score"] == 0.0
-    for topic, result in report["topics"].items():
-        for test in result["tests"]:
+    for topic, graded in report["topics"].items():
+        for test in graded["tests"]:
             assert not test["passed"], (topic, test["name"])
             assert "not implemented" in test["feedback"], (topic, test["name"], test["feedback"])
+    functions = {(topic, test.function) for topic, graded in result.topics.items() for test in graded.tests}
+    text = to_text(result, width=100)
+    assert text.count("NOT IMPLEMENTED YET") == len(functions) and "FAILED" not in text
+    assert len(text.splitlines()) < 100
 
 
 def grade_case(case):

@@ -109,3 +109,14 @@ def test_nbgraders_own_autograde_gives_the_same_scores(course, expected):
     feedback = nbformat.read(course / "autograded" / "bad" / "cnn" / "convolution.ipynb", as_version=4)
     printed = "".join(o.get("text", "") for c in feedback.cells for o in c.get("outputs", []))
     assert "flipped" in printed.lower()  # the hidden cell prints the failed tests' feedback
+
+
+def test_the_autograded_cell_prints_points_with_at_most_two_decimals(monkeypatch, capsys):
+    from grader import nbgrader as cell
+
+    report = {"topics": {"convolution": {"score": 6.04444, "max_score": 20.0, "tests": [
+        {"name": "conv2d matches F.conv2d", "score": 6.04444, "max_score": 8.0, "passed": False, "feedback": "..."}]}}}
+    monkeypatch.setattr(cell.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 0, json.dumps(report), ""))
+    assert cell.grade_notebook("convolution") == 6.04444
+    out = capsys.readouterr().out
+    assert "conv2d matches F.conv2d (6.04 / 8):" in out and out.endswith("convolution: 6.04 / 20\n")

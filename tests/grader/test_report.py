@@ -7,7 +7,7 @@ import pytest
 
 from grader.grade import GradeResult, TopicResult
 from grader.grade import TestResult as Result
-from grader.report import to_gradescope, to_json, to_markdown, to_text
+from grader.report import PLAIN_WIDTH, terminal_width, to_gradescope, to_json, to_markdown, to_text
 
 FEEDBACK = ("conv2d: core ✓, stride ✓, dilation ✗ (see below)\n"
             "dilation: the result of `conv2d` is wrong: at index [0, 0, 0, 0] expected 10, got -8\n"
@@ -38,6 +38,27 @@ def test_text_fits_the_width_keeps_indentation_and_has_no_markup(width):
     assert "FAILED conv_output_size formula  (0 / 1.11)" in text
 
 
+def test_the_width_is_columns_else_the_terminals_else_a_plain_default(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "83")
+    assert terminal_width() == 83
+    monkeypatch.delenv("COLUMNS")
+    assert terminal_width() == PLAIN_WIDTH  # pytest captures stdout: not a terminal
+
+
+@pytest.mark.parametrize("width", range(60, 110))
+def test_a_tests_points_are_never_split_across_lines(width):
+    result = _result()
+    result.topics["convolution"].tests[0].name = "conv2d matches F.conv2d (shapes, strides, paddings, dilations, dtypes)"
+    lines = to_text(result, width=width).splitlines()
+    assert any(line.endswith("(5.56 / 7.78)") for line in lines)
+
+
+@pytest.mark.parametrize("width", range(60, 110))
+def test_shapes_and_small_tensors_are_not_split_across_lines(width):
+    text = to_text(_result(), width=width)
+    assert text.count("[[[[2, -2], [1, -1]]]]") == 2 and text.count("(1, 1, 2, 2)") == 2
+
+
 def test_json_keeps_exact_points_and_markdown_shows_two_decimals():
     document = json.loads(to_json(_result()))
     assert document["topics"]["convolution"]["tests"][0]["score"] == 5.5556
@@ -45,3 +66,37 @@ def test_json_keeps_exact_points_and_markdown_shows_two_decimals():
     assert "(5.56 / 7.78)" in markdown and "🟨" in markdown and "*flipped*" in markdown
     gradescope = json.loads(to_gradescope(_result()))
     assert gradescope["tests"][0]["score"] == 5.5556 and gradescope["tests"][0]["status"] == "failed"
+
+
+def _stubs() -> GradeResult:
+    """A topic whose conv2d is still the stub (three tests) and whose correlate2d failed for real."""
+    stub = "`conv2d` is not implemented yet (it still raises NotImplementedError)"
+    tests = [Result(f"conv2d test {i}", f"conv2d_{i}", "conv2d", 0.0, 4.0, False, stub, not_implemented=True)
+             for i in range(3)]
+    tests.append(Result("correlate2d matches", "correlate2d_matches_reference", "correlate2d", 0.0, 3.0, False,
+                        "the result of `correlate2d` is wrong"))
+    return GradeResult("exercises", {"convolution": TopicResult("convolution", 0.0, 15.0, tests)})
+
+
+def test_a_function_still_a_stub_takes_one_line_in_text_and_markdown():
+    text = to_text(_stubs(), width=100)
+    assert "  NOT IMPLEMENTED YET conv2d  (0 / 12) in 3 tests\n" in text
+    assert "conv2d test" not in text and "raises NotImplementedError" not in text
+    assert "FAILED correlate2d matches  (0 / 3)" in text  # a real failure is still told in full
+    markdown = to_markdown(_stubs())
+    assert markdown.count("conv2d") == 1 and "- ❌ not implemented yet: conv2d  (0 / 12) in 3 tests" in markdown
+
+
+def test_a_function_with_one_test_not_on_the_stub_is_told_test_by_test():
+    result = _stubs()
+    result.topics["convolution"].tests[0].not_implemented = False
+    text = to_text(result, width=100)
+    assert "NOT IMPLEMENTED YET" not in text and text.count("FAILED conv2d test") == 3
+
+
+def test_a_topic_that_could_not_be_graded_says_why_once():
+    reason = "convolution.py was not found in sub (looked at its top level, ...)"
+    tests = [Result(f"test {i}", f"t{i}", "conv2d", 0.0, 5.0, False, reason) for i in range(4)]
+    result = GradeResult("sub", {"convolution": TopicResult("convolution", 0.0, 20.0, tests, reason=reason)})
+    assert to_text(result, width=100).count("was not found") == 1
+    assert to_markdown(result).count("was not found") == 1

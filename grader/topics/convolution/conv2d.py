@@ -255,9 +255,9 @@ BAD_CONV = [  # inputs of at most 16 elements: printed in full in the feedback
 
 CHECKS = [
     Property("conv2d_matches_reference", "conv2d matches F.conv2d (shapes, strides, paddings, dilations, dtypes)",
-             "conv2d", 7.0, strategy=conv_cases, verify=verify_conv, features=CONV_FEATURES),
+             "conv2d", 8.0, strategy=conv_cases, verify=verify_conv, features=CONV_FEATURES),
     Property("conv2d_same_padding", "conv2d with padding='same' matches F.conv2d, even kernels included",
-             "conv2d", 3.0, strategy=lambda enabled: conv_cases(enabled, same=True), verify=verify_conv,
+             "conv2d", 4.0, strategy=lambda enabled: conv_cases(enabled, same=True), verify=verify_conv,
              features=SAME_FEATURES),
     raises_value_error("conv2d_errors", "conv2d raises ValueError for wrong ranks, shape mismatches and bad options",
                        "conv2d", BAD_CONV, CONV_ARGS),

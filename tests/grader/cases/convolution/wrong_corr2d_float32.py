@@ -1,7 +1,7 @@
 """A d2l-style corr2d behind an adapter that checks the arguments: the result comes from
 torch.zeros(...) without a dtype, so float64 inputs give a float32 result. Only the float64 share
 (and the all-together share) of correlate2d_matches_reference is lost; before credit by feature it
-scored 0 of its 3.33 points.
+scored nothing.
 
 expect-fail: correlate2d_matches_reference
 expect-feedback: float32 whatever the inputs' dtype
