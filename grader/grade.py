@@ -237,6 +237,10 @@ def unimplemented(source: bytes, functions: set[str]) -> set[str]:
 
 
 def _only_raises(node) -> bool:
+    """A function whose body only raises NotImplementedError, or a class whose ``__init__`` does."""
+    if isinstance(node, ast.ClassDef) and not node.decorator_list and not node.keywords:
+        methods = {m.name: m for m in node.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        return "__new__" not in methods and "__init__" in methods and _only_raises(methods["__init__"])
     if not isinstance(node, ast.FunctionDef) or node.decorator_list:
         return False
     body = node.body[1:] if isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant) \

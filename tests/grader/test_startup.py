@@ -48,9 +48,21 @@ rebound = partly
 
 def other_error(x):
     raise ValueError("no")
+
+class StubNet(nn.Module):
+    """Docstring."""
+    def __init__(self):
+        raise NotImplementedError("write me")
+
+class MadeElsewhere:
+    def __new__(cls):
+        return object()
+
+    def __init__(self):
+        raise NotImplementedError
 '''
-    functions = {"stub", "partly", "decorated", "rebound", "other_error", "absent"}
-    assert unimplemented(source, functions) == {"stub"}
+    functions = {"stub", "partly", "decorated", "rebound", "other_error", "absent", "StubNet", "MadeElsewhere"}
+    assert unimplemented(source, functions) == {"stub", "StubNet"}
     assert unimplemented(b"def stub(:", functions) == set()
 
 
