@@ -18,7 +18,7 @@ from grader import __version__
 from grader.cache import CaseCache
 from grader.checks import Check, Context
 from grader.config import Config
-from grader.forbidden import runtime_hits, static_hits
+from grader.forbidden import computed_access, implausible, runtime_hits, static_hits, tampering_hits
 from grader.load import Submission
 from grader.sandbox.session import Timings, TopicSession, Zygote
 from grader.topics import SLOWEST_FIRST, TOPICS
@@ -45,6 +45,7 @@ class TopicResult:
     notes: list[str] = field(default_factory=list)
     examples: int = 0
     timings: Timings = field(default_factory=Timings, compare=False)  # where the time went; not reported
+    review: list[str] = field(default_factory=list)  # computed access in a "by loops" module, for the instructor
 
 
 @dataclass
@@ -140,11 +141,20 @@ def grade_topic(topic: str, submission: Submission, config: Config, cache: bool 
             ctx = Context(session, config.examples_for(topic), cases)
             outcomes = [check.run(ctx) for check in checks]
             cases.save()
-            forbidden = {}
+            forbidden, tampered = {}, {}
             for function, rules in module.BY_LOOPS.items():
-                hits = runtime_hits(ctx.names_seen.get(function, set()), rules) + static_hits(source, function, rules)
+                names = ctx.names_seen.get(function, set())
+                hits = runtime_hits(names, rules) + static_hits(source, function, rules)
                 if hits:
                     forbidden[function] = sorted(set(hits))
+                signs = tampering_hits(imported.names | names)  # at import time: against every function
+                work = ctx.least_work.get(function)
+                if work and implausible(*work):
+                    signs.append(f"a right answer of {work[1]} values came from recorded tensor operations "
+                                 f"given only {work[0]} values")
+                if signs:
+                    tampered[function] = signs
+            review = computed_access(source) if module.BY_LOOPS else []
     finally:
         session.close()
         session.timings.total = time.perf_counter() - started
@@ -154,14 +164,25 @@ def grade_topic(topic: str, submission: Submission, config: Config, cache: bool 
     tests = []
     for check, outcome, max_points in zip(checks, outcomes, points):
         passed, feedback, credit = outcome.passed, outcome.feedback, outcome.credit
-        if check.function in forbidden:
+        if check.function in forbidden or check.function in tampered:
             passed, credit = False, 0.0
-            feedback = (f"`{check.function}` uses a forbidden built-in: {'; '.join(forbidden[check.function])}. "
-                        f"Write it yourself from elementary tensor operations; this scores zero for `{check.function}`.")
+            feedback = _zero_feedback(check.function, forbidden.get(check.function), tampered.get(check.function))
         tests.append(TestResult(check.title, check.id, check.function, round(max_points * credit, 4),
                                 max_points, passed, feedback, outcome.examples))
     return TopicResult(topic, round(sum(t.score for t in tests), 4), round(sum(points), 4), tests, notes,
-                       ctx.examples_run, session.timings)
+                       ctx.examples_run, session.timings, review)
+
+
+def _zero_feedback(function: str, forbidden: list[str] | None, tampered: list[str] | None) -> str:
+    """Why ``function`` scores zero: the forbidden built-ins it uses, the tampering the child saw."""
+    parts = []
+    if forbidden:
+        parts.append(f"`{function}` uses a forbidden built-in: {'; '.join(forbidden)}.")
+    if tampered:
+        parts.append(f"The grader's detection of forbidden built-ins was tampered with while `{function}` ran: "
+                     f"{'; '.join(tampered)}.")
+    return " ".join(parts) + (f" Write it yourself from elementary tensor operations; this scores zero for "
+                              f"`{function}`.")
 
 
 def _import_problem(topic: str, outcome) -> str:
