@@ -51,20 +51,29 @@ def _wrapped(line: str, indent: str, width: int) -> list[str]:
 
 
 def to_json(result: GradeResult) -> str:
+    """The contract's document; a topic whose module reaches names by computation also has ``"review"``
+    (a list of "where, line N: what" for the instructor), an optional field beyond the contract's."""
     document = {
         "score": result.score,
         "max_score": result.max_score,
-        "topics": {
-            name: {
-                "score": topic.score,
-                "max_score": topic.max_score,
-                "tests": [{"name": t.name, "score": t.score, "max_score": t.max_score,
-                           "passed": t.passed, "feedback": t.feedback} for t in topic.tests],
-            }
-            for name, topic in result.topics.items()
-        },
+        "topics": {name: _topic_json(topic) for name, topic in result.topics.items()},
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _topic_json(topic) -> dict:
+    document = {
+        "score": topic.score,
+        "max_score": topic.max_score,
+        "tests": [{"name": t.name, "score": t.score, "max_score": t.max_score,
+                   "passed": t.passed, "feedback": t.feedback} for t in topic.tests],
+    }
+    if topic.review:
+        document["review"] = list(topic.review)
+    return document
+
+
+REVIEW = "flagged for review (computed access the static scan cannot read; scores nothing by itself)"
 
 
 def to_text(result: GradeResult, width: int | None = None) -> str:
@@ -85,11 +94,15 @@ def to_text(result: GradeResult, width: int | None = None) -> str:
         lines += _wrapped(f"note: {_plain(note)}", "", width)
     for name, topic in result.topics.items():
         failed = [t for t in topic.tests if not t.passed]
-        if not failed and not topic.notes:
+        if not failed and not topic.notes and not topic.review:
             continue
         lines += ["", f"{name}  {_points(topic.score)} / {_points(topic.max_score)}"]
         for note in topic.notes:
             lines += _wrapped(f"note: {_plain(note)}", "  ", width)
+        if topic.review:
+            lines += _wrapped(f"{REVIEW}:", "  ", width)
+            for item in topic.review:
+                lines += _wrapped(f"- {item}", "      ", width)
         for test in failed:
             verdict = "PARTIAL" if test.score > 0 else "FAILED"
             lines += _wrapped(f"{verdict} {test.name}  ({_points(test.score)} / {_points(test.max_score)})", "  ", width)
@@ -108,6 +121,8 @@ def to_markdown(result: GradeResult) -> str:
     for name, topic in result.topics.items():
         lines += ["", f"## {name} ({_points(topic.score)} / {_points(topic.max_score)})", ""]
         lines += [f"> {note}" for note in topic.notes]
+        if topic.review:
+            lines += [f"> {REVIEW}:"] + [f"> - {item}" for item in topic.review] + [""]
         for test in topic.tests:
             mark = "✅" if test.passed else "🟨" if test.score > 0 else "❌"
             lines.append(f"- {mark} {test.name} ({_points(test.score)} / {_points(test.max_score)})")
