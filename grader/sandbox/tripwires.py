@@ -14,8 +14,9 @@ student code; it survives the zygote's fork) closes the Python-reachable ways to
 * An audit hook (``sys.addaudithook``: it cannot be removed) records, while student code runs, the
   uses that reach around the modes: gc's object walkers, ctypes, frames, dynamic code
   (``compile``/``exec``/``eval`` of text, functions made from code objects), a module imported or
-  executed again (``importlib.reload``, a module deleted from ``sys.modules`` and re-imported), and
-  new threads or processes (whose work the modes of this thread do not see). Callers in torch and
+  executed again (``importlib.reload``, a module deleted from ``sys.modules`` and re-imported),
+  pickles that name a stack function or ``exec``-like built-in (``torch.load`` would call it from
+  torch's own frames), and new processes (whose work the modes of this process do not see). Callers in torch and
   in the few standard modules that make code or read frames for their own use are not recorded.
 
 ``seal`` (per child, just before the student's module is imported) hides the grader's modules from
@@ -56,9 +57,9 @@ GUARDED = {
 # enum's functional API, logging's caller lookup) and the import system.
 QUIET_CALLERS = tuple(os.path.join(os.path.dirname(os.__file__), name)
                       for name in ("collections" + os.sep, "dataclasses.py", "typing.py", "enum.py",
-                                   "logging" + os.sep, "functools.py")) + ("<frozen importlib",)
-OUTSIDE = ("os.fork", "os.forkpty", "os.posix_spawn", "os.spawn", "os.exec", "os.system", "subprocess.Popen",
-           "_thread.start_new_thread")
+                                   "logging" + os.sep)) + ("<frozen importlib",)
+OUTSIDE = ("os.fork", "os.forkpty", "os.posix_spawn", "os.spawn", "os.exec", "os.system", "subprocess.Popen")
+UNPICKLED_BUILTINS = {("builtins", name) for name in ("exec", "eval", "compile", "getattr", "__import__", "vars")}
 FRAME_ATTRIBUTES = ("tb_frame", "gi_frame", "cr_frame", "ag_frame", "f_back")
 
 
@@ -102,6 +103,7 @@ def _tripwire(name: str, original):
                         "of forbidden built-ins")
 
     tripwire.__name__ = tripwire.__qualname__ = getattr(original, "__name__", name)
+    tripwire.__module__ = getattr(original, "__module__", None) or name.rsplit(".", 1)[0]
     tripwire.__doc__ = getattr(original, "__doc__", None)
     tripwire._convgrade_tripwire = True
     return tripwire
@@ -208,6 +210,11 @@ def _audit(event: str, args: tuple):
         return
     if event == "exec" and getattr(args[0], "co_filename", None) in _state.loaded_files:
         _record(f"executed {os.path.basename(args[0].co_filename)} again (a reload)")
+        return
+    if event == "pickle.find_class":  # a pickle that calls a stack function from torch.load's frames
+        module, name = args
+        if module in GUARDED or module.startswith("torch._C") or (module, name) in UNPICKLED_BUILTINS:
+            _record(f"unpickled {module}.{name}")
         return
     if event.startswith(OUTSIDE):
         _record(f"started work outside the watched thread ({event})")
