@@ -44,8 +44,9 @@ TAMPERING = "tampering with the grader's detection"
 # A "by loops" answer of at least PLAUSIBLE_ELEMENTS elements must come from recorded ATen ops that were
 # given, together, at least as many tensor elements as the answer has (``work``, counted by the child's
 # dispatch mode): even a single vectorised op reads its inputs, and a loop reads every window. Calibrated on
-# tests/grader/cases/right_* and solutions/ (benchmarks/false_positives.py prints the margins): their
-# thinnest right answers have a work of at least ... times their size.
+# solutions/ and tests/grader/cases/right_* (``benchmarks/false_positives.py --grade`` prints the margins):
+# the thinnest right answers have a work of exactly their size (flatten by one reshape), the others 3 times
+# or more. Answers equal to an input need no work and are not judged (``Context.right_answer``).
 PLAUSIBLE_ELEMENTS = 16
 
 
