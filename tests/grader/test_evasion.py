@@ -27,8 +27,11 @@ from helpers import CASES, as_module, grade_json, solution_source, submission_wi
 pytestmark = pytest.mark.slow
 TOPIC = "convolution"
 
-# F.conv2d, raising ValueError where the contract wants it (PyTorch raises RuntimeError or accepts 3-D input).
+# F.conv2d, raising ValueError where the contract wants it (PyTorch raises RuntimeError or accepts 3-D input);
+# the mode stacks and the arguments of their pops (a dispatch stack's pop takes an infra mode's key, None).
 BUILTIN = """
+STACKS = (("function", ()), ("dispatch", (None,)))
+
 def _builtin(input, weight, bias, stride, padding, dilation):
     import torch.nn.functional as F_
     if input.dim() != 4 or weight.dim() != 4:
@@ -45,12 +48,11 @@ ARGS = "input, weight, bias, stride, padding, dilation"
 POP_AND_PUSH = f"""
 import torch
 C = vars(torch)["".join(["_", "C"])]
-stacks = ("function", "dispatch")
-modes = [getattr(C, "_pop_torch_" + s + "_stack")() for s in stacks]
+modes = [getattr(C, "_pop_torch_" + s + "_stack")(*key) for s, key in STACKS]
 try:
     out = _builtin({ARGS})
 finally:
-    for s, mode in zip(stacks, modes):
+    for (s, _), mode in zip(STACKS, modes):
         getattr(C, "_push_on_torch_" + s + "_stack")(mode)
 """
 
@@ -81,45 +83,65 @@ EVASIONS = {
             for obj in gc.get_objects():
                 if type(obj).__name__ == "function" and obj.__closure__:
                     for cell in obj.__closure__:
-                        found = cell.cell_contents
+                        found = cell.cell_contents if cell != type(cell)() else None
                         if type(found).__name__ == "builtin_function_or_method" and found.__name__ == name:
                             return found
             return getattr(vars(torch)["_" + "C"], name)
-        modes = [original("_pop_torch_" + s + "_stack")() for s in ("function", "dispatch")]
+        modes = [original("_pop_torch_" + s + "_stack")(*key) for s, key in STACKS]
         try:
             return _builtin({ARGS})
         finally:
-            for s, mode in zip(("function", "dispatch"), modes):
+            for (s, _), mode in zip(STACKS, modes):
                 original("_push_on_torch_" + s + "_stack")(mode)
         """, "walked gc's objects"),
     "ctypes_call_into_the_library": ("", f"""
         import ctypes, torch
         C = vars(torch)["_" + "C"]
         ctypes.CDLL(C.__file__)
-        call = ctypes.pythonapi.PyObject_CallNoArgs
-        call.restype, call.argtypes = ctypes.py_object, [ctypes.py_object]
-        modes = [call(getattr(C, "_pop_torch_" + s + "_stack")) for s in ("function", "dispatch")]
+        call = ctypes.pythonapi.PyObject_CallObject
+        call.restype, call.argtypes = ctypes.py_object, [ctypes.py_object, ctypes.py_object]
+        modes = [call(getattr(C, "_pop_torch_" + s + "_stack"), key) for s, key in STACKS]
         try:
             return _builtin({ARGS})
         finally:
-            for s, mode in zip(("function", "dispatch"), modes):
+            for (s, _), mode in zip(STACKS, modes):
                 getattr(C, "_push_on_torch_" + s + "_stack")(mode)
         """, "used ctypes"),
     "importlib_reload": ("", f"""
         import importlib, sys
-        functions = importlib.reload(sys.modules["torch." + "overrides"])
         dispatch = importlib.reload(sys.modules["torch.utils._python_" + "dispatch"])
+        functions = sys.modules["torch." + "overrides"]  # (a reload of it fails: docstrings added twice)
         with functions._pop_mode_temporarily(), dispatch._disable_current_modes():
             return _builtin({ARGS})
         """, "again (a reload)"),
     "exec_of_base64": (
         "import base64, builtins\nPAYLOAD = " + repr(base64.b64encode(textwrap.dedent(POP_AND_PUSH).encode()).decode()),
         """
-        scope = {"_builtin": _builtin, "input": input, "weight": weight, "bias": bias, "stride": stride,
+        scope = {"_builtin": _builtin, "STACKS": STACKS, "input": input, "weight": weight, "bias": bias, "stride": stride,
                  "padding": padding, "dilation": dilation}
         getattr(builtins, "ex" + "ec")(base64.b64decode(PAYLOAD).decode(), scope)
         return scope["out"]
         """, "ran dynamic code"),
+    # torch.load calls what a pickle names from torch's own frames, where the tripwires let calls through.
+    "pickle_loaded_by_torch": ("""
+        class _Pop:
+            def __init__(self, stack, key):
+                self.stack, self.key = stack, key
+            def __reduce__(self):
+                import torch
+                return getattr(vars(torch)["_" + "C"], "_pop_torch_" + self.stack + "_stack"), self.key
+        """, f"""
+        import io, torch
+        buffer = io.BytesIO()
+        torch.save([_Pop(s, key) for s, key in STACKS], buffer)
+        buffer.seek(0)
+        modes = torch.load(buffer, weights_only=False)
+        try:
+            return _builtin({ARGS})
+        finally:
+            for (s, _), mode in zip(STACKS, modes):
+                getattr(vars(torch)["_" + "C"], "_push_on_torch_" + s + "_stack")(mode)
+        """, "unpickled torch._C._pop_torch_function_stack"),
     # No tripwire and no audit event: a new thread starts with empty mode stacks. The plausibility check.
     "builtin_in_another_thread": ("", f"""
         import threading
