@@ -16,8 +16,9 @@ student code; it survives the zygote's fork) closes the Python-reachable ways to
   (``compile``/``exec``/``eval`` of text, functions made from code objects), a module imported or
   executed again (``importlib.reload``, a module deleted from ``sys.modules`` and re-imported),
   pickles that name a stack function or ``exec``-like built-in (``torch.load`` would call it from
-  torch's own frames), and new processes (whose work the modes of this process do not see). Callers in torch and
-  in the few standard modules that make code or read frames for their own use are not recorded.
+  torch's own frames), and new processes (whose work the modes of this process do not see).
+  Callers in torch and in the few standard modules that make code or read frames for their own use
+  are not recorded.
 
 ``seal`` (per child, just before the student's module is imported) hides the grader's modules from
 ``sys.modules`` and notes which modules are loaded, so that executing one again counts as a reload.
