@@ -236,7 +236,8 @@ def write_reports(out: Path, students: list[str]):
 
 
 def gradebook(results: dict) -> str:
-    """One row per student: a column per topic, the total, the maximum and the status."""
+    """One row per student: a column per topic, the total, the maximum and the status (with the topics
+    flagged for review)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["student", *TOPIC_NAMES, "total", "max_total", "status"])
@@ -246,8 +247,16 @@ def gradebook(results: dict) -> str:
             continue
         topics = document["topics"]
         writer.writerow([student, *(_number(topics[t]["score"]) if t in topics else "" for t in TOPIC_NAMES),
-                         _number(document["score"]), _number(document["max_score"]), document.get("status", "")])
+                         _number(document["score"]), _number(document["max_score"]), _status(document)])
     return buffer.getvalue()
+
+
+def _status(document: dict) -> str:
+    """The grade's status, and the topics whose modules the instructor should review (``"review"`` in the JSON)."""
+    flagged = [f"{topic} ({len(result['review'])})" for topic, result in document["topics"].items()
+               if result.get("review")]
+    status = document.get("status", "")
+    return f"{status}; review: {', '.join(flagged)}" if flagged else status
 
 
 def _number(value: float) -> str:

@@ -1,4 +1,4 @@
-"""Forbidden built-ins of the "by loops" exercises, detected two ways.
+"""Forbidden built-ins of the "by loops" exercises, detected two ways, and tampering with both.
 
 At run time the child records every torch function (``fn:conv2d``), ATen
 operator (``aten:convolution``) and guarded NumPy/OpenCV/SciPy function
@@ -6,6 +6,13 @@ operator (``aten:convolution``) and guarded NumPy/OpenCV/SciPy function
 ``getattr``, ``torch.ops.aten`` or ``torch._C``. A static scan of the
 function's source backs this up (it also sees code a test did not reach, and
 attempts to switch the recording off).
+
+Tampering is judged on run-time evidence: the child's tripwires and audit hook
+(``grader/sandbox/tripwires.py``) record ``tamper:...`` names, and a right
+answer made with almost no recorded tensor work is implausible (``implausible``).
+``computed_access`` lists the places where a module reaches names the static
+scan cannot read (``vars(torch)[...]``, ``getattr`` with a computed name, ...):
+they are reported for the instructor and score nothing by themselves.
 """
 from __future__ import annotations
 
@@ -30,6 +37,27 @@ EVASION = Rule(
     static=r"(^|\.)(_C|_python_dispatch|_DisableTorchDispatch|DisableTorchFunction|_disabled_torch_function_impl"
            r"|__import__|eval|exec|compile|import_module|setprofile|settrace)$",
 )
+
+
+TAMPERING = "tampering with the grader's detection"
+
+# A "by loops" answer of at least PLAUSIBLE_ELEMENTS elements must come from recorded ATen ops that were
+# given, together, at least as many tensor elements as the answer has (``work``, counted by the child's
+# dispatch mode): even a single vectorised op reads its inputs, and a loop reads every window. Calibrated on
+# solutions/ and tests/grader/cases/right_* (``benchmarks/false_positives.py --grade`` prints the margins):
+# the thinnest right answers have a work of exactly their size (flatten by one reshape), the others 3 times
+# or more. Answers equal to an input need no work and are not judged (``Context.right_answer``).
+PLAUSIBLE_ELEMENTS = 16
+
+
+def implausible(work: int, elements: int) -> bool:
+    """A right answer of ``elements`` values that recorded ATen ops given only ``work`` elements cannot have made."""
+    return elements >= PLAUSIBLE_ELEMENTS and work < elements
+
+
+def tampering_hits(names: set[str]) -> list[str]:
+    """What the child's tripwires and audit hook recorded (``tamper:...``), in words."""
+    return sorted(n.removeprefix("tamper:") for n in names if n.startswith("tamper:"))
 
 
 def runtime_hits(names: set[str], rules: list[Rule]) -> list[str]:
@@ -80,4 +108,55 @@ def _dotted(node) -> str | None:
     if isinstance(node, ast.Name):
         parts.append(node.id)
         return ".".join(reversed(parts))
+    return None
+
+
+# Modules whose import in a "by loops" module means reaching around the code's own names.
+REACHING_MODULES = ("importlib", "gc", "inspect", "ctypes", "marshal", "base64", "codecs")
+INTROSPECTION = ("__dict__", "__globals__", "__closure__", "__code__", "__builtins__", "__subclasses__",
+                 "__bases__", "__base__", "__mro__")
+
+
+def computed_access(source: bytes) -> list[str]:
+    """Where the module reaches objects by computed names or introspection, for the instructor to review.
+
+    ``vars(...)``/``globals()``/``locals()``, ``getattr`` with a name that is not a string literal,
+    dunder introspection (``__dict__``, ``__globals__``, ``__subclasses__``, ...), ``sys.modules``,
+    ``sys._getframe``, ``exec``/``eval``/``compile``/``__import__`` and imports of importlib, gc, inspect,
+    ctypes, marshal, base64, codecs: each as "``where``, line N: what".
+    """
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return []
+    found = []
+    for top in tree.body:
+        where = top.name if isinstance(top, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else "module level"
+        for node in ast.walk(top):
+            what = _reaches(node)
+            if what:
+                found.append((node.lineno, f"{where}, line {node.lineno}: {what}"))
+    return list(dict.fromkeys(text for _, text in sorted(found)))
+
+
+def _reaches(node) -> str | None:
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        name, args = node.func.id, node.args
+        if name in ("vars", "globals", "locals"):
+            return f"{name}() lookup"
+        if name in ("getattr", "setattr", "delattr", "hasattr") and len(args) >= 2 and not (
+                isinstance(args[1], ast.Constant) and isinstance(args[1].value, str)):
+            return f"{name} with a computed name"
+        if name in ("exec", "eval", "compile", "__import__"):
+            return f"{name}()"
+    if isinstance(node, ast.Attribute) and node.attr in INTROSPECTION:
+        return f"{node.attr} access"
+    dotted = _dotted(node) if isinstance(node, ast.Attribute) else None
+    if dotted in ("sys.modules", "sys._getframe"):
+        return dotted
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+        reaching = [m for m in modules if m.split(".")[0] in REACHING_MODULES]
+        if reaching:
+            return f"imports {', '.join(reaching)}"
     return None

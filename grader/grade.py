@@ -20,7 +20,7 @@ from grader import __version__
 from grader.cache import CaseCache
 from grader.checks import Check, CheckResult, Context, not_implemented
 from grader.config import Config
-from grader.forbidden import runtime_hits, static_hits
+from grader.forbidden import computed_access, implausible, runtime_hits, static_hits, tampering_hits
 from grader.load import Submission
 from grader.sandbox.session import Timings, TopicSession, Zygote
 from grader.topics import SLOWEST_FIRST, TOPICS
@@ -49,6 +49,7 @@ class TopicResult:
     examples: int = 0
     timings: Timings = field(default_factory=Timings, compare=False)  # where the time went; not reported
     reason: str = ""  # why no test could run at all (no module, no import): every test failed for it
+    review: list[str] = field(default_factory=list)  # computed access in a "by loops" module, for the instructor
 
 
 @dataclass
@@ -185,33 +186,57 @@ def _grade_topic(topic, submission, config, cache, progress) -> TopicResult:
                     progress(topic, len(outcomes), len(checks))
                 outcomes.append(_stub_result(check.function) if check.function in stubs else check.run(ctx))
             cases.save()
-            forbidden = {}
+            forbidden, tampered = {}, {}
             for function, rules in module.BY_LOOPS.items():
-                hits = runtime_hits(ctx.names_seen.get(function, set()), rules) + static_hits(source, function, rules)
+                names = ctx.names_seen.get(function, set())
+                hits = runtime_hits(names, rules) + static_hits(source, function, rules)
                 if hits:
                     forbidden[function] = sorted(set(hits))
+                signs = tampering_hits(imported.names | names)  # at import time: against every function
+                work = ctx.least_work.get(function)
+                if work and implausible(*work):
+                    signs.append(f"a right answer of {work[1]} values came from recorded tensor operations "
+                                 f"given only {work[0]} values")
+                if signs:
+                    tampered[function] = signs
+            review = computed_access(source) if module.BY_LOOPS else []
     finally:
         session.close()
         session.timings.total = time.perf_counter() - started
     if session.output_bytes > 64 * 1024:
         notes.append(f"your code printed {session.output_bytes / 1e6:.1f} MB while being graded; "
                      "printing slows grading down: remove debugging prints")
-    return _scored(topic, checks, points, outcomes, forbidden, notes, ctx.examples_run, session.timings)
+    return _scored(topic, checks, points, outcomes, forbidden, tampered, notes, ctx.examples_run, session.timings,
+                   review)
 
 
-def _scored(topic, checks, points, outcomes, forbidden=None, notes=(), examples=0, timings=None) -> TopicResult:
-    tests = []
+def _scored(topic, checks, points, outcomes, forbidden=None, tampered=None, notes=(), examples=0, timings=None,
+            review=()) -> TopicResult:
+    """The topic's result from its checks' outcomes; a function that used a forbidden built-in or
+    tampered with the detection scores zero."""
+    forbidden, tampered, tests = forbidden or {}, tampered or {}, []
     for check, outcome, max_points in zip(checks, outcomes, points):
         passed, feedback, credit = outcome.passed, outcome.feedback, outcome.credit
-        if check.function in (forbidden or {}):
+        if check.function in forbidden or check.function in tampered:
             passed, credit = False, 0.0
-            feedback = (f"`{check.function}` uses a forbidden built-in: {'; '.join(forbidden[check.function])}. "
-                        f"Write it yourself from elementary tensor operations; this scores zero for `{check.function}`.")
+            feedback = _zero_feedback(check.function, forbidden.get(check.function), tampered.get(check.function))
         tests.append(TestResult(check.title, check.id, check.function, round(max_points * credit, 4),
                                 max_points, passed, feedback, outcome.examples,
                                 not_implemented=outcome.not_implemented and not passed))
     return TopicResult(topic, round(sum(t.score for t in tests), 4), round(sum(points), 4), tests, list(notes),
-                       examples, timings or Timings())
+                       examples, timings or Timings(), review=list(review))
+
+
+def _zero_feedback(function: str, forbidden: list[str] | None, tampered: list[str] | None) -> str:
+    """Why ``function`` scores zero: the forbidden built-ins it uses, the tampering the child saw."""
+    parts = []
+    if forbidden:
+        parts.append(f"`{function}` uses a forbidden built-in: {'; '.join(forbidden)}.")
+    if tampered:
+        parts.append(f"The grader's detection of forbidden built-ins was tampered with while `{function}` ran: "
+                     f"{'; '.join(tampered)}.")
+    return " ".join(parts) + (f" Write it yourself from elementary tensor operations; this scores zero for "
+                              f"`{function}`.")
 
 
 def _stub_result(function: str) -> CheckResult:

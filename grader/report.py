@@ -78,20 +78,29 @@ def _groups_kept_together(text: str, longest: int) -> str:
 
 
 def to_json(result: GradeResult) -> str:
+    """The contract's document; a topic whose module reaches names by computation also has ``"review"``
+    (a list of "where, line N: what" for the instructor), an optional field beyond the contract's."""
     document = {
         "score": result.score,
         "max_score": result.max_score,
-        "topics": {
-            name: {
-                "score": topic.score,
-                "max_score": topic.max_score,
-                "tests": [{"name": t.name, "score": t.score, "max_score": t.max_score,
-                           "passed": t.passed, "feedback": t.feedback} for t in topic.tests],
-            }
-            for name, topic in result.topics.items()
-        },
+        "topics": {name: _topic_json(topic) for name, topic in result.topics.items()},
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _topic_json(topic) -> dict:
+    document = {
+        "score": topic.score,
+        "max_score": topic.max_score,
+        "tests": [{"name": t.name, "score": t.score, "max_score": t.max_score,
+                   "passed": t.passed, "feedback": t.feedback} for t in topic.tests],
+    }
+    if topic.review:
+        document["review"] = list(topic.review)
+    return document
+
+
+REVIEW = "flagged for review (computed access the static scan cannot read; scores nothing by itself)"
 
 
 def to_text(result: GradeResult, width: int | None = None) -> str:
@@ -112,11 +121,15 @@ def to_text(result: GradeResult, width: int | None = None) -> str:
         lines += _wrapped(f"note: {_plain(note)}", "", width)
     for name, topic in result.topics.items():
         failed = [t for t in topic.tests if not t.passed]
-        if not failed and not topic.notes:
+        if not failed and not topic.notes and not topic.review:
             continue
         lines += ["", f"{name}  {_points(topic.score)} / {_points(topic.max_score)}"]
         for note in topic.notes:
             lines += _wrapped(f"note: {_plain(note)}", "  ", width)
+        if topic.review:
+            lines += _wrapped(f"{REVIEW}:", "  ", width)
+            for item in topic.review:
+                lines += _wrapped(f"- {item}", "      ", width)
         if topic.reason:  # said once, not for every test
             for line in _plain(topic.reason).splitlines():
                 lines += _wrapped(line, "  ", width)
@@ -159,6 +172,8 @@ def to_markdown(result: GradeResult) -> str:
     for name, topic in result.topics.items():
         lines += ["", f"## {name} ({_points(topic.score)} / {_points(topic.max_score)})", ""]
         lines += [f"> {note}" for note in topic.notes]
+        if topic.review:
+            lines += [f"> {REVIEW}:"] + [f"> - {item}" for item in topic.review] + [""]
         if topic.reason:  # said once; the tests are listed without it
             lines += ["```text", *topic.reason.splitlines(), "```", ""]
         stubs, shown = unimplemented(topic), set()

@@ -33,7 +33,7 @@ import torch
 from torch.overrides import TorchFunctionMode
 from torch.utils._python_dispatch import TorchDispatchMode
 
-from grader.sandbox import OPTIONAL_IMPORTS, confine, probes
+from grader.sandbox import OPTIONAL_IMPORTS, confine, probes, tripwires
 from grader.sandbox.wire import Array, WireError, decode, encode, recv_message, send_message
 
 MODULE_DIR = "submission"
@@ -42,17 +42,26 @@ MAX_WARNINGS = 20
 
 
 class _Recorder:
-    """Names of the torch functions, ATen ops and guarded functions reached during a call."""
+    """Names of the torch functions, ATen ops and guarded functions reached during a call, signs of
+    tampering (``tamper:...``, from ``tripwires``) and the work of the ATen ops: the elements of
+    the tensors they were given."""
 
     def __init__(self):
         self.names: set[str] = set()
+        self.work = 0
         self.active = False
+
+    def clear(self):
+        self.names.clear()
+        self.work = 0
 
 
 RECORDER = _Recorder()
 
 
 class _FunctionMode(TorchFunctionMode):
+    __enter__ = __exit__ = tripwires.refusal("entering or leaving the grader's torch-function mode")
+
     def __torch_function__(self, func, types, args=(), kwargs=None):
         name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or repr(func)
         RECORDER.names.add("fn:" + str(name).rsplit(".", 1)[-1])
@@ -60,8 +69,15 @@ class _FunctionMode(TorchFunctionMode):
 
 
 class _DispatchMode(TorchDispatchMode):
+    __enter__ = __exit__ = tripwires.refusal("entering or leaving the grader's dispatch mode")
+
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         RECORDER.names.add("aten:" + func.name().split("::", 1)[-1].split(".", 1)[0])
+        for arg in args:
+            if isinstance(arg, torch.Tensor):
+                RECORDER.work += arg.numel()
+            elif isinstance(arg, (list, tuple)):
+                RECORDER.work += sum(a.numel() for a in arg if isinstance(a, torch.Tensor))
         return func(*args, **(kwargs or {}))
 
 
@@ -126,6 +142,9 @@ class _GuardOnImport(importlib.abc.MetaPathFinder):
         return spec
 
 
+MODES = (_FunctionMode(), _DispatchMode())
+
+
 def warm_up(preload=tuple(OPTIONAL_IMPORTS)):
     """Pay one-off costs before forking: the recording modes, the guards, and the ``preload``
     packages of ``OPTIONAL_IMPORTS`` (a second or more each: a small grade loads only what it needs)."""
@@ -134,10 +153,11 @@ def warm_up(preload=tuple(OPTIONAL_IMPORTS)):
         for module in OPTIONAL_IMPORTS[package]:
             with contextlib.suppress(ImportError):
                 importlib.import_module(module)
-    with _FunctionMode(), _DispatchMode():
+    with tripwires.recording(*MODES):
         torch.nn.functional.relu(torch.ones(2, 2) + 1).sum()
-    RECORDER.names.clear()
+    RECORDER.clear()
     install_guards()
+    tripwires.install(RECORDER, MODES)  # about 0.1 s: once, here (it survives the fork)
 
 
 # ---------------------------------------------------------------- values
@@ -171,7 +191,7 @@ def to_wire(value, depth: int = 0):
     if depth > 20:
         return {"$special": ["object", "deeply nested value", ""]}
     if isinstance(value, torch.Tensor):
-        with torch._C.DisableTorchFunction():
+        with tripwires.ORIGINAL.DisableTorchFunction():
             plain = torch.Tensor.detach(value).cpu()
             requires_grad = bool(torch.Tensor.requires_grad.__get__(value))
             if plain.dtype in (torch.bfloat16, torch.complex64, torch.complex128) or plain.is_sparse:
@@ -267,7 +287,7 @@ def serve(channel, output_fd: int, settings: dict):
     confine.enter(settings)
     topic = settings["topic"]
     student_file = f"{topic}.py"
-    modes = (_FunctionMode(), _DispatchMode())
+    tripwires.install(RECORDER, MODES)  # a no-op after the zygote's warm-up
 
     def reply(message: dict):
         try:
@@ -282,12 +302,13 @@ def serve(channel, output_fd: int, settings: dict):
                         and "editable" not in getattr(f, "__name__", "").lower()]
     for name in [m for m in sys.modules if m in ("exercises", "solutions") or m.startswith(("exercises.", "solutions."))]:
         del sys.modules[name]
+    tripwires.seal()
     _set_call_cpu_limit(settings["import_cpu_seconds"])
-    RECORDER.names.clear()
+    RECORDER.clear()
     RECORDER.active = True
     started = time.perf_counter()
     try:
-        with modes[0], modes[1]:
+        with tripwires.recording(*MODES):
             module = importlib.import_module(f"exercises.{topic}")
         import_status = {"status": "ok"}
     except BaseException as exc:  # noqa: BLE001 -- any failure of student code is data
@@ -312,7 +333,7 @@ def serve(channel, output_fd: int, settings: dict):
         args = to_python(request.get("args", []), keep)
         kwargs = to_python(request.get("kwargs", {}), keep)
         _set_call_cpu_limit(settings["call_cpu_seconds"])
-        RECORDER.names.clear()
+        RECORDER.clear()
         caught: list = []
         started_cpu = _cpu_seconds()
         try:
@@ -321,14 +342,14 @@ def serve(channel, output_fd: int, settings: dict):
                 if target is None:
                     raise _Missing(request["function"], topic)
                 RECORDER.active = True
-                with modes[0], modes[1], recording_warnings(caught):
+                with tripwires.recording(*MODES), recording_warnings(caught):
                     result = target(*args, **kwargs)
                 RECORDER.active = False
                 answer = {"status": "ok", "value": to_wire(result)}
             elif op == "probe":
                 probe = getattr(probes, request["probe"])
                 RECORDER.active = True
-                with modes[0], modes[1]:
+                with tripwires.recording(*MODES):
                     answer = {"status": "ok", "value": probe(module, *args, **kwargs)}
                 RECORDER.active = False
                 answer["value"] = to_wire(answer["value"])
@@ -348,6 +369,7 @@ def serve(channel, output_fd: int, settings: dict):
             RECORDER.active = False
             answer = {"status": "raised", "error": describe_exception(exc, student_file)}
         answer["names"] = sorted(RECORDER.names)
+        answer["work"] = RECORDER.work
         answer["warnings"] = [describe_warning(w, student_file) for w in caught[:MAX_WARNINGS]]
         answer["cpu"] = _cpu_seconds() - started_cpu
         if request.get("return_inputs"):

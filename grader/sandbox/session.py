@@ -184,6 +184,7 @@ class Outcome:
     value: object = None
     error: dict | None = None
     names: frozenset = frozenset()
+    work: int = 0  # elements of the tensors the call's ATen ops were given (the plausibility check)
     inputs_after: list | None = None
     message: str = ""
     warnings: tuple = ()  # the warnings the call issued: dicts of category, message, where, line
@@ -422,7 +423,8 @@ class TopicSession:
         status = "raised" if answer["status"] == "error" else answer["status"]
         names = answer.get("names")
         names = frozenset(n for n in names if isinstance(n, str)) if isinstance(names, list) else frozenset()
-        return Outcome(status, value=answer.get("value"), error=answer.get("error"), names=names,
+        work = answer.get("work") if type(answer.get("work")) is int else 0
+        return Outcome(status, value=answer.get("value"), error=answer.get("error"), names=names, work=work,
                        inputs_after=answer.get("inputs_after"), warnings=_warnings(answer.get("warnings")))
 
     def _wait_for_answer(self, wall_seconds: float) -> float | None:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from grader.forbidden import EVASION, computed_access, static_hits
 from grader.topics import TOPICS
-from helpers import grade_json, solution_source, submission_with
+from helpers import CASES, ROOT, as_module, grade_json, solution_source, submission_with
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,3 +111,31 @@ def test_scipy_imported_after_the_guards_are_installed_is_guarded_too():
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stdout.split("\n")[-2] == "['scipy.ndimage.convolve', 'scipy.signal.convolve2d']"
+
+
+def test_no_solution_nor_case_is_flagged_by_the_tampering_scans():
+    """Right and wrong cases are honest code: neither the computed-access scan nor the static tampering
+    rule may flag any of them (benchmarks/false_positives.py prints the same count)."""
+    modules = [(t, (ROOT / "solutions" / f"{t}.py").read_text()) for t in TOPICS if TOPICS[t].BY_LOOPS]
+    modules += [(case.parent.name, as_module(case)) for case in sorted(CASES.glob("*/*.py"))
+                if TOPICS[case.parent.name].BY_LOOPS]
+    flagged = {source[-300:]: computed_access(source.encode()) for _, source in modules if computed_access(source.encode())}
+    flagged |= {f"{topic}.{function}": EVASION.label for topic, source in modules for function in TOPICS[topic].BY_LOOPS
+                if EVASION.label in static_hits(source.encode(), function, [])}
+    assert len(modules) > 200 and flagged == {}
+
+
+@pytest.mark.parametrize("code, found", [
+    ('C = vars(torch)["".join(["_", "C"])]', "vars() lookup"),
+    ('op = getattr(F, "con" + "v2d")', "getattr with a computed name"),
+    ('op = torch.nn.functional.__dict__["conv2d"]', "__dict__ access"),
+    ('op = globals()["F"].conv2d', "globals() lookup"),
+    ('import importlib', "imports importlib"),
+    ('import gc', "imports gc"),
+    ('from inspect import currentframe', "imports inspect"),
+    ('m = sys.modules["torch"]', "sys.modules"),
+    ('f = torch.Tensor.__subclasses__()', "__subclasses__ access"),
+])
+def test_computed_access_is_listed_with_function_and_line(code, found):
+    source = f"import sys, torch\nimport torch.nn.functional as F\n\ndef conv2d(x):\n    {code}\n    return x\n"
+    assert computed_access(source.encode()) == [f"conv2d, line 5: {found}"]

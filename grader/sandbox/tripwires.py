@@ -1,0 +1,237 @@
+"""Tripwires around the child's recording of forbidden built-ins (trusted code).
+
+The recording modes of ``child`` only see what runs while they are on PyTorch's mode stacks, so a
+student who takes them off for a call hides a forbidden built-in. ``install`` (run once, before any
+student code; it survives the zygote's fork) closes the Python-reachable ways to do that:
+
+* Every function that pops, reads, clears or disables the torch-function and dispatch mode stacks
+  (the ``torch._C`` functions and context managers, the helpers of ``torch.overrides`` and
+  ``torch.utils._python_dispatch``) is replaced, in its module and in every module-level alias of
+  it in the loaded modules, by a tripwire. Called from torch's own code (printing a tensor disables
+  the modes for a moment), a tripwire does what the original does; called from anywhere else it
+  records ``tamper:...`` and raises. ``TorchFunctionMode.__exit__`` / ``TorchDispatchMode.__exit__``
+  refuse to pop a recording mode. The grader's own code uses ``ORIGINAL``.
+* An audit hook (``sys.addaudithook``: it cannot be removed) records, while student code runs, the
+  uses that reach around the modes: gc's object walkers, ctypes, frames, dynamic code
+  (``compile``/``exec``/``eval`` of text, functions made from code objects), a module imported or
+  executed again (``importlib.reload``, a module deleted from ``sys.modules`` and re-imported),
+  pickles that name a stack function or ``exec``-like built-in (``torch.load`` would call it from
+  torch's own frames), and new processes (whose work the modes of this process do not see).
+  Callers in torch and in the few standard modules that make code or read frames for their own use
+  are not recorded.
+
+``seal`` (per child, just before the student's module is imported) hides the grader's modules from
+``sys.modules`` and notes which modules are loaded, so that executing one again counts as a reload.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import types
+
+import torch
+import torch.overrides
+import torch.utils._python_dispatch
+
+TORCH_DIR = os.path.dirname(torch.__file__) + os.sep
+
+# What pops, reads, clears or disables a mode stack, by module.
+GUARDED = {
+    "torch._C": (
+        "_pop_torch_function_stack", "_pop_torch_dispatch_stack", "_set_dispatch_mode", "_unset_dispatch_mode",
+        "_get_function_stack_at", "_get_dispatch_stack_at", "_get_dispatch_mode",
+        "_len_torch_function_stack", "_len_torch_dispatch_stack",
+        "DisableTorchFunction", "DisableTorchFunctionSubclass", "_DisableTorchDispatch", "_DisablePythonDispatcher",
+        "ExcludeDispatchKeyGuard", "_ExcludeDispatchKeyGuard", "_SetExcludeDispatchKeyGuard",
+        "_dispatch_tls_set_dispatch_key_excluded", "_RestorePythonTLSSnapshot",
+    ),
+    "torch.overrides": ("_pop_mode", "_pop_mode_temporarily", "_get_current_function_mode",
+                        "_get_current_function_mode_stack"),
+    "torch.utils._python_dispatch": (
+        "_pop_mode", "_pop_mode_temporarily", "_disable_current_modes", "_disable_infra_mode", "_unset_infra_mode",
+        "_get_current_dispatch_mode", "_get_current_dispatch_mode_stack", "any_torch_dispatch_mode_on_stack",
+    ),
+}
+
+# Standard modules that read frames or make code for their own use (namedtuple, dataclass, typing,
+# enum's functional API, logging's caller lookup) and the import system.
+QUIET_CALLERS = tuple(os.path.join(os.path.dirname(os.__file__), name)
+                      for name in ("collections" + os.sep, "dataclasses.py", "typing.py", "enum.py",
+                                   "logging" + os.sep)) + ("<frozen importlib",)
+OUTSIDE = ("os.fork", "os.forkpty", "os.posix_spawn", "os.spawn", "os.exec", "os.system", "subprocess.Popen")
+UNPICKLED_BUILTINS = {("builtins", name) for name in ("exec", "eval", "compile", "getattr", "__import__", "vars")}
+FRAME_ATTRIBUTES = ("tb_frame", "gi_frame", "cr_frame", "ag_frame", "f_back")
+
+
+class Tampering(RuntimeError):
+    """Raised by a tripwire: student code tried to switch the grader's detection off."""
+
+
+# The originals, for the grader's own code.
+ORIGINAL = types.SimpleNamespace(
+    **{name: getattr(torch._C, name) for name in GUARDED["torch._C"] if hasattr(torch._C, name)},
+    TorchFunctionMode_exit=torch.overrides.TorchFunctionMode.__exit__,
+    TorchDispatchMode_exit=torch.utils._python_dispatch.TorchDispatchMode.__exit__,
+)
+_state = types.SimpleNamespace(recorder=None, modes=(), loaded_names=frozenset(), loaded_files=frozenset())
+_inside = threading.local()  # set while the hook or a tripwire looks at frames (its own events are not evidence)
+
+
+def _record(what: str):
+    recorder = _state.recorder
+    if recorder is not None:
+        recorder.names.add("tamper:" + what)
+
+
+def _caller_file() -> str:
+    """The file of the code that called the tripwire or made the audited event."""
+    _inside.on = True
+    try:
+        return sys._getframe(2).f_code.co_filename
+    except ValueError:
+        return ""
+    finally:
+        _inside.on = False
+
+
+def _tripwire(name: str, original):
+    def tripwire(*args, **kwargs):
+        if _caller_file().startswith(TORCH_DIR):
+            return original(*args, **kwargs)
+        _record(f"called {name}")
+        raise Tampering(f"{name} is not available while being graded: it would switch off the detection "
+                        "of forbidden built-ins")
+
+    tripwire.__name__ = tripwire.__qualname__ = getattr(original, "__name__", name)
+    tripwire.__module__ = getattr(original, "__module__", None) or name.rsplit(".", 1)[0]
+    tripwire.__doc__ = getattr(original, "__doc__", None)
+    tripwire._convgrade_tripwire = True
+    return tripwire
+
+
+def refusal(what: str):
+    """A method that records and refuses, whoever calls it (a recording mode's own ``__enter__``/``__exit__``)."""
+    def refuse(*args, **kwargs):
+        _record(what)
+        raise Tampering(f"{what} is not allowed while being graded")
+    return refuse
+
+
+def _guard_exit(base, length, at):
+    """``base.__exit__`` pops whatever is on top: it may not pop a recording mode (``ORIGINAL`` keeps it)."""
+    original_exit = getattr(ORIGINAL, f"{base.__name__}_exit")
+
+    def __exit__(self, *exc):
+        size = length()
+        if size and any(at(size - 1) is mode for mode in _state.modes):
+            _record(f"left a recording mode through {base.__name__}.__exit__")
+            raise Tampering("the grader's recording modes cannot be left while being graded")
+        return original_exit(self, *exc)
+
+    base.__exit__ = __exit__
+
+
+def install(recorder, modes):
+    """Replace the stack functions by tripwires everywhere and add the audit hook (once per process)."""
+    if _state.recorder is not None:
+        return
+    _state.recorder, _state.modes = recorder, tuple(modes)
+    replacements = {}
+    for module_name, names in GUARDED.items():
+        module = sys.modules[module_name]
+        for name in names:
+            original = getattr(module, name, None)
+            if original is None or getattr(original, "_convgrade_tripwire", False):
+                continue
+            if id(original) not in replacements:
+                replacements[id(original)] = (original, _tripwire(f"{module_name}.{name}", original))
+            setattr(module, name, replacements[id(original)][1])
+    for module in list(sys.modules.values()):  # module-level aliases: `from torch._C import _pop_mode ...`
+        namespace = getattr(module, "__dict__", None)
+        if not isinstance(namespace, dict):
+            continue
+        for key, value in list(namespace.items()):
+            pair = replacements.get(id(value))
+            if pair is not None and pair[0] is value:
+                namespace[key] = pair[1]
+    _guard_exit(torch.overrides.TorchFunctionMode, ORIGINAL._len_torch_function_stack, ORIGINAL._get_function_stack_at)
+    _guard_exit(torch.utils._python_dispatch.TorchDispatchMode, ORIGINAL._len_torch_dispatch_stack,
+                ORIGINAL._get_dispatch_stack_at)
+    sys.addaudithook(_audit)
+
+
+def seal():
+    """Before the student's module is imported: hide the grader's modules, note what is loaded."""
+    for name in [m for m in sys.modules if m == "grader" or m.startswith("grader.")]:
+        del sys.modules[name]
+    sys.modules["__main__"] = types.ModuleType("__main__")  # the zygote's module, which names the child's
+    _state.loaded_names = frozenset(sys.modules)
+    _state.loaded_files = frozenset(getattr(m, "__file__", None) for m in list(sys.modules.values())) - {None}
+
+
+class recording:
+    """The recording modes on their stacks for a block, entered and left with the original methods.
+
+    If they are not on top of their stacks when the block ends, something took them off or left its
+    own modes above them: that is recorded as tampering, and the stacks are cleaned up to below them.
+    """
+
+    def __init__(self, function_mode, dispatch_mode):
+        self.function_mode, self.dispatch_mode = function_mode, dispatch_mode
+
+    def __enter__(self):
+        torch.overrides.TorchFunctionMode.__enter__(self.function_mode)
+        torch.utils._python_dispatch.TorchDispatchMode.__enter__(self.dispatch_mode)
+        return self
+
+    def __exit__(self, *exc):
+        stacks = ((self.dispatch_mode, ORIGINAL._len_torch_dispatch_stack, ORIGINAL._get_dispatch_stack_at,
+                   ORIGINAL._pop_torch_dispatch_stack, ORIGINAL.TorchDispatchMode_exit),
+                  (self.function_mode, ORIGINAL._len_torch_function_stack, ORIGINAL._get_function_stack_at,
+                   ORIGINAL._pop_torch_function_stack, ORIGINAL.TorchFunctionMode_exit))
+        for mode, length, at, pop, leave in stacks:
+            if length() and at(length() - 1) is mode:
+                leave(mode, None, None, None)
+                continue
+            _record("changed the mode stacks")
+            while length() and at(length() - 1) is not mode:
+                pop()
+            if length():
+                leave(mode, None, None, None)
+
+
+def _audit(event: str, args: tuple):
+    recorder = _state.recorder
+    if not recorder.active or getattr(_inside, "on", False):
+        return
+    if event == "import":
+        if args[0] in _state.loaded_names:
+            _record(f"imported {args[0]} again")
+        return
+    if event == "exec" and getattr(args[0], "co_filename", None) in _state.loaded_files:
+        _record(f"executed {os.path.basename(args[0].co_filename)} again (a reload)")
+        return
+    if event == "pickle.find_class":  # a pickle that calls a stack function from torch.load's frames
+        module, name = args
+        if module in GUARDED or module.startswith("torch._C") or (module, name) in UNPICKLED_BUILTINS:
+            _record(f"unpickled {module}.{name}")
+        return
+    if event.startswith(OUTSIDE):
+        _record(f"started work outside the watched thread ({event})")
+        return
+    if event.startswith("gc.get_"):
+        what = "walked gc's objects"
+    elif event.startswith("ctypes."):
+        what = f"used ctypes ({event})"
+    elif event in ("sys._getframe", "sys._current_frames") or (event == "object.__getattr__"
+                                                               and args[1] in FRAME_ATTRIBUTES):
+        what = "read the interpreter's frames"
+    elif event in ("compile", "function.__new__", "code.__new__") or (
+            event == "exec" and str(getattr(args[0], "co_filename", "<")).startswith("<")):
+        what = f"ran dynamic code ({event})"
+    else:
+        return
+    caller = _caller_file()
+    if not caller.startswith(TORCH_DIR) and not caller.startswith(QUIET_CALLERS):
+        _record(what)
