@@ -4,7 +4,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
@@ -13,7 +12,6 @@ from grader.topics import TOPICS
 from helpers import CASES, ROOT, as_module, grade_json, solution_source, submission_with
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[2]
 
 CONV_HEADER = "def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1):\n"
 ROUTES = {
