@@ -2,12 +2,15 @@
 
 # Everything the probes need is imported here, at the top: once the child is
 # confined the grader's own folder is hidden from it, so nothing can be
-# imported lazily inside a probe.
+# imported lazily inside a probe. The one exception, torchvision, is loaded by
+# the zygote for the topics that need it (``grader.topics.CHILD_IMPORTS``).
 import contextlib
 import io
 import itertools
 import os
+import sys
 import time
+import types
 from collections import OrderedDict
 from pathlib import Path
 
@@ -430,6 +433,11 @@ def _trip():
     return 0
 
 
+# Pickles name ``_trip`` by module: one outside ``grader``, whose modules the child hides from student code.
+_trip.__module__ = "convgrade_tripwire"
+sys.modules[_trip.__module__] = types.SimpleNamespace(_trip=_trip)
+
+
 def _load_unsafe(module, spec, state):
     """``load_weights`` of a file holding ``state`` plus a ``_Tripwire``: did it run the file's code?"""
     path = _fresh_path()
@@ -547,7 +555,7 @@ def augmentation_probe(module, image, size, seeds, keyword=False):
     for seed in seeds:
         torch.manual_seed(seed)
         outputs.append(transform(image.copy()))
-    import torchvision.transforms.v2  # preloaded by the zygote for this topic (TOPIC_IMPORTS)
+    import torchvision.transforms.v2  # loaded by the zygote for this topic (CHILD_IMPORTS)
 
     compose = isinstance(transform, (torchvision.transforms.Compose, torchvision.transforms.v2.Compose))
     return {"type": type(transform).__name__, "compose": compose, "steps": names, "outputs": outputs}
