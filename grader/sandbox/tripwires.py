@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import sys
+import sysconfig
 import threading
 import types
 
@@ -59,6 +60,8 @@ GUARDED = {
 QUIET_CALLERS = tuple(os.path.join(os.path.dirname(os.__file__), name)
                       for name in ("collections" + os.sep, "dataclasses.py", "typing.py", "enum.py",
                                    "logging" + os.sep)) + ("<frozen importlib",)
+# The standard library's and installed packages' folders (their module code is not the student's).
+LIBRARY_DIRS = tuple(sorted({sysconfig.get_paths()[key] + os.sep for key in ("stdlib", "platstdlib", "purelib", "platlib")}))
 OUTSIDE = ("os.fork", "os.forkpty", "os.posix_spawn", "os.spawn", "os.exec", "os.system", "subprocess.Popen")
 UNPICKLED_BUILTINS = {("builtins", name) for name in ("exec", "eval", "compile", "getattr", "__import__", "vars")}
 FRAME_ATTRIBUTES = ("tb_frame", "gi_frame", "cr_frame", "ag_frame", "f_back")
@@ -233,5 +236,24 @@ def _audit(event: str, args: tuple):
     else:
         return
     caller = _caller_file()
-    if not caller.startswith(TORCH_DIR) and not caller.startswith(QUIET_CALLERS):
+    if not caller.startswith(TORCH_DIR) and not caller.startswith(QUIET_CALLERS) and not _library_importing(caller):
         _record(what)
+
+
+def _library_importing(caller: str) -> bool:
+    """An installed module's own top-level code running while it is first imported (``import
+    doctest`` reads frames): fixed code the student cannot steer, not tampering."""
+    if not caller.startswith(LIBRARY_DIRS):
+        return False
+    _inside.on = True
+    try:
+        frame = sys._getframe(3)
+        while frame is not None:  # up to the import machinery, through library code only
+            if frame.f_code.co_filename.startswith("<frozen importlib"):
+                return True
+            if not frame.f_code.co_filename.startswith(LIBRARY_DIRS):
+                return False  # the student's code called into the library
+            frame = frame.f_back
+        return False
+    finally:
+        _inside.on = False

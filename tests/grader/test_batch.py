@@ -140,7 +140,8 @@ def test_only_edited_submissions_are_graded_again(graded_class, tmp_path):
     finally:
         shutil.copy(ROOT / "solutions" / "pooling.py", folder / "alice" / "pooling.py")
     assert again.returncode == 0, again.stderr
-    assert "1 graded" in again.stderr and f"{7 + WRONG} unchanged" in again.stderr  # all but alice and frank
+    # everyone unchanged but alice; erin (no module) and frank (not a zip) are unreadable again
+    assert "1 graded" in again.stderr and f"{6 + WRONG} unchanged" in again.stderr and "2 unreadable" in again.stderr
     assert rows(copy)["alice"]["pooling"] == "0"
 
 

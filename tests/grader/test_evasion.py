@@ -203,6 +203,16 @@ def test_unusual_but_legitimate_code_is_not_flagged(tmp_path):
     assert "review" not in topic
 
 
+@pytest.mark.parametrize("prelude, full_marks", [
+    ("import doctest, pdb, unittest\n", True),  # their own import-time code reads frames: not the student's
+    ("import inspect\n_frame = inspect.currentframe()\n", False),  # the student's code reads a frame
+])
+def test_frames_read_while_a_library_is_first_imported_are_not_the_students(prelude, full_marks, tmp_path):
+    report = grade_json(submission_with(tmp_path, TOPIC, prelude + solution_source(TOPIC)), "--topic", TOPIC)
+    topic = report["topics"][TOPIC]
+    assert (topic["score"] == topic["max_score"]) == full_marks, [t["feedback"] for t in topic["tests"]]
+
+
 def test_review_reaches_markdown_and_gradebook_status():
     tests = [grade.TestResult("conv2d core", "core", "conv2d", 4.0, 4.0, True, "")]
     topic = grade.TopicResult(TOPIC, 4.0, 4.0, tests, review=["conv2d, line 3: vars() lookup"])
