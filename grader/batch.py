@@ -2,8 +2,8 @@
 
 Each entry of the class folder (a folder or a ``.zip``) is one student, named by the entry's name
 without its extension. Workers are forked once, with torch, the checks and a channel to the
-sandbox's zygote already in place, and call ``grade_submission`` for one student at a time; every
-student's code still runs in its own confined children. The parent writes each student's
+sandbox's zygote already in place, and grade one topic of one student at a time (``grade_topic``,
+assembled as ``grade_submission`` does); every student's code still runs in its own confined children. The parent writes each student's
 ``<student>.json`` (the contract's JSON), ``<student>.md`` (their feedback) and the key that
 says which submission, grader and config produced them, atomically, as soon as the result
 arrives. A re-run grades only the students whose key changed or who have no result yet, so an
@@ -106,34 +106,50 @@ def grade_all(folder: Path, out: Path, config: Config = Config(), jobs: int = 1,
 def _graded(todo, config: Config, jobs: int):
     """(student, result, key, status) for each of ``todo``, in the order they finish.
 
-    Students whose worker died are graded again in a fresh pool, once.
+    The pool's tasks are single topics (``grade_topic``), the students in order and each one's
+    slowest topics first, so that both cores stay busy to the end of the class. A student's result
+    is assembled as their last topic arrives, exactly as ``grade_submission`` would. Topics whose
+    worker died are graded again in a fresh pool, once.
     """
-    from grader.grade import grade_submission, start_worker
+    from grader.grade import assemble, grade_topic, start_worker
     from grader.sandbox.session import Zygote
+    from grader.topics import SLOWEST_FIRST
 
+    topics = sorted(TOPIC_NAMES, key=SLOWEST_FIRST.index)
+    students = {student.name: (student, submission, key) for student, submission, key in todo}
+    done: dict[str, dict] = {name: {} for name in students}
+    tasks = [(name, topic) for name in students for topic in topics]
+    failed: dict[str, str] = {}
     for attempt in (1, 2):
-        if not todo:
-            return
+        if not tasks:
+            break
         Zygote.shared()  # the workers share it
         context = multiprocessing.get_context("fork")
         lost = []
-        with ProcessPoolExecutor(min(jobs, len(todo)), mp_context=context, initializer=start_worker,
+        with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=context, initializer=start_worker,
                                  initargs=(context.Lock(),)) as pool:
-            pending = {pool.submit(grade_submission, submission, config): (student, submission, key)
-                       for student, submission, key in todo}
+            pending = {pool.submit(grade_topic, topic, students[name][1], config): (name, topic)
+                       for name, topic in tasks if name not in failed}
             for future in as_completed(pending):
-                student, submission, key = pending[future]
+                name, topic = pending[future]
+                if name in failed:
+                    continue
                 try:
-                    yield student, future.result(), key, "graded"
+                    done[name][topic] = future.result()
                 except BrokenProcessPool:
-                    lost.append((student, submission, key))
+                    lost.append((name, topic))
+                    continue
                 except Exception as exc:  # noqa: BLE001 -- one student's failure never stops the class
-                    reason = f"grader error: {type(exc).__name__}: {exc}"
-                    yield student, _not_graded(reason, config), None, reason
-        todo = lost
-    for student, _, _ in todo:
+                    failed[name] = f"grader error: {type(exc).__name__}: {exc}"
+                    yield students[name][0], _not_graded(failed[name], config), None, failed[name]
+                    continue
+                if len(done[name]) == len(topics):
+                    student, submission, key = students[name]
+                    yield student, assemble(submission, list(TOPIC_NAMES), done.pop(name)), key, "graded"
+        tasks = [(name, topic) for name, topic in lost if name not in failed]
+    for name in dict.fromkeys(name for name, _ in tasks):
         reason = "grader error: the grading worker died twice on this submission"
-        yield student, _not_graded(reason, config), None, reason
+        yield students[name][0], _not_graded(reason, config), None, reason
 
 
 def _graded_by_cluster(todo, config: Config, scheduler: str):

@@ -82,6 +82,11 @@ def grade_submission(submission: Submission, config: Config = Config(), topics=N
         results = _grade_concurrently(names, submission, config, jobs, progress, cache)
     else:
         results = {name: grade_topic(name, submission, config, cache, progress) for name in names}
+    return assemble(submission, names, results)
+
+
+def assemble(submission: Submission, names: list[str], results: dict[str, TopicResult]) -> GradeResult:
+    """The grade of ``submission`` from its topics' results (``grade_topic`` each, in any order or process)."""
     return GradeResult(submission.origin, {name: results[name] for name in names},
                        notes=(submission.summary(names), *submission.notes))
 
@@ -169,7 +174,7 @@ def _grade_topic(topic, submission, config, cache, progress) -> TopicResult:
     stubs = unimplemented(source, {check.function for check in checks})
     if all(check.function in stubs for check in checks):  # nothing to run: no child
         return _scored(topic, checks, points, [_stub_result(c.function) for c in checks])
-    session = TopicSession(topic, submission.modules, config.limits)
+    session = TopicSession(topic, submission.modules, config.limits, watched=frozenset(module.BY_LOOPS))
     notes = []
     started = time.perf_counter()
     try:
@@ -187,12 +192,15 @@ def _grade_topic(topic, submission, config, cache, progress) -> TopicResult:
                 outcomes.append(_stub_result(check.function) if check.function in stubs else check.run(ctx))
             cases.save()
             forbidden, tampered = {}, {}
+            # Tampering at import time or while an unwatched function ran counts against every function.
+            everywhere = imported.names.union(*(names for function, names in ctx.names_seen.items()
+                                                if function not in module.BY_LOOPS))
             for function, rules in module.BY_LOOPS.items():
                 names = ctx.names_seen.get(function, set())
                 hits = runtime_hits(names, rules) + static_hits(source, function, rules)
                 if hits:
                     forbidden[function] = sorted(set(hits))
-                signs = tampering_hits(imported.names | names)  # at import time: against every function
+                signs = tampering_hits(everywhere | names)
                 work = ctx.least_work.get(function)
                 if work and implausible(*work):
                     signs.append(f"a right answer of {work[1]} values came from recorded tensor operations "

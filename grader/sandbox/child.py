@@ -59,12 +59,28 @@ class _Recorder:
 RECORDER = _Recorder()
 
 
+# id of a function or operator -> (it, its recorded name): working the name out costs more than the lookup.
+# Keyed by id, not by the object, so that a student's object with a rigged __eq__/__hash__ cannot take a name.
+_LABELS: dict[int, tuple] = {}
+
+
+def _label(func, label: str) -> str:
+    if len(_LABELS) < 10_000:
+        _LABELS[id(func)] = (func, label)
+    return label
+
+
 class _FunctionMode(TorchFunctionMode):
     __enter__ = __exit__ = tripwires.refusal("entering or leaving the grader's torch-function mode")
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
-        name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or repr(func)
-        RECORDER.names.add("fn:" + str(name).rsplit(".", 1)[-1])
+        known = _LABELS.get(id(func))
+        if known is not None and known[0] is func:
+            label = known[1]
+        else:
+            label = _label(func, "fn:" + str(getattr(func, "__qualname__", None) or getattr(func, "__name__", None)
+                                           or repr(func)).rsplit(".", 1)[-1])
+        RECORDER.names.add(label)
         return func(*args, **(kwargs or {}))
 
 
@@ -72,7 +88,12 @@ class _DispatchMode(TorchDispatchMode):
     __enter__ = __exit__ = tripwires.refusal("entering or leaving the grader's dispatch mode")
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
-        RECORDER.names.add("aten:" + func.name().split("::", 1)[-1].split(".", 1)[0])
+        known = _LABELS.get(id(func))
+        if known is not None and known[0] is func:
+            label = known[1]
+        else:
+            label = _label(func, "aten:" + func.name().split("::", 1)[-1].split(".", 1)[0])
+        RECORDER.names.add(label)
         for arg in args:
             if isinstance(arg, torch.Tensor):
                 RECORDER.work += arg.numel()
@@ -308,7 +329,7 @@ def serve(channel, output_fd: int, settings: dict):
     RECORDER.active = True
     started = time.perf_counter()
     try:
-        with tripwires.recording(*MODES):
+        with _watching(settings["watch_import"]):
             module = importlib.import_module(f"exercises.{topic}")
         import_status = {"status": "ok"}
     except BaseException as exc:  # noqa: BLE001 -- any failure of student code is data
@@ -342,14 +363,14 @@ def serve(channel, output_fd: int, settings: dict):
                 if target is None:
                     raise _Missing(request["function"], topic)
                 RECORDER.active = True
-                with tripwires.recording(*MODES), recording_warnings(caught):
+                with _watching(request.get("watch", True)), recording_warnings(caught):
                     result = target(*args, **kwargs)
                 RECORDER.active = False
                 answer = {"status": "ok", "value": to_wire(result)}
             elif op == "probe":
                 probe = getattr(probes, request["probe"])
                 RECORDER.active = True
-                with tripwires.recording(*MODES):
+                with _watching(request.get("watch", True)):
                     answer = {"status": "ok", "value": probe(module, *args, **kwargs)}
                 RECORDER.active = False
                 answer["value"] = to_wire(answer["value"])
@@ -375,6 +396,12 @@ def serve(channel, output_fd: int, settings: dict):
         if request.get("return_inputs"):
             answer["inputs_after"] = [to_wire(obj) for obj in keep]
         reply(answer)
+
+
+def _watching(watch):
+    """The recording modes on for a block, or off where the grader judges nothing by them (the
+    audit hook records tampering either way)."""
+    return tripwires.recording(*MODES) if watch is not False else contextlib.nullcontext()
 
 
 class _Missing(Exception):

@@ -280,8 +280,12 @@ _SIGNALS = {
 class TopicSession:
     """Runs one topic's student module in a child process."""
 
-    def __init__(self, topic: str, modules: dict[str, bytes], limits: Limits = Limits()):
+    def __init__(self, topic: str, modules: dict[str, bytes], limits: Limits = Limits(),
+                 watched: frozenset[str] | None = None):
+        """``watched``: the functions whose calls run under the recording modes of forbidden built-ins
+        (they slow PyTorch down several times); None for all. The import is watched unless it is empty."""
         self.topic, self.modules, self.limits = topic, modules, limits
+        self.watched = watched
         self.import_outcome: Outcome | None = None
         self.output_bytes = 0
         self.output_head = b""
@@ -313,7 +317,7 @@ class TopicSession:
         self._uid = _next_uid() if os.geteuid() == 0 and self.limits.isolate else 0
         settings = dict(dataclasses.asdict(self.limits), topic=self.topic, scratch=str(self._scratch),
                         import_cpu_seconds=self.limits.import_seconds, uid=self._uid, hide=HIDDEN_FROM_CHILD,
-                        expose=EXPOSED_TO_CHILD)
+                        expose=EXPOSED_TO_CHILD, watch_import=self.watched is None or bool(self.watched))
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         output_read, output_write = os.pipe()
         try:
@@ -369,10 +373,15 @@ class TopicSession:
     def call(self, function: str, *args, return_inputs: bool = False, **kwargs) -> Outcome:
         """Call ``function`` of the student's module on wire values."""
         return self._request({"op": "call", "function": function, "args": list(args), "kwargs": kwargs,
-                              "return_inputs": return_inputs}, f"`{function}`")
+                              "return_inputs": return_inputs, "watch": self.watches(function)}, f"`{function}`")
 
-    def probe(self, probe: Callable, *args, **kwargs) -> Outcome:
-        """Run the trusted ``probe`` (a function of ``probes``) as ``probe(module, *args, **kwargs)`` in the child.
+    def watches(self, function: str) -> bool:
+        """Whether calls made to test ``function`` run under the recording modes."""
+        return self.watched is None or function in self.watched
+
+    def probe(self, probe: Callable, *args, watch: bool = True, **kwargs) -> Outcome:
+        """Run the trusted ``probe`` (a function of ``probes``) as ``probe(module, *args, **kwargs)`` in the child,
+        under the recording modes if ``watch``.
 
         The arguments are bound to the probe's signature here, in the grader: a check that calls a
         probe wrongly is the grader's bug (a ``TypeError`` raised now), never the student's.
@@ -382,8 +391,8 @@ class TopicSession:
         if getattr(probes, probe.__name__, None) is not probe:
             raise TypeError(f"{probe!r} is not a probe of grader.sandbox.probes")
         inspect.signature(probe).bind(None, *args, **kwargs)
-        return self._request({"op": "probe", "probe": probe.__name__, "args": list(args), "kwargs": kwargs},
-                             "the check")
+        return self._request({"op": "probe", "probe": probe.__name__, "args": list(args), "kwargs": kwargs,
+                              "watch": watch}, "the check")
 
     def _request(self, request: dict, what: str) -> Outcome:
         if self._pid is None:

@@ -223,3 +223,35 @@ def test_review_reaches_markdown_and_gradebook_status():
     document["status"] = "graded"
     rows = list(csv.DictReader(io.StringIO(gradebook({"alice": document}))))
     assert rows[0]["status"] == f"graded; review: {TOPIC} (1)"
+
+
+# Tampers while a function that is not watched runs (the recording modes are off then): it walks
+# gc's objects for the modes and makes them record nothing for the functions that come after.
+UNWATCHED_TAMPERING = '''
+
+_size = conv_output_size
+
+
+def conv_output_size(*args, **kwargs):
+    import gc
+    from torch.overrides import TorchFunctionMode
+    from torch.utils._python_dispatch import TorchDispatchMode
+
+    def plain(self, func, types, args=(), kwargs=None):
+        return func(*args, **(kwargs or {}))
+
+    for obj in gc.get_objects():
+        if isinstance(obj, (TorchFunctionMode, TorchDispatchMode)):
+            type(obj).__torch_function__ = type(obj).__torch_dispatch__ = plain
+    return _size(*args, **kwargs)
+'''
+
+
+def test_tampering_while_an_unwatched_function_runs_counts_against_the_watched_ones(tmp_path):
+    report = grade_json(submission_with(tmp_path, TOPIC, solution_source(TOPIC) + UNWATCHED_TAMPERING),
+                        "--topic", TOPIC)
+    tests = scores_by_function(report)
+    assert all(test["passed"] for test in tests.pop("conv_output_size"))
+    assert set(tests) == set(TOPICS[TOPIC].BY_LOOPS)
+    for test in itertools.chain(*tests.values()):
+        assert test["score"] == 0.0 and "walked gc's objects" in test["feedback"], test

@@ -6,6 +6,7 @@ import sys
 import textwrap
 
 import pytest
+import torch
 
 from grader.forbidden import EVASION, computed_access, static_hits
 from grader.topics import TOPICS
@@ -109,6 +110,25 @@ def test_scipy_imported_after_the_guards_are_installed_is_guarded_too():
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stdout.split("\n")[-2] == "['scipy.ndimage.convolve', 'scipy.signal.convolve2d']"
+
+
+def test_only_the_watched_functions_run_under_the_recording_modes():
+    """The modes slow PyTorch down several times: a function no rule is about runs without them."""
+    from grader.checks import to_wire
+    from grader.sandbox.session import TopicSession
+
+    session = TopicSession("convolution", {"convolution": solution_source("convolution").encode()},
+                           watched=frozenset({"conv2d"}))
+    try:
+        assert session.start().ok
+        x, w = torch.ones(1, 1, 4, 4), torch.ones(1, 1, 2, 2)
+        watched = session.call("conv2d", *to_wire((x, w)))
+        unwatched = session.call("correlate2d", *to_wire((x[0, 0], w[0, 0])))
+    finally:
+        session.close()
+    assert watched.ok and unwatched.ok
+    assert any(name.startswith("aten:") for name in watched.names) and watched.work > 0
+    assert unwatched.names == frozenset() and unwatched.work == 0
 
 
 def test_no_solution_nor_case_is_flagged_by_the_tampering_scans():
