@@ -7,8 +7,9 @@ The class is taken from the test suite's generated class (tests/grader/test_batc
 first ``grade-all`` fills it) and an empty results folder:
 ``-j 1``, ``-j 2`` and, with ``--dask``, 1 and 2 local Dask workers. Beside them, one ``grader grade``
 per submission, as an instructor without grade-all would run them. Printed: wall seconds, seconds per
-submission, the speed-up from 1 to 2 workers, and a batch's cost per submission relative to a
-standalone grade.
+submission, the speed-up from 1 to 2 workers, a batch's cost per submission relative to a
+standalone grade, and, for a class of correct submissions only (copies of a right one) at ``-j 2``,
+the wall time per submission against the student-code time one grade measures.
 """
 from __future__ import annotations
 
@@ -52,6 +53,23 @@ def dask_cluster(workers: int, folder: Path, env: dict):
     return json.loads(address_file.read_text())["address"], processes
 
 
+STUDENT_CODE = """
+import sys
+from grader.grade import grade_submission
+from grader.load import load_submission
+from grader.topics import TOPICS
+result = grade_submission(load_submission(sys.argv[1], TOPICS))
+print(sum(topic.timings.student for topic in result.topics.values()))
+"""
+
+
+def student_code_seconds(path: Path, env: dict) -> float:
+    """CPU seconds spent inside the student's code in one grade of ``path`` (the child measures them)."""
+    run = subprocess.run([sys.executable, "-c", STUDENT_CODE, str(path)], cwd=ROOT, env=env, check=True,
+                         capture_output=True, text=True)
+    return float(run.stdout.split()[-1])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=8, help="class size (at most 20)")
@@ -89,6 +107,14 @@ def main() -> int:
                 for process in processes:
                     os.killpg(process.pid, signal.SIGKILL)
             console.print(f"Dask {workers}: {runs[f'Dask, {workers} worker(s)']:.1f} s")
+    right = work / "right"  # a class of correct submissions only: copies of alice
+    right.mkdir()
+    for n in range(len(students)):
+        shutil.copytree(full / "alice", right / f"right{n}")
+    grader("grade-all", right, "--out", work / "right-warm", "--quiet", "-j", 2, env=env)
+    runs["grade-all -j 2, correct ones only"] = grader("grade-all", right, "--out", work / "right-out", "-j", 2,
+                                                       "--quiet", env=env)
+    student_code = student_code_seconds(full / "alice", env)
     standalone = sum(grader("grade", folder / entry.name, "--format", "json", "--quiet", "-j", 1, env=env)
                      for entry in students)
     runs["grader grade, one by one (-j 1)"] = standalone
@@ -100,6 +126,9 @@ def main() -> int:
     one, two = runs["grade-all -j 1"], runs["grade-all -j 2"]
     Console().print(f"speed-up 1 -> 2 workers: {one / two:.2f} (target >= 1.8)")
     Console().print(f"batch cost per submission / standalone grade: {one / standalone:.2f} (target <= 0.5)")
+    per_right = runs["grade-all -j 2, correct ones only"] / len(students)
+    Console().print(f"correct submissions at -j 2: {per_right:.2f} s wall each; the student code of one takes "
+                    f"{student_code:.2f} s: ratio {per_right / student_code:.2f} (target <= 1)")
     shutil.rmtree(work, ignore_errors=True)
     return 0
 

@@ -111,7 +111,7 @@ def _graded(todo, config: Config, jobs: int):
     is assembled as their last topic arrives, exactly as ``grade_submission`` would. Topics whose
     worker died are graded again in a fresh pool, once.
     """
-    from grader.grade import assemble, grade_topic, start_worker
+    from grader.grade import assemble, grade_topic, load_before_forking, start_worker
     from grader.sandbox.session import Zygote
     from grader.topics import SLOWEST_FIRST
 
@@ -124,6 +124,7 @@ def _graded(todo, config: Config, jobs: int):
         if not tasks:
             break
         Zygote.shared()  # the workers share it
+        load_before_forking(topics)
         context = multiprocessing.get_context("fork")
         lost = []
         with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=context, initializer=start_worker,

@@ -99,6 +99,7 @@ def _grade_concurrently(names, submission, config, jobs, progress, cache) -> dic
     order = sorted(names, key=SLOWEST_FIRST.index)
     context = multiprocessing.get_context("fork")
     Zygote.shared()  # started before the fork: the workers share it
+    load_before_forking(names)
     events = context.SimpleQueue()
     relay = threading.Thread(target=_relay, args=(events, progress), daemon=True)
     relay.start()
@@ -160,10 +161,23 @@ def grade_topic(topic: str, submission: Submission, config: Config, cache: bool 
     """One topic's result; ``progress(topic, done, total)`` as it starts and after each test."""
     if progress:
         progress(topic, 0, len(TOPICS[topic].CHECKS))
-    result = _grade_topic(topic, submission, config, cache, progress)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # the references are tiny: more threads only fight the child (20x slower when busy)
+    try:
+        result = _grade_topic(topic, submission, config, cache, progress)
+    finally:
+        torch.set_num_threads(threads)
     if progress:
         progress(topic, len(result.tests), len(result.tests))
     return result
+
+
+def load_before_forking(names):
+    """Import the ``names`` topics' checks (torchvision for some: seconds) here, while the zygote warms up
+    on the other core, so that forked workers share them, and freeze what is loaded."""
+    for name in names:
+        TOPICS[name]
+    _freeze_loaded_objects()
 
 
 @functools.cache
