@@ -3,12 +3,13 @@
 Each entry of the class folder (a folder or a ``.zip``) is one student, named by the entry's name
 without its extension. Workers are forked once, with torch, the checks and a channel to the
 sandbox's zygote already in place, and grade one topic of one student at a time (``grade_topic``,
-assembled as ``grade_submission`` does); every student's code still runs in its own confined children. The parent writes each student's
-``<student>.json`` (the contract's JSON), ``<student>.md`` (their feedback) and the key that
-says which submission, grader and config produced them, atomically, as soon as the result
-arrives. A re-run grades only the students whose key changed or who have no result yet, so an
-interrupted run (Ctrl-C, ``kill -9``) resumes where it stopped; ``gradebook.csv``,
-``summary.md`` and ``scores.png`` are then written from every student's saved result.
+assembled as ``grade_submission`` does); every student's code still runs in its own confined
+children. The parent writes each student's ``<student>.json`` (the contract's JSON),
+``<student>.md`` (their feedback) and the key that says which submission, grader and config
+produced them, atomically, as soon as the result arrives. A re-run grades only the students whose
+key changed or who have no result yet, so an interrupted run (Ctrl-C, ``kill -9``) resumes where
+it stopped; ``gradebook.csv``, ``summary.md`` and ``scores.png`` are then written from every
+student's saved result.
 """
 from __future__ import annotations
 

@@ -64,23 +64,31 @@ RECORDER = _Recorder()
 _LABELS: dict[int, tuple] = {}
 
 
-def _label(func, label: str) -> str:
+def _labelled(func, describe) -> str:
+    """The recorded name of ``func``: ``describe(func)``, worked out once."""
+    known = _LABELS.get(id(func))
+    if known is not None and known[0] is func:
+        return known[1]
+    label = describe(func)
     if len(_LABELS) < 10_000:
         _LABELS[id(func)] = (func, label)
     return label
+
+
+def _function_label(func) -> str:
+    name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or repr(func)
+    return "fn:" + str(name).rsplit(".", 1)[-1]
+
+
+def _operator_label(func) -> str:
+    return "aten:" + func.name().split("::", 1)[-1].split(".", 1)[0]
 
 
 class _FunctionMode(TorchFunctionMode):
     __enter__ = __exit__ = tripwires.refusal("entering or leaving the grader's torch-function mode")
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
-        known = _LABELS.get(id(func))
-        if known is not None and known[0] is func:
-            label = known[1]
-        else:
-            label = _label(func, "fn:" + str(getattr(func, "__qualname__", None) or getattr(func, "__name__", None)
-                                           or repr(func)).rsplit(".", 1)[-1])
-        RECORDER.names.add(label)
+        RECORDER.names.add(_labelled(func, _function_label))
         return func(*args, **(kwargs or {}))
 
 
@@ -88,12 +96,7 @@ class _DispatchMode(TorchDispatchMode):
     __enter__ = __exit__ = tripwires.refusal("entering or leaving the grader's dispatch mode")
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
-        known = _LABELS.get(id(func))
-        if known is not None and known[0] is func:
-            label = known[1]
-        else:
-            label = _label(func, "aten:" + func.name().split("::", 1)[-1].split(".", 1)[0])
-        RECORDER.names.add(label)
+        RECORDER.names.add(_labelled(func, _operator_label))
         for arg in args:
             if isinstance(arg, torch.Tensor):
                 RECORDER.work += arg.numel()
@@ -401,7 +404,7 @@ def serve(channel, output_fd: int, settings: dict):
 def _watching(watch):
     """The recording modes on for a block, or off where the grader judges nothing by them (the
     audit hook records tampering either way)."""
-    return tripwires.recording(*MODES) if watch is not False else contextlib.nullcontext()
+    return tripwires.recording(*MODES) if watch else contextlib.nullcontext()
 
 
 class _Missing(Exception):
