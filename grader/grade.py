@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import torch
 
 from grader import __version__
-from grader.cache import CaseCache
+from grader.cache import CaseCache, references_in
 from grader.checks import Check, CheckResult, Context, not_implemented
 from grader.config import Config
 from grader.forbidden import computed_access, implausible, runtime_hits, static_hits, tampering_hits
@@ -210,10 +210,11 @@ def _grade_topic(topic, submission, config, cache, progress) -> TopicResult:
             cases = CaseCache.for_topic(topic, repr(config)) if cache else CaseCache.off()
             ctx = Context(session, config.examples_for(topic), cases)
             outcomes = []
-            for check in checks:
-                if progress and outcomes:
-                    progress(topic, len(outcomes), len(checks))
-                outcomes.append(_stub_result(check.function) if check.function in stubs else check.run(ctx))
+            with references_in(cases):
+                for check in checks:
+                    if progress and outcomes:
+                        progress(topic, len(outcomes), len(checks))
+                    outcomes.append(_stub_result(check.function) if check.function in stubs else check.run(ctx))
             cases.save()
             forbidden, tampered = {}, {}
             # Tampering at import time or while an unwatched function ran counts against every function.

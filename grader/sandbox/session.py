@@ -258,13 +258,24 @@ WALL_WINDOWS = 10       # a call still computing at its wall limit may run this 
 COMPUTING_SHARE = 0.02  # CPU seconds per wall second that count as computing, not waiting
 
 
-def _process_cpu_seconds(pid: int | None) -> float | None:
-    """User + system CPU seconds of process ``pid`` so far (from /proc), or None where unknown."""
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _open_stat(pid: int) -> int | None:
+    """A descriptor of ``/proc/<pid>/stat``, kept open: reading it again costs far less than opening it."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError, TypeError):
+        return os.open(f"/proc/{pid}/stat", os.O_RDONLY)
+    except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _process_cpu_seconds(stat: int | None) -> float | None:
+    """User + system CPU seconds so far of the process whose ``_open_stat`` is ``stat``, or None where unknown."""
+    try:
+        fields = os.pread(stat, 1024, 0).decode().rsplit(")", 1)[1].split()
+    except (OSError, IndexError, TypeError, UnicodeDecodeError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
 _SIGNALS = {
@@ -292,6 +303,7 @@ class TopicSession:
         self.restarts = 0
         self.timings = Timings()
         self._pid = None
+        self._stat = None  # the child's /proc stat file (``_open_stat``)
         self._uid = 0
         self._channel = None
         self._drain = None
@@ -322,6 +334,7 @@ class TopicSession:
         output_read, output_write = os.pipe()
         try:
             self._pid = Zygote.shared().spawn(settings, theirs.fileno(), output_write)
+            self._stat = _open_stat(self._pid)
         finally:
             theirs.close()
             os.close(output_write)
@@ -359,6 +372,9 @@ class TopicSession:
     def _kill(self):
         """Kill the child and everything it started, reap it, and return its exit code."""
         pid, self._pid = self._pid, None
+        if self._stat is not None:
+            os.close(self._stat)
+            self._stat = None
         for kill in (os.killpg, os.kill):
             try:
                 kill(pid, signal.SIGKILL)
@@ -443,12 +459,12 @@ class TopicSession:
         stopped by its CPU limit. So a child still using CPU at the deadline is only slowed by a busy
         machine: it gets more windows (up to ``WALL_WINDOWS``), which keeps grades the same under load.
         """
-        used = _process_cpu_seconds(self._pid)
+        used = _process_cpu_seconds(self._stat)
         for window in range(1, WALL_WINDOWS + 1):
             ready, _, _ = select.select([self._channel], [], [], wall_seconds)
             if ready:
                 return None
-            before, used = used, _process_cpu_seconds(self._pid)
+            before, used = used, _process_cpu_seconds(self._stat)
             if before is None or used is None or used - before < COMPUTING_SHARE * wall_seconds:
                 break
         return window * wall_seconds

@@ -10,6 +10,7 @@ this file too.
 from __future__ import annotations
 
 import json
+import math
 import struct
 
 import numpy as np
@@ -114,7 +115,7 @@ def _array(desc, body: memoryview) -> Array:
         shape = tuple(int(n) for n in shape)
         if dtype not in DTYPES or kind not in ("tensor", "ndarray") or any(n < 0 for n in shape):
             raise WireError(f"bad array description {desc!r}")
-        count = int(np.prod(shape, dtype=np.int64))
+        count = math.prod(shape)
         if count * np.dtype(dtype).itemsize != nbytes or offset < 0 or offset + nbytes > len(body):
             raise WireError("array size does not match its description")
         data = np.frombuffer(body[offset:offset + nbytes], dtype=dtype).reshape(shape).copy()

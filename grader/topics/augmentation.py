@@ -31,6 +31,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 from torchvision import transforms
 
+from grader.cache import remembered
 from grader.checks import (TOLERANCES, Case, Failure, Misconception, Property, Scripted, as_tensor,
                            check_array_call, check_raises, compare, crashed, describe, outcome_value,
                            raises_value_error)
@@ -126,6 +127,12 @@ def seeded(transform, image: np.ndarray, seed: int) -> torch.Tensor:
         return transform(image.copy())
 
 
+@remembered
+def reference_image(image: np.ndarray, size, seed: int) -> torch.Tensor:
+    """The reference pipeline's output for ``image`` under ``seed``."""
+    return seeded(pipeline(size), image, seed)
+
+
 def _variant(**options):
     """The output of a variant pipeline on a one-seed case ``Case((image, size), {"seed": s})``."""
     return lambda c: seeded(pipeline(c.args[1], **options), c.args[0], c.kwargs["seed"])
@@ -203,7 +210,7 @@ def verify_pipeline(ctx, case: Case):
                       f"transforms.Compose([...]){describe_pipeline_case(case, seeds[0])}")
     for seed, output in zip(seeds, got["outputs"]):
         words = describe_pipeline_case(case, seed)
-        expected = seeded(pipeline(size), image, seed)
+        expected = reference_image(image, size, seed)
         scale = torch.full_like(expected, 1.01 * STEPS_ALLOWED * ONE_STEP / TOLERANCES[torch.float32][1])
         try:
             result = as_tensor(output, "augmentation_transform", "the transformed image")
@@ -254,6 +261,7 @@ def _to_tensor(image_rgb: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(image_rgb)).permute(2, 0, 1).float().div(255)
 
 
+@remembered
 def reference_tensor(image_bgr: np.ndarray) -> torch.Tensor:
     """The image_folder_loader preparation of ``image_bgr`` after BGR -> RGB, with a batch dimension."""
     rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
@@ -333,6 +341,7 @@ def predict_cases(draw):
                  "patterns": [pattern for _, pattern in drawn]})
 
 
+@remembered
 def logits_for(case: Case, tensor: torch.Tensor) -> torch.Tensor:
     model = build_model(case.kwargs["spec"])
     model.load_state_dict(case.kwargs["state"])
@@ -346,6 +355,7 @@ def _indices(case: Case, prepare) -> torch.Tensor:
     return torch.tensor([int(logits_for(case, prepare(image)).argmax()) for image in case.args[0]])
 
 
+@remembered
 def reference_indices(case: Case) -> torch.Tensor:
     return _indices(case, reference_tensor)
 
@@ -361,6 +371,7 @@ PREDICT_MISTAKES = [
 ]
 
 
+@remembered
 def _near_tie(case: Case) -> bool:
     for image in case.args[0]:
         top2 = logits_for(case, reference_tensor(image)).topk(2).values
@@ -369,6 +380,7 @@ def _near_tie(case: Case) -> bool:
     return False
 
 
+@remembered
 def describe_predict_case(case: Case, index: int | None = None) -> str:
     images_bgr, classes = case.args
     kw = case.kwargs
@@ -437,7 +449,7 @@ def verify_predict_image(ctx, case: Case):
                 ctx.evidence.observe(PREDICT_MISTAKES, case, returned, expected)
             break
     if not problem:  # right here: a mistake that names another class here is not the student's
-        observe_right(ctx.evidence, PREDICT_MISTAKES, case, expected)
+        observe_right(ctx.evidence, PREDICT_MISTAKES, case, expected, f"{__name__}.PREDICT_MISTAKES")
     ctx.require("class name", not problem, problem + words)
 
 

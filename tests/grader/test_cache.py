@@ -6,8 +6,9 @@ import json
 import os
 
 import pytest
+import torch
 
-from grader.cache import MAGIC, CaseCache
+from grader.cache import MAGIC, CaseCache, dumps, loads, recall, references_in, remembered
 from grader.checks import Case
 from grader.config import Config
 from grader.grade import grade_submission
@@ -78,6 +79,80 @@ def test_an_unwritable_cache_folder_costs_time_only(tmp_path):
     cache = CaseCache.for_topic("pooling", "config", blocker / "cache")
     cache.record("a", CASE_A)
     cache.save()  # no exception: the grade goes on without a cache
+
+
+CALLS = []
+
+
+def _logged_sum(x: torch.Tensor) -> torch.Tensor:
+    CALLS.append(x)
+    if x.numel() == 0:
+        raise ValueError("empty")
+    return x.sum()
+
+
+def test_a_remembered_reference_is_computed_once_per_content_and_returned_fresh(tmp_path):
+    CALLS.clear()
+    cache = CaseCache.for_topic("layers", "config", tmp_path)
+    with references_in(cache):
+        first = recall("sum", _logged_sum, torch.ones(3))
+        first.add_(100)  # the caller's copy: the remembered value is unchanged
+        assert recall("sum", _logged_sum, torch.ones(3)) == 3.0
+        assert recall("sum", _logged_sum, torch.full((3,), 2.0)) == 6.0  # other content, computed
+        assert recall("another name", _logged_sum, torch.ones(3)) == 3.0  # another computation, computed
+        for _ in range(2):
+            with pytest.raises(ValueError, match="empty"):  # an exception is remembered too
+                recall("sum", _logged_sum, torch.ones(0))
+        assert recall("sum", lambda x: x, lambda: 0)() == 0  # a lambda cannot be keyed: computed, not kept
+    assert len(CALLS) == 4
+    assert recall("sum", _logged_sum, torch.ones(3)) == 3.0 and len(CALLS) == 5  # outside: always computed
+
+
+def test_only_the_references_of_passing_checks_are_written(tmp_path):
+    CALLS.clear()
+    cache = CaseCache.for_topic("hooks", "config", tmp_path)
+    with references_in(cache):
+        recall("sum", _logged_sum, torch.ones(2))
+        cache.keep()  # a check passed on it
+        recall("sum", _logged_sum, torch.ones(5))
+        cache.discard()  # a check failed: a shrunk case no other student will meet
+        recall("sum", _logged_sum, torch.ones(5))  # still remembered for this grade
+    cache.save()
+    assert len(CALLS) == 2
+    with references_in(CaseCache.for_topic("hooks", "config", tmp_path)):
+        recall("sum", _logged_sum, torch.ones(2))
+        assert len(CALLS) == 2
+        recall("sum", _logged_sum, torch.ones(5))
+        assert len(CALLS) == 3
+
+
+def test_only_module_level_functions_can_be_marked_remembered():
+    with pytest.raises(TypeError, match="module-level"):
+        remembered(lambda case: case)
+
+
+def test_tensors_survive_the_fast_pickling_whatever_their_kind():
+    original = {"float": torch.randn(2, 3), "int": torch.arange(4), "half": torch.ones(2, dtype=torch.float16),
+                "parameter": torch.nn.Parameter(torch.ones(2)), "frozen": torch.nn.Parameter(torch.ones(1), False),
+                "transposed": torch.randn(3, 2).T, "bfloat16": torch.ones(2, dtype=torch.bfloat16),
+                "leaf": torch.ones(2, requires_grad=True)}
+    copy = loads(dumps(original))
+    for name, tensor in original.items():
+        assert type(copy[name]) is type(tensor) and copy[name].dtype == tensor.dtype, name
+        assert copy[name].requires_grad == tensor.requires_grad and torch.equal(copy[name], tensor), name
+    assert copy["transposed"].stride() == original["transposed"].stride()  # torch's own format kept the layout
+
+
+def test_a_second_grade_of_a_right_submission_computes_no_reference(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONVGRADE_CACHE", str(tmp_path))
+    submission = Submission({"hooks": solution_source("hooks").encode()}, "solutions")
+    first = grade_submission(submission, FEW_EXAMPLES, topics=["hooks"])
+    [path] = tmp_path.glob("hooks-*.cases")
+    written = path.read_bytes()
+    assert len([k for k in CaseCache(path)._entries if k.startswith("reference:")]) >= 20
+    second = grade_submission(submission, FEW_EXAMPLES, topics=["hooks"])
+    assert render(first, "json") == render(second, "json") and first.score == first.max_score
+    assert path.read_bytes() == written  # nothing new was computed, so nothing was added
 
 
 # Replaying recorded inputs gives the bytes of a fresh search at any number of examples; these tests

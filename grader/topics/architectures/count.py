@@ -11,6 +11,7 @@ import torch
 import torch.nn as nn
 from hypothesis import strategies as st
 
+from grader.cache import recall
 from grader.checks import Case, Failure, Misconception, NotApplicable, Property, not_implemented, outcome_value
 from grader.sandbox import probes
 from grader.sandbox.probes import counting_model
@@ -143,9 +144,9 @@ def observe_count(evidence, case: Case, value: int, right: int):
     if value != right:
         evidence.observe(COUNT_MISTAKES, case, torch.tensor(value), torch.tensor(right))
         return
-    for mistake in COUNT_MISTAKES:
+    for i, mistake in enumerate(COUNT_MISTAKES):
         try:
-            predicted = int(mistake.compute(case))
+            predicted = int(recall(f"{__name__}.COUNT_MISTAKES[{i}]", mistake.compute, case))
         except NotApplicable:
             continue
         except Exception:  # noqa: BLE001 -- the mistake crashes where the student's code counted right

@@ -6,7 +6,7 @@ import torch
 from hypothesis import strategies as st
 
 from grader.checks import Case, Failure, Property, as_tensor, compare, crashed, outcome_value
-from grader.topics.architectures.references import TARGETS, Target, absolute_forward, forward, random_state
+from grader.topics.architectures.references import TARGETS, Target, random_state, reference_output
 from grader.sandbox import probes
 
 
@@ -57,9 +57,7 @@ def run_forward(ctx, target: Target, case: Case):
 
 def check_output(ctx, target: Target, case: Case, got: torch.Tensor):
     """``Failure`` unless ``got`` is the reference network's output; evidence about the known mistakes."""
-    reference = target.reference(*case.kwargs["args"])
-    expected = forward(reference, case.kwargs["state"], case.args[0])
-    scale = absolute_forward(reference, case.kwargs["state"], case.args[0])
+    expected, scale = reference_output(target.name, case.kwargs["args"], case.kwargs["state"], case.args[0])
     try:
         compare(got, expected, scale=scale, function=target.name, what="the output")
     except Failure as failure:

@@ -7,6 +7,7 @@ from collections import OrderedDict
 import torch
 import torch.nn as nn
 
+from grader.cache import remembered
 from grader.checks import Case, Misconception
 
 
@@ -81,6 +82,14 @@ def forward(model: nn.Module, state, x: torch.Tensor) -> torch.Tensor:
     model.eval()
     with torch.no_grad():
         return model(x)
+
+
+@remembered
+def reference_output(name: str, args, state, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The output of builder ``name``'s reference network on ``x`` with weights ``state``, and its
+    ``absolute_forward`` (the scale of the comparison)."""
+    reference = TARGETS[name].reference(*args)
+    return forward(reference, state, x), absolute_forward(reference, state, x)
 
 
 class Target:

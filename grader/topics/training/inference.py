@@ -12,6 +12,7 @@ import torch.nn as nn
 from hypothesis import assume
 from hypothesis import strategies as st
 
+from grader.cache import remembered
 from grader.checks import Case, Failure, Misconception, Property, outcome_value
 from grader.sandbox.wire import Array
 from grader.topics.training.results import observe_right
@@ -43,6 +44,7 @@ def inference_cases(draw, with_labels: bool = False):
     return Case((x, y) if with_labels else (x,), kwargs)
 
 
+@remembered
 def reference_logits(case: Case) -> torch.Tensor:
     model = reference_model(case.kwargs["spec"], case.kwargs["state"], training=False)
     with torch.no_grad():
@@ -59,6 +61,7 @@ def describe_inference(case: Case) -> str:
     return "\n    Input: " + text
 
 
+@remembered
 def near_tie(case: Case) -> bool:
     """Two classes too close to call (or, for one output, a probability too close to 0.5)."""
     logits = reference_logits(case)
@@ -146,7 +149,7 @@ def verify_predict(ctx, case: Case):
     if problem and "classes" not in ctx.waived:
         ctx.evidence.observe(PREDICT_MISTAKES, case, predicted, expected)
     elif not problem:  # right here: a mistake that answers otherwise here is not the student's
-        observe_right(ctx.evidence, PREDICT_MISTAKES, case, expected)
+        observe_right(ctx.evidence, PREDICT_MISTAKES, case, expected, f"{__name__}.PREDICT_MISTAKES")
     ctx.require("classes", not problem, problem + words)
 
 
@@ -175,6 +178,7 @@ def _counts(predicted, y, n_classes, column0="hits", column1="labels") -> torch.
     return torch.tensor(rows, dtype=torch.int64).reshape(n_classes, 2)
 
 
+@remembered
 def predictions(case: Case, binary: str = "contract") -> tuple[torch.Tensor, int]:
     """(predicted classes, n_classes) by the contract, or by a mistaken rule for one-output models."""
     logits = reference_logits(case)
@@ -191,6 +195,7 @@ def predictions(case: Case, binary: str = "contract") -> tuple[torch.Tensor, int
     return (_probability(case, logits) > 0.5).long(), 2
 
 
+@remembered
 def expected_counts(case: Case, binary: str = "contract", **columns) -> torch.Tensor:
     predicted, n_classes = predictions(case, binary)
     return _counts(predicted, case.args[1], n_classes, **columns)
@@ -246,7 +251,7 @@ def verify_correct(ctx, case: Case):
         ctx.evidence.observe(CORRECT_MISTAKES, case, counts, expected)
         _second_opinion(ctx, case)
     elif same:  # right here: a mistake that counts otherwise here is not the student's
-        observe_right(ctx.evidence, CORRECT_MISTAKES, case, expected)
+        observe_right(ctx.evidence, CORRECT_MISTAKES, case, expected, f"{__name__}.CORRECT_MISTAKES")
     rule = ("" if reference_logits(case).shape[1] > 1 else
             " (one output: class 1 when " + ("output > 0.5, the model ends in nn.Sigmoid)" if kw["spec"].get("sigmoid")
                                               else "sigmoid(output) > 0.5)"))
@@ -270,7 +275,7 @@ def _second_opinion(ctx, case: Case):
         return
     expected = expected_counts(other)
     if counts.dtype == expected.dtype and counts.shape == expected.shape and torch.equal(counts, expected):
-        observe_right(ctx.evidence, CORRECT_MISTAKES, other, expected)
+        observe_right(ctx.evidence, CORRECT_MISTAKES, other, expected, f"{__name__}.CORRECT_MISTAKES")
     else:
         ctx.evidence.observe(CORRECT_MISTAKES, other, counts, expected)
 

@@ -149,7 +149,7 @@ def _second_opinion(ctx, case: Case):
         return
     got, expected = torch.from_numpy(result.data.copy()), reference_apply(other)
     if got.dtype == expected.dtype and got.shape == expected.shape and first_difference(got, expected)[0] is None:
-        observe_right(ctx.evidence, APPLY_MISTAKES, other, expected)
+        observe_right(ctx.evidence, APPLY_MISTAKES, other, expected, f"{__name__}.APPLY_MISTAKES")
     else:
         observe_typed(ctx.evidence, APPLY_MISTAKES, other, got, expected)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import torch
 
+from grader.cache import recall
 from grader.checks import TOLERANCES, Failure, Misconception, NotApplicable, first_difference
 from grader.sandbox.wire import Array
 
@@ -119,14 +120,15 @@ def check_mean(ctx, part: str, function: str, value: float | None, losses: list[
                              f"{[round(v, 5) for v in losses]}{words}")
 
 
-def observe_right(evidence, misconceptions, case, expected: torch.Tensor):
+def observe_right(evidence, misconceptions, case, expected: torch.Tensor, known_as: str):
     """The student's function was right on ``case``: a mistake that predicts anything else there is not theirs.
 
-    (A wish for ``grader.checks.Evidence``, which only hears about failing cases: this uses its ``_rule_out``.)
+    ``known_as`` names the list of ``misconceptions`` (its predictions are remembered under it). A wish for
+    ``grader.checks.Evidence``, which only hears about failing cases: this uses its ``_rule_out``.
     """
-    for mistake in misconceptions:
+    for i, mistake in enumerate(misconceptions):
         try:
-            predicted = mistake.compute(case)
+            predicted = recall(f"{known_as}[{i}]", mistake.compute, case)
         except NotApplicable:
             continue
         except Exception:  # noqa: BLE001 -- the mistake crashes where the student's code did not

@@ -12,6 +12,7 @@ import torch
 import torch.nn as nn
 from hypothesis import strategies as st
 
+from grader.cache import remembered
 from grader.checks import Case
 from grader.sandbox.probes import build_model
 
@@ -114,6 +115,7 @@ def dtype_of(spec: dict) -> torch.dtype:
 
 # ------------------------------------------------------------------ words
 
+@remembered
 def describe_model(spec: dict) -> str:
     model = build_model(spec)
     extra = "" if spec.get("dtype", "float32") == "float32" else f" in {spec['dtype']}"
