@@ -33,10 +33,11 @@ import tempfile
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-import numpy as np
-import torch
+if TYPE_CHECKING:
+    import numpy as np
+    import torch
 
 MAGIC = b"convgrade-cases 2\n"
 GRADER = Path(__file__).resolve().parent
@@ -220,18 +221,31 @@ def _remember(cache: CaseCache, key: str, result):
 
 def _reduce_tensor(obj):
     """A plain CPU tensor as a NumPy array (ten times faster to load than torch's own format); others as torch does."""
-    if obj.layout == torch.strided and obj.device.type == "cpu" and obj.is_leaf and obj.is_contiguous() \
-            and obj.dtype in _NUMPY:
-        return _tensor, (obj.detach().numpy(), obj.requires_grad, type(obj) is torch.nn.Parameter)
+    if obj.layout == _torch().strided and obj.device.type == "cpu" and obj.is_leaf and obj.is_contiguous() \
+            and str(obj.dtype) in _NUMPY:
+        return _tensor, (obj.detach().numpy(), obj.requires_grad, type(obj) is not _torch().Tensor)
     return obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
 
 
-_DISPATCH = {**copyreg.dispatch_table, torch.Tensor: _reduce_tensor, torch.nn.Parameter: _reduce_tensor}
-_NUMPY = {torch.float16, torch.float32, torch.float64, torch.complex64, torch.complex128, torch.uint8, torch.int8,
-          torch.int16, torch.int32, torch.int64, torch.bool}
+_NUMPY = {f"torch.{name}" for name in ("float16", "float32", "float64", "complex64", "complex128", "uint8", "int8",
+                                       "int16", "int32", "int64", "bool")}
+
+
+@lru_cache(maxsize=1)
+def _torch():
+    """torch, imported when a tensor is first pickled: the command line reports usage errors before that."""
+    import torch
+    return torch
+
+
+@lru_cache(maxsize=1)
+def _dispatch_table() -> dict:
+    torch = _torch()
+    return {**copyreg.dispatch_table, torch.Tensor: _reduce_tensor, torch.nn.Parameter: _reduce_tensor}
 
 
 def _tensor(array: np.ndarray, requires_grad: bool, parameter: bool) -> torch.Tensor:
+    torch = _torch()
     tensor = torch.from_numpy(array)
     return torch.nn.Parameter(tensor, requires_grad) if parameter else tensor.requires_grad_(requires_grad)
 
@@ -239,7 +253,7 @@ def _tensor(array: np.ndarray, requires_grad: bool, parameter: bool) -> torch.Te
 def dumps(obj) -> bytes:
     out = io.BytesIO()
     pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = _DISPATCH
+    pickler.dispatch_table = _dispatch_table()
     pickler.dump(obj)
     return out.getvalue()
 
