@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.errors import UnsatisfiedAssumption
 
-from grader.cache import CaseCache
+from grader.cache import CaseCache, recall
 from grader.forbidden import PLAUSIBLE_ELEMENTS
 from grader.sandbox.session import Outcome, Timings, TopicSession
 from grader.sandbox.wire import Array
@@ -122,6 +122,24 @@ class Misconception:
 
     explanation: str
     compute: Callable[[Case], object]
+
+
+def predictions_of(misconceptions: list[Misconception], case: Case, known_as: str) -> list[tuple[str, object]]:
+    """Each mistake's answer on ``case``: ``("value", v)``, ``("not applicable", None)`` or ``("raised", None)``.
+
+    ``known_as`` names the list (``"<module>.<LIST>"``): the answers are remembered under it (``grader.cache``).
+    """
+    def predict(case):
+        answers = []
+        for mistake in misconceptions:
+            try:
+                answers.append(("value", mistake.compute(case)))
+            except NotApplicable:
+                answers.append(("not applicable", None))
+            except Exception:  # noqa: BLE001 -- the mistake crashes here
+                answers.append(("raised", None))
+        return answers
+    return recall(known_as, predict, case)
 
 
 # ------------------------------------------------------------------ printing

@@ -11,8 +11,8 @@ import torch
 import torch.nn as nn
 from hypothesis import strategies as st
 
-from grader.cache import recall
-from grader.checks import Case, Failure, Misconception, NotApplicable, Property, not_implemented, outcome_value
+from grader.checks import (Case, Failure, Misconception, Property, not_implemented, outcome_value,
+                           predictions_of)
 from grader.sandbox import probes
 from grader.sandbox.probes import counting_model
 
@@ -144,14 +144,11 @@ def observe_count(evidence, case: Case, value: int, right: int):
     if value != right:
         evidence.observe(COUNT_MISTAKES, case, torch.tensor(value), torch.tensor(right))
         return
-    for i, mistake in enumerate(COUNT_MISTAKES):
-        try:
-            predicted = int(recall(f"{__name__}.COUNT_MISTAKES[{i}]", mistake.compute, case))
-        except NotApplicable:
+    for mistake, (answer, predicted) in zip(COUNT_MISTAKES, predictions_of(COUNT_MISTAKES, case,
+                                                                          f"{__name__}.COUNT_MISTAKES")):
+        if answer == "not applicable":
             continue
-        except Exception:  # noqa: BLE001 -- the mistake crashes where the student's code counted right
-            predicted = None
-        if predicted != right:
+        if answer == "raised" or int(predicted) != right:  # a crash, where the student's code counted right
             evidence._rule_out(mistake)  # wish: a public Evidence.observe_right(misconceptions, case, right)
 
 

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import torch
 
-from grader.cache import recall
-from grader.checks import TOLERANCES, Failure, Misconception, NotApplicable, first_difference
+from grader.checks import TOLERANCES, Failure, Misconception, first_difference, predictions_of
 from grader.sandbox.wire import Array
 
 
@@ -126,12 +125,10 @@ def observe_right(evidence, misconceptions, case, expected: torch.Tensor, known_
     ``known_as`` names the list of ``misconceptions`` (its predictions are remembered under it). A wish for
     ``grader.checks.Evidence``, which only hears about failing cases: this uses its ``_rule_out``.
     """
-    for i, mistake in enumerate(misconceptions):
-        try:
-            predicted = recall(f"{known_as}[{i}]", mistake.compute, case)
-        except NotApplicable:
+    for mistake, (answer, predicted) in zip(misconceptions, predictions_of(misconceptions, case, known_as)):
+        if answer == "not applicable":
             continue
-        except Exception:  # noqa: BLE001 -- the mistake crashes where the student's code did not
+        if answer == "raised":  # the mistake crashes where the student's code did not
             evidence._rule_out(mistake)
             continue
         if isinstance(predicted, torch.Tensor) and (
