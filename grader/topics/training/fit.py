@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from torch.utils.data import DataLoader, TensorDataset
 
 import grader
+from grader.cache import remembered
 from grader.checks import Case, Failure, Misconception, Property, Scripted, outcome_value
 from grader.topics.training.epoch import reference_epoch
 from grader.topics.training.results import as_float, close, state_difference
@@ -29,6 +30,7 @@ DATASETS = Path(grader.__file__).resolve().parents[1] / "datasets"
 
 # ------------------------------------------------------------------ fit on drawn scenarios
 
+@remembered
 def reference_fit(case: Case, seed: int, mistake: str | None = None):
     """The model and history of the reference loop (or a known variant) run from ``torch.manual_seed(seed)``."""
     kw = case.kwargs
