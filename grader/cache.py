@@ -119,7 +119,7 @@ class CaseCache:
             with open(self.path.with_suffix(".lock"), "a") as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX)
                 entries = {**self._load(), **self._new}
-                payload = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)  # str -> bytes
+                payload = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
                 _write_atomically(self.path, MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
         except OSError:
             return  # a cache that cannot be written only costs time
@@ -167,8 +167,8 @@ def references_in(cache: CaseCache):
 def recall(name: str, compute: Callable, *args, **kwargs):
     """``compute(*args, **kwargs)``, remembered under ``name`` and the arguments' content.
 
-    ``name`` must say which computation this is (a function's qualified name, a misconception's
-    explanation); the result must depend on the arguments only. Outside ``references_in``, or when
+    ``name`` must say which computation this is (a function's qualified name, the name of a list
+    of misconceptions); the result must depend on the arguments only. Outside ``references_in``, or when
     an argument cannot be pickled, it is simply computed. A raised ``Exception`` is remembered too.
     """
     cache = _ACTIVE.get()
