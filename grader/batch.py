@@ -129,7 +129,7 @@ def _graded(todo, config: Config, jobs: int):
         context = multiprocessing.get_context("fork")
         lost = []
         with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=context, initializer=start_worker,
-                                 initargs=(context.Lock(),)) as pool:
+                                 initargs=(context.Lock(), None, os.getpid())) as pool:
             pending = {pool.submit(grade_topic, topic, students[name][1], config): (name, topic)
                        for name, topic in tasks if name not in failed}
             for future in as_completed(pending):

@@ -319,7 +319,8 @@ class Context:
 
     def probe(self, function: str, probe: Callable, *args, **kwargs) -> Outcome:
         """Run ``probe`` (a function of ``grader.sandbox.probes``) on the student's module to test ``function``."""
-        outcome = self.session.probe(probe, *to_wire(args), watch=self.session.watches(function), **to_wire(kwargs))
+        outcome = self.session.probe(probe, *to_wire(args), watch=self.session.watches(function),
+                                     for_function=function, **to_wire(kwargs))
         self.names_seen.setdefault(function, set()).update(outcome.names)
         return outcome
 

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import math
 import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -151,7 +154,25 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     commands = {"grade": _grade, "grade-all": _grade_all, "gradescope": _gradescope, "nbgrader": _nbgrader,
                 "exercises": _exercises, "release": _release, "tests": _tests}
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, functools.partial(_interrupted, INTERRUPTED.get(args.command, "interrupted")))
     return commands[args.command](args)
+
+
+INTERRUPTED = {
+    "grade-all": "interrupted; run the same command again to resume (the students graded so far are kept)",
+    "grade": "interrupted; nothing was written",
+}
+
+
+def _interrupted(message: str, *_):
+    """Ctrl-C: one line, no traceback, at once. The workers, the sandbox's zygote and its children
+    die with this process (``grader.sandbox.die_with_parent``); a class grade resumes where it was."""
+    if sys.stderr.isatty():
+        sys.stderr.write("\x1b[?25h")  # the progress bar hid the cursor
+    sys.stderr.write(f"\ngrader: {message}\n")
+    sys.stderr.flush()
+    os._exit(130)
 
 
 def _fail(message: str) -> int:

@@ -10,6 +10,8 @@ import ast
 import functools
 import gc
 import multiprocessing
+import os
+import signal
 import threading
 import time
 import warnings
@@ -24,6 +26,7 @@ from grader.checks import Check, CheckResult, Context, not_implemented
 from grader.config import Config
 from grader.forbidden import computed_access, implausible, runtime_hits, static_hits, tampering_hits
 from grader.load import Submission
+from grader.sandbox import die_with_parent
 from grader.sandbox.session import Timings, TopicSession, Zygote
 from grader.topics import SLOWEST_FIRST, TOPICS
 
@@ -106,7 +109,7 @@ def _grade_concurrently(names, submission, config, jobs, progress, cache) -> dic
     results = {}
     try:
         with ProcessPoolExecutor(min(jobs, len(names)), mp_context=context, initializer=start_worker,
-                                 initargs=(context.Lock(), events)) as pool:
+                                 initargs=(context.Lock(), events, os.getpid())) as pool:
             pending = {pool.submit(grade_topic, name, submission, config, cache, progress and _queued): name
                        for name in order}
             for future in as_completed(pending):
@@ -120,10 +123,13 @@ def _grade_concurrently(names, submission, config, jobs, progress, cache) -> dic
 _EVENTS = None  # in a worker of a concurrent grade: the queue of progress events to the parent
 
 
-def start_worker(handover, events=None):
-    """In a forked worker: a channel of its own to the zygote, one thread for the references, and
-    the queue for progress events."""
+def start_worker(handover, events=None, parent=None):
+    """In a forked worker of ``parent``: a channel of its own to the zygote, one thread for the
+    references, and the queue for progress events. It dies with ``parent``; Ctrl-C is the parent's."""
     global _EVENTS
+    if parent is not None:
+        die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     Zygote.branch(handover)
     torch.set_num_threads(1)
     _EVENTS = events
@@ -198,7 +204,9 @@ def _grade_topic(topic, submission, config, cache, progress) -> TopicResult:
     stubs = unimplemented(source, {check.function for check in checks})
     if all(check.function in stubs for check in checks):  # nothing to run: no child
         return _scored(topic, checks, points, [_stub_result(c.function) for c in checks])
-    session = TopicSession(topic, submission.modules, config.limits, watched=frozenset(module.BY_LOOPS))
+    session = TopicSession(topic, submission.modules, config.limits, watched=frozenset(module.BY_LOOPS),
+                           denied={function: tuple(rule.runtime for rule in rules)
+                                   for function, rules in module.BY_LOOPS.items()})
     notes = []
     started = time.perf_counter()
     try:

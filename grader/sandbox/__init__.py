@@ -1,5 +1,19 @@
 """Running untrusted student code: a child process per topic, a pickle-free wire format."""
+import ctypes
+import os
+import signal
 from dataclasses import dataclass
+
+PR_SET_PDEATHSIG = 1
+_LIBC = ctypes.CDLL(None, use_errno=True)  # loaded now: a confined child may not be able to load it later
+
+
+def die_with_parent(parent: int):
+    """SIGKILL this process as soon as ``parent`` (the process that forked it) dies, and now if it
+    already has: nothing the grader starts outlives it (``kill -9`` of the grader included)."""
+    _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
 
 # The packages the zygote may import before forking, beyond torch, NumPy and OpenCV, with their modules.
 # A confined child may be unable to read site-packages: what it imports must be loaded before the fork.
@@ -14,8 +28,8 @@ OPTIONAL_IMPORTS = {
 class Limits:
     """Resource limits of a child; the ``[limits]`` table of a grader config overrides them."""
 
-    call_cpu_seconds: float = 10.0      # CPU time of one call (RLIMIT_CPU, SIGXCPU)
-    topic_cpu_seconds: float = 300.0    # CPU time of one child over all its calls
+    call_cpu_seconds: float = 10.0      # CPU time of one call (enforced by the parent; RLIMIT_CPU too)
+    topic_cpu_seconds: float = 300.0    # CPU time of a topic's children over all their calls
     import_seconds: float = 20.0        # wall time to import the student's module
     memory_mb: int = 2048               # address space on top of torch's own (RLIMIT_AS)
     processes: int = 32                 # processes and threads of the child's uid (RLIMIT_NPROC)
@@ -27,4 +41,9 @@ class Limits:
                                         # (own uid, file permissions and rlimits still hold)
 
     def wall_seconds(self) -> float:
+        """Wall time of one call before it is judged to wait forever."""
         return max(3 * self.call_cpu_seconds, self.call_cpu_seconds + 5)
+
+    def topic_wall_seconds(self) -> float:
+        """Wall time of a topic's calls, over every child it starts: twice its CPU budget."""
+        return 2 * self.topic_cpu_seconds

@@ -16,6 +16,7 @@ OpenCV / SciPy functions. The grader, not the child, decides what that means.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import importlib.abc
 import importlib.machinery
@@ -25,6 +26,7 @@ import resource
 import sys
 import time
 import traceback
+import types
 import warnings
 
 import cv2  # noqa: F401  (imported here so the warm server pays for it once)
@@ -33,7 +35,7 @@ import torch
 from torch.overrides import TorchFunctionMode
 from torch.utils._python_dispatch import TorchDispatchMode
 
-from grader.sandbox import OPTIONAL_IMPORTS, confine, probes, tripwires
+from grader.sandbox import OPTIONAL_IMPORTS, confine, denial, die_with_parent, probes, tripwires
 from grader.sandbox.wire import Array, WireError, decode, encode, recv_message, send_message
 
 MODULE_DIR = "submission"
@@ -105,46 +107,89 @@ class _DispatchMode(TorchDispatchMode):
         return func(*args, **(kwargs or {}))
 
 
-def _guard(module, attr: str, label: str):
-    original = getattr(module, attr, None)
-    if original is None or getattr(original, "_convgrade_guard", False):
-        return
+# The NumPy/OpenCV/SciPy functions that "by loops" exercises may not use, by module: (attribute, label).
+GUARDED_FUNCTIONS = {
+    "cv2": [(attr, f"cv2:{attr}") for attr in ("filter2D", "Sobel", "sepFilter2D", "Scharr", "Laplacian", "blur",
+                                              "boxFilter", "GaussianBlur", "dilate", "erode", "morphologyEx")],
+    "numpy": [("convolve", "numpy:convolve"), ("correlate", "numpy:correlate")],
+    # what np.convolve and np.correlate call: reachable without them
+    "numpy._core.multiarray": [("correlate", "numpy:correlate"), ("correlate2", "numpy:correlate")],
+}
+# SciPy's filter modules, and the native modules under them: every public callable is guarded.
+GUARDED_SCIPY = {"scipy.signal": ("scipy.signal._sigtools", "scipy.signal._spline"),
+                 "scipy.ndimage": ("scipy.ndimage._nd_image",)}
+GUARD_LABELS: set[str] = set()  # every label a guard records, for ``Denial``
+DENIAL = denial.Denial(RECORDER)
 
+
+def _guard(original, label: str):
+    """``original`` wrapped: recorded while the recording is on, refused while ``label`` is denied."""
     def guarded(*args, **kwargs):
+        if label in DENIAL.labels:
+            RECORDER.names.add(label)
+            raise denial.Denied(f"{label} is a forbidden built-in here: write it with loops")
         if RECORDER.active:
             RECORDER.names.add(label)
         return original(*args, **kwargs)
 
     guarded._convgrade_guard = True
-    guarded.__name__ = getattr(original, "__name__", attr)
+    guarded.__name__ = getattr(original, "__name__", label)
     guarded.__doc__ = getattr(original, "__doc__", None)
-    setattr(module, attr, guarded)
+    GUARD_LABELS.add(label)
+    return guarded
 
 
-GUARDED_SCIPY = ("scipy.signal", "scipy.ndimage")
+def _guard_everywhere(originals: dict):
+    """Replace each function of ``originals`` (id -> (function, guard)) wherever a loaded module, or a
+    module one of them holds (OpenCV's ``cv2._native``), names it: guarded by identity, not by one name."""
+    seen, modules = set(), [m for m in list(sys.modules.values()) if isinstance(m, types.ModuleType)]
+    while modules:
+        module = modules.pop()
+        if id(module) in seen:
+            continue
+        seen.add(id(module))
+        namespace = getattr(module, "__dict__", None)
+        if not isinstance(namespace, dict):
+            continue
+        for key, value in list(namespace.items()):
+            if issubclass(type(value), types.ModuleType):
+                modules.append(value)
+                continue
+            pair = originals.get(id(value))
+            if pair is not None and pair[0] is value:
+                namespace[key] = pair[1]
+                DENIAL.watch_guard(namespace, key, pair[1])
 
 
 def install_guards():
-    """Wrap the NumPy/OpenCV/SciPy functions that "by loops" exercises may not use.
+    """Guard the functions of ``GUARDED_FUNCTIONS`` and of SciPy's loaded filter modules everywhere.
 
-    SciPy's modules are wrapped now if loaded, else the moment anything imports them."""
-    for attr in ("filter2D", "Sobel", "sepFilter2D", "Scharr", "Laplacian", "blur", "boxFilter",
-                 "GaussianBlur", "dilate", "erode", "morphologyEx"):
-        _guard(cv2, attr, f"cv2:{attr}")
-    for attr in ("convolve", "correlate"):
-        _guard(np, attr, f"numpy:{attr}")
+    SciPy's modules are guarded now if loaded, else the moment anything imports them."""
+    originals = {}
+    for module_name, functions in GUARDED_FUNCTIONS.items():
+        module = importlib.import_module(module_name)
+        for attr, label in functions:
+            original = getattr(module, attr, None)
+            if original is not None and not getattr(original, "_convgrade_guard", False):
+                originals.setdefault(id(original), (original, _guard(original, label)))
     for name in GUARDED_SCIPY:
         if name in sys.modules:
-            _guard_module(sys.modules[name], name)
+            originals.update(_scipy_originals(name))
+    _guard_everywhere(originals)
     if not all(name in sys.modules for name in GUARDED_SCIPY):
         sys.meta_path.insert(0, _GuardOnImport())
 
 
-def _guard_module(module, prefix: str):
-    for attr in dir(module):
-        if not attr.startswith("_") and callable(getattr(module, attr, None)) \
-                and not isinstance(getattr(module, attr), type):
-            _guard(module, attr, f"{prefix}.{attr}")
+def _scipy_originals(name: str) -> dict:
+    originals = {}
+    for module_name in (name, *GUARDED_SCIPY[name]):
+        module = sys.modules.get(module_name)
+        for attr in dir(module) if module is not None else ():
+            value = getattr(module, attr, None)
+            if not attr.startswith("__") and callable(value) and not isinstance(value, type) \
+                    and not getattr(value, "_convgrade_guard", False):
+                originals.setdefault(id(value), (value, _guard(value, f"{name}.{attr.lstrip('_')}")))
+    return originals
 
 
 class _GuardOnImport(importlib.abc.MetaPathFinder):
@@ -160,7 +205,7 @@ class _GuardOnImport(importlib.abc.MetaPathFinder):
 
         def exec_module(module):
             execute(module)
-            _guard_module(module, name)
+            _guard_everywhere(_scipy_originals(name))
 
         spec.loader.exec_module = exec_module
         return spec
@@ -308,8 +353,11 @@ def serve(channel, output_fd: int, settings: dict):
     sys.stdout = open(1, "w", buffering=1, errors="replace", closefd=False)
     sys.stderr = open(2, "w", buffering=1, errors="replace", closefd=False)
     torch.set_num_threads(1)
+    zygote = os.getppid()
     confine.enter(settings)
+    die_with_parent(zygote)  # after the change of uid, which clears it
     topic = settings["topic"]
+    denied = {function: tuple(patterns) for function, patterns in settings.get("denied", {}).items()}
     student_file = f"{topic}.py"
     tripwires.install(RECORDER, MODES)  # a no-op after the zygote's warm-up
 
@@ -356,42 +404,43 @@ def serve(channel, output_fd: int, settings: dict):
         keep: list = []
         args = to_python(request.get("args", []), keep)
         kwargs = to_python(request.get("kwargs", {}), keep)
+        function = request.get("function")
+        patterns = denied.get(function) if request.get("watch", True) else None
+        DENIAL.switch(patterns, GUARD_LABELS)
         _set_call_cpu_limit(settings["call_cpu_seconds"])
         RECORDER.clear()
         caught: list = []
         started_cpu = _cpu_seconds()
         try:
             if op == "call":
-                target = getattr(module, request["function"], None)
+                target = getattr(module, function, None)
                 if target is None:
-                    raise _Missing(request["function"], topic)
-                RECORDER.active = True
-                with _watching(request.get("watch", True)), recording_warnings(caught):
-                    result = target(*args, **kwargs)
-                RECORDER.active = False
-                answer = {"status": "ok", "value": to_wire(result)}
+                    raise _Missing(function, topic)
+                run = functools.partial(target, *args, **kwargs)
             elif op == "probe":
-                probe = getattr(probes, request["probe"])
-                RECORDER.active = True
-                with _watching(request.get("watch", True)):
-                    answer = {"status": "ok", "value": probe(module, *args, **kwargs)}
-                RECORDER.active = False
-                answer["value"] = to_wire(answer["value"])
+                run = functools.partial(getattr(probes, request["probe"]), module, *args, **kwargs)
             else:
                 raise WireError(f"unknown request {op!r}")
+            RECORDER.active = True
+            try:
+                with _watching(request.get("watch", True)), recording_warnings(caught):
+                    value = run()
+                # made into wire values while the denial is in force: a lazy tensor computes now, denied
+                answer = {"status": "ok", "value": to_wire(value)}
+            finally:
+                RECORDER.active = False
         except _Missing as exc:
-            RECORDER.active = False
             answer = {"status": "missing", "error": {"type": "AttributeError", "message": str(exc)}}
         except AttributeError as exc:  # a probe asked the module for a name it does not define
-            RECORDER.active = False
             if module is not None and getattr(exc, "obj", None) is module:
                 answer = {"status": "missing", "error": {"type": "AttributeError",
                                                          "message": str(_Missing(exc.name, topic))}}
             else:
                 answer = {"status": "raised", "error": describe_exception(exc, student_file)}
-        except BaseException as exc:  # noqa: BLE001 -- SystemExit, KeyboardInterrupt too
-            RECORDER.active = False
+        except BaseException as exc:  # noqa: BLE001 -- SystemExit, KeyboardInterrupt, Denied too
             answer = {"status": "raised", "error": describe_exception(exc, student_file)}
+        if patterns:
+            RECORDER.names.update("tamper:" + what for what in DENIAL.intact())
         answer["names"] = sorted(RECORDER.names)
         answer["work"] = RECORDER.work
         answer["warnings"] = [describe_warning(w, student_file) for w in caught[:MAX_WARNINGS]]

@@ -256,6 +256,8 @@ def _warnings(value) -> tuple:
 
 WALL_WINDOWS = 10       # a call still computing at its wall limit may run this many limits in all
 COMPUTING_SHARE = 0.02  # CPU seconds per wall second that count as computing, not waiting
+POLL_SECONDS = 0.25     # how often the parent reads a busy child's CPU time
+CPU_GRACE = 0.5         # CPU seconds past the call's budget before the parent kills the child
 
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -292,11 +294,16 @@ class TopicSession:
     """Runs one topic's student module in a child process."""
 
     def __init__(self, topic: str, modules: dict[str, bytes], limits: Limits = Limits(),
-                 watched: frozenset[str] | None = None):
+                 watched: frozenset[str] | None = None, denied: dict[str, tuple[str, ...]] | None = None):
         """``watched``: the functions whose calls run under the recording modes of forbidden built-ins
-        (they slow PyTorch down several times); None for all. The import is watched unless it is empty."""
+        (they slow PyTorch down several times); None for all. The import is watched unless it is empty.
+        ``denied``: function -> the rule patterns (``Rule.runtime``) whose operators and guarded
+        functions fail while it runs (``grader.sandbox.denial``)."""
         self.topic, self.modules, self.limits = topic, modules, limits
         self.watched = watched
+        self.denied = {function: tuple(patterns) for function, patterns in (denied or {}).items()}
+        self.cpu_spent = 0.0  # CPU seconds of every child of this session, over every call
+        self._began = None    # when the first child was started (the topic's wall budget)
         self.import_outcome: Outcome | None = None
         self.output_bytes = 0
         self.output_head = b""
@@ -320,6 +327,8 @@ class TopicSession:
 
     def _start(self) -> Outcome:
         self.close()
+        if self._began is None:
+            self._began = time.monotonic()
         self._scratch = Path(tempfile.mkdtemp(prefix=f"convgrade-{self.topic}-"))
         package = self._scratch / "submission" / "exercises"
         package.mkdir(parents=True)
@@ -329,7 +338,8 @@ class TopicSession:
         self._uid = _next_uid() if os.geteuid() == 0 and self.limits.isolate else 0
         settings = dict(dataclasses.asdict(self.limits), topic=self.topic, scratch=str(self._scratch),
                         import_cpu_seconds=self.limits.import_seconds, uid=self._uid, hide=HIDDEN_FROM_CHILD,
-                        expose=EXPOSED_TO_CHILD, watch_import=self.watched is None or bool(self.watched))
+                        expose=EXPOSED_TO_CHILD, watch_import=self.watched is None or bool(self.watched),
+                        denied=self.denied)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         output_read, output_write = os.pipe()
         try:
@@ -341,7 +351,7 @@ class TopicSession:
         self._channel = ours
         self._drain = _OutputDrain(output_read, self.limits.output_bytes_kept)
         self._drain.start()
-        outcome = self._receive(self.limits.import_seconds + 5, "importing your module")
+        outcome = self._receive(self.limits.import_seconds + 5, "importing your module", self.limits.import_seconds)
         if outcome.status == "killed" and "wall time" in outcome.message:
             outcome.message = (f"importing {self.topic}.py did not finish within "
                                f"{self.limits.import_seconds:g} s (the import time limit)")
@@ -395,9 +405,10 @@ class TopicSession:
         """Whether calls made to test ``function`` run under the recording modes."""
         return self.watched is None or function in self.watched
 
-    def probe(self, probe: Callable, *args, watch: bool = True, **kwargs) -> Outcome:
+    def probe(self, probe: Callable, *args, watch: bool = True, for_function: str | None = None,
+              **kwargs) -> Outcome:
         """Run the trusted ``probe`` (a function of ``probes``) as ``probe(module, *args, **kwargs)`` in the child,
-        under the recording modes if ``watch``.
+        under the recording modes if ``watch``, and under the denial of ``for_function``'s forbidden built-ins.
 
         The arguments are bound to the probe's signature here, in the grader: a check that calls a
         probe wrongly is the grader's bug (a ``TypeError`` raised now), never the student's.
@@ -408,9 +419,13 @@ class TopicSession:
             raise TypeError(f"{probe!r} is not a probe of grader.sandbox.probes")
         inspect.signature(probe).bind(None, *args, **kwargs)
         return self._request({"op": "probe", "probe": probe.__name__, "args": list(args), "kwargs": kwargs,
-                              "watch": watch}, "the check")
+                              "watch": watch, "function": for_function}, "the check")
 
     def _request(self, request: dict, what: str) -> Outcome:
+        spent = self._budget_spent()
+        if spent:
+            self.close()
+            return Outcome("killed", message=f"{what} was not run: {spent}")
         if self._pid is None:
             if self.import_outcome is not None:
                 self.restarts += 1
@@ -421,18 +436,35 @@ class TopicSession:
         started = time.perf_counter()
         try:
             send_message(self._channel, encode(request))
-            outcome = self._receive(self.limits.wall_seconds(), what)
+            outcome = self._receive(self.limits.wall_seconds(), what, self._call_cpu_budget())
         except OSError:
             outcome = self._lost(what)
         self.timings.requests += time.perf_counter() - started
         return outcome
 
-    def _receive(self, wall_seconds: float, what: str) -> Outcome:
-        waited = self._wait_for_answer(wall_seconds)
-        if waited is not None:
+    def _call_cpu_budget(self) -> float:
+        """CPU seconds the next call may use: the per-call limit, or what is left of the topic's."""
+        return min(self.limits.call_cpu_seconds, self.limits.topic_cpu_seconds - self.cpu_spent)
+
+    def _budget_spent(self) -> str:
+        """Why no more calls may run in this topic (its CPU or wall budget is used up), or ""."""
+        if self.cpu_spent >= self.limits.topic_cpu_seconds:
+            return (f"your code used the topic's {self.limits.topic_cpu_seconds:g} s of CPU time "
+                    "(over all the calls of its tests)")
+        if self._began is not None and time.monotonic() - self._began >= self.limits.topic_wall_seconds():
+            return (f"this topic's tests already ran for {self.limits.topic_wall_seconds():g} s "
+                    "(the topic's wall-time limit)")
+        return ""
+
+    def _receive(self, wall_seconds: float, what: str, cpu_seconds: float | None = None) -> Outcome:
+        used_before = _process_cpu_seconds(self._stat)
+        stopped = self._wait_for_answer(wall_seconds, cpu_seconds)
+        used_after = _process_cpu_seconds(self._stat)
+        if used_before is not None and used_after is not None:
+            self.cpu_spent += used_after - used_before
+        if stopped is not None:
             self._kill()
-            return Outcome("killed", message=f"{what} was stopped after {waited:g} s of wall time "
-                                             "(too slow, or waiting forever)")
+            return Outcome("killed", message=f"{what} was stopped after {stopped}")
         try:
             answer = decode(recv_message(self._channel))
         except (EOFError, OSError):
@@ -452,22 +484,29 @@ class TopicSession:
         return Outcome(status, value=answer.get("value"), error=answer.get("error"), names=names, work=work,
                        inputs_after=answer.get("inputs_after"), warnings=_warnings(answer.get("warnings")))
 
-    def _wait_for_answer(self, wall_seconds: float) -> float | None:
-        """Wait for the child's answer: None once it is there, else the wall seconds waited in vain.
+    def _wait_for_answer(self, wall_seconds: float, cpu_seconds: float | None) -> str | None:
+        """Wait for the child's answer: None once it is there, else why it was given up (in words).
 
-        The wall limit catches code that waits (``sleep``, ``input``, a lock); code that computes is
-        stopped by its CPU limit. So a child still using CPU at the deadline is only slowed by a busy
-        machine: it gets more windows (up to ``WALL_WINDOWS``), which keeps grades the same under load.
+        The parent enforces ``cpu_seconds`` from the child's CPU time, whatever the child does with
+        signals and timers. The wall limit catches code that waits (``sleep``, ``input``, a lock).
+        A child still computing at the wall deadline is only slowed by a busy machine: it gets more
+        windows (up to ``WALL_WINDOWS``) while its CPU budget lasts, which keeps grades the same under load.
         """
-        used = _process_cpu_seconds(self._stat)
-        for window in range(1, WALL_WINDOWS + 1):
-            ready, _, _ = select.select([self._channel], [], [], wall_seconds)
+        start = used = _process_cpu_seconds(self._stat)
+        window_start_cpu, window_end, windows = used, time.monotonic() + wall_seconds, 1
+        while True:
+            ready, _, _ = select.select([self._channel], [], [], max(0.0, min(POLL_SECONDS, window_end - time.monotonic())))
             if ready:
                 return None
-            before, used = used, _process_cpu_seconds(self._stat)
-            if before is None or used is None or used - before < COMPUTING_SHARE * wall_seconds:
-                break
-        return window * wall_seconds
+            used = _process_cpu_seconds(self._stat)
+            if cpu_seconds is not None and None not in (start, used) and used - start > cpu_seconds + CPU_GRACE:
+                return f"{used - start:.1f} s of CPU time (the limit is {cpu_seconds:g} s)"
+            if time.monotonic() < window_end:
+                continue
+            computing = None not in (window_start_cpu, used) and used - window_start_cpu >= COMPUTING_SHARE * wall_seconds
+            if not computing or windows == WALL_WINDOWS:
+                return f"{windows * wall_seconds:g} s of wall time (too slow, or waiting forever)"
+            window_start_cpu, window_end, windows = used, window_end + wall_seconds, windows + 1
 
     def _lost(self, what: str) -> Outcome:
         code = self._kill()

@@ -23,12 +23,14 @@ import sys
 from grader.sandbox import OPTIONAL_IMPORTS, child
 
 PR_SET_CHILD_SUBREAPER = 36
+GRADER_CHECK_SECONDS = 1.0  # how often the zygote checks that the grader that started it is alive
 
 
 def _run_child(channel_fd: int, output_fd: int, settings: dict, controls: set):
     for control in controls:
         control.close()
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     code = 0
     try:
         child.serve(socket.socket(fileno=channel_fd), output_fd, settings)
@@ -67,13 +69,19 @@ def _reap(finished: dict):
 
 
 def main(control_fd: int, preload: tuple[str, ...]):
+    grader = os.getppid()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the grader's to handle; it ends us
     controls = {socket.socket(fileno=control_fd)}  # the grader's channel, and one per worker of the grader
     ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1)
     child.warm_up(preload)
     gc.freeze()  # the children's collections skip everything loaded so far: no full walks, no copy-on-write
     finished: dict[int, int] = {}
+    spawned: dict[int, int] = {}  # pid -> uid of every child started, until it is waited for
     while controls:
-        for control in select.select(list(controls), [], [])[0]:
+        if os.getppid() != grader:  # the grader died (kill -9): its children go with it
+            _end_children(spawned)
+            return
+        for control in select.select(list(controls), [], [], GRADER_CHECK_SECONDS)[0]:
             try:
                 message, fds, _, _ = socket.recv_fds(control, 1 << 20, 2)
             except OSError:
@@ -82,10 +90,22 @@ def main(control_fd: int, preload: tuple[str, ...]):
                 controls.discard(control)
                 control.close()
                 continue
-            control.send(json.dumps(_answer(json.loads(message), fds, controls, finished)).encode())
+            control.send(json.dumps(_answer(json.loads(message), fds, controls, finished, spawned)).encode())
+    _end_children(spawned)
 
 
-def _answer(request: dict, fds: list, controls: set, finished: dict) -> dict:
+def _end_children(spawned: dict):
+    """SIGKILL every child still running, with everything it started (its process group, its uid)."""
+    for pid, uid in spawned.items():
+        for kill in (os.killpg, os.kill):
+            try:
+                kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        _kill_uid(uid)
+
+
+def _answer(request: dict, fds: list, controls: set, finished: dict, spawned: dict) -> dict:
     _reap(finished)
     if request["op"] == "spawn":
         pid = os.fork()
@@ -93,6 +113,7 @@ def _answer(request: dict, fds: list, controls: set, finished: dict) -> dict:
             _run_child(fds[0], fds[1], request["settings"], controls)
         for fd in fds:
             os.close(fd)
+        spawned[pid] = int(request["settings"].get("uid") or 0)
         return {"pid": pid}
     if request["op"] == "connect":
         controls.add(socket.socket(fileno=fds[0]))
@@ -107,6 +128,7 @@ def _answer(request: dict, fds: list, controls: set, finished: dict) -> dict:
             except ChildProcessError:
                 pass
         status = finished.pop(pid, None)
+        spawned.pop(pid, None)
         _reap(finished)
         return {"status": status}
     return {"error": f"unknown op {request['op']!r}"}

@@ -3,9 +3,10 @@
 Every evasion is the reference convolution module with ``conv2d`` replaced by one that returns
 ``F.conv2d(...)`` while hiding it from the recording modes, and avoids every name the static scan
 zeroes (so that what catches it is the run time). Graded for real, through the ``grader`` command and
-the sandbox: ``conv2d`` must score zero with feedback that says the detection was tampered with (and
-name how), every other function must keep its points. Without the tripwires, the audit hook and the
-plausibility check these submissions get full marks.
+the sandbox: ``conv2d`` must score zero with feedback that says how the detection was tampered with
+(or, where the denial at the dispatcher stops the built-in first, names it), every other function
+must keep its points. Without the tripwires, the audit hook, the plausibility check and the denial
+these submissions get full marks. ``test_denial.py`` has the routes only the denial closes.
 """
 from __future__ import annotations
 
@@ -142,7 +143,8 @@ EVASIONS = {
             for (s, _), mode in zip(STACKS, modes):
                 getattr(vars(torch)["_" + "C"], "_push_on_torch_" + s + "_stack")(mode)
         """, "unpickled torch._C._pop_torch_function_stack"),
-    # No tripwire and no audit event: a new thread starts with empty mode stacks. The plausibility check.
+    # No tripwire and no audit event: a new thread starts with empty mode stacks. The denial at the
+    # dispatcher holds in every thread.
     "builtin_in_another_thread": ("", f"""
         import threading
         results = []
@@ -157,7 +159,7 @@ EVASIONS = {
         if isinstance(results[0], ValueError):
             raise results[0]
         return results[0]
-        """, "came from recorded tensor operations given only"),
+        """, "forbidden built-in: a built-in convolution"),
 }
 
 
@@ -181,7 +183,7 @@ def test_evasion_is_caught_as_tampering(name, tmp_path):
     tests = scores_by_function(report)
     for test in tests.pop("conv2d"):
         assert not test["passed"] and test["score"] == 0.0, test
-        assert "tampered with" in test["feedback"], test["feedback"]
+        assert "tampered with" in test["feedback"] or "forbidden built-in" in test["feedback"], test["feedback"]
         assert EVASIONS[name][2] in test["feedback"], test["feedback"]
     for test in itertools.chain(*tests.values()):
         assert test["passed"], test
