@@ -9,7 +9,8 @@ cheats, so a hit on any of them counts too. The grader scans only modules with "
 hits in the other topics are listed apart, for information.
 
 ``--grade`` also grades solutions/ and every right case of the "by loops" topics and counts the
-functions zeroed for tampering at run time (tripwires, audit hook, plausibility), printing the
+functions zeroed at run time, for tampering (tripwires, audit hook, plausibility, a broken denial) or
+for a forbidden built-in (the denial at the dispatcher refusing an operator they may use), printing the
 thinnest work / elements ratio of each function's right answers (the plausibility rule needs >= 1).
 The exit status is 1 if any false positive was found.
 """
@@ -78,11 +79,12 @@ def runtime_false_positives() -> int:
         for label, source in sources:
             current = (topic, label)
             result = grade.grade_submission(Submission({topic: source.encode()}, label), topics=[topic])
-            tampered = sorted({t.function for t in result.topics[topic].tests if "tampered with" in t.feedback})
+            tampered = sorted({t.function for t in result.topics[topic].tests
+                               if "tampered with" in t.feedback or "uses a forbidden built-in" in t.feedback})
             zeroed += len(tampered)
-            print(f"{topic}/{label}: {'ZEROED for tampering: ' + ', '.join(tampered) if tampered else 'clean'}"
+            print(f"{topic}/{label}: {'ZEROED: ' + ', '.join(tampered) if tampered else 'clean'}"
                   + (f" (thinnest work/elements {ratios[current]:.2f})" if current in ratios else ""), flush=True)
-    print(f"run time: {zeroed} functions of right answers zeroed for tampering (false positives)")
+    print(f"run time: {zeroed} functions of right answers zeroed (false positives)")
     return zeroed
 
 

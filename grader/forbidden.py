@@ -65,7 +65,8 @@ def runtime_hits(names: set[str], rules: list[Rule]) -> list[str]:
 
 
 def static_hits(source: bytes, function: str, rules: list[Rule]) -> list[str]:
-    """Labels of the rules whose names the source of ``function`` (or an alias of it) mentions."""
+    """Labels of the rules whose names the source of ``function`` mentions, or the source of the
+    module-level helpers, classes and assignments it uses (imports resolved to their dotted names)."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
@@ -78,9 +79,8 @@ def static_hits(source: bytes, function: str, rules: list[Rule]) -> list[str]:
         elif isinstance(node, ast.Import):
             for name in node.names:
                 aliases[name.asname or name.name] = name.name
-    scopes = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name == function]
     used = set()
-    for scope in scopes:
+    for scope in _reached_from(tree, function):
         for node in ast.walk(scope):
             dotted = _dotted(node)
             if dotted:
@@ -98,6 +98,32 @@ def static_hits(source: bytes, function: str, rules: list[Rule]) -> list[str]:
     if any(re.search(EVASION.static, name) for name in suspects):
         hits.append(EVASION.label)
     return hits
+
+
+def _reached_from(tree: ast.Module, function: str) -> list:
+    """The top-level statements ``function`` reaches: its definition, and transitively every
+    module-level function, class or assignment whose name it (or one of those) uses."""
+    defines: dict[str, list] = {}
+    for statement in tree.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            defines.setdefault(statement.name, []).append(statement)
+        elif isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            for target in targets:
+                for node in ast.walk(target):
+                    if isinstance(node, ast.Name):
+                        defines.setdefault(node.id, []).append(statement)
+    reached, todo, seen = [], [function], set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for statement in defines.get(name, []):
+            if statement not in reached:
+                reached.append(statement)
+            todo += [node.id for node in ast.walk(statement) if isinstance(node, ast.Name)]
+    return reached
 
 
 def _dotted(node) -> str | None:

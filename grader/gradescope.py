@@ -28,7 +28,7 @@ cd "$(dirname "$0")"
 apt-get update -qq && apt-get install -y -qq python3 python3-pip python3-venv >/dev/null || true
 python3 -m pip install --upgrade pip
 # CPU-only builds: Gradescope has no GPU, and the CUDA builds are ten times larger.
-python3 -m pip install --index-url https://download.pytorch.org/whl/cpu torch torchvision
+python3 -m pip install --index-url https://download.pytorch.org/whl/cpu "torch>=2.14,<2.15" "torchvision>=0.29,<0.30"
 python3 -m pip install -r requirements.txt
 """
 

@@ -13,6 +13,7 @@ import dataclasses
 import inspect
 import itertools
 import json
+import math
 import os
 import select
 import shutil
@@ -436,7 +437,8 @@ class TopicSession:
         started = time.perf_counter()
         try:
             send_message(self._channel, encode(request))
-            outcome = self._receive(self.limits.wall_seconds(), what, self._call_cpu_budget())
+            outcome = self._receive(self.limits.wall_seconds(), what, self._call_cpu_budget(),
+                                    self._began + self.limits.topic_wall_seconds())
         except OSError:
             outcome = self._lost(what)
         self.timings.requests += time.perf_counter() - started
@@ -456,9 +458,10 @@ class TopicSession:
                     "(the topic's wall-time limit)")
         return ""
 
-    def _receive(self, wall_seconds: float, what: str, cpu_seconds: float | None = None) -> Outcome:
+    def _receive(self, wall_seconds: float, what: str, cpu_seconds: float | None = None,
+                 deadline: float = math.inf) -> Outcome:
         used_before = _process_cpu_seconds(self._stat)
-        stopped = self._wait_for_answer(wall_seconds, cpu_seconds)
+        stopped = self._wait_for_answer(wall_seconds, cpu_seconds, deadline)
         used_after = _process_cpu_seconds(self._stat)
         if used_before is not None and used_after is not None:
             self.cpu_spent += used_after - used_before
@@ -484,20 +487,24 @@ class TopicSession:
         return Outcome(status, value=answer.get("value"), error=answer.get("error"), names=names, work=work,
                        inputs_after=answer.get("inputs_after"), warnings=_warnings(answer.get("warnings")))
 
-    def _wait_for_answer(self, wall_seconds: float, cpu_seconds: float | None) -> str | None:
+    def _wait_for_answer(self, wall_seconds: float, cpu_seconds: float | None, deadline: float) -> str | None:
         """Wait for the child's answer: None once it is there, else why it was given up (in words).
 
         The parent enforces ``cpu_seconds`` from the child's CPU time, whatever the child does with
-        signals and timers. The wall limit catches code that waits (``sleep``, ``input``, a lock).
-        A child still computing at the wall deadline is only slowed by a busy machine: it gets more
-        windows (up to ``WALL_WINDOWS``) while its CPU budget lasts, which keeps grades the same under load.
+        signals and timers, and the topic's wall ``deadline`` (``time.monotonic``). The wall limit
+        catches code that waits (``sleep``, ``input``, a lock). A child still computing at the wall
+        limit is only slowed by a busy machine: it gets more windows (up to ``WALL_WINDOWS``) while
+        its CPU budget lasts, which keeps grades the same under load.
         """
         start = used = _process_cpu_seconds(self._stat)
         window_start_cpu, window_end, windows = used, time.monotonic() + wall_seconds, 1
         while True:
-            ready, _, _ = select.select([self._channel], [], [], max(0.0, min(POLL_SECONDS, window_end - time.monotonic())))
+            wait = min(POLL_SECONDS, window_end - time.monotonic(), deadline - time.monotonic())
+            ready, _, _ = select.select([self._channel], [], [], max(0.0, wait))
             if ready:
                 return None
+            if time.monotonic() >= deadline:
+                return f"the topic's wall-time limit ({self.limits.topic_wall_seconds():g} s for all its calls)"
             used = _process_cpu_seconds(self._stat)
             if cpu_seconds is not None and None not in (start, used) and used - start > cpu_seconds + CPU_GRACE:
                 return f"{used - start:.1f} s of CPU time (the limit is {cpu_seconds:g} s)"

@@ -35,25 +35,12 @@ import torch
 import torch.overrides
 import torch.utils._python_dispatch
 
+from grader.sandbox.torch_private import MODE_STACK_FUNCTIONS
+
 TORCH_DIR = os.path.dirname(torch.__file__) + os.sep
 
-# What pops, reads, clears or disables a mode stack, by module.
-GUARDED = {
-    "torch._C": (
-        "_pop_torch_function_stack", "_pop_torch_dispatch_stack", "_set_dispatch_mode", "_unset_dispatch_mode",
-        "_get_function_stack_at", "_get_dispatch_stack_at", "_get_dispatch_mode",
-        "_len_torch_function_stack", "_len_torch_dispatch_stack",
-        "DisableTorchFunction", "DisableTorchFunctionSubclass", "_DisableTorchDispatch", "_DisablePythonDispatcher",
-        "ExcludeDispatchKeyGuard", "_ExcludeDispatchKeyGuard", "_SetExcludeDispatchKeyGuard",
-        "_dispatch_tls_set_dispatch_key_excluded", "_RestorePythonTLSSnapshot",
-    ),
-    "torch.overrides": ("_pop_mode", "_pop_mode_temporarily", "_get_current_function_mode",
-                        "_get_current_function_mode_stack"),
-    "torch.utils._python_dispatch": (
-        "_pop_mode", "_pop_mode_temporarily", "_disable_current_modes", "_disable_infra_mode", "_unset_infra_mode",
-        "_get_current_dispatch_mode", "_get_current_dispatch_mode_stack", "any_torch_dispatch_mode_on_stack",
-    ),
-}
+# What pops, reads, clears or disables a mode stack, by module (``torch_private`` lists every private name).
+GUARDED = MODE_STACK_FUNCTIONS
 
 # Standard modules that read frames or make code for their own use (namedtuple, dataclass, typing,
 # enum's functional API, logging's caller lookup) and the import system.

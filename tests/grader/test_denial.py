@@ -14,11 +14,14 @@ import itertools
 import textwrap
 
 import pytest
+import torch
+import torch.nn.functional as F
 
+from grader.sandbox import torch_private
+from grader.sandbox.denial import Denial, Denied
 from grader.topics import TOPICS
+from grader.topics.convolution import CONVOLUTION_RULES
 from helpers import grade_json, solution_source, submission_with
-
-pytestmark = pytest.mark.slow
 
 HEADER = "def _conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1):\n"
 # One elementwise op on the answer: enough recorded work to pass the old plausibility check.
@@ -158,6 +161,7 @@ def assert_zero_for(report, topic: str, function: str, named: str):
         assert test["passed"], test
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(ROUTES))
 def test_route_around_the_recording_scores_zero(name, tmp_path):
     report = grade_json(submission_with(tmp_path, "convolution", route_source(name)), "--topic", "convolution")
@@ -179,6 +183,7 @@ def filter2d(image, kernel):
 '''
 
 
+@pytest.mark.slow
 def test_opencvs_native_alias_is_guarded_too(tmp_path):
     source = solution_source("edges") + NATIVE_FILTER2D
     report = grade_json(submission_with(tmp_path, "edges", source), "--topic", "edges")
@@ -186,3 +191,68 @@ def test_opencvs_native_alias_is_guarded_too(tmp_path):
     for test in tests["filter2d"]:
         assert not test["passed"] and test["score"] == 0.0, test
         assert "OpenCV filter" in test["feedback"], test["feedback"]
+
+
+def test_every_private_torch_name_the_sandbox_needs_exists():
+    assert torch_private.missing() == []
+
+
+class _Recorder:
+    def __init__(self):
+        self.names = set()
+
+
+@pytest.fixture
+def denial():
+    denial = Denial(_Recorder())
+    denial.switch(tuple(rule.runtime for rule in CONVOLUTION_RULES))
+    try:
+        yield denial
+    finally:
+        denial.switch(None)
+
+
+def test_the_denial_stops_every_route_to_a_convolution_and_lets_patches_through(denial):
+    x, w = torch.randn(1, 1, 5, 5), torch.randn(1, 1, 3, 3)
+    routes = {
+        "F.conv2d": lambda: F.conv2d(x, w),
+        "ops.aten": lambda: torch.ops.aten.convolution.default(x, w, None, [1, 1], [0, 0], [1, 1], False, [0, 0], 1),
+        "a CPU kernel": lambda: torch.ops.aten._slow_conv2d_forward(x, w, [3, 3], None, [1, 1], [0, 0]),
+        "oneDNN's namespace": lambda: torch.ops.mkldnn._convolution_pointwise(x, w, None, [0, 0], [1, 1], [1, 1], 1,
+                                                                              "none", [], None),
+        "autograd": lambda: F.conv2d(x.clone().requires_grad_(), w),
+        "vmap": lambda: torch.vmap(F.conv2d)(x[None], w[None]),
+        "an mkldnn tensor": lambda: F.conv2d(x.to_mkldnn(), w.to_mkldnn()),
+        "F.unfold": lambda: F.unfold(x, 3),
+        "Tensor.unfold": lambda: x.unfold(2, 3, 1),
+    }
+    for name, route in routes.items():
+        with pytest.raises(Denied):
+            route()
+    assert {"aten:conv2d", "aten:convolution", "aten:_slow_conv2d_forward", "aten:im2col", "aten:unfold"} \
+        <= denial.recorder.names
+    patches = x.as_strided((1, 1, 3, 3, 3, 3), (25, 25, 5, 1, 5, 1))  # allowed by the contract
+    by_einsum = torch.einsum("ncijkl,ockl->noij", patches, w)
+    by_matmul = (patches.reshape(9, 9) @ w.reshape(9)).reshape(1, 1, 3, 3)
+    by_loops = torch.stack([torch.stack([(x[0, 0, i:i + 3, j:j + 3] * w[0, 0]).sum() for j in range(3)])
+                            for i in range(3)])
+    assert torch.allclose(by_einsum[0, 0], by_loops, atol=1e-5) and torch.allclose(by_matmul[0, 0], by_loops, atol=1e-5)
+    assert denial.intact() == []
+
+
+def test_a_removed_denial_is_noticed_and_armed_again(denial):
+    x, w = torch.randn(1, 1, 5, 5), torch.randn(1, 1, 3, 3)
+    for library, _, _ in denial._libraries:
+        library._destroy()
+    F.conv2d(x, w)  # the built-in works again: what a student who found the registration would do
+    assert any("removed or replaced" in what for what in denial.intact())
+    with pytest.raises(Denied):
+        F.conv2d(x, w)
+
+
+def test_disarming_gives_the_built_ins_back():
+    denial = Denial(_Recorder())
+    denial.switch(tuple(rule.runtime for rule in CONVOLUTION_RULES))
+    denial.switch(None)
+    x, w = torch.randn(1, 1, 5, 5), torch.randn(1, 1, 3, 3)
+    assert F.conv2d(x, w).shape == (1, 1, 3, 3) and F.unfold(x, 3).shape == (1, 9, 9)
