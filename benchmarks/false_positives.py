@@ -8,10 +8,10 @@ the grader sees: the reference module with the case appended). The wrong cases a
 cheats, so a hit on any of them counts too. The grader scans only modules with "by loops" functions;
 hits in the other topics are listed apart, for information.
 
-``--grade`` also grades solutions/ and every right case of the "by loops" topics and counts the
-functions zeroed at run time, for tampering (tripwires, audit hook, plausibility, a broken denial) or
-for a forbidden built-in (the denial at the dispatcher refusing an operator they may use), printing the
-thinnest work / elements ratio of each function's right answers (the plausibility rule needs >= 1).
+``--grade`` also grades solutions/ and every right case of the "by loops" topics (real public code
+among them) and counts the functions zeroed at run time, for tampering (tripwires, audit hook, a
+broken denial) or for a forbidden built-in (the denial at the dispatcher refusing an operator they
+may use).
 The exit status is 1 if any false positive was found.
 """
 from __future__ import annotations
@@ -63,27 +63,16 @@ def runtime_false_positives() -> int:
     from grader.load import Submission
     from grader.topics import TOPICS
 
-    ratios: dict[tuple[str, str], float] = {}
-    original = grade.implausible
-
-    def noting(work, elements):  # the thinnest answer of each function, across the modules graded
-        key = (current[0], current[1])
-        ratios[key] = min(ratios.get(key, float("inf")), work / elements)
-        return original(work, elements)
-
-    grade.implausible = noting
     zeroed = 0
     for topic in [t for t in TOPICS if TOPICS[t].BY_LOOPS]:
         sources = [("solutions", (ROOT / "solutions" / f"{topic}.py").read_text())]
         sources += [(c.name, as_module(c)) for c in sorted((CASES / topic).glob("right_*.py"))]
         for label, source in sources:
-            current = (topic, label)
             result = grade.grade_submission(Submission({topic: source.encode()}, label), topics=[topic])
-            tampered = sorted({t.function for t in result.topics[topic].tests
-                               if "tampered with" in t.feedback or "uses a forbidden built-in" in t.feedback})
-            zeroed += len(tampered)
-            print(f"{topic}/{label}: {'ZEROED: ' + ', '.join(tampered) if tampered else 'clean'}"
-                  + (f" (thinnest work/elements {ratios[current]:.2f})" if current in ratios else ""), flush=True)
+            flagged = sorted({t.function for t in result.topics[topic].tests
+                              if "tampered with" in t.feedback or "uses a forbidden built-in" in t.feedback})
+            zeroed += len(flagged)
+            print(f"{topic}/{label}: {'ZEROED: ' + ', '.join(flagged) if flagged else 'clean'}", flush=True)
     print(f"run time: {zeroed} functions of right answers zeroed (false positives)")
     return zeroed
 

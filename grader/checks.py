@@ -29,7 +29,6 @@ from hypothesis import strategies as st
 from hypothesis.errors import UnsatisfiedAssumption
 
 from grader.cache import CaseCache, recall
-from grader.forbidden import PLAUSIBLE_ELEMENTS
 from grader.sandbox.session import Outcome, Timings, TopicSession
 from grader.sandbox.wire import Array
 
@@ -304,7 +303,6 @@ class Context:
         self.session = session
         self.examples = examples
         self.names_seen: dict[str, set[str]] = {}
-        self.least_work: dict[str, tuple[int, int]] = {}  # function -> (work, elements) of its thinnest right answer
         self.examples_run = 0
         self.evidence = Evidence()
         self.waived: frozenset[str] = frozenset()
@@ -319,22 +317,9 @@ class Context:
 
     def probe(self, function: str, probe: Callable, *args, **kwargs) -> Outcome:
         """Run ``probe`` (a function of ``grader.sandbox.probes``) on the student's module to test ``function``."""
-        outcome = self.session.probe(probe, *to_wire(args), watch=self.session.watches(function),
-                                     for_function=function, **to_wire(kwargs))
+        outcome = self.session.probe(probe, *to_wire(args), for_function=function, **to_wire(kwargs))
         self.names_seen.setdefault(function, set()).update(outcome.names)
         return outcome
-
-    def right_answer(self, function: str, case: Case, outcome: Outcome, got: torch.Tensor):
-        """Note how much recorded tensor work made a right answer (``grader.forbidden.implausible``).
-
-        An answer equal to one of the inputs (``flatten`` of a 2-D tensor) needs no work and is left out.
-        """
-        least = self.least_work.get(function)
-        if got.numel() < PLAUSIBLE_ELEMENTS or (least is not None and outcome.work * least[1] >= least[0] * got.numel()):
-            return
-        inputs = [v for v in list(case.args) + list(case.kwargs.values()) if isinstance(v, torch.Tensor)]
-        if not any(v.shape == got.shape and torch.equal(v.detach(), got.to(v.dtype)) for v in inputs):
-            self.least_work[function] = (outcome.work, got.numel())
 
     def require(self, part: str, holds: bool, message: str):
         """``Failure`` for ``part`` unless it ``holds`` or was already found broken (see ``Property.parts``)."""
@@ -704,7 +689,6 @@ def check_array_call(ctx: Context, function: str, case: Case, expected: torch.Te
             ctx.evidence.observe(misconceptions, case, got, expected,
                                  scale if got.shape == expected.shape else None)
             raise
-        ctx.right_answer(function, case, outcome, got)
         if check_inputs:
             inputs_unchanged(outcome, case, function)
     except Failure as failure:

@@ -1,15 +1,15 @@
-"""Forbidden built-ins of the "by loops" exercises, detected two ways, and tampering with both.
+"""Forbidden built-ins of the "by loops" exercises, found two ways, and tampering with the grader.
 
-At run time the child records every torch function (``fn:conv2d``), ATen
-operator (``aten:convolution``) and guarded NumPy/OpenCV/SciPy function
-(``cv2:filter2D``) a call reaches, however it was reached: renamed, through
-``getattr``, ``torch.ops.aten`` or ``torch._C``. A static scan of the
-function's source backs this up (it also sees code a test did not reach, and
-attempts to switch the recording off).
+At run time the child denies, while a "by loops" function runs, every ATen
+operator and guarded NumPy/OpenCV/SciPy function its rules match
+(``grader/sandbox/denial.py``), however it was reached, and records each one
+refused (``aten:convolution``, ``cv2:filter2D``). A static scan of the
+function's source and of the module-level helpers it uses backs this up (it
+also sees code a test did not reach).
 
-Tampering is judged on run-time evidence: the child's tripwires and audit hook
-(``grader/sandbox/tripwires.py``) record ``tamper:...`` names, and a right
-answer made with almost no recorded tensor work is implausible (``implausible``).
+Tampering is judged on run-time evidence: the child's tripwires, audit hook and
+check of its denial (``grader/sandbox/tripwires.py``, ``denial.py``) record
+``tamper:...`` names.
 ``computed_access`` lists the places where a module reaches names the static
 scan cannot read (``vars(torch)[...]``, ``getattr`` with a computed name, ...):
 they are reported for the instructor and score nothing by themselves.
@@ -40,19 +40,6 @@ EVASION = Rule(
 
 
 TAMPERING = "tampering with the grader's detection"
-
-# A "by loops" answer of at least PLAUSIBLE_ELEMENTS elements must come from recorded ATen ops that were
-# given, together, at least as many tensor elements as the answer has (``work``, counted by the child's
-# dispatch mode): even a single vectorised op reads its inputs, and a loop reads every window. Calibrated on
-# solutions/ and tests/grader/cases/right_* (``benchmarks/false_positives.py --grade`` prints the margins):
-# the thinnest right answers have a work of exactly their size (flatten by one reshape), the others 3 times
-# or more. Answers equal to an input need no work and are not judged (``Context.right_answer``).
-PLAUSIBLE_ELEMENTS = 16
-
-
-def implausible(work: int, elements: int) -> bool:
-    """A right answer of ``elements`` values that recorded ATen ops given only ``work`` elements cannot have made."""
-    return elements >= PLAUSIBLE_ELEMENTS and work < elements
 
 
 def tampering_hits(names: set[str]) -> list[str]:

@@ -24,7 +24,7 @@ from grader import __version__
 from grader.cache import CaseCache, references_in
 from grader.checks import Check, CheckResult, Context, not_implemented
 from grader.config import Config
-from grader.forbidden import computed_access, implausible, runtime_hits, static_hits, tampering_hits
+from grader.forbidden import computed_access, runtime_hits, static_hits, tampering_hits
 from grader.load import Submission
 from grader.sandbox import die_with_parent
 from grader.sandbox.session import Timings, TopicSession, Zygote
@@ -204,7 +204,7 @@ def _grade_topic(topic, submission, config, cache, progress) -> TopicResult:
     stubs = unimplemented(source, {check.function for check in checks})
     if all(check.function in stubs for check in checks):  # nothing to run: no child
         return _scored(topic, checks, points, [_stub_result(c.function) for c in checks])
-    session = TopicSession(topic, submission.modules, config.limits, watched=frozenset(module.BY_LOOPS),
+    session = TopicSession(topic, submission.modules, config.limits,
                            denied={function: tuple(rule.runtime for rule in rules)
                                    for function, rules in module.BY_LOOPS.items()})
     notes = []
@@ -234,10 +234,6 @@ def _grade_topic(topic, submission, config, cache, progress) -> TopicResult:
                 if hits:
                     forbidden[function] = sorted(set(hits))
                 signs = tampering_hits(everywhere | names)
-                work = ctx.least_work.get(function)
-                if work and implausible(*work):
-                    signs.append(f"a right answer of {work[1]} values came from recorded tensor operations "
-                                 f"given only {work[0]} values")
                 if signs:
                     tampered[function] = signs
             review = computed_access(source) if module.BY_LOOPS else []

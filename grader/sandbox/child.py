@@ -7,11 +7,14 @@ then answers requests from the grader over a dedicated pipe, one at a time:
 * ``call``  -- call a student function on decoded inputs;
 * ``probe`` -- run trusted probe code (``probes.py``) on the student's objects.
 
-Every answer says what the call returned (as wire values), what it raised
-(type, message, the student's line), the warnings it issued (category,
-message, the student's line) and which watched built-ins it reached:
-torch functions (``fn:``), ATen operators (``aten:``) and guarded NumPy /
-OpenCV / SciPy functions. The grader, not the child, decides what that means.
+While a "by loops" function runs, the built-ins its rules forbid are denied
+(``denial``): PyTorch's operators at the dispatcher, the guarded NumPy / OpenCV /
+SciPy functions in their wrappers. Every answer says what the call returned
+(as wire values), what it raised (type, message, the student's line), the
+warnings it issued (category, message, the student's line) and the names the
+call reached: denied operators (``aten:``), guarded functions (``cv2:``, ...)
+and signs of tampering (``tamper:``). The grader, not the child, decides what
+that means.
 """
 from __future__ import annotations
 
@@ -32,8 +35,6 @@ import warnings
 import cv2  # noqa: F401  (imported here so the warm server pays for it once)
 import numpy as np
 import torch
-from torch.overrides import TorchFunctionMode
-from torch.utils._python_dispatch import TorchDispatchMode
 
 from grader.sandbox import OPTIONAL_IMPORTS, confine, denial, die_with_parent, probes, tripwires
 from grader.sandbox.wire import Array, WireError, decode, encode, recv_message, send_message
@@ -44,67 +45,19 @@ MAX_WARNINGS = 20
 
 
 class _Recorder:
-    """Names of the torch functions, ATen ops and guarded functions reached during a call, signs of
-    tampering (``tamper:...``, from ``tripwires``) and the work of the ATen ops: the elements of
-    the tensors they were given."""
+    """What a call reached: the forbidden built-ins the denial refused (``aten:convolution``), the
+    guarded functions it called (``cv2:filter2D``) and signs of tampering (``tamper:...``, from
+    ``tripwires`` and ``denial``)."""
 
     def __init__(self):
         self.names: set[str] = set()
-        self.work = 0
         self.active = False
 
     def clear(self):
         self.names.clear()
-        self.work = 0
 
 
 RECORDER = _Recorder()
-
-
-# id of a function or operator -> (it, its recorded name): working the name out costs more than the lookup.
-# Keyed by id, not by the object, so that a student's object with a rigged __eq__/__hash__ cannot take a name.
-_LABELS: dict[int, tuple] = {}
-
-
-def _labelled(func, describe) -> str:
-    """The recorded name of ``func``: ``describe(func)``, worked out once."""
-    known = _LABELS.get(id(func))
-    if known is not None and known[0] is func:
-        return known[1]
-    label = describe(func)
-    if len(_LABELS) < 10_000:
-        _LABELS[id(func)] = (func, label)
-    return label
-
-
-def _function_label(func) -> str:
-    name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or repr(func)
-    return "fn:" + str(name).rsplit(".", 1)[-1]
-
-
-def _operator_label(func) -> str:
-    return "aten:" + func.name().split("::", 1)[-1].split(".", 1)[0]
-
-
-class _FunctionMode(TorchFunctionMode):
-    __enter__ = __exit__ = tripwires.refusal("entering or leaving the grader's torch-function mode")
-
-    def __torch_function__(self, func, types, args=(), kwargs=None):
-        RECORDER.names.add(_labelled(func, _function_label))
-        return func(*args, **(kwargs or {}))
-
-
-class _DispatchMode(TorchDispatchMode):
-    __enter__ = __exit__ = tripwires.refusal("entering or leaving the grader's dispatch mode")
-
-    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
-        RECORDER.names.add(_labelled(func, _operator_label))
-        for arg in args:
-            if isinstance(arg, torch.Tensor):
-                RECORDER.work += arg.numel()
-            elif isinstance(arg, (list, tuple)):
-                RECORDER.work += sum(a.numel() for a in arg if isinstance(a, torch.Tensor))
-        return func(*args, **(kwargs or {}))
 
 
 # The NumPy/OpenCV/SciPy functions that "by loops" exercises may not use, by module: (attribute, label).
@@ -140,7 +93,7 @@ def _guard(original, label: str):
 
 
 def _guard_everywhere(originals: dict):
-    """Replace each function of ``originals`` (id -> (function, guard)) wherever a loaded module, or a
+    """Replace each function of ``originals`` (id -> (function, guard, label)) wherever a loaded module, or a
     module one of them holds (OpenCV's ``cv2._native``), names it: guarded by identity, not by one name."""
     seen, modules = set(), [m for m in list(sys.modules.values()) if isinstance(m, types.ModuleType)]
     while modules:
@@ -155,10 +108,10 @@ def _guard_everywhere(originals: dict):
             if issubclass(type(value), types.ModuleType):
                 modules.append(value)
                 continue
-            pair = originals.get(id(value))
-            if pair is not None and pair[0] is value:
-                namespace[key] = pair[1]
-                DENIAL.watch_guard(namespace, key, pair[1])
+            known = originals.get(id(value))
+            if known is not None and known[0] is value:
+                namespace[key] = known[1]
+                DENIAL.watch_guard(namespace, key, known[1], known[2])
 
 
 def install_guards():
@@ -171,7 +124,7 @@ def install_guards():
         for attr, label in functions:
             original = getattr(module, attr, None)
             if original is not None and not getattr(original, "_convgrade_guard", False):
-                originals.setdefault(id(original), (original, _guard(original, label)))
+                originals.setdefault(id(original), (original, _guard(original, label), label))
     for name in GUARDED_SCIPY:
         if name in sys.modules:
             originals.update(_scipy_originals(name))
@@ -188,7 +141,8 @@ def _scipy_originals(name: str) -> dict:
             value = getattr(module, attr, None)
             if not attr.startswith("__") and callable(value) and not isinstance(value, type) \
                     and not getattr(value, "_convgrade_guard", False):
-                originals.setdefault(id(value), (value, _guard(value, f"{name}.{attr.lstrip('_')}")))
+                label = f"{name}.{attr.lstrip('_')}"
+                originals.setdefault(id(value), (value, _guard(value, label), label))
     return originals
 
 
@@ -211,22 +165,16 @@ class _GuardOnImport(importlib.abc.MetaPathFinder):
         return spec
 
 
-MODES = (_FunctionMode(), _DispatchMode())
-
-
 def warm_up(preload=tuple(OPTIONAL_IMPORTS)):
-    """Pay one-off costs before forking: the recording modes, the guards, and the ``preload``
-    packages of ``OPTIONAL_IMPORTS`` (a second or more each: a small grade loads only what it needs)."""
+    """Pay one-off costs before forking: the guards, the tripwires and the ``preload`` packages of
+    ``OPTIONAL_IMPORTS`` (a second or more each: a small grade loads only what it needs)."""
     os.environ.setdefault("MPLBACKEND", "Agg")
     for package in preload:
         for module in OPTIONAL_IMPORTS[package]:
             with contextlib.suppress(ImportError):
                 importlib.import_module(module)
-    with tripwires.recording(*MODES):
-        torch.nn.functional.relu(torch.ones(2, 2) + 1).sum()
-    RECORDER.clear()
     install_guards()
-    tripwires.install(RECORDER, MODES)  # about 0.1 s: once, here (it survives the fork)
+    tripwires.install(RECORDER)  # about 0.1 s: once, here (it survives the fork)
 
 
 # ---------------------------------------------------------------- values
@@ -359,7 +307,7 @@ def serve(channel, output_fd: int, settings: dict):
     topic = settings["topic"]
     denied = {function: tuple(patterns) for function, patterns in settings.get("denied", {}).items()}
     student_file = f"{topic}.py"
-    tripwires.install(RECORDER, MODES)  # a no-op after the zygote's warm-up
+    tripwires.install(RECORDER)  # a no-op after the zygote's warm-up
 
     def reply(message: dict):
         try:
@@ -368,7 +316,7 @@ def serve(channel, output_fd: int, settings: dict):
             data = encode({"status": "error", "error": {"type": "ReturnValueError", "message": str(exc)[:300]}})
         send_message(channel, data)
 
-    # Import the student's module with the modes active: import-time work is recorded too.
+    # Import the student's module: the audit hook records import-time tampering.
     sys.path[:0] = [os.path.abspath(MODULE_DIR), os.path.abspath(os.path.join(MODULE_DIR, "exercises"))]
     sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in type(f).__name__.lower()
                         and "editable" not in getattr(f, "__name__", "").lower()]
@@ -380,8 +328,7 @@ def serve(channel, output_fd: int, settings: dict):
     RECORDER.active = True
     started = time.perf_counter()
     try:
-        with _watching(settings["watch_import"]):
-            module = importlib.import_module(f"exercises.{topic}")
+        module = importlib.import_module(f"exercises.{topic}")
         import_status = {"status": "ok"}
     except BaseException as exc:  # noqa: BLE001 -- any failure of student code is data
         module = None
@@ -405,7 +352,7 @@ def serve(channel, output_fd: int, settings: dict):
         args = to_python(request.get("args", []), keep)
         kwargs = to_python(request.get("kwargs", {}), keep)
         function = request.get("function")
-        patterns = denied.get(function) if request.get("watch", True) else None
+        patterns = denied.get(function)
         DENIAL.switch(patterns, GUARD_LABELS)
         _set_call_cpu_limit(settings["call_cpu_seconds"])
         RECORDER.clear()
@@ -423,7 +370,7 @@ def serve(channel, output_fd: int, settings: dict):
                 raise WireError(f"unknown request {op!r}")
             RECORDER.active = True
             try:
-                with _watching(request.get("watch", True)), recording_warnings(caught):
+                with recording_warnings(caught):
                     value = run()
                 # made into wire values while the denial is in force: a lazy tensor computes now, denied
                 answer = {"status": "ok", "value": to_wire(value)}
@@ -439,21 +386,14 @@ def serve(channel, output_fd: int, settings: dict):
                 answer = {"status": "raised", "error": describe_exception(exc, student_file)}
         except BaseException as exc:  # noqa: BLE001 -- SystemExit, KeyboardInterrupt, Denied too
             answer = {"status": "raised", "error": describe_exception(exc, student_file)}
+        answer["cpu"] = _cpu_seconds() - started_cpu
         if patterns:
             RECORDER.names.update("tamper:" + what for what in DENIAL.intact())
         answer["names"] = sorted(RECORDER.names)
-        answer["work"] = RECORDER.work
         answer["warnings"] = [describe_warning(w, student_file) for w in caught[:MAX_WARNINGS]]
-        answer["cpu"] = _cpu_seconds() - started_cpu
         if request.get("return_inputs"):
             answer["inputs_after"] = [to_wire(obj) for obj in keep]
         reply(answer)
-
-
-def _watching(watch):
-    """The recording modes on for a block, or off where the grader judges nothing by them (the
-    audit hook records tampering either way)."""
-    return tripwires.recording(*MODES) if watch else contextlib.nullcontext()
 
 
 class _Missing(Exception):

@@ -2,13 +2,13 @@
 
 While a "by loops" function is graded, the operators its rules forbid fail wherever they are reached
 from: renamed, through ``torch.ops``, TorchScript, a tensor subclass, another thread, a private switch
-of the torch-function or dispatch-key state. ``Denial.arm(patterns)`` registers a raising kernel
+of the torch-function or dispatch-key state. ``Denial.switch(patterns)`` registers a raising kernel
 (``torch.library``) for every operator, of any namespace, whose ``aten:<name>`` label one of the rule
-``patterns`` matches, on every dispatch key the operator has a kernel for (CPU, the Autograd and
-Composite alias keys, MkldnnCPU, QuantizedCPU, ...): every route of a CPU tensor ends in one of them.
-The guarded NumPy/OpenCV/SciPy functions (``child.install_guards``) raise the same way when their
-label matches. A hit is recorded under the same label as the recording modes use (``aten:convolution``,
-``cv2:filter2D``), so the rules name it in the feedback, even when the student's code catches it.
+``patterns`` matches, on every key of ``DENIED_KEYS`` the operator has a kernel for (CPU, the Autograd
+and Composite alias keys, MkldnnCPU, QuantizedCPU, ...): every route of a CPU tensor ends in one of
+them. The guarded NumPy/OpenCV/SciPy functions (``child.install_guards``) raise the same way when their
+label matches. A hit is recorded under the label the rules match (``aten:convolution``,
+``cv2:filter2D``), so the feedback names the built-in, even when the student's code catches it.
 
 The registration itself is the next target: ``intact()`` checks, before an answer is accepted, that
 each library of raising kernels is still the grader's own (by identity) and still registered (the
@@ -23,12 +23,12 @@ import warnings
 
 import torch
 
-# Keys whose kernels compute nothing themselves (they redispatch below) or never see a CPU tensor:
-# overriding them is harmless but costs registrations.
-_SKIPPED_KEYS = {"Tracer", "Functionalize", "ADInplaceOrView", "BackendSelect", "Python", "PythonTLSSnapshot",
-                 "FuncTorchBatchedDecomposition", "debug", "CUDA", "XPU", "MPS", "HIP", "MTIA", "MAIA", "Lazy", "XLA",
-                 "AutogradCUDA", "AutogradXPU", "AutogradMPS", "AutogradLazy", "AutogradXLA", "AutogradMTIA",
-                 "AutogradMAIA", "SparseCUDA", "QuantizedCUDA", "NestedTensorCUDA", "SparseCsrCUDA"}
+# The dispatch keys a CPU tensor's call can end on (the kernels that compute), and the Autograd keys
+# above them. Wrapper keys (autocast, vmap, tracing, functionalization) redispatch to one of these;
+# Meta computes no values.
+DENIED_KEYS = {"CPU", "MkldnnCPU", "QuantizedCPU", "SparseCPU", "SparseCsrCPU", "NestedTensorCPU",
+               "CompositeImplicitAutograd", "CompositeExplicitAutograd", "CompositeExplicitAutogradNonFunctional",
+               "Autograd", "AutogradCPU", "AutogradNestedTensor"}
 _KEY_LINE = re.compile(r"^(\w+)(?:\[alias\])?: registered at")
 
 
@@ -45,7 +45,7 @@ class Denial:
         self.patterns: tuple[str, ...] | None = None
         self.labels: frozenset[str] = frozenset()  # guard labels denied now (read by the guards)
         self._libraries: list = []  # (library, its C++ module, (operator, key, its dump line) to verify)
-        self._guards: list[tuple[dict, str, object]] = []  # (namespace, name, guard) to verify
+        self._guards: dict[str, list[tuple[dict, str, object]]] = {}  # label -> (namespace, name, guard)
         self._plans: dict[tuple[str, ...], list] = {}
         self._operator_count = 0
 
@@ -106,16 +106,16 @@ class Denial:
                 label = "aten:" + base
                 if any(p.search(label) for p in compiled):
                     keys = [m.group(1) for line in torch._C._dispatch_dump(qualified).splitlines()[1:]
-                            for m in [_KEY_LINE.match(line)] if m and m.group(1) not in _SKIPPED_KEYS]
+                            for m in [_KEY_LINE.match(line)] if m and m.group(1) in DENIED_KEYS]
                     if keys:
                         plan.append((qualified, label, keys))
             self._plans[patterns] = plan
         return plan
 
     # ---------------------------------------------------------------- guards
-    def watch_guard(self, namespace: dict, name: str, guard):
-        """Note a place that must still hold ``guard`` when an answer is accepted."""
-        self._guards.append((namespace, name, guard))
+    def watch_guard(self, namespace: dict, name: str, guard, label: str):
+        """Note a place that must still hold ``guard`` when an answer is accepted while ``label`` is denied."""
+        self._guards.setdefault(label, []).append((namespace, name, guard))
 
     def intact(self) -> list[str]:
         """What was taken away since arming: removed kernels, replaced guards (empty when nothing)."""
@@ -123,7 +123,7 @@ class Denial:
         for library, module, (operator, key, line) in self._libraries:
             if library.m is not module or _kernel_line(operator, key) != line:
                 broken.append(f"removed or replaced the grader's denial of {operator}")
-        for namespace, name, guard in self._guards:
+        for namespace, name, guard in (place for label in self.labels for place in self._guards.get(label, ())):
             if namespace.get(name) is not guard:
                 broken.append(f"replaced the grader's guard of {name}")
                 namespace[name] = guard

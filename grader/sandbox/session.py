@@ -185,7 +185,6 @@ class Outcome:
     value: object = None
     error: dict | None = None
     names: frozenset = frozenset()
-    work: int = 0  # elements of the tensors the call's ATen ops were given (the plausibility check)
     inputs_after: list | None = None
     message: str = ""
     warnings: tuple = ()  # the warnings the call issued: dicts of category, message, where, line
@@ -295,13 +294,10 @@ class TopicSession:
     """Runs one topic's student module in a child process."""
 
     def __init__(self, topic: str, modules: dict[str, bytes], limits: Limits = Limits(),
-                 watched: frozenset[str] | None = None, denied: dict[str, tuple[str, ...]] | None = None):
-        """``watched``: the functions whose calls run under the recording modes of forbidden built-ins
-        (they slow PyTorch down several times); None for all. The import is watched unless it is empty.
-        ``denied``: function -> the rule patterns (``Rule.runtime``) whose operators and guarded
-        functions fail while it runs (``grader.sandbox.denial``)."""
+                 denied: dict[str, tuple[str, ...]] | None = None):
+        """``denied``: function -> the rule patterns (``Rule.runtime``) whose operators and guarded
+        functions fail while it runs, or while a probe for it runs (``grader.sandbox.denial``)."""
         self.topic, self.modules, self.limits = topic, modules, limits
-        self.watched = watched
         self.denied = {function: tuple(patterns) for function, patterns in (denied or {}).items()}
         self.cpu_spent = 0.0  # CPU seconds of every child of this session, over every call
         self._began = None    # when the first child was started (the topic's wall budget)
@@ -339,8 +335,7 @@ class TopicSession:
         self._uid = _next_uid() if os.geteuid() == 0 and self.limits.isolate else 0
         settings = dict(dataclasses.asdict(self.limits), topic=self.topic, scratch=str(self._scratch),
                         import_cpu_seconds=self.limits.import_seconds, uid=self._uid, hide=HIDDEN_FROM_CHILD,
-                        expose=EXPOSED_TO_CHILD, watch_import=self.watched is None or bool(self.watched),
-                        denied=self.denied)
+                        expose=EXPOSED_TO_CHILD, denied=self.denied)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         output_read, output_write = os.pipe()
         try:
@@ -400,16 +395,11 @@ class TopicSession:
     def call(self, function: str, *args, return_inputs: bool = False, **kwargs) -> Outcome:
         """Call ``function`` of the student's module on wire values."""
         return self._request({"op": "call", "function": function, "args": list(args), "kwargs": kwargs,
-                              "return_inputs": return_inputs, "watch": self.watches(function)}, f"`{function}`")
+                              "return_inputs": return_inputs}, f"`{function}`")
 
-    def watches(self, function: str) -> bool:
-        """Whether calls made to test ``function`` run under the recording modes."""
-        return self.watched is None or function in self.watched
-
-    def probe(self, probe: Callable, *args, watch: bool = True, for_function: str | None = None,
-              **kwargs) -> Outcome:
+    def probe(self, probe: Callable, *args, for_function: str | None = None, **kwargs) -> Outcome:
         """Run the trusted ``probe`` (a function of ``probes``) as ``probe(module, *args, **kwargs)`` in the child,
-        under the recording modes if ``watch``, and under the denial of ``for_function``'s forbidden built-ins.
+        under the denial of ``for_function``'s forbidden built-ins.
 
         The arguments are bound to the probe's signature here, in the grader: a check that calls a
         probe wrongly is the grader's bug (a ``TypeError`` raised now), never the student's.
@@ -420,7 +410,7 @@ class TopicSession:
             raise TypeError(f"{probe!r} is not a probe of grader.sandbox.probes")
         inspect.signature(probe).bind(None, *args, **kwargs)
         return self._request({"op": "probe", "probe": probe.__name__, "args": list(args), "kwargs": kwargs,
-                              "watch": watch, "function": for_function}, "the check")
+                              "function": for_function}, "the check")
 
     def _request(self, request: dict, what: str) -> Outcome:
         spent = self._budget_spent()
@@ -483,8 +473,7 @@ class TopicSession:
         status = "raised" if answer["status"] == "error" else answer["status"]
         names = answer.get("names")
         names = frozenset(n for n in names if isinstance(n, str)) if isinstance(names, list) else frozenset()
-        work = answer.get("work") if type(answer.get("work")) is int else 0
-        return Outcome(status, value=answer.get("value"), error=answer.get("error"), names=names, work=work,
+        return Outcome(status, value=answer.get("value"), error=answer.get("error"), names=names,
                        inputs_after=answer.get("inputs_after"), warnings=_warnings(answer.get("warnings")))
 
     def _wait_for_answer(self, wall_seconds: float, cpu_seconds: float | None, deadline: float) -> str | None:

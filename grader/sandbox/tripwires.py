@@ -1,24 +1,22 @@
-"""Tripwires around the child's recording of forbidden built-ins (trusted code).
+"""Tripwires and an audit hook: signs that student code reached for the grader's machinery (trusted code).
 
-The recording modes of ``child`` only see what runs while they are on PyTorch's mode stacks, so a
-student who takes them off for a call hides a forbidden built-in. ``install`` (run once, before any
-student code; it survives the zygote's fork) closes the Python-reachable ways to do that:
+The denial (``denial``) refuses forbidden operators at PyTorch's dispatcher, where Python cannot
+route around it; what a determined student can still try is to find and remove the denial itself,
+or to switch off torch's dispatch handling. ``install`` (run once, before any student code; it
+survives the zygote's fork) records such attempts as ``tamper:...``, which zeroes the function:
 
-* Every function that pops, reads, clears or disables the torch-function and dispatch mode stacks
-  (the ``torch._C`` functions and context managers, the helpers of ``torch.overrides`` and
-  ``torch.utils._python_dispatch``) is replaced, in its module and in every module-level alias of
-  it in the loaded modules, by a tripwire. Called from torch's own code (printing a tensor disables
-  the modes for a moment), a tripwire does what the original does; called from anywhere else it
-  records ``tamper:...`` and raises. ``TorchFunctionMode.__exit__`` / ``TorchDispatchMode.__exit__``
-  refuse to pop a recording mode. The grader's own code uses ``ORIGINAL``.
+* Every function that pops, reads, clears or disables the torch-function and dispatch mode stacks or
+  the dispatch-key state (``torch_private.MODE_STACK_FUNCTIONS``) is replaced, in its module and in
+  every module-level alias of it in the loaded modules, by a tripwire. Called from torch's own code
+  (printing a tensor disables the modes for a moment), a tripwire does what the original does;
+  called from anywhere else it records and raises. The grader's own code uses ``ORIGINAL``.
 * An audit hook (``sys.addaudithook``: it cannot be removed) records, while student code runs, the
-  uses that reach around the modes: gc's object walkers, ctypes, frames, dynamic code
-  (``compile``/``exec``/``eval`` of text, functions made from code objects), a module imported or
-  executed again (``importlib.reload``, a module deleted from ``sys.modules`` and re-imported),
-  pickles that name a stack function or ``exec``-like built-in (``torch.load`` would call it from
-  torch's own frames), and new processes (whose work the modes of this process do not see).
-  Callers in torch and in the few standard modules that make code or read frames for their own use
-  are not recorded.
+  ways to reach the grader's objects or to work where the child cannot see: gc's object walkers,
+  ctypes, frames, dynamic code (``compile``/``exec``/``eval`` of text, functions made from code
+  objects), a module imported or executed again (``importlib.reload``, a module deleted from
+  ``sys.modules`` and re-imported), pickles that name a stack function or ``exec``-like built-in
+  (``torch.load`` would call it from torch's own frames), and new processes. Callers in torch and in
+  the few standard modules that make code or read frames for their own use are not recorded.
 
 ``seal`` (per child, just before the student's module is imported) hides the grader's modules from
 ``sys.modules`` and notes which modules are loaded, so that executing one again counts as a reload.
@@ -59,12 +57,8 @@ class Tampering(RuntimeError):
 
 
 # The originals, for the grader's own code.
-ORIGINAL = types.SimpleNamespace(
-    **{name: getattr(torch._C, name) for name in GUARDED["torch._C"] if hasattr(torch._C, name)},
-    TorchFunctionMode_exit=torch.overrides.TorchFunctionMode.__exit__,
-    TorchDispatchMode_exit=torch.utils._python_dispatch.TorchDispatchMode.__exit__,
-)
-_state = types.SimpleNamespace(recorder=None, modes=(), loaded_names=frozenset(), loaded_files=frozenset())
+ORIGINAL = types.SimpleNamespace(**{name: getattr(torch._C, name) for name in GUARDED["torch._C"]})
+_state = types.SimpleNamespace(recorder=None, loaded_names=frozenset(), loaded_files=frozenset())
 _inside = threading.local()  # set while the hook or a tripwire looks at frames (its own events are not evidence)
 
 
@@ -90,8 +84,7 @@ def _tripwire(name: str, original):
         if _caller_file().startswith(TORCH_DIR):
             return original(*args, **kwargs)
         _record(f"called {name}")
-        raise Tampering(f"{name} is not available while being graded: it would switch off the detection "
-                        "of forbidden built-ins")
+        raise Tampering(f"{name} is not available while being graded: it switches torch's dispatch handling")
 
     tripwire.__name__ = tripwire.__qualname__ = getattr(original, "__name__", name)
     tripwire.__module__ = getattr(original, "__module__", None) or name.rsplit(".", 1)[0]
@@ -100,33 +93,11 @@ def _tripwire(name: str, original):
     return tripwire
 
 
-def refusal(what: str):
-    """A method that records and refuses, whoever calls it (a recording mode's own ``__enter__``/``__exit__``)."""
-    def refuse(*args, **kwargs):
-        _record(what)
-        raise Tampering(f"{what} is not allowed while being graded")
-    return refuse
-
-
-def _guard_exit(base, length, at):
-    """``base.__exit__`` pops whatever is on top: it may not pop a recording mode (``ORIGINAL`` keeps it)."""
-    original_exit = getattr(ORIGINAL, f"{base.__name__}_exit")
-
-    def __exit__(self, *exc):
-        size = length()
-        if size and any(at(size - 1) is mode for mode in _state.modes):
-            _record(f"left a recording mode through {base.__name__}.__exit__")
-            raise Tampering("the grader's recording modes cannot be left while being graded")
-        return original_exit(self, *exc)
-
-    base.__exit__ = __exit__
-
-
-def install(recorder, modes):
+def install(recorder):
     """Replace the stack functions by tripwires everywhere and add the audit hook (once per process)."""
     if _state.recorder is not None:
         return
-    _state.recorder, _state.modes = recorder, tuple(modes)
+    _state.recorder = recorder
     replacements = {}
     for module_name, names in GUARDED.items():
         module = sys.modules[module_name]
@@ -145,9 +116,6 @@ def install(recorder, modes):
             pair = replacements.get(id(value))
             if pair is not None and pair[0] is value:
                 namespace[key] = pair[1]
-    _guard_exit(torch.overrides.TorchFunctionMode, ORIGINAL._len_torch_function_stack, ORIGINAL._get_function_stack_at)
-    _guard_exit(torch.utils._python_dispatch.TorchDispatchMode, ORIGINAL._len_torch_dispatch_stack,
-                ORIGINAL._get_dispatch_stack_at)
     sys.addaudithook(_audit)
 
 
@@ -158,37 +126,6 @@ def seal():
     sys.modules["__main__"] = types.ModuleType("__main__")  # the zygote's module, which names the child's
     _state.loaded_names = frozenset(sys.modules)
     _state.loaded_files = frozenset(getattr(m, "__file__", None) for m in list(sys.modules.values())) - {None}
-
-
-class recording:
-    """The recording modes on their stacks for a block, entered and left with the original methods.
-
-    If they are not on top of their stacks when the block ends, something took them off or left its
-    own modes above them: that is recorded as tampering, and the stacks are cleaned up to below them.
-    """
-
-    def __init__(self, function_mode, dispatch_mode):
-        self.function_mode, self.dispatch_mode = function_mode, dispatch_mode
-
-    def __enter__(self):
-        torch.overrides.TorchFunctionMode.__enter__(self.function_mode)
-        torch.utils._python_dispatch.TorchDispatchMode.__enter__(self.dispatch_mode)
-        return self
-
-    def __exit__(self, *exc):
-        stacks = ((self.dispatch_mode, ORIGINAL._len_torch_dispatch_stack, ORIGINAL._get_dispatch_stack_at,
-                   ORIGINAL._pop_torch_dispatch_stack, ORIGINAL.TorchDispatchMode_exit),
-                  (self.function_mode, ORIGINAL._len_torch_function_stack, ORIGINAL._get_function_stack_at,
-                   ORIGINAL._pop_torch_function_stack, ORIGINAL.TorchFunctionMode_exit))
-        for mode, length, at, pop, leave in stacks:
-            if length() and at(length() - 1) is mode:
-                leave(mode, None, None, None)
-                continue
-            _record("changed the mode stacks")
-            while length() and at(length() - 1) is not mode:
-                pop()
-            if length():
-                leave(mode, None, None, None)
 
 
 def _audit(event: str, args: tuple):
@@ -208,7 +145,7 @@ def _audit(event: str, args: tuple):
             _record(f"unpickled {module}.{name}")
         return
     if event.startswith(OUTSIDE):
-        _record(f"started work outside the watched thread ({event})")
+        _record(f"started another process ({event})")
         return
     if event.startswith("gc.get_"):
         what = "walked gc's objects"

@@ -22,7 +22,7 @@ FILTER_RULES = [
          static=r"^(np|numpy)\.(convolve|correlate)$"),
     Rule("a torch convolution (F.conv2d, torch.conv2d, nn.Conv2d or an aten convolution op)",
          runtime=r"^(fn:(conv\d?d|convolution|_convolution|conv_transpose\dd|conv_tbc)|aten:(_?convolution|conv"
-                 r"|cudnn_conv|mkldnn_conv|_slow_conv|slow_conv|thnn_conv|_nnpack|miopen_conv))",
+                 r"|cudnn_conv|mkldnn_conv|_slow_conv|slow_conv|thnn_conv|_nnpack|miopen_conv|deform_conv))",
          static=r"\.(conv[123]d|convolution|_convolution|Conv[123]d|conv_transpose[123]d|conv_tbc)$"),
 ]
 BY_LOOPS = {"filter2d": FILTER_RULES}

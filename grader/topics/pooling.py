@@ -26,7 +26,7 @@ UNFOLD_RULE = Rule("unfold/im2col (F.unfold, nn.Unfold, Tensor.unfold)",
 CONVOLUTION_RULE = Rule(
     "a convolution (F.conv2d, torch.conv2d, nn.Conv2d or an aten convolution op)",
     runtime=r"^(fn:(conv\d?d|convolution|_convolution|conv_transpose\dd)|aten:(_?convolution|conv|cudnn_conv"
-            r"|mkldnn_conv|_slow_conv|slow_conv|thnn_conv|_nnpack|miopen_conv))",
+            r"|mkldnn_conv|_slow_conv|slow_conv|thnn_conv|_nnpack|miopen_conv|deform_conv))",
     static=r"\.(conv[123]d|convolution|_convolution|Conv[123]d|conv_transpose[123]d)$",
 )
 FILTER_RULE = Rule("an OpenCV/SciPy filter (cv2.blur, cv2.boxFilter, cv2.dilate, scipy.ndimage, ...)",

@@ -114,23 +114,39 @@ def test_scipy_imported_after_the_guards_are_installed_is_guarded_too():
     assert {"scipy.ndimage.convolve", "scipy.signal.convolve2d"} <= recorded, recorded
 
 
-def test_only_the_watched_functions_run_under_the_recording_modes():
-    """The modes slow PyTorch down several times: a function no rule is about runs without them."""
+BUILT_IN_EVERYWHERE = """
+import torch.nn.functional as F
+
+
+def correlate2d(image, kernel):
+    return F.conv2d(image[None, None], kernel[None, None])[0, 0]
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1):
+    return F.conv2d(input, weight, bias, stride, padding, dilation)
+"""
+
+
+def test_only_the_functions_a_rule_is_about_run_under_the_denial():
+    """A function no rule is about (here: ``correlate2d``, for this session) may use the built-in."""
     from grader.checks import to_wire
     from grader.sandbox.session import TopicSession
+    from grader.topics.convolution import CONVOLUTION_RULES
 
-    session = TopicSession("convolution", {"convolution": solution_source("convolution").encode()},
-                           watched=frozenset({"conv2d"}))
+    session = TopicSession("convolution", {"convolution": BUILT_IN_EVERYWHERE.encode()},
+                           denied={"conv2d": tuple(rule.runtime for rule in CONVOLUTION_RULES)})
     try:
         assert session.start().ok
         x, w = torch.ones(1, 1, 4, 4), torch.ones(1, 1, 2, 2)
-        watched = session.call("conv2d", *to_wire((x, w)))
-        unwatched = session.call("correlate2d", *to_wire((x[0, 0], w[0, 0])))
+        denied = session.call("conv2d", *to_wire((x, w)))
+        allowed = session.call("correlate2d", *to_wire((x[0, 0], w[0, 0])))
+        denied_again = session.call("conv2d", *to_wire((x, w)))
     finally:
         session.close()
-    assert watched.ok and unwatched.ok
-    assert any(name.startswith("aten:") for name in watched.names) and watched.work > 0
-    assert unwatched.names == frozenset() and unwatched.work == 0
+    for outcome in (denied, denied_again):
+        assert outcome.status == "raised" and outcome.error["type"] == "Denied", outcome
+        assert "aten:conv2d" in outcome.names
+    assert allowed.ok and allowed.value.data.tolist() == [[4.0] * 3] * 3 and allowed.names == frozenset()
 
 
 def test_no_solution_nor_case_is_flagged_by_the_tampering_scans():

@@ -13,7 +13,7 @@ POINTS = 20
 
 CONVOLUTION_RULES = [
     Rule("a built-in convolution (F.conv2d, torch.conv2d, nn.Conv2d or an aten convolution op)",
-         runtime=r"^(fn:(conv\d?d|convolution|_convolution|conv_transpose\dd|conv_tbc)|aten:(_?convolution|conv|cudnn_conv|mkldnn_conv|_slow_conv|slow_conv|thnn_conv|_nnpack|miopen_conv))",
+         runtime=r"^(fn:(conv\d?d|convolution|_convolution|conv_transpose\dd|conv_tbc)|aten:(_?convolution|conv|cudnn_conv|mkldnn_conv|_slow_conv|slow_conv|thnn_conv|_nnpack|miopen_conv|deform_conv))",
          static=r"\.(conv[123]d|convolution|_convolution|Conv[123]d|conv_transpose[123]d|conv_tbc)$"),
     Rule("unfold/im2col (F.unfold, nn.Unfold, Tensor.unfold)",
          runtime=r"^(fn:(unfold|im2col)|aten:(im2col|unfold))$",

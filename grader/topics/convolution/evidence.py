@@ -125,7 +125,6 @@ def check_tensor_call(ctx, function: str, case: Case, reference, scale_of, *, mi
             if got.dtype != expected.dtype:
                 ctx.evidence.observe(applicable(dtype_mistakes, case), case, got, None)
             raise
-        ctx.right_answer(function, case, outcome, got)
         inputs_unchanged(outcome, case, function)
     except Failure as failure:
         if grown is not None and not failure.fatal and not outcome.child_lost:
