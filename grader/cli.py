@@ -12,6 +12,8 @@ import threading
 import time
 from pathlib import Path
 
+from grader.report import FORMATS
+
 EPILOG = """examples:
   grader grade submissions/alice --format text
   grader grade alice.zip --format json --output alice.json
@@ -41,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "(at its top level or in exercises/), or a .zip of such a folder. Exit status 0 "
                     "whenever the submission was graded, whatever its score.")
     grade.add_argument("submission", type=Path, help="folder or .zip with the student's modules")
-    grade.add_argument("--format", choices=("text", "json", "markdown", "gradescope"), default="text",
+    grade.add_argument("--format", choices=FORMATS, default="text",
                        help="report format (default: text)")
     grade.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
     grade.add_argument("--config", type=Path, help="TOML config: points, example budgets, limits")
@@ -182,7 +184,7 @@ def _fail(message: str) -> int:
 
 def _grade(args) -> int:
     from grader.load import SubmissionError, load_submission
-    from grader.topics import TOPIC_NAMES
+    from grader.topics import CHILD_IMPORTS, TOPIC_NAMES
 
     unknown = [t for t in args.topic or [] if t not in TOPIC_NAMES]
     if unknown:
@@ -204,7 +206,7 @@ def _grade(args) -> int:
     from grader.sandbox.session import Zygote, packages_needed
 
     # Start the sandbox's warm process now: it imports torch while we import the rest.
-    Zygote.shared(packages_needed(args.topic or TOPIC_NAMES, submission.modules))
+    Zygote.shared(packages_needed(args.topic or TOPIC_NAMES, submission.modules, CHILD_IMPORTS))
     from grader.grade import grade_submission
     from grader.report import render
     import torch
@@ -330,7 +332,7 @@ class _LineProgress:
 
 def _nbgrader(args) -> int:
     from grader.config import ConfigError, load_config
-    from grader.topics import TOPIC_NAMES
+    from grader.topics import CHILD_IMPORTS, TOPIC_NAMES
 
     unknown = [t for t in args.topic or [] if t not in TOPIC_NAMES]
     if unknown:

@@ -11,14 +11,14 @@ import json
 import re
 import shutil
 import textwrap
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from grader.grade import GradeResult, TestResult, TopicResult
-
-FORMATS = ("text", "json", "markdown", "gradescope")
+if TYPE_CHECKING:  # annotations only: the command line reads FORMATS before PyTorch is imported
+    from grader.grade import GradeResult, TestResult, TopicResult
 
 
 PLAIN_WIDTH = 100  # text width when stdout is not a terminal
@@ -26,7 +26,8 @@ NO_BREAK = "\u00a0"  # a space the text report never wraps at
 
 
 def render(result: GradeResult, fmt: str) -> str:
-    return {"text": to_text, "json": to_json, "markdown": to_markdown, "gradescope": to_gradescope}[fmt](result)
+    """The report of ``result`` in ``fmt``, one of ``FORMATS``."""
+    return RENDERERS[fmt](result)
 
 
 def _points(x: float) -> str:
@@ -207,3 +208,8 @@ def to_gradescope(result: GradeResult) -> str:
     document = {"score": result.score, "output": output, "visibility": "visible",
                 "stdout_visibility": "hidden", "tests": tests}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+# The renderers by format name: the command line's --format choices.
+RENDERERS = {"text": to_text, "json": to_json, "markdown": to_markdown, "gradescope": to_gradescope}
+FORMATS = tuple(RENDERERS)

@@ -142,13 +142,12 @@ def _same_grader_env() -> dict:
     return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [home, os.environ.get("PYTHONPATH")]))}
 
 
-def packages_needed(topics, sources: dict[str, bytes]) -> tuple[str, ...]:
-    """The ``OPTIONAL_IMPORTS`` a grade of ``topics`` needs: those the topics' probes use, and those
-    imported anywhere in the topics' modules or the submission's modules they import (a child may
-    be unable to import later what the zygote did not load)."""
-    from grader.topics import CHILD_IMPORTS
-
-    needed = {package for topic in topics for package in CHILD_IMPORTS.get(topic, ())}
+def packages_needed(topics, sources: dict[str, bytes], probe_imports: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The ``OPTIONAL_IMPORTS`` a grade of ``topics`` needs: those the topics' probes use
+    (``probe_imports``: topic -> packages, ``grader.topics.CHILD_IMPORTS``), and those imported
+    anywhere in the topics' modules or the submission's modules they import (a child may be unable
+    to import later what the zygote did not load)."""
+    needed = {package for topic in topics for package in probe_imports.get(topic, ())}
     todo, seen = [topic for topic in topics if topic in sources], set()
     while todo:
         name = todo.pop()

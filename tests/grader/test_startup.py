@@ -9,7 +9,7 @@ from grader.config import Config
 from grader.grade import grade_submission, unimplemented
 from grader.load import load_submission
 from grader.sandbox.session import Zygote, packages_needed
-from grader.topics import TOPIC_NAMES
+from grader.topics import CHILD_IMPORTS, SLOWEST_FIRST, TOPIC_NAMES
 from helpers import ROOT
 
 
@@ -18,10 +18,10 @@ def test_the_zygote_loads_what_the_topics_probes_and_the_graded_code_import():
                "helper": b"def f():\n    from scipy.signal import convolve2d\n",
                "edges": b"import matplotlib.pyplot as plt\n",
                "pooling": b"this is not python("}
-    assert packages_needed(["layers"], sources) == ("scipy",)  # through the module it imports
-    assert packages_needed(["pooling", "augmentation"], sources) == ("torchvision",)  # the probes need it
-    assert packages_needed(["layers", "edges"], sources) == ("matplotlib", "scipy")
-    assert packages_needed(["perceptron"], sources) == ()
+    assert packages_needed(["layers"], sources, CHILD_IMPORTS) == ("scipy",)  # through the module it imports
+    assert packages_needed(["pooling", "augmentation"], sources, CHILD_IMPORTS) == ("torchvision",)  # the probes
+    assert packages_needed(["layers", "edges"], sources, CHILD_IMPORTS) == ("matplotlib", "scipy")
+    assert packages_needed(["perceptron"], sources, CHILD_IMPORTS) == ()
 
 
 def test_a_stub_is_recognised_only_when_it_cannot_return():
@@ -110,3 +110,8 @@ def test_a_concurrent_grade_starts_one_zygote(monkeypatch, tmp_path):
     for topic, graded in result.topics.items():  # the workers' progress reached this process, in order
         total = len(graded.tests)
         assert [e for e in events if e[0] == topic] == [(topic, done, total) for done in range(total + 1)]
+
+
+def test_the_slowest_first_order_names_every_topic_once():
+    """A concurrent grade orders the topics by it: a topic missing there fails only with -j above 1."""
+    assert sorted(SLOWEST_FIRST) == sorted(TOPIC_NAMES) and len(set(SLOWEST_FIRST)) == len(SLOWEST_FIRST)
