@@ -19,7 +19,6 @@ import io
 import json
 import multiprocessing
 import os
-import re
 import statistics
 import tempfile
 from collections import Counter
@@ -281,9 +280,6 @@ def _number(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
 
 
-MISTAKE = re.compile(r"Likely mistake: (.+)")
-
-
 def summary(results: dict) -> str:
     """What the class got wrong: per-topic statistics, the tests failed most often, the mistakes named."""
     graded = {s: d for s, d in results.items() if d is not None and d.get("status") == "graded"}
@@ -298,19 +294,21 @@ def summary(results: dict) -> str:
         full = sum(score >= top for score in scores)
         lines.append(f"| {topic} | {_number(top)} | {statistics.mean(scores):.2f} | {statistics.median(scores):.2f} "
                      f"| {_number(min(scores))} | {_number(max(scores))} | {full} / {len(scores)} |")
-    failed, mistakes = Counter(), Counter()
+    failed, mistakes, words = Counter(), Counter(), {}
     for document in graded.values():
         named = set()
         for topic, result in document["topics"].items():
             for test in result["tests"]:
                 if not test["passed"]:
                     failed[f"{topic}: {test['name']}"] += 1
-                    named |= {f"{topic}: {m.strip()}" for m in MISTAKE.findall(test["feedback"])}
+                    for mistake in test.get("mistakes", []):  # by id: rewording a mistake keeps its count
+                        named.add((topic, mistake["id"]))
+                        words.setdefault((topic, mistake["id"]), f"{topic}: {mistake['text']}")
         mistakes.update(named)
     lines += ["", "## Tests failed most often", "", "| test | students |", "|---|---:|"]
     lines += [f"| {test} | {count} |" for test, count in failed.most_common(15)]
     lines += ["", "## Mistakes the feedback named", "", "| mistake | students |", "|---|---:|"]
-    lines += [f"| {mistake} | {count} |" for mistake, count in mistakes.most_common(25)]
+    lines += [f"| {words[key]} | {count} |" for key, count in mistakes.most_common(25)]
     return "\n".join(lines) + "\n"
 
 

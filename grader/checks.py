@@ -16,8 +16,10 @@ A correct function pays for one search only.
 """
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import math
+import sys
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -28,6 +30,7 @@ from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.errors import UnsatisfiedAssumption
 
+from grader import feedback
 from grader.cache import CaseCache, recall
 from grader.sandbox.session import Outcome, Timings, TopicSession
 from grader.sandbox.wire import Array
@@ -40,18 +43,55 @@ TOLERANCES = {  # dtype -> (rtol, atol per unit of magnitude), from the contract
 SHRINK_FAILURES = 60  # failing calls allowed while shrinking, before we settle
 
 
+LIKELY = "Likely mistake: "
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known mistake as the feedback names it: ``id`` is stable (``"<topic>.<name>"``, what the class
+    summary counts), ``text`` is the words, which may change. ``str`` gives the feedback's line; a
+    ``Failure`` whose words use it lists it in ``mistakes``."""
+
+    id: str
+    text: str
+
+    def __str__(self) -> str:
+        return LIKELY + self.text
+
+
+def mistake_lines(mistakes) -> str:
+    """The feedback's lines for ``mistakes``: "\n    Likely mistake: ..." each."""
+    return "".join(f"\n    {mistake}" for mistake in mistakes)
+
+
+_last_call: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("last call", default=None)
+
+
 class Failure(Exception):
     """A check failed; ``str`` is the feedback. ``fatal`` stops further calls (child lost, or a stub).
 
     ``part`` names the requirement of a ``Property`` with ``parts`` that was broken;
     ``stub`` marks the failure of a call that reached the exercise's own ``raise NotImplementedError``.
+    The feedback as data: ``mistakes`` are those its words name (each ``str(mistake)`` in them),
+    ``call`` the student's function and the arguments it was last given when the failure was made,
+    ``counterexample`` what was found wrong with the answer (``compare``: expected, got, the first
+    difference). A failure raised while another is handled (a check adding words to it) keeps that
+    one's data: its mistakes before its own, its call and counterexample unless it gives one.
     """
 
-    def __init__(self, message: str, fatal: bool = False, part: str | None = None, stub: bool = False):
+    def __init__(self, message: str, fatal: bool = False, part: str | None = None, stub: bool = False,
+                 counterexample: dict | None = None, mistakes: tuple[Mistake, ...] = ()):
         super().__init__(message)
         self.fatal = fatal
         self.part = part
         self.stub = stub
+        handled = sys.exc_info()[1]
+        inherited = isinstance(handled, Failure)
+        if counterexample is None and inherited:
+            counterexample = handled.counterexample
+        self.counterexample = counterexample
+        self.call = handled.call if inherited else _last_call.get()
+        self.mistakes = (handled.mistakes if inherited else ()) + tuple(mistakes)
 
     @property
     def not_implemented(self) -> bool:
@@ -114,13 +154,18 @@ class Affine:
 class Misconception:
     """A known mistake: ``compute(case)`` is what a function making it returns.
 
-    ``compute`` raises ``NotApplicable`` when the mistake says nothing about the
-    case; any other exception means the mistake crashes there, which matches a
-    student's function that crashed on the same case.
+    ``id`` is its stable name in the catalogue (``"<topic>.<name>"``). ``compute`` raises
+    ``NotApplicable`` when the mistake says nothing about the case; any other exception means the
+    mistake crashes there, which matches a student's function that crashed on the same case.
     """
 
+    id: str
     explanation: str
     compute: Callable[[Case], object]
+
+    @property
+    def mistake(self) -> Mistake:
+        return Mistake(self.id, self.explanation)
 
 
 def predictions_of(misconceptions: list[Misconception], case: Case, known_as: str) -> list[tuple[str, object]]:
@@ -229,7 +274,7 @@ class Evidence:
     """
 
     def __init__(self):
-        self.fits: dict[str, int] = {}
+        self.fits: dict[str, Misconception] = {}  # by id, in the order they first fitted
         self.ruled_out: set[str] = set()
 
     def observe(self, misconceptions, case: Case, got: torch.Tensor, expected: torch.Tensor, scale=None):
@@ -266,32 +311,26 @@ class Evidence:
             self._rule_out(mistake)
 
     def _fit(self, mistake):
-        self.fits[mistake.explanation] = self.fits.get(mistake.explanation, 0) + 1
+        self.fits.setdefault(mistake.id, mistake)
 
     def _rule_out(self, mistake):
-        self.ruled_out.add(mistake.explanation)
+        self.ruled_out.add(mistake.id)
 
-    def verdict(self) -> str:
-        """The feedback line naming what the evidence supports, or ""."""
-        named = [m for m in self.fits if m not in self.ruled_out]
+    def verdict(self) -> tuple[str, tuple[Mistake, ...]]:
+        """The feedback line naming what the evidence supports ("" if nothing), and the mistake it names:
+        none where the output fits several."""
+        named = [m for id, m in self.fits.items() if id not in self.ruled_out]
         if len(named) == 1:
-            return f"Likely mistake: {named[0]}"
+            return LIKELY + named[0].explanation, (named[0].mistake,)
         if named:
-            return "Your output fits more than one known mistake:\n" + "\n".join(f"    - {m}" for m in named)
-        return ""
+            return ("Your output fits more than one known mistake:\n"
+                    + "\n".join(f"    - {m.explanation}" for m in named), ())
+        return "", ()
 
 
 def _agrees(predicted: torch.Tensor, expected) -> bool:
     return (isinstance(expected, torch.Tensor) and predicted.shape == expected.shape
             and first_difference(predicted.to(expected.dtype), expected)[0] is None)
-
-
-def explain(got: torch.Tensor, case: Case, misconceptions, scale=None, expected=None) -> str:
-    """The misconception that explains ``got`` on this one case ("" if none, or if several do)."""
-    evidence = Evidence()
-    evidence.observe(misconceptions, case, got, expected, scale)
-    verdict = evidence.verdict()
-    return verdict.removeprefix("Likely mistake: ") if verdict.startswith("Likely mistake: ") else ""
 
 
 # ------------------------------------------------------------------ running
@@ -310,6 +349,7 @@ class Context:
         self.cache = cache or CaseCache.off()
 
     def call(self, function: str, case: Case, return_inputs: bool = False) -> Outcome:
+        _last_call.set((function, case))
         outcome = self.session.call(function, *to_wire(case.args), return_inputs=return_inputs,
                                     **to_wire(case.kwargs))
         self.names_seen.setdefault(function, set()).update(outcome.names)
@@ -317,14 +357,16 @@ class Context:
 
     def probe(self, function: str, probe: Callable, *args, **kwargs) -> Outcome:
         """Run ``probe`` (a function of ``grader.sandbox.probes``) on the student's module to test ``function``."""
+        _last_call.set((function, Case(args, kwargs)))
         outcome = self.session.probe(probe, *to_wire(args), for_function=function, **to_wire(kwargs))
         self.names_seen.setdefault(function, set()).update(outcome.names)
         return outcome
 
-    def require(self, part: str, holds: bool, message: str):
-        """``Failure`` for ``part`` unless it ``holds`` or was already found broken (see ``Property.parts``)."""
+    def require(self, part: str, holds: bool, message: str, mistakes: tuple[Mistake, ...] = ()):
+        """``Failure`` for ``part`` unless it ``holds`` or was already found broken (see ``Property.parts``);
+        ``mistakes``: those the ``message`` names."""
         if not holds and part not in self.waived:
-            raise Failure(message, part=part)
+            raise Failure(message, part=part, mistakes=mistakes)
 
 
 @dataclass
@@ -334,6 +376,10 @@ class CheckResult:
     examples: int = 0
     credit: float = 0.0  # the share of the check's points earned; 1.0 when passed
     not_implemented: bool = False  # failed because the function is still a stub
+    # The feedback as data: what its renderers and the class summary read (``grader.feedback``).
+    counterexample: dict | None = None  # the failing call shown (``feedback.counterexample``)
+    mistakes: tuple[Mistake, ...] = ()  # the mistakes the feedback names, in order
+    features: tuple[tuple[str, bool], ...] = ()  # the checklist shown: (feature or part, held)
 
     def __post_init__(self):
         if self.passed:
@@ -361,13 +407,15 @@ class Scripted(Check):
 
     def run(self, ctx: Context) -> CheckResult:
         ctx.evidence = Evidence()
+        _last_call.set(None)
         started = time.perf_counter()
         try:
             self.body(ctx)
         except Failure as failure:
             ctx.cache.discard()
-            return CheckResult(False, _with_verdict(str(failure), ctx.evidence), 1,
-                               not_implemented=failure.not_implemented)
+            feedback, verdict = _with_verdict(str(failure), ctx.evidence)
+            return CheckResult(False, feedback, 1, not_implemented=failure.not_implemented,
+                               counterexample=_completed(failure), mistakes=_in_order(failure.mistakes + verdict))
         finally:
             ctx.timings.checking += time.perf_counter() - started
         ctx.cache.keep()  # the references of a passing check are every right submission's
@@ -387,6 +435,8 @@ class Search:
     calls: int
     parts: frozenset = frozenset()  # the parts of the failures seen (``Failure.part``); None for any other
     not_implemented: bool = False  # the failure is a stub's
+    counterexample: dict | None = None
+    mistakes: tuple[Mistake, ...] = ()
 
 
 @dataclass
@@ -417,7 +467,8 @@ class Property(Check):
             return self._credit_parts(ctx, full, budget)
         if self.features:
             return self._credit_features(ctx, full, budget)
-        return CheckResult(False, full.feedback, full.calls, not_implemented=full.not_implemented)
+        return CheckResult(False, full.feedback, full.calls, not_implemented=full.not_implemented,
+                           counterexample=full.counterexample, mistakes=full.mistakes)
 
     def _credit_features(self, ctx: Context, full: Search, budget: int) -> CheckResult:
         """Search the core alone, then the core plus each feature: each holding one earns its share."""
@@ -426,36 +477,46 @@ class Property(Check):
         calls = full.calls + core.calls
         if not core.passed:
             return CheckResult(False, f"{self.function}: core ✗ (see below); the features earn credit once the "
-                                      f"core holds\ncore: {core.feedback}", calls, 0.0, core.not_implemented)
+                                      f"core holds\ncore: {core.feedback}", calls, 0.0, core.not_implemented,
+                               core.counterexample, core.mistakes, (("core", False),))
         verdicts, first_failure = ["core ✓"], None
+        checklist = [("core", True)]
         held = 0
         for feature in self.features:
             one = self.search(ctx, self._drawn((feature,)), small, feature)
             calls += one.calls
+            checklist.append((feature, one.passed))
             if one.passed:
                 held += 1
                 verdicts.append(f"{feature} ✓")
             else:
                 verdicts.append(f"{feature} ✗" + ("" if first_failure else " (see below)"))
-                first_failure = first_failure or (feature, one.feedback)
+                first_failure = first_failure or (feature, one)
         credit = CORE_SHARE + FEATURES_SHARE * held / len(self.features)
         if first_failure is None:
             verdicts.append("all together ✗ (see below)")
-            first_failure = ("all together", full.feedback)
-        feedback = f"{self.function}: {', '.join(verdicts)}\n{first_failure[0]}: {first_failure[1]}"
-        return CheckResult(False, feedback, calls, round(credit, 6))
+            checklist.append(("all together", False))
+            first_failure = ("all together", full)
+        label, shown = first_failure
+        feedback = f"{self.function}: {', '.join(verdicts)}\n{label}: {shown.feedback}"
+        return CheckResult(False, feedback, calls, round(credit, 6), counterexample=shown.counterexample,
+                           mistakes=shown.mistakes, features=tuple(checklist))
 
     def _credit_parts(self, ctx: Context, full: Search, budget: int) -> CheckResult:
         """Search again with the broken parts waived until nothing new breaks: the rest earn their shares."""
         broken, feedback, calls, search = set(), [], full.calls, full
+        shown: list[Search] = []  # the searches whose feedback is shown
         while True:
             if None in search.parts or not search.parts:  # a failure no part explains: nothing is credited
+                shown.append(search)
                 return CheckResult(False, "\n".join(feedback + [search.feedback]), calls, 0.0,
-                                   search.not_implemented and not feedback)
+                                   search.not_implemented and not feedback, shown[0].counterexample,
+                                   _in_order(m for s in shown for m in s.mistakes))
             if search.parts <= broken:  # a waived part failed again (raised without ctx.require): stop here
                 break
             broken |= set(search.parts)
             feedback.append(search.feedback)
+            shown.append(search)
             ctx.waived = frozenset(broken)
             try:
                 search = self.search(ctx, self._drawn(self.features), min(budget, SUB_SEARCH_EXAMPLES),
@@ -468,7 +529,9 @@ class Property(Check):
         verdicts = [f"{part} {'✗' if part in broken else '✓'}" for part in self.parts]
         credit = sum(part not in broken for part in self.parts) / len(self.parts)
         return CheckResult(False, f"{self.function}: {', '.join(verdicts)}\n" + "\n".join(feedback),
-                           calls, round(credit, 6))
+                           calls, round(credit, 6), shown[0].counterexample,
+                           _in_order(m for s in shown for m in s.mistakes),
+                           tuple((part, part not in broken) for part in self.parts))
 
     def search(self, ctx: Context, strategy, budget: int, label: str = "") -> Search:
         """One derandomised search: the shrunk failure's feedback, with the mistake the evidence names.
@@ -490,11 +553,13 @@ class Property(Check):
             state["calls"] += 1
             drawn.append(case)
             checking = time.perf_counter()
+            _last_call.set(None)
             try:
                 self.verify(ctx, case)
             except Failure as failure:
                 state["failures"] += 1
                 state["best"] = failure
+                state["counterexample"] = _completed(failure)
                 state["parts"].add(failure.part)
                 if failure.fatal or state["failures"] >= SHRINK_FAILURES:
                     state["stop"] = True
@@ -520,8 +585,9 @@ class Property(Check):
             ctx.cache.keep()
             return Search(True, "", state["calls"])
         ctx.cache.discard()
-        return Search(False, _with_verdict(str(state["best"]), evidence), state["calls"], frozenset(state["parts"]),
-                      state["best"].not_implemented)
+        feedback, verdict = _with_verdict(str(state["best"]), evidence)
+        return Search(False, feedback, state["calls"], frozenset(state["parts"]), state["best"].not_implemented,
+                      state["counterexample"], _in_order(state["best"].mistakes + verdict))
 
     def _replay(self, ctx: Context, cases: list | None) -> Search | None:
         """The passing search ``cases`` were recorded from, if every one passes again; else None."""
@@ -545,9 +611,23 @@ class Property(Check):
         return Search(True, "", len(cases))
 
 
-def _with_verdict(feedback: str, evidence: Evidence) -> str:
-    verdict = evidence.verdict()
-    return f"{feedback}\n    {verdict}" if verdict else feedback
+def _with_verdict(feedback: str, evidence: Evidence) -> tuple[str, tuple[Mistake, ...]]:
+    """The feedback with the evidence's verdict added, and the mistake the verdict names."""
+    verdict, named = evidence.verdict()
+    return (f"{feedback}\n    {verdict}" if verdict else feedback), named
+
+
+def _completed(failure: Failure) -> dict | None:
+    """The failing call as data (``feedback.counterexample``); None where the failure follows no call."""
+    if failure.call is None:
+        return None
+    function, case = failure.call
+    return feedback.counterexample(function, case.args, case.kwargs, failure.counterexample)
+
+
+def _in_order(mistakes) -> tuple[Mistake, ...]:
+    """``mistakes`` without repeats (by id), in order."""
+    return tuple({m.id: m for m in reversed(list(mistakes))}.values())[::-1]
 
 
 def _stable_seed(text: str) -> int:
@@ -630,14 +710,16 @@ def compare(got: torch.Tensor, expected: torch.Tensor, *, scale: torch.Tensor | 
     ``scale`` is the magnitude of the terms behind each output (same shape as
     ``expected``); the absolute tolerance is proportional to it.
     """
+    found = {"expected": expected, "got": got}
     if exact_dtype and got.dtype != expected.dtype:
         raise Failure(f"{what} of `{function}` has dtype {_dt(got)}; expected {_dt(expected)} "
-                      "(results keep the input's dtype)")
+                      "(results keep the input's dtype)", counterexample=found)
     if tuple(got.shape) != tuple(expected.shape):
-        raise Failure(f"{what} of `{function}` has shape {tuple(got.shape)}; expected {tuple(expected.shape)}")
+        raise Failure(f"{what} of `{function}` has shape {tuple(got.shape)}; expected {tuple(expected.shape)}",
+                      counterexample=found)
     index, detail = first_difference(got, expected, scale)
     if index is not None:
-        raise Failure(f"{what} of `{function}` is wrong: {detail}")
+        raise Failure(f"{what} of `{function}` is wrong: {detail}", counterexample=dict(found, index=index))
 
 
 def first_difference(got: torch.Tensor, expected: torch.Tensor, scale=None):

@@ -42,6 +42,9 @@ class TestResult:
     feedback: str
     examples: int = 0
     not_implemented: bool = False  # failed because the function is still the exercise's stub
+    counterexample: dict | None = None  # the feedback as data (``grader.feedback``)
+    mistakes: tuple = ()  # ``grader.checks.Mistake`` s the feedback names
+    features: tuple = ()  # the checklist the feedback shows: (name, held)
 
 
 @dataclass
@@ -254,12 +257,13 @@ def _scored(topic, checks, points, outcomes, forbidden=None, tampered=None, note
     forbidden, tampered, tests = forbidden or {}, tampered or {}, []
     for check, outcome, max_points in zip(checks, outcomes, points):
         passed, feedback, credit = outcome.passed, outcome.feedback, outcome.credit
+        data = {"counterexample": outcome.counterexample, "mistakes": outcome.mistakes, "features": outcome.features}
         if check.function in forbidden or check.function in tampered:
-            passed, credit = False, 0.0
+            passed, credit, data = False, 0.0, {}
             feedback = _zero_feedback(check.function, forbidden.get(check.function), tampered.get(check.function))
         tests.append(TestResult(check.title, check.id, check.function, round(max_points * credit, 4),
                                 max_points, passed, feedback, outcome.examples,
-                                not_implemented=outcome.not_implemented and not passed))
+                                not_implemented=outcome.not_implemented and not passed, **data))
     return TopicResult(topic, round(sum(t.score for t in tests), 4), round(sum(points), 4), tests, list(notes),
                        examples, timings or Timings(), review=list(review))
 

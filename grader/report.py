@@ -93,12 +93,19 @@ def _topic_json(topic) -> dict:
     document = {
         "score": topic.score,
         "max_score": topic.max_score,
-        "tests": [{"name": t.name, "score": t.score, "max_score": t.max_score,
-                   "passed": t.passed, "feedback": t.feedback} for t in topic.tests],
+        "tests": [{"name": t.name, "score": t.score, "max_score": t.max_score, "passed": t.passed,
+                   "feedback": t.feedback, **_feedback_data(t)} for t in topic.tests],
     }
     if topic.review:
         document["review"] = list(topic.review)
     return document
+
+
+def _feedback_data(test: TestResult) -> dict:
+    """The feedback as data (``grader.feedback``): fields beyond the contract's, documented in docs/reference.md."""
+    return {"counterexample": test.counterexample,
+            "mistakes": [{"id": m.id, "text": m.text} for m in test.mistakes],
+            "features": [{"name": name, "passed": held} for name, held in test.features]}
 
 
 REVIEW = "flagged for review (computed access the static scan cannot read; scores nothing by itself)"

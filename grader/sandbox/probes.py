@@ -549,8 +549,7 @@ def augmentation_probe(module, image, size, seeds, keyword=False):
     names = [type(step).__name__ for step in steps[:20]] if isinstance(steps, (list, tuple)) else None
     if not callable(transform):
         raise ProbeFinding(f"augmentation_transform returned a {type(transform).__name__}, which cannot be applied "
-                           "to an image\n    Likely mistake: the steps are returned as they are; wrap them in "
-                           "transforms.Compose([...]), which applies them one after the other")
+                           "to an image")
     outputs = []
     for seed in seeds:
         torch.manual_seed(seed)

@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 from torchvision import transforms
 
 from grader.cache import remembered
-from grader.checks import (TOLERANCES, Case, Failure, Misconception, Property, Scripted, as_tensor,
+from grader.checks import (TOLERANCES, Case, Failure, Misconception, Mistake, Property, mistake_lines, Scripted, as_tensor,
                            check_array_call, check_raises, compare, crashed, describe, outcome_value,
                            raises_value_error)
 from grader.sandbox.probes import build_model
@@ -139,27 +139,27 @@ def _variant(**options):
 
 
 PIPELINE_MISTAKES = [
-    Misconception("Normalize((0.5,), (0.5,)) is missing: the values stay in [0, 1]; the last step maps them to "
+    Misconception("augmentation.normalize_0_5_0_5", "Normalize((0.5,), (0.5,)) is missing: the values stay in [0, 1]; the last step maps them to "
                   "[-1, 1] with (x - 0.5) / 0.5", _variant(normalize=False)),
-    Misconception("Resize(size) scales only the shorter side to `size` and keeps the aspect ratio; "
+    Misconception("augmentation.resize_size_scales_only_shorter", "Resize(size) scales only the shorter side to `size` and keeps the aspect ratio; "
                   "Resize((size, size)) makes every image a size x size square", lambda c: seeded(
                       pipeline(c.args[1], resize=40 if c.args[1] is None else c.args[1]), c.args[0],
                       c.kwargs["seed"])),
-    Misconception("RandomRotation(5) (or degrees=(-5, 5)) turns either way; the slides' RandomRotation("
+    Misconception("augmentation.randomrotation_5_degrees_5_5", "RandomRotation(5) (or degrees=(-5, 5)) turns either way; the slides' RandomRotation("
                   "degrees=(0, 5)) turns by 0 to 5 degrees counter-clockwise only", _variant(degrees=(-5, 5))),
-    Misconception("ColorJitter(0.5, 0.3) sets brightness and *contrast* (the positional order is brightness, "
+    Misconception("augmentation.colorjitter_0_5_0_3", "ColorJitter(0.5, 0.3) sets brightness and *contrast* (the positional order is brightness, "
                   "contrast, saturation, hue); write ColorJitter(brightness=0.5, hue=0.3)",
                   _variant(jitter=transforms.ColorJitter(0.5, 0.3))),
-    Misconception("Resize comes after the random steps, so they work on the full-size image (and the 5x5 blur "
+    Misconception("augmentation.resize_comes_after_random_steps", "Resize comes after the random steps, so they work on the full-size image (and the 5x5 blur "
                   "fails on images smaller than 3 pixels); resize first, right after ToPILImage",
                   _variant(resize_last=True)),
-    Misconception("the pipeline starts with ToTensor instead of ToPILImage, so every step works on a float "
+    Misconception("augmentation.pipeline_starts_totensor_topilimage_so", "the pipeline starts with ToTensor instead of ToPILImage, so every step works on a float "
                   "tensor instead of an 8-bit PIL image; start with ToPILImage() and convert with ToTensor() "
                   "near the end", _variant(tensor_first=True)),
-    Misconception("GaussianBlur comes before RandomRotation: the random steps draw their parameters in the "
+    Misconception("augmentation.gaussianblur_comes_before_randomrotation_random", "GaussianBlur comes before RandomRotation: the random steps draw their parameters in the "
                   "order they run, so the order matters (ColorJitter, RandomRotation, GaussianBlur, "
                   "RandomAdjustSharpness)", _variant(blur_first=True)),
-    Misconception("the red and blue channels are swapped: this pipeline receives RGB images (converting BGR is "
+    Misconception("augmentation.red_blue_channels_swapped_pipeline", "the red and blue channels are swapped: this pipeline receives RGB images (converting BGR is "
                   "image_to_tensor's job)",
                   lambda c: seeded(pipeline(c.args[1]), np.ascontiguousarray(c.args[0][:, :, ::-1]),
                                    c.kwargs["seed"])),
@@ -195,7 +195,9 @@ def verify_pipeline(ctx, case: Case):
     keyword = case.kwargs["keyword"]
     outcome = ctx.probe("augmentation_transform", probes.augmentation_probe, image, size, seeds, keyword)
     if outcome.status == "raised" and (outcome.error or {}).get("type") == "ProbeFinding":
-        raise Failure(outcome.error["message"] + describe_pipeline_case(case, seeds[0]))
+        named = (STEPS_NOT_COMPOSED,) if outcome.error["message"].endswith("cannot be applied to an image") else ()
+        raise Failure(outcome.error["message"] + mistake_lines(named) + describe_pipeline_case(case, seeds[0]),
+                      mistakes=named)
     if crashed(outcome):  # building the transform or applying it under the first seed raised
         ctx.evidence.observe_crash(PIPELINE_MISTAKES, Case(case.args, {"seed": seeds[0]}))
         steps = ctx.probe("augmentation_transform", probes.augmentation_steps_probe, size, keyword)
@@ -273,23 +275,30 @@ def _swapped(c):
     return np.ascontiguousarray(c.args[0][:, :, ::-1])
 
 
+STEPS_NOT_COMPOSED = Mistake("augmentation.steps_not_composed", "the steps are returned as they are; wrap them in "
+                             "transforms.Compose([...]), which applies them one after the other")
+FLOAT64_INPUT = Mistake("augmentation.divided_to_float64", "dividing a NumPy array by 255.0 gives float64; the "
+                        "model's weights are float32 (ToTensor gives float32)")
+RETURNS_INDEX = Mistake("augmentation.returns_class_index", "it returns the index of the largest logit (what the "
+                        "slides print as `predicted`); return the class's name, classes[index]")
+
 TENSOR_MISTAKES = [
-    Misconception("the image is used in OpenCV's BGR order: the training images came through ImageFolder in "
+    Misconception("augmentation.image_used_opencvs_bgr_order", "the image is used in OpenCV's BGR order: the training images came through ImageFolder in "
                   "RGB, so convert first (cv2.cvtColor(image, cv2.COLOR_BGR2RGB)); a red pixel must end up "
                   "in channel 0", lambda c: reference_tensor(_swapped(c))),
-    Misconception("the batch dimension is missing: a model takes batches, return x.unsqueeze(0) of shape "
+    Misconception("augmentation.batch_dimension_missing_model_takes", "the batch dimension is missing: a model takes batches, return x.unsqueeze(0) of shape "
                   "(1, 3, H, W)", lambda c: reference_tensor(c.args[0])[0]),
-    Misconception("the batch dimension is missing and the channels are in BGR order: convert to RGB, then "
+    Misconception("augmentation.batch_dimension_missing_channels_bgr", "the batch dimension is missing and the channels are in BGR order: convert to RGB, then "
                   "unsqueeze(0)", lambda c: reference_tensor(_swapped(c))[0]),
-    Misconception("Normalize is missing: the values are in [0, 1]; the training images were normalised with "
+    Misconception("augmentation.normalize_missing_values_0_1", "Normalize is missing: the values are in [0, 1]; the training images were normalised with "
                   "mean 0.5 and std 0.5 per channel, to [-1, 1]", lambda c: (reference_tensor(c.args[0]) + 1) / 2),
-    Misconception("Normalize is missing and the channels are in BGR order: convert to RGB and map [0, 1] to "
+    Misconception("augmentation.normalize_missing_channels_bgr_order", "Normalize is missing and the channels are in BGR order: convert to RGB and map [0, 1] to "
                   "[-1, 1]", lambda c: (reference_tensor(_swapped(c)) + 1) / 2),
-    Misconception("the pixels are not divided by 255 (ToTensor does that): normalise values in [0, 1], not "
+    Misconception("augmentation.pixels_divided_255_totensor_does", "the pixels are not divided by 255 (ToTensor does that): normalise values in [0, 1], not "
                   "[0, 255]", lambda c: _to_tensor(_swapped(c)).mul(255).round().sub(0.5).div(0.5).unsqueeze(0)),
-    Misconception("the channels stay last, (1, H, W, 3): ToTensor (or permute(2, 0, 1)) puts them first",
+    Misconception("augmentation.channels_stay_last_1_h", "the channels stay last, (1, H, W, 3): ToTensor (or permute(2, 0, 1)) puts them first",
                   lambda c: reference_tensor(c.args[0]).permute(0, 2, 3, 1)),
-    Misconception("the channels are moved with reshape/view, which only relabels the memory and mixes the "
+    Misconception("augmentation.channels_moved_reshape_view_which", "the channels are moved with reshape/view, which only relabels the memory and mixes the "
                   "pixels up; use permute(2, 0, 1), or ToTensor",
                   lambda c: (torch.from_numpy(_swapped(c).copy()).float().div(255).sub(0.5).div(0.5)
                              .reshape(1, 3, *c.args[0].shape[:2]))),
@@ -302,9 +311,9 @@ def verify_image_to_tensor(ctx, case: Case):
         check_array_call(ctx, "image_to_tensor", case, reference_tensor(case.args[0]),
                          misconceptions=TENSOR_MISTAKES, arg_names=("image_bgr",))
     except Failure as failure:
-        if "dtype float64" in str(failure):
-            raise Failure(f"{failure}\n    Likely mistake: dividing a NumPy array by 255.0 gives float64; "
-                          "the model's weights are float32 (ToTensor gives float32)", failure.fatal) from None
+        found = failure.counterexample or {}
+        if "index" not in found and getattr(found.get("got"), "dtype", None) == torch.float64:  # compare's dtype check
+            raise Failure(f"{failure}\n    {FLOAT64_INPUT}", failure.fatal, mistakes=(FLOAT64_INPUT,)) from None
         raise
 
 
@@ -362,10 +371,10 @@ def reference_indices(case: Case) -> torch.Tensor:
 
 # Mistakes are compared on the indices of the returned names (one per image of the case).
 PREDICT_MISTAKES = [
-    Misconception("the image reaches the model in OpenCV's BGR order: convert it to RGB first (use "
+    Misconception("augmentation.image_reaches_model_opencvs_bgr", "the image reaches the model in OpenCV's BGR order: convert it to RGB first (use "
                   "image_to_tensor), as ImageFolder gave the training images",
                   lambda c: _indices(c, lambda image: reference_tensor(np.ascontiguousarray(image[:, :, ::-1])))),
-    Misconception("Normalize is missing: the image reaches the model in [0, 1]; prepare it with image_to_tensor "
+    Misconception("augmentation.normalize_missing_image_reaches_model", "Normalize is missing: the image reaches the model in [0, 1]; prepare it with image_to_tensor "
                   "(ToTensor, then Normalize with mean and std 0.5), as the training images were",
                   lambda c: _indices(c, lambda image: (reference_tensor(image) + 1) / 2)),
 ]
@@ -431,15 +440,15 @@ def verify_predict_image(ctx, case: Case):
                 "cv2.cvtColor and image_to_tensor make new arrays" + (describe_predict_case(case, changed[0])
                                                                       if changed else ""))
     expected = reference_indices(case)
-    problem, words = "", describe_predict_case(case)
+    problem, words, named = "", describe_predict_case(case), ()
     for i, result in enumerate(got["results"]):
         want = classes[int(expected[i])]
         words = describe_predict_case(case, i)
         if not isinstance(result, str):
             index = _index_of(result)
+            named = (RETURNS_INDEX,) if index is not None else ()
             problem = (f"`predict_image` returned the class index {index}; expected the class name {want!r}\n"
-                       "    Likely mistake: it returns the index of the largest logit (what the slides print as "
-                       "`predicted`); return the class's name, classes[index]" if index is not None else
+                       f"    {RETURNS_INDEX}" if index is not None else
                        f"`predict_image` returned {_returned(result)}; expected the class name {want!r}")
             break
         if result != want:
@@ -450,7 +459,7 @@ def verify_predict_image(ctx, case: Case):
             break
     if not problem:  # right here: a mistake that names another class here is not the student's
         observe_right(ctx.evidence, PREDICT_MISTAKES, case, expected, f"{__name__}.PREDICT_MISTAKES")
-    ctx.require("class name", not problem, problem + words)
+    ctx.require("class name", not problem, problem + words, mistakes=named)
 
 
 def verify_predict_image_errors(ctx):

@@ -151,24 +151,24 @@ def _no_keepdim_softmax(case):
 
 
 SOFTMAX_MISTAKES = [
-    Misconception("exp overflows (inf / inf = nan) or underflows (0 / 0 = nan) for large logits: subtract "
+    Misconception("classification.exp_overflows_inf_inf_nan", "exp overflows (inf / inf = nan) or underflows (0 / 0 = nan) for large logits: subtract "
                   "the maximum along `dim` before exponentiating (it cancels in the ratio)",
                   lambda c: _naive_softmax(c.args[0], _dim(c))),
-    Misconception("it subtracts the maximum of the whole tensor; subtract each row's own maximum "
+    Misconception("classification.subtracts_maximum_whole_tensor_subtract", "it subtracts the maximum of the whole tensor; subtract each row's own maximum "
                   "(amax along `dim`, keepdim=True), or rows far below the global maximum underflow to 0 / 0",
                   lambda c: _global_shift_softmax(c.args[0], _dim(c))),
-    Misconception("it ignores `dim` and always normalises along the last dimension",
+    Misconception("classification.ignores_dim_always_normalises_along", "it ignores `dim` and always normalises along the last dimension",
                   _along(torch.softmax, -1)),
     # on 2-D tensors dimension 1 is the last one: the mistake above names both there
-    Misconception("it always normalises along dimension 1 (as d2l's X_exp.sum(1, keepdim=True)); "
+    Misconception("classification.always_normalises_along_dimension_1", "it always normalises along dimension 1 (as d2l's X_exp.sum(1, keepdim=True)); "
                   "normalise along `dim`, which may be any dimension of a tensor of any rank",
                   _along(torch.softmax, 1, ranks=(1, 3, 4))),
-    Misconception(WRONG_DEFAULT + ": softmax(logits) normalises along the last dimension "
+    Misconception("classification.softmax_wrong_default_dim", WRONG_DEFAULT + ": softmax(logits) normalises along the last dimension "
                   "(the signature is softmax(logits, dim=-1))", _default_dim(torch.softmax, 1)),
-    Misconception("it normalises along dimension 0 instead of `dim`", _along(torch.softmax, 0)),
-    Misconception("it divides by the sum over the whole tensor; the sum runs along `dim` only "
+    Misconception("classification.normalises_along_dimension_0_dim", "it normalises along dimension 0 instead of `dim`", _along(torch.softmax, 0)),
+    Misconception("classification.divides_sum_over_whole_tensor", "it divides by the sum over the whole tensor; the sum runs along `dim` only "
                   "(keepdim=True so it broadcasts)", _whole_sum_softmax),
-    Misconception("the sum along `dim` is taken without keepdim=True, so it broadcasts against the wrong "
+    Misconception("classification.sum_along_dim_taken_without", "the sum along `dim` is taken without keepdim=True, so it broadcasts against the wrong "
                   "dimension (or not at all): divide by e.sum(dim=dim, keepdim=True)", _no_keepdim_softmax),
 ]
 
@@ -201,20 +201,20 @@ def verify_softmax(ctx, case):
 
 
 LOG_SOFTMAX_MISTAKES = [
-    Misconception("it takes log(softmax(x)): a probability that underflows to 0 gives -inf; use "
+    Misconception("classification.takes_log_softmax_x_probability", "it takes log(softmax(x)): a probability that underflows to 0 gives -inf; use "
                   "x - max - log(sum(exp(x - max))), which stays finite",
                   lambda c: torch.log(torch.softmax(c.args[0], _dim(c)))),
-    Misconception("log(sum(exp(x))) overflows for large logits: subtract the maximum along `dim` first, "
+    Misconception("classification.log_sum_exp_x_overflows", "log(sum(exp(x))) overflows for large logits: subtract the maximum along `dim` first, "
                   "x - m - log(sum(exp(x - m)))",
                   lambda c: c.args[0] - torch.log(torch.exp(c.args[0]).sum(dim=_dim(c), keepdim=True))),
-    Misconception("it takes the log of a softmax computed without subtracting the maximum: exp overflows "
+    Misconception("classification.takes_log_softmax_computed_without", "it takes the log of a softmax computed without subtracting the maximum: exp overflows "
                   "(nan) or every probability underflows (log 0 = -inf); use x - m - log(sum(exp(x - m)))",
                   lambda c: torch.log(_naive_softmax(c.args[0], _dim(c)))),
-    Misconception("it subtracts the maximum of the whole tensor; use each row's own maximum along `dim`",
+    Misconception("classification.subtracts_maximum_whole_tensor_use", "it subtracts the maximum of the whole tensor; use each row's own maximum along `dim`",
                   lambda c: torch.log(_global_shift_softmax(c.args[0], _dim(c)))),
-    Misconception("it ignores `dim` and always works along the last dimension", _along(torch.log_softmax, -1)),
-    Misconception("it works along dimension 0 instead of `dim`", _along(torch.log_softmax, 0)),
-    Misconception(WRONG_DEFAULT + ": log_softmax(logits) works along the last dimension "
+    Misconception("classification.ignores_dim_always_works_along", "it ignores `dim` and always works along the last dimension", _along(torch.log_softmax, -1)),
+    Misconception("classification.works_along_dimension_0_dim", "it works along dimension 0 instead of `dim`", _along(torch.log_softmax, 0)),
+    Misconception("classification.log_softmax_wrong_default_dim", WRONG_DEFAULT + ": log_softmax(logits) works along the last dimension "
                   "(the signature is log_softmax(logits, dim=-1))", _default_dim(torch.log_softmax, 1)),
 ]
 
@@ -262,23 +262,23 @@ def _column_picked(case):
 # An overflowing log(sum(exp(logits))) gives an infinite loss, as log(softmax) does: on most counterexamples
 # the two cannot be told apart, so log_softmax's checks name that one.
 CE_MISTAKES = [
-    Misconception("it sums the per-sample losses; cross_entropy is their mean (divide by N)",
+    Misconception("classification.sums_per_sample_losses_cross", "it sums the per-sample losses; cross_entropy is their mean (divide by N)",
                   lambda c: F.cross_entropy(*c.args, reduction="sum")),
-    Misconception("it averages over all N * C entries of a one-hot product; average over the N samples only",
+    Misconception("classification.averages_over_all_n_c", "it averages over all N * C entries of a one-hot product; average over the N samples only",
                   lambda c: F.cross_entropy(*c.args) / c.args[0].shape[1]),
-    Misconception("softmax is applied twice: cross_entropy takes raw logits (the log_softmax inside does the "
+    Misconception("classification.softmax_applied_twice_cross_entropy", "softmax is applied twice: cross_entropy takes raw logits (the log_softmax inside does the "
                   "normalising), not probabilities",
                   lambda c: F.cross_entropy(torch.softmax(c.args[0], 1), c.args[1])),
-    Misconception("the sign is wrong: the loss is MINUS the mean log-probability of the true class",
+    Misconception("classification.sign_wrong_loss_minus_mean", "the sign is wrong: the loss is MINUS the mean log-probability of the true class",
                   lambda c: -F.cross_entropy(*c.args)),
-    Misconception("it takes log(softmax(logits)): a probability that underflows to 0 gives log(0) = -inf "
+    Misconception("classification.takes_log_softmax_logits_probability", "it takes log(softmax(logits)): a probability that underflows to 0 gives log(0) = -inf "
                   "and an infinite loss; use a stable log_softmax (subtract the row maximum)",
                   lambda c: -_picked(torch.log(torch.softmax(c.args[0], 1)), c.args[1]).mean()),
-    Misconception("exp overflows for large logits: subtract each row's maximum before exponentiating",
+    Misconception("classification.exp_overflows_large_logits_subtract", "exp overflows for large logits: subtract each row's maximum before exponentiating",
                   lambda c: -_picked(torch.log(_naive_softmax(c.args[0], 1)), c.args[1]).mean()),
-    Misconception("the normalisation runs over the batch (dim 0); log_softmax goes along the classes (dim 1)",
+    Misconception("classification.normalisation_runs_over_batch_dim", "the normalisation runs over the batch (dim 0); log_softmax goes along the classes (dim 1)",
                   lambda c: -_picked(torch.log_softmax(c.args[0], 0), c.args[1]).mean()),
-    Misconception("it indexes log_probs[:, labels], an N x N table of every sample's log-probability for "
+    Misconception("classification.indexes_log_probs_labels_n", "it indexes log_probs[:, labels], an N x N table of every sample's log-probability for "
                   "every label; pick one entry per row with log_probs[torch.arange(N), labels]", _column_picked),
 ]
 
@@ -347,22 +347,22 @@ def _logits_not_2d(case):
 
 
 UNCHECKED_LABELS = [
-    Misconception("the labels are not checked: a label of C or more fails with an IndexError and -1 or -100 "
+    Misconception("classification.labels_checked_label_c_more", "the labels are not checked: a label of C or more fails with an IndexError and -1 or -100 "
                   "silently pick a class from the end of the row; check 0 <= labels < C and raise ValueError",
                   _unchecked_values),
-    Misconception("float labels are converted (labels.long()) instead of rejected: labels are int64 class "
+    Misconception("classification.float_labels_converted_labels_long", "float labels are converted (labels.long()) instead of rejected: labels are int64 class "
                   "indices; raise ValueError when labels.dtype is not torch.int64", _float_labels_converted),
-    Misconception("the dtype of the labels is not checked: float labels fail inside PyTorch (indexing, gather "
+    Misconception("classification.dtype_labels_checked_float_labels", "the dtype of the labels is not checked: float labels fail inside PyTorch (indexing, gather "
                   "and one_hot need int64 class indices); raise ValueError when labels.dtype is not torch.int64",
                   _crashes_on(lambda c: c.args[1].dtype != torch.int64)),
-    Misconception("the number of labels is not compared with the number of samples: 3 labels for 2 samples fail "
+    Misconception("classification.number_labels_compared_number_samples", "the number of labels is not compared with the number of samples: 3 labels for 2 samples fail "
                   "inside PyTorch; raise ValueError unless labels has shape (N,)",
                   _crashes_on(lambda c: c.args[1].dtype == torch.int64 and c.args[0].dim() == 2
                               and c.args[1].dim() == 1 and len(c.args[1]) != len(c.args[0]))),
-    Misconception("only the number of labels is compared: labels of shape (N, 1) pick an (N, N) table of "
+    Misconception("classification.only_number_labels_compared_labels", "only the number of labels is compared: labels of shape (N, 1) pick an (N, N) table of "
                   "log-probabilities; the labels must have shape (N,) exactly "
                   "(tuple(labels.shape) != (N,): ValueError)", _count_only),
-    Misconception("the logits are not checked to be 2-D (N, C): a 1-D tensor has no class dimension, and a 3-D "
+    Misconception("classification.logits_checked_2_d_n", "the logits are not checked to be 2-D (N, C): a 1-D tensor has no class dimension, and a 3-D "
                   "one gives a loss of the wrong thing; raise ValueError when logits.dim() != 2", _logits_not_2d),
 ]
 
@@ -416,19 +416,19 @@ def _unclamped(case):
 
 
 BCE_MISTAKES = [
-    Misconception("the probabilities are clipped to [1e-7, 1 - 1e-7] (as Keras does); PyTorch clamps each "
+    Misconception("classification.probabilities_clipped_1e_7_1", "the probabilities are clipped to [1e-7, 1 - 1e-7] (as Keras does); PyTorch clamps each "
                   "log at -100 instead, so p = 0 with label 1 costs 100",
                   lambda c: F.binary_cross_entropy(c.args[0].clamp(1e-7, 1 - 1e-7), c.args[1])),
-    Misconception("labels and probabilities are mixed up: y * log(p) + (1 - y) * log(1 - p), "
+    Misconception("classification.labels_probabilities_mixed_up_y", "labels and probabilities are mixed up: y * log(p) + (1 - y) * log(1 - p), "
                   "with y the label and p the probability",
                   lambda c: F.binary_cross_entropy(1 - c.args[0], c.args[1])),
-    Misconception("it sums over the elements; binary_cross_entropy is the mean",
+    Misconception("classification.sums_over_elements_binary_cross", "it sums over the elements; binary_cross_entropy is the mean",
                   lambda c: F.binary_cross_entropy(*c.args, reduction="sum")),
-    Misconception("the sign is wrong: the loss is MINUS the mean of y * log(p) + (1 - y) * log(1 - p)",
+    Misconception("classification.sign_wrong_loss_minus_mean_2", "the sign is wrong: the loss is MINUS the mean of y * log(p) + (1 - y) * log(1 - p)",
                   lambda c: -F.binary_cross_entropy(*c.args)),
-    Misconception("only the y * log(p) term is there; add (1 - y) * log(1 - p) for the negative class",
+    Misconception("classification.only_y_log_p_term", "only the y * log(p) term is there; add (1 - y) * log(1 - p) for the negative class",
                   lambda c: -(c.args[1] * torch.log(c.args[0]).clamp(min=-100)).mean()),
-    Misconception("log(0) = -inf makes the loss infinite (or nan for 0 * -inf) when a probability is exactly "
+    Misconception("classification.log_0_inf_makes_loss", "log(0) = -inf makes the loss infinite (or nan for 0 * -inf) when a probability is exactly "
                   "0 or 1: clamp each log at -100 as PyTorch does", _unclamped),
 ]
 
@@ -462,13 +462,13 @@ def _different_count(case):
 
 
 UNCHECKED_BCE = [
-    Misconception("the shapes are not compared: (2, 3) probabilities broadcast silently against (3,) labels "
+    Misconception("classification.shapes_compared_2_3_probabilities", "the shapes are not compared: (2, 3) probabilities broadcast silently against (3,) labels "
                   "(and (3,) against (4,) fails with PyTorch's RuntimeError); raise ValueError when "
                   "probs.shape != labels.shape", _different_count),
-    Misconception("only the lengths (or element counts) are compared: (3,) probabilities against (3, 1) labels "
+    Misconception("classification.only_lengths_element_counts_compared", "only the lengths (or element counts) are compared: (3,) probabilities against (3, 1) labels "
                   "broadcast to a (3, 3) table; compare the whole shapes (probs.shape != labels.shape)",
                   _same_count),
-    Misconception("the probabilities are not checked: the log of a value outside [0, 1] is nan; raise "
+    Misconception("classification.probabilities_checked_log_value_outside", "the probabilities are not checked: the log of a value outside [0, 1] is nan; raise "
                   "ValueError for probabilities below 0 or above 1", lambda c: _unchecked_bce(c, shapes_differ=False)),
 ]
 

@@ -6,7 +6,7 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from grader.checks import (Case, Failure, Misconception, NotApplicable, Property, Scripted, as_ndarray, compare,
+from grader.checks import (mistake_lines, Case, Failure, Misconception, Mistake, NotApplicable, Property, Scripted, as_ndarray, compare,
                            crashed, first_difference, inputs_unchanged, outcome_value, raises_value_error)
 from grader.forbidden import Rule
 from grader.strategies import arrays
@@ -175,37 +175,37 @@ def _square_window(image, kernel):
 
 
 FILTER_MISTAKES = [
-    Misconception("it flips the kernel (true convolution): cv2.filter2D computes a correlation, "
+    Misconception("edges.flips_kernel_true_convolution_cv2", "it flips the kernel (true convolution): cv2.filter2D computes a correlation, "
                   "out[y, x] = sum of kernel[i, j] * image[y + i - kh//2, x + j - kw//2], with no flip",
                   lambda c: torch.from_numpy(_filter(c.args[0], np.ascontiguousarray(c.args[1][::-1, ::-1])))),
-    Misconception("the border is padded with zeros (BORDER_CONSTANT); OpenCV's default is BORDER_REFLECT_101: "
+    Misconception("edges.border_padded_zeros_border_constant", "the border is padded with zeros (BORDER_CONSTANT); OpenCV's default is BORDER_REFLECT_101: "
                   "mirror the image around its edge pixel without repeating it (... c b | a b c d | c b ...)",
                   lambda c: _padded_correlation(c.args[0], c.args[1], "constant")),
-    Misconception("the border mirrors the image including the edge pixel (BORDER_REFLECT: b a | a b c d; "
+    Misconception("edges.border_mirrors_image_including_edge", "the border mirrors the image including the edge pixel (BORDER_REFLECT: b a | a b c d; "
                   "for a one-pixel border that is the same as BORDER_REPLICATE, a | a b c d); OpenCV's default "
                   "is BORDER_REFLECT_101, which mirrors without repeating the edge pixel (c b | a b c d)",
                   lambda c: _padded_correlation(c.args[0], c.args[1], "symmetric")),
-    Misconception("the border repeats the edge pixel (BORDER_REPLICATE: a a | a b c d; for a one-pixel border "
+    Misconception("edges.border_repeats_edge_pixel_border", "the border repeats the edge pixel (BORDER_REPLICATE: a a | a b c d; for a one-pixel border "
                   "that is the same as BORDER_REFLECT, which mirrors including the edge pixel, b a | a b c d); "
                   "OpenCV's default is BORDER_REFLECT_101, which mirrors without repeating the edge pixel "
                   "(c b | a b c d)",
                   lambda c: _padded_correlation(c.args[0], c.args[1], "edge")),
-    Misconception("the border wraps around to the other side of the image (BORDER_WRAP); OpenCV's default "
+    Misconception("edges.border_wraps_around_other_side", "the border wraps around to the other side of the image (BORDER_WRAP); OpenCV's default "
                   "is BORDER_REFLECT_101, a mirror image (c b | a b c d)",
                   lambda c: _padded_correlation(c.args[0], c.args[1], "wrap")),
-    Misconception("the rows and columns of the kernel are swapped: kernel[i, j] multiplies the pixel i rows "
+    Misconception("edges.rows_columns_kernel_swapped_kernel", "the rows and columns of the kernel are swapped: kernel[i, j] multiplies the pixel i rows "
                   "down and j columns right of the window's top-left corner",
                   lambda c: _padded_correlation(c.args[0], c.args[1].T, "reflect")),
-    Misconception("the kernel is not centred on the pixel: out[y, x] uses image[y + i - kh//2, x + j - kw//2], "
+    Misconception("edges.kernel_centred_pixel_out_y", "the kernel is not centred on the pixel: out[y, x] uses image[y + i - kh//2, x + j - kw//2], "
                   "with the kernel's middle cell over (y, x)",
                   lambda c: _padded_correlation(c.args[0], c.args[1], "reflect", before=(0, 0))),
-    Misconception("the border pixels are left at zero: filter2D computes every pixel, taking the pixels "
+    Misconception("edges.border_pixels_left_zero_filter2d", "the border pixels are left at zero: filter2D computes every pixel, taking the pixels "
                   "outside the image from its mirror image (BORDER_REFLECT_101)",
                   lambda c: _border_zeroed(c.args[0], c.args[1])),
-    Misconception("the kernel is taken to be square (its height kh = kernel.shape[0] used for both axes): a kh x kw "
+    Misconception("edges.kernel_taken_square_height_kh", "the kernel is taken to be square (its height kh = kernel.shape[0] used for both axes): a kh x kw "
                   "kernel needs kh // 2 mirrored rows and kw // 2 mirrored columns, and a kh x kw window",
                   lambda c: _square_window(c.args[0], c.args[1])),
-    Misconception("it returns only the positions where the kernel fits entirely (a 'valid' correlation); "
+    Misconception("edges.returns_only_positions_where_kernel", "it returns only the positions where the kernel fits entirely (a 'valid' correlation); "
                   "filter2D keeps the input's size by mirroring the border (BORDER_REFLECT_101)",
                   lambda c: _valid(c.args[0], c.args[1])),
 ]
@@ -225,24 +225,24 @@ def _mode(case):
 
 
 MAGNITUDE_MISTAKES = [
-    Misconception('"l1" and "l2" are swapped: "l2" is sqrt(Gx**2 + Gy**2), "l1" is |Gx| + |Gy|',
+    Misconception("edges.l1_l2_swapped_l2_sqrt", '"l1" and "l2" are swapped: "l2" is sqrt(Gx**2 + Gy**2), "l1" is |Gx| + |Gy|',
                   lambda c: _magnitude(c.args[0], "l1" if _mode(c) == "l2" else "l2")),
-    Misconception("the square root is missing: the \"l2\" magnitude is sqrt(Gx**2 + Gy**2)",
+    Misconception("edges.square_root_missing_l2_magnitude", "the square root is missing: the \"l2\" magnitude is sqrt(Gx**2 + Gy**2)",
                   lambda c: _magnitude(c.args[0], combine=lambda x, y: x * x + y * y) if _mode(c) == "l2"
                   else _magnitude(c.args[0], "l1")),
-    Misconception("the absolute values are missing: the \"l1\" magnitude is |Gx| + |Gy|",
+    Misconception("edges.absolute_values_missing_l1_magnitude", "the absolute values are missing: the \"l1\" magnitude is |Gx| + |Gy|",
                   lambda c: _magnitude(c.args[0], combine=lambda x, y: x + y) if _mode(c) == "l1"
                   else _magnitude(c.args[0], "l2")),
-    Misconception("only Gx is used: combine both Sobel responses, Gx (with gx) and Gy (with gy = gx.T)",
+    Misconception("edges.only_gx_used_combine_both", "only Gx is used: combine both Sobel responses, Gx (with gx) and Gy (with gy = gx.T)",
                   lambda c: _magnitude(c.args[0], combine=lambda x, y: np.abs(x))),
-    Misconception("only Gy is used: combine both Sobel responses, Gx (with gx) and Gy (with gy = gx.T)",
+    Misconception("edges.only_gy_used_combine_both", "only Gy is used: combine both Sobel responses, Gx (with gx) and Gy (with gy = gx.T)",
                   lambda c: _magnitude(c.args[0], combine=lambda x, y: np.abs(y))),
-    Misconception("Gy is computed with gx: the second Sobel kernel is gy = gx.T",
+    Misconception("edges.gy_computed_gx_second_sobel", "Gy is computed with gx: the second Sobel kernel is gy = gx.T",
                   lambda c: _magnitude(c.args[0], _mode(c), gy=SOBEL_X)),
-    Misconception("the border is padded with zeros (BORDER_CONSTANT); the Sobel responses must be computed as "
+    Misconception("edges.border_padded_zeros_border_constant_2", "the border is padded with zeros (BORDER_CONSTANT); the Sobel responses must be computed as "
                   "filter2d does, with BORDER_REFLECT_101",
                   lambda c: _magnitude(c.args[0], _mode(c), border=cv2.BORDER_CONSTANT)),
-    Misconception("the border repeats the edge pixel (BORDER_REPLICATE, or BORDER_REFLECT, which mirrors "
+    Misconception("edges.border_repeats_edge_pixel_border_2", "the border repeats the edge pixel (BORDER_REPLICATE, or BORDER_REFLECT, which mirrors "
                   "including the edge pixel: for a 3x3 kernel they agree); the Sobel responses must be computed "
                   "as filter2d does, with BORDER_REFLECT_101",
                   lambda c: _magnitude(c.args[0], _mode(c), border=cv2.BORDER_REPLICATE)),
@@ -251,19 +251,20 @@ MAGNITUDE_MISTAKES = [
 
 # ------------------------------------------------------------------ verdicts
 
-def _dtype_hint(got: np.ndarray, image: np.ndarray) -> str:
+def _dtype_mistakes(got: np.ndarray, image: np.ndarray) -> tuple[Mistake, ...]:
     """The mistake a result of the wrong dtype points to (values alone cannot tell it)."""
     if got.dtype == image.dtype and image.dtype.kind in "iu":
-        return ("the output array takes the image's dtype (np.zeros_like(image), np.empty_like(image) or "
-                "image.copy()), so every value is cut to an integer; create it with "
-                "np.zeros(image.shape, dtype=np.float32)")
+        return (Mistake("edges.output_like_image", "the output array takes the image's dtype (np.zeros_like(image), "
+                        "np.empty_like(image) or image.copy()), so every value is cut to an integer; create it with "
+                        "np.zeros(image.shape, dtype=np.float32)"),)
     if got.dtype == np.uint8:
-        return ("the result is converted to uint8 (cv2.convertScaleAbs or .astype(np.uint8), as for display), "
-                "which cuts and saturates the values; return the float32 values")
+        return (Mistake("edges.converted_to_uint8", "the result is converted to uint8 (cv2.convertScaleAbs or "
+                        ".astype(np.uint8), as for display), which cuts and saturates the values; return the "
+                        "float32 values"),)
     if got.dtype == np.float64:
-        return ("the result is float64 (NumPy's default for np.zeros((h, w)), and what float64 images or "
-                "kernels give); return out.astype(np.float32)")
-    return ""
+        return (Mistake("edges.float64_result", "the result is float64 (NumPy's default for np.zeros((h, w)), and "
+                        "what float64 images or kernels give); return out.astype(np.float32)"),)
+    return ()
 
 
 def check_image_call(ctx, function: str, case: Case, expected: np.ndarray, scale: np.ndarray,
@@ -279,10 +280,10 @@ def check_image_call(ctx, function: str, case: Case, expected: np.ndarray, scale
             ctx.evidence.observe_crash(misconceptions, case)
         got = as_ndarray(outcome_value(outcome, function), function)
         if got.dtype != np.float32:
-            hint = _dtype_hint(got, case.args[0])
+            named = _dtype_mistakes(got, case.args[0])
             raise Failure(f"the result of `{function}` has dtype {got.dtype}; expected float32 "
                           "(as cv2.filter2D gives with ddepth=cv2.CV_32F): convert with .astype(np.float32)"
-                          + (f"\n    Likely mistake: {hint}" if hint else ""))
+                          + mistake_lines(named), mistakes=named)
         got_t, expected_t = torch.from_numpy(got.copy()), torch.from_numpy(np.asarray(expected))
         scale_t = torch.from_numpy(np.asarray(scale))
         try:
@@ -344,6 +345,10 @@ def verify_magnitude(ctx, case):
         MAGNITUDE_ARGS))
 
 
+DEFAULT_DTYPE = Mistake("edges.default_numpy_dtype", "np.array of a list of Python ints is int64 (and of floats "
+                        "float64); pass dtype=np.float32")
+
+
 def _sobel_body(ctx):
     """sobel_kernels() returns the float32 Sobel kernels gx and gy = gx.T of the slides."""
     value = outcome_value(ctx.call("sobel_kernels", Case()), "sobel_kernels")
@@ -354,10 +359,10 @@ def _sobel_body(ctx):
         if array.shape != (3, 3):
             raise Failure(f"{name} of `sobel_kernels` has shape {array.shape}; expected (3, 3)")
         if array.dtype != np.float32:
-            hint = ("\n    Likely mistake: np.array of a list of Python ints is int64 (and of floats float64); "
-                    "pass dtype=np.float32") if array.dtype in (np.int64, np.float64) else ""
+            named = (DEFAULT_DTYPE,) if array.dtype in (np.int64, np.float64) else ()
             raise Failure(f"{name} of `sobel_kernels` has dtype {array.dtype}; expected float32 "
-                          f"(np.array(..., dtype=np.float32)){hint}")
+                          "(np.array(..., dtype=np.float32))" + mistake_lines(named),
+                          mistakes=named)
     gx, gy = got
     if np.array_equal(gx, SOBEL_Y) and np.array_equal(gy, SOBEL_X):
         raise Failure("gx and gy are swapped: gx = [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]] responds to changes "

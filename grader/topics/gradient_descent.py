@@ -11,7 +11,8 @@ import math
 import torch
 from hypothesis import strategies as st
 
-from grader.checks import (Affine, Case, Failure, Misconception, NotApplicable, Property, Scripted, crashed,
+from grader.checks import (Affine, Case, Failure, Misconception, Mistake, NotApplicable, Property, Scripted, crashed,
+                           mistake_lines,
                            number, numbers_apart, outcome_value)
 
 POINTS = 5
@@ -144,29 +145,29 @@ def _start_renamed(case):
 
 
 DESCENT_MISTAKES = [
-    Misconception("the start is missing: the trajectory begins with x0 = start and has epochs + 1 entries",
+    Misconception("gradient_descent.start_missing_trajectory_begins_x0", "the start is missing: the trajectory begins with x0 = start and has epochs + 1 entries",
                   lambda c: _vector(_trajectory(c)[1:])),
-    Misconception("the last step is missing (one update too few): after `epochs` updates the trajectory has "
+    Misconception("gradient_descent.last_step_missing_one_update", "the last step is missing (one update too few): after `epochs` updates the trajectory has "
                   "epochs + 1 entries, from x0 = start to x_epochs",
                   lambda c: _vector(_trajectory(c, steps=lambda n: max(n - 1, 0)))),
-    Misconception("one update too many: `epochs` updates give epochs + 1 entries, x0 = start included",
+    Misconception("gradient_descent.one_update_too_many_epochs", "one update too many: `epochs` updates give epochs + 1 entries, x0 = start included",
                   lambda c: _vector(_trajectory(c, steps=lambda n: n + 1))),
-    Misconception("it returns only the final x; return the whole trajectory [x0, x1, ..., x_epochs] as a list",
+    Misconception("gradient_descent.returns_only_final_x_return", "it returns only the final x; return the whole trajectory [x0, x1, ..., x_epochs] as a list",
                   lambda c: _vector(_trajectory(c)[-1])),
-    Misconception("it climbs uphill: gradient descent subtracts, x_(k+1) = x_k - learning_rate * grad(x_k)",
+    Misconception("gradient_descent.climbs_uphill_gradient_descent_subtracts", "it climbs uphill: gradient descent subtracts, x_(k+1) = x_k - learning_rate * grad(x_k)",
                   lambda c: _vector(_trajectory(c, sign=1.0))),
-    Misconception("the `grad` argument is ignored: call the `grad` that was passed in (it defaults to deriv), "
+    Misconception("gradient_descent.grad_argument_ignored_call_grad", "the `grad` argument is ignored: call the `grad` that was passed in (it defaults to deriv), "
                   "not deriv itself", lambda c: _vector(_trajectory(c, grad=deriv))),
-    Misconception("the learning rate is missing: each step is learning_rate * grad(x_k)",
+    Misconception("gradient_descent.learning_rate_missing_each_step", "the learning rate is missing: each step is learning_rate * grad(x_k)",
                   lambda c: _vector(_trajectory(c, rate=False))),
-    Misconception("it records f(x_k); the trajectory holds the points x_k themselves",
+    Misconception("gradient_descent.records_f_x_k_trajectory", "it records f(x_k); the trajectory holds the points x_k themselves",
                   lambda c: _vector(_trajectory(c, record=f))),
-    Misconception("epochs = 0 is rejected: it is valid and gives [start] (only negative epochs are an error)",
+    Misconception("gradient_descent.epochs_0_rejected_valid_gives", "epochs = 0 is rejected: it is valid and gives [start] (only negative epochs are an error)",
                   _rejects_zero_epochs),
-    Misconception("the arguments are in another order: the signature is gradient_descent(start, learning_rate, "
+    Misconception("gradient_descent.arguments_another_order_signature_gradient", "the arguments are in another order: the signature is gradient_descent(start, learning_rate, "
                   "epochs, grad=deriv), and the slides call it by position (gradient_descent(18, 0.05, 1000))",
                   _rate_and_epochs_swapped),
-    Misconception("the first parameter has another name: callers may pass it by name, "
+    Misconception("gradient_descent.first_parameter_has_another_name", "the first parameter has another name: callers may pass it by name, "
                   "gradient_descent(start=..., learning_rate=..., epochs=...), so it must be called `start`",
                   _start_renamed),
 ]
@@ -177,15 +178,15 @@ def _deriv_mistake(function):
 
 
 DERIV_MISTAKES = [
-    Misconception("it returns f(x) itself; the derivative of x**2 - 6*x + 1 is 2*x - 6", _deriv_mistake(f)),
-    Misconception("the sign of the constant is wrong: the derivative of -6*x is -6, so f'(x) = 2*x - 6",
+    Misconception("gradient_descent.returns_f_x_itself_derivative", "it returns f(x) itself; the derivative of x**2 - 6*x + 1 is 2*x - 6", _deriv_mistake(f)),
+    Misconception("gradient_descent.sign_constant_wrong_derivative_6", "the sign of the constant is wrong: the derivative of -6*x is -6, so f'(x) = 2*x - 6",
                   _deriv_mistake(lambda x: 2 * x + 6)),
-    Misconception("the -6 is missing: the derivative of -6*x is -6, so f'(x) = 2*x - 6", _deriv_mistake(lambda x: 2 * x)),
-    Misconception("the factor 2 is missing: the derivative of x**2 is 2*x", _deriv_mistake(lambda x: x - 6)),
-    Misconception("the +1 of f is kept: a constant's derivative is 0, so f'(x) = 2*x - 6",
+    Misconception("gradient_descent.6_missing_derivative_6_x", "the -6 is missing: the derivative of -6*x is -6, so f'(x) = 2*x - 6", _deriv_mistake(lambda x: 2 * x)),
+    Misconception("gradient_descent.factor_2_missing_derivative_x", "the factor 2 is missing: the derivative of x**2 is 2*x", _deriv_mistake(lambda x: x - 6)),
+    Misconception("gradient_descent.1_f_kept_constants_derivative", "the +1 of f is kept: a constant's derivative is 0, so f'(x) = 2*x - 6",
                   _deriv_mistake(lambda x: 2 * x - 6 + 1)),
 ]
-NUMERIC = [Misconception("it approximates the derivative numerically (a difference quotient); write the exact "
+NUMERIC = [Misconception("gradient_descent.approximates_derivative_numerically_difference_quotient", "it approximates the derivative numerically (a difference quotient); write the exact "
                          "formula 2*x - 6", _deriv_mistake(lambda x: (f(x + 1e-6) - f(x)) / 1e-6))]
 
 
@@ -251,22 +252,23 @@ def _plain(value) -> torch.Tensor | None:
         return None
 
 
-def _deriv_hint(ctx, case) -> str:
+def _deriv_mistakes(ctx, case) -> tuple[Mistake, ...]:
     """When the default grad is used and the student's deriv is wrong, that is the likely cause."""
     start, learning_rate, epochs, function = _options(case)
     if function is not deriv or epochs == 0:
-        return ""
+        return ()
     outcome = ctx.call("deriv", Case((float(start),)))
     if not outcome.ok:
-        return ""
+        return ()
     try:
         got = _number(outcome.value, "deriv", "the derivative")
     except Failure:
-        return ""
+        return ()
     if _close(got, deriv(float(start)), 2 * abs(start) + 6):
-        return ""
-    return (f"\n    Likely mistake: your `deriv` is wrong (deriv({number(start)}) returned {number(got)}, expected "
-            f"{number(deriv(float(start)))}), and the default `grad` is `deriv`: fix `deriv` first")
+        return ()
+    return (Mistake("gradient_descent.deriv_wrong", f"your `deriv` is wrong (deriv({number(start)}) returned "
+                    f"{number(got)}, expected {number(deriv(float(start)))}), and the default `grad` is `deriv`: "
+                    "fix `deriv` first"),)
 
 
 def verify_descent(ctx, case):
@@ -290,10 +292,10 @@ def verify_descent(ctx, case):
                     raise Failure(f"the trajectory of `gradient_descent` is wrong at index {k}: expected "
                                   f"x{k} = {shown_expected}, got {shown_got}")
         except Failure as failure:
-            hint, got = _deriv_hint(ctx, case), _plain(value)
-            if got is not None and not hint:  # a wrong deriv explains the trajectory by itself
+            named, got = _deriv_mistakes(ctx, case), _plain(value)
+            if got is not None and not named:  # a wrong deriv explains the trajectory by itself
                 ctx.evidence.observe(DESCENT_MISTAKES, case, got, _vector(expected), _vector(sizes))
-            raise Failure(str(failure) + hint) from None
+            raise Failure(str(failure) + mistake_lines(named), mistakes=named) from None
     except Failure as failure:
         raise Failure(f"{failure}\n    Input: {case.describe(DESCENT_ARGS)}", failure.fatal) from None
 
@@ -324,19 +326,23 @@ def verify_descent_errors(ctx):
     case, why, did = accepted[0]
     whys = {w for _, w, _ in accepted}
     if any(d != "returned normally" for _, _, d in accepted):  # it crashed: what it checks is unknown
-        hint = ""
+        named = ()
     elif len(accepted) == len(BAD_DESCENT):
-        hint = "the arguments are not checked: start with `if epochs < 0 or learning_rate <= 0: raise ValueError(...)`"
+        named = (Mistake("gradient_descent.arguments_unchecked", "the arguments are not checked: start with "
+                         "`if epochs < 0 or learning_rate <= 0: raise ValueError(...)`"),)
     elif whys == {"for learning_rate = 0"}:
-        hint = "learning_rate = 0 slips through (`< 0` instead of `<= 0`): a rate of 0 never moves, reject it too"
+        named = (Mistake("gradient_descent.zero_rate_accepted", "learning_rate = 0 slips through (`< 0` instead of "
+                         "`<= 0`): a rate of 0 never moves, reject it too"),)
     elif all("learning_rate" in w for w in whys):
-        hint = "only epochs is checked: a learning_rate <= 0 must raise ValueError too"
+        named = (Mistake("gradient_descent.rate_unchecked", "only epochs is checked: a learning_rate <= 0 must raise "
+                         "ValueError too"),)
     elif all("epochs" in w for w in whys):
-        hint = "only learning_rate is checked: negative epochs must raise ValueError too"
+        named = (Mistake("gradient_descent.epochs_unchecked", "only learning_rate is checked: negative epochs must "
+                         "raise ValueError too"),)
     else:
-        hint = ""
+        named = ()
     raise Failure(f"`gradient_descent` should raise ValueError {why}, but it {did}.\n"
-                  f"    Input: {case.describe(DESCENT_ARGS)}" + (f"\n    Likely mistake: {hint}" if hint else ""))
+                  f"    Input: {case.describe(DESCENT_ARGS)}" + mistake_lines(named), mistakes=named)
 
 
 CHECKS = [

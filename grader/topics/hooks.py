@@ -16,7 +16,7 @@ import torch
 from hypothesis import strategies as st
 
 from grader.cache import remembered
-from grader.checks import (Case, Failure, Misconception, NotApplicable, Property, compare, crashed,
+from grader.checks import (Case, Failure, Misconception, Mistake, NotApplicable, Property, compare, crashed, mistake_lines,
                            first_difference, not_implemented, outcome_value)
 from grader.sandbox.probes import EXPLODING_MESSAGE, build_model
 from grader.sandbox.wire import Array
@@ -112,21 +112,21 @@ def _per_name(compute):
 
 
 VALUE_MISTAKES = [
-    Misconception("it stores the module's input; a forward hook's arguments are (module, inputs, output) and the "
+    Misconception("hooks.stores_modules_input_forward_hooks", "it stores the module's input; a forward hook's arguments are (module, inputs, output) and the "
                   "result is the output", _per_name(lambda c, name: capture(c, what="input")[name])),
-    Misconception("every hook is registered on the model itself, so each name holds the model's final output; "
+    Misconception("hooks.every_hook_registered_model_itself", "every hook is registered on the model itself, so each name holds the model's final output; "
                   "register each hook on its own submodule, dict(model.named_modules())[name]",
                   _per_name(lambda c, name: _final_output(c))),
 ]
 
 KEY_MISTAKES = [
-    Misconception("every hook stores under the last name: the closure reads the loop variable `name` when it runs, "
+    Misconception("hooks.every_hook_stores_under_last", "every hook stores under the last name: the closure reads the loop variable `name` when it runs, "
                   "not when it was made; bind it (def make_hook(name): ..., or lambda m, i, o, name=name: ...)",
                   lambda c: _key_indices(c.args[1], [c.args[1][-1]]) if len(c.args[1]) > 1 else _not_applicable()),
 ]
 
 CRASH_MISTAKES = [
-    Misconception("getattr(model, name) cannot reach nested names such as 'block.0' (nor '' for the model "
+    Misconception("hooks.getattr_model_name_cannot_reach", "getattr(model, name) cannot reach nested names such as 'block.0' (nor '' for the model "
                   "itself); look the names up in dict(model.named_modules())",
                   lambda c: _getattr_lookup(c)),
 ]
@@ -178,15 +178,12 @@ def verify_values(ctx, case: Case):
                 f"capture_outputs returned the keys {keys}; expected one per name of layer_names, {names}{words}")
     ctx.require("order", keys == names or sorted(keys, key=str) != sorted(names),
                 f"capture_outputs returned the keys in the order {keys}; keep the order of layer_names, {names}\n"
-                "    Likely mistake: the dict is filled as the layers run; build the result in the order of "
-                f"layer_names ({{name: captured[name] for name in layer_names}}){words}")
+                f"    {RUN_ORDER}{words}", mistakes=(RUN_ORDER,))
     runs = got["runs"]
-    per_layer = runs == len(names) > 1
+    named = (RUN_PER_NAME,) if runs == len(names) > 1 else ()
     ctx.require("model(x) once", runs == 1,
                 f"capture_outputs ran the model {runs} time{'s' if runs != 1 else ''}; it runs model(x) once, with "
-                "a hook on every named layer"
-                + ("\n    Likely mistake: the model runs once per name (hook, run, remove for each layer); register "
-                   "every hook first, then run model(x) once" if per_layer else "") + words)
+                "a hook on every named layer" + mistake_lines(named) + words, mistakes=named)
     expected, scale, shared = capture(case), capture(case, absolute=True), capture(case, clone=False)
     for name in [n for n in names if n in result]:
         _require_output(ctx, case, name, result[name], expected[name], scale[name], shared[name], words)
@@ -198,17 +195,15 @@ def _require_output(ctx, case, name, value, expected, scale, shared, words):
         ctx.require("outputs", False, f"the value for {name!r} is not a tensor{words}")
         return
     ctx.require("detached", not value.requires_grad,
-                f"the tensor captured for {name!r} still requires grad\n    Likely mistake: the hook stores the output "
-                "itself; store `output.detach().clone()`, so the captured feature maps do not keep the computation "
-                f"graph alive{words}")
+                f"the tensor captured for {name!r} still requires grad\n    {NOT_DETACHED}{words}",
+                mistakes=(NOT_DETACHED,))
     tensor = torch.from_numpy(value.data.copy())
     values_right = tensor.shape == expected.shape and first_difference(tensor, expected, scale)[0] is None
     right = values_right and tensor.dtype == expected.dtype
     overwritten = not values_right and tensor.shape == shared.shape and first_difference(tensor, shared)[0] is None
     ctx.require("copied", not overwritten,
                 f"the output captured for {name!r} was changed after the hook stored it: a later in-place layer "
-                "(ReLU(inplace=True)) overwrote it\n    Likely mistake: output.detach() shares the output's memory; "
-                f"store a copy, `output.detach().clone()`{words}")
+                f"(ReLU(inplace=True)) overwrote it\n    {NOT_COPIED}{words}", mistakes=(NOT_COPIED,))
     if overwritten or right:
         return
     if "outputs" not in ctx.waived:
@@ -244,25 +239,20 @@ def verify_removal(ctx, case: Case):
         if (got["raised"] or {}).get("type") == "NotImplementedError":
             raise Failure(not_implemented("capture_outputs"), stub=True)
         if got["hooks_left"] and "removed when forward raises" not in ctx.waived:
-            cause = ("the handles are removed after model(x), which an exception skips; remove them in a "
-                     "`finally:` block" if _removes_after_success(ctx) else
-                     "the hooks are never removed: keep the handle that register_forward_hook returns and call "
-                     "handle.remove() in a `finally:` block")
+            cause = REMOVED_AFTER_SUCCESS if _removes_after_success(ctx) else NEVER_REMOVED_FINALLY
             ctx.require("removed when forward raises", False, f"after a forward pass that raised, "
-                        f"{got['hooks_left']} hook(s) are still registered on the model\n    Likely mistake: {cause}"
-                        f"{words}")
+                        f"{got['hooks_left']} hook(s) are still registered on the model\n    {cause}"
+                        f"{words}", mistakes=(cause,))
         _require_error(ctx, got["raised"], words)
         return
     got = outcome_value(ctx.probe("capture_outputs", probes.capture_probe, spec=kw["spec"], state=kw["state"], x=x,
                                   names=names, keep=kw["keep"], keyword=kw["keyword"]), "capture_outputs")
     ctx.require("hooks removed", got["hooks_left"] <= 0,
                 f"after capture_outputs, {got['hooks_left']} hook(s) it registered are still on the model\n"
-                "    Likely mistake: the hooks are never removed: keep the handle that register_forward_hook returns "
-                f"and call handle.remove(){words}")
+                f"    {NEVER_REMOVED}{words}", mistakes=(NEVER_REMOVED,))
     ctx.require("only its own", got["hooks_left"] >= 0 and got["own_hook_kept"],
                 f"capture_outputs removed a forward hook it did not register (one the caller had put on "
-                f"{kw['keep']!r})\n    Likely mistake: it clears the modules' hook dicts (_forward_hooks); remove "
-                f"only your own hooks, through their handles{words}")
+                f"{kw['keep']!r})\n    {CLEARS_ALL_HOOKS}{words}", mistakes=(CLEARS_ALL_HOOKS,))
 
 
 def _require_error(ctx, raised: dict | None, words: str):
@@ -270,14 +260,11 @@ def _require_error(ctx, raised: dict | None, words: str):
     if raised and raised["type"] == "ArithmeticError" and raised["message"] == EXPLODING_MESSAGE:
         return
     did = (f"raised {raised['type']}({raised['message']!r}) instead" if raised else "returned normally")
-    cause = ("the error is caught (try/except) and not raised again: remove the hooks in a `finally:` block, "
-             "which lets the error go on to the caller" if not raised else
-             "the error is caught and another one raised: let the original propagate (try/finally, or a bare "
-             "`raise` in the except block)" if EXPLODING_MESSAGE in raised["message"] else "")
+    named = (ERROR_SWALLOWED,) if not raised else (ERROR_REPLACED,) if EXPLODING_MESSAGE in raised["message"] else ()
     ctx.require("error comes through", False,
                 f"the model's forward pass raised ArithmeticError({EXPLODING_MESSAGE!r}), but capture_outputs {did}: "
-                "an error in the forward pass must reach the caller unchanged"
-                + (f"\n    Likely mistake: {cause}" if cause else "") + words)
+                "an error in the forward pass must reach the caller unchanged" + mistake_lines(named) + words,
+                mistakes=named)
 
 
 # ------------------------------------------------------------------ unknown names
@@ -321,18 +308,43 @@ def verify_unknown(ctx, case: Case):
     if raised.get("type") == "NotImplementedError":
         raise Failure(not_implemented("capture_outputs"), stub=True)
     did = f"raised {raised['type']}" if raised else "returned normally"
+    named = (NAMES_UNCHECKED,) if raised.get("type") == "KeyError" else ()
     ctx.require("ValueError", raised.get("type") == "ValueError",
                 f"capture_outputs should raise ValueError for the unknown layer name {kw['bad']!r}, but it {did}"
-                + ("\n    Likely mistake: the names are not checked, so the lookup's KeyError comes through; check "
-                   "every name against dict(model.named_modules()) first and raise ValueError"
-                   if raised.get("type") == "KeyError" else "") + words)
+                + mistake_lines(named) + words, mistakes=named)
     ctx.require("names the layer", not raised or kw["bad"] in raised.get("message", ""),
                 f"the {raised.get('type')}'s message should name the unknown layer {kw['bad']!r}; it says: "
                 f"{raised.get('message')!r}{words}")
     ctx.require("no hooks left", not got["hooks_left"],
-                f"after the error, {got['hooks_left']} hook(s) are still registered\n    Likely mistake: hooks are "
-                "registered before every name is checked; check all names first (or remove the hooks in a "
-                f"`finally:` block){words}")
+                f"after the error, {got['hooks_left']} hook(s) are still registered\n    {HOOKED_BEFORE_CHECK}{words}",
+                mistakes=(HOOKED_BEFORE_CHECK,))
+
+
+RUN_ORDER = Mistake("hooks.filled_in_run_order", "the dict is filled as the layers run; build the result in the "
+                    "order of layer_names ({name: captured[name] for name in layer_names})")
+RUN_PER_NAME = Mistake("hooks.model_runs_per_name", "the model runs once per name (hook, run, remove for each "
+                       "layer); register every hook first, then run model(x) once")
+NOT_DETACHED = Mistake("hooks.output_not_detached", "the hook stores the output itself; store "
+                       "`output.detach().clone()`, so the captured feature maps do not keep the computation graph "
+                       "alive")
+NOT_COPIED = Mistake("hooks.output_not_copied", "output.detach() shares the output's memory; store a copy, "
+                     "`output.detach().clone()`")
+REMOVED_AFTER_SUCCESS = Mistake("hooks.removed_after_success_only", "the handles are removed after model(x), which "
+                                "an exception skips; remove them in a `finally:` block")
+NEVER_REMOVED_FINALLY = Mistake("hooks.never_removed_when_raising", "the hooks are never removed: keep the handle that "
+                                "register_forward_hook returns and call handle.remove() in a `finally:` block")
+NEVER_REMOVED = Mistake("hooks.never_removed", "the hooks are never removed: keep the handle that "
+                        "register_forward_hook returns and call handle.remove()")
+CLEARS_ALL_HOOKS = Mistake("hooks.clears_all_hooks", "it clears the modules' hook dicts (_forward_hooks); remove "
+                           "only your own hooks, through their handles")
+ERROR_SWALLOWED = Mistake("hooks.error_swallowed", "the error is caught (try/except) and not raised again: remove "
+                          "the hooks in a `finally:` block, which lets the error go on to the caller")
+ERROR_REPLACED = Mistake("hooks.error_replaced", "the error is caught and another one raised: let the original "
+                         "propagate (try/finally, or a bare `raise` in the except block)")
+NAMES_UNCHECKED = Mistake("hooks.names_unchecked", "the names are not checked, so the lookup's KeyError comes "
+                          "through; check every name against dict(model.named_modules()) first and raise ValueError")
+HOOKED_BEFORE_CHECK = Mistake("hooks.hooked_before_names_checked", "hooks are registered before every name is "
+                              "checked; check all names first (or remove the hooks in a `finally:` block)")
 
 
 CHECKS = [

@@ -1,6 +1,7 @@
 """Hidden tests for ``layers``: relu, flatten, batch_norm against PyTorch; dropout by its properties."""
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -9,7 +10,7 @@ import torch.nn.functional as F
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from grader.checks import (TOLERANCES, Case, Failure, Generator, Misconception, NotApplicable, Property, as_tensor, check_array_call, compare, crashed, describe, inputs_unchanged,
+from grader.checks import (mistake_lines, TOLERANCES, Case, Failure, Generator, Misconception, Mistake, NotApplicable, Property, as_tensor, check_array_call, compare, crashed, describe, inputs_unchanged,
                            number, outcome_value, raises_value_error)
 from grader.forbidden import Rule
 from grader.sandbox.wire import Array
@@ -74,23 +75,32 @@ def _mask_only(case):
 
 
 RELU_MISTAKES = [
-    Misconception("negative inputs keep a small slope (leaky ReLU); ReLU maps every negative value to exactly 0",
+    Misconception("layers.negative_inputs_keep_small_slope", "negative inputs keep a small slope (leaky ReLU); ReLU maps every negative value to exactly 0",
                   lambda c: F.leaky_relu(c.args[0], 0.01)),
-    Misconception("negative inputs change sign (|x|); ReLU maps them to 0", lambda c: c.args[0].abs()),
-    Misconception("it keeps the negative part min(x, 0); ReLU is max(x, 0): keep the positive values",
+    Misconception("layers.negative_inputs_change_sign_x", "negative inputs change sign (|x|); ReLU maps them to 0", lambda c: c.args[0].abs()),
+    Misconception("layers.keeps_negative_part_min_x", "it keeps the negative part min(x, 0); ReLU is max(x, 0): keep the positive values",
                   lambda c: torch.minimum(c.args[0], torch.zeros_like(c.args[0]))),
-    Misconception("it returns the mask x > 0 (the derivative of ReLU) instead of x where x is positive",
+    Misconception("layers.returns_mask_x_0_derivative", "it returns the mask x > 0 (the derivative of ReLU) instead of x where x is positive",
                   _mask_only),
-    Misconception("NaN becomes 0: a comparison with NaN is always false, so torch.where(x > 0, x, 0) (or "
+    Misconception("layers.nan_becomes_0_comparison_nan", "NaN becomes 0: a comparison with NaN is always false, so torch.where(x > 0, x, 0) (or "
                   "`v if v > 0 else 0`) sends NaN to the 0 branch; test x < 0 instead (torch.where(x < 0, 0, x)) "
                   "so that NaN passes through as in torch.relu",
                   lambda c: torch.where(c.args[0] > 0, c.args[0], torch.zeros_like(c.args[0]))),
-    Misconception("it multiplies by the mask (x * (x > 0)): -inf * 0 is NaN, not 0; select with "
+    Misconception("layers.multiplies_mask_x_x_0", "it multiplies by the mask (x * (x > 0)): -inf * 0 is NaN, not 0; select with "
                   "torch.where(x < 0, 0, x) instead of multiplying", lambda c: c.args[0] * (c.args[0] > 0)),
 ]
-FLOAT32_RESULT = ("the result is built in float32 for float64 inputs (torch.tensor of a Python list, "
-                  "torch.zeros(shape) and .float() all give float32): compute with the input's tensors, "
-                  "or pass dtype=x.dtype")
+FLOAT32_RESULT = Mistake("layers.float32_result",
+                         "the result is built in float32 for float64 inputs (torch.tensor of a Python list, "
+                         "torch.zeros(shape) and .float() all give float32): compute with the input's tensors, "
+                         "or pass dtype=x.dtype")
+MASK_IN_PLACE = Mistake("layers.dropout_mask_in_place", "the mask is applied to x in place (x *= mask, x[mask] = 0 or "
+                        "x.mul_) and x is returned; the caller's tensor must stay as it was")
+KEEPS_WITH_P = Mistake("layers.dropout_keeps_with_p", "elements are kept with probability p; p is the probability "
+                       "of dropping (keep when rand >= p, or when rand < 1 - p)")
+DROPS_NOTHING = Mistake("layers.dropout_drops_nothing", "nothing is dropped while training")
+GLOBAL_GENERATOR = Mistake("layers.dropout_global_generator", "it uses PyTorch's global random generator; draw the "
+                           "random numbers from `generator` (torch.rand(x.shape, generator=generator)) so that a "
+                           "seed makes the mask reproducible")
 
 
 def _returned(ctx, function, case):
@@ -112,7 +122,7 @@ def check_dtype_kept(ctx, function, case, expected, **options):
         returned = _returned(ctx, function, case)
         if returned is None or returned.data.dtype != np.float32:
             raise
-        raise Failure(f"{failure}\n    Likely mistake: {FLOAT32_RESULT}") from None
+        raise Failure(f"{failure}\n    {FLOAT32_RESULT}", mistakes=(FLOAT32_RESULT,)) from None
 
 
 def verify_relu(ctx, case):
@@ -154,18 +164,18 @@ def _through_identity(case):
 
 
 FLATTEN_MISTAKES = [
-    Misconception("the batch dimension is flattened too: keep dimension 0 (N) and merge only the others, "
+    Misconception("layers.batch_dimension_flattened_too_keep", "the batch dimension is flattened too: keep dimension 0 (N) and merge only the others, "
                   "giving shape (N, product of the other sizes)", lambda c: c.args[0].reshape(-1)),
-    Misconception("it merges all dimensions but the last; flatten keeps the first (batch) dimension",
+    Misconception("layers.merges_all_dimensions_but_last", "it merges all dimensions but the last; flatten keeps the first (batch) dimension",
                   lambda c: c.args[0].reshape(-1, c.args[0].shape[-1])),
-    Misconception("the batch size ends up last (reshape(-1, N)); the result is (N, features), "
+    Misconception("layers.batch_size_ends_up_last", "the batch size ends up last (reshape(-1, N)); the result is (N, features), "
                   "one row per sample", lambda c: c.args[0].reshape(-1, c.args[0].shape[0])),
-    Misconception("the values come out channels-last (the channel dimension moved to the end first); "
+    Misconception("layers.values_come_out_channels_last", "the values come out channels-last (the channel dimension moved to the end first); "
                   "flatten keeps the order of the remaining dimensions (row-major, as reshape reads them)",
                   lambda c: c.args[0].movedim(1, -1).reshape(c.args[0].shape[0], -1)),
-    Misconception("it is written for 4-D inputs (N, C, H, W) only; flatten takes any number of dimensions "
+    Misconception("layers.written_4_d_inputs_n", "it is written for 4-D inputs (N, C, H, W) only; flatten takes any number of dimensions "
                   "from 2 up: x.reshape(x.shape[0], -1)", _four_d_only),
-    Misconception("it multiplies by an identity matrix (or sums products with 0): inf * 0 and NaN * 0 are NaN, "
+    Misconception("layers.multiplies_identity_matrix_sums_products", "it multiplies by an identity matrix (or sums products with 0): inf * 0 and NaN * 0 are NaN, "
                   "so one non-finite value spoils its whole row; flatten only rearranges the values "
                   "(x.reshape(x.shape[0], -1)), as nn.Flatten does", _through_identity),
 ]
@@ -214,11 +224,11 @@ def _with_view(case):
 
 
 NONCONTIGUOUS_MISTAKES = [
-    Misconception("`view` needs a contiguous tensor and this one is not (it is transposed or sliced); "
+    Misconception("layers.view_needs_contiguous_tensor_one", "`view` needs a contiguous tensor and this one is not (it is transposed or sliced); "
                   "`reshape` copies when it must", _with_view),
-    Misconception("the values were taken in the memory order of the underlying storage, not in the "
+    Misconception("layers.values_were_taken_memory_order", "the values were taken in the memory order of the underlying storage, not in the "
                   "(permuted) order of the tensor's indices", _storage_order),
-] + [Misconception(m.explanation, _viewed(m.compute)) for m in FLATTEN_MISTAKES]
+] + [dataclasses.replace(m, compute=_viewed(m.compute)) for m in FLATTEN_MISTAKES]
 
 
 def verify_noncontiguous(ctx, case):
@@ -244,7 +254,7 @@ def verify_noncontiguous(ctx, case):
 
 
 UNCHECKED_FLATTEN = [
-    Misconception("the number of dimensions is not checked: x.reshape(x.shape[0], -1) turns a 1-D tensor of "
+    Misconception("layers.number_dimensions_checked_x_reshape", "the number of dimensions is not checked: x.reshape(x.shape[0], -1) turns a 1-D tensor of "
                   "n values into shape (n, 1); raise ValueError when x.dim() < 2",
                   lambda c: c.args[0].reshape(c.args[0].shape[0], -1)),
 ]
@@ -344,29 +354,29 @@ def _bn_with(x, mean, var, eps):
 
 
 BN_MISTAKES = [
-    Misconception("it uses the unbiased variance (divides by n - 1); batch norm uses the biased one "
+    Misconception("layers.uses_unbiased_variance_divides_n", "it uses the unbiased variance (divides by n - 1); batch norm uses the biased one "
                   "(divide by the number of values: unbiased=False / correction=0)",
                   lambda c: _bn_with(c.args[0], *_stats(c.args[0], unbiased=True), _eps(c))),
-    Misconception("eps is added to the standard deviation (sqrt(var) + eps); it belongs under the root: "
+    Misconception("layers.eps_added_standard_deviation_sqrt", "eps is added to the standard deviation (sqrt(var) + eps); it belongs under the root: "
                   "sqrt(var + eps)",
                   lambda c: (c.args[0] - _stats(c.args[0])[0]) / (torch.sqrt(_stats(c.args[0])[1]) + _eps(c))),
-    Misconception("eps is added after the division ((x - mean) / sqrt(var) + eps); it belongs under the root",
+    Misconception("layers.eps_added_after_division_x", "eps is added after the division ((x - mean) / sqrt(var) + eps); it belongs under the root",
                   lambda c: (c.args[0] - _stats(c.args[0])[0]) / torch.sqrt(_stats(c.args[0])[1]) + _eps(c)),
-    Misconception("eps is missing: divide by sqrt(var + eps)",
+    Misconception("layers.eps_missing_divide_sqrt_var", "eps is missing: divide by sqrt(var + eps)",
                   lambda c: _bn_with(c.args[0], *_stats(c.args[0]), 0.0)),
-    Misconception("the statistics are taken per sample (over every dimension but N, as layer norm does); "
+    Misconception("layers.statistics_taken_per_sample_over", "the statistics are taken per sample (over every dimension but N, as layer norm does); "
                   "batch norm takes them per channel, over every dimension but C",
                   lambda c: F.layer_norm(c.args[0], c.args[0].shape[1:], eps=_eps(c))),
-    Misconception("the statistics are taken over the batch dimension only; for (N, C, H, W) they are "
+    Misconception("layers.statistics_taken_over_batch_dimension", "the statistics are taken over the batch dimension only; for (N, C, H, W) they are "
                   "per channel over N, H and W together",
                   lambda c: _bn_with(c.args[0], c.args[0].mean(0, keepdim=True),
                                      c.args[0].var(0, keepdim=True, unbiased=False), _eps(c))),
-    Misconception("one mean and variance for the whole tensor; batch norm has one per channel (dimension 1)",
+    Misconception("layers.one_mean_variance_whole_tensor", "one mean and variance for the whole tensor; batch norm has one per channel (dimension 1)",
                   lambda c: _bn_with(c.args[0], c.args[0].mean(), c.args[0].var(unbiased=False), _eps(c))),
-    Misconception("the default eps is wrong (1e-3 is Keras' default): the signature is "
+    Misconception("layers.default_eps_wrong_1e_3", "the default eps is wrong (1e-3 is Keras' default): the signature is "
                   "batch_norm(x, eps=1e-5), as in PyTorch",
                   lambda c: _bn(c) if _eps_given(c) else _bn_with(c.args[0], *_stats(c.args[0]), 1e-3)),
-    Misconception("eps passed by position is not used as eps: the signature is batch_norm(x, eps=1e-5), eps "
+    Misconception("layers.eps_passed_position_used_eps", "eps passed by position is not used as eps: the signature is batch_norm(x, eps=1e-5), eps "
                   "right after x (an extra option such as momentum before it takes its place)",
                   lambda c: _bn(Case(c.args[:1])) if len(c.args) > 1 else _bn(c)),
 ]
@@ -380,7 +390,7 @@ def verify_batch_norm(ctx, case):
 
 
 UNCHECKED_BATCH_NORM = [
-    Misconception("a single value per channel is not rejected: its variance is 0, so every output is 0 (or NaN "
+    Misconception("layers.single_value_per_channel_rejected", "a single value per channel is not rejected: its variance is 0, so every output is 0 (or NaN "
                   "without eps); raise ValueError when x.numel() // x.shape[1] == 1",
                   lambda c: _bn_with(c.args[0], *_stats(c.args[0]), _eps(c))),
 ]
@@ -437,7 +447,7 @@ def _options_by_position(right):
         if p == 1:
             return torch.zeros_like(x)
         raise TypeError("rand() received an invalid combination of arguments - got (generator=bool)")
-    return Misconception("calling it with its options by position fails: the signature is dropout(x, p, "
+    return Misconception("layers.calling_options_position_fails_signature", "calling it with its options by position fails: the signature is dropout(x, p, "
                          "training=True, generator=None), these names in this order, as the slides call it "
                          "(dropout(x, 0.5, False))", compute)
 
@@ -479,10 +489,10 @@ def _mask_mistakes(x, p, got):
     """What a dropout with the student's own mask returns when it scales the survivors wrongly."""
     dropped = got == 0
     return [
-        Misconception("the survivors are not scaled. This is inverted dropout: multiply the kept values by "
+        Misconception("layers.survivors_scaled_inverted_dropout_multiply", "the survivors are not scaled. This is inverted dropout: multiply the kept values by "
                       "1 / (1 - p) during training so that nothing changes at test time",
                       lambda c: torch.where(dropped, torch.zeros_like(x), x)),
-        Misconception("the survivors are multiplied by (1 - p); inverted dropout divides them by (1 - p)",
+        Misconception("layers.survivors_multiplied_1_p_inverted", "the survivors are multiplied by (1 - p); inverted dropout divides them by (1 - p)",
                       lambda c: torch.where(dropped, torch.zeros_like(x), x * (1 - p))),
     ]
 
@@ -512,9 +522,7 @@ def verify_dropout_mask(ctx, case):
     try:
         inputs_unchanged(outcome, case, "dropout")
     except Failure as failure:
-        ctx.require(MASK_PARTS[1], False, f"{failure}{where}\n    Likely mistake: the mask is applied to x in "
-                                          "place (x *= mask, x[mask] = 0 or x.mul_) and x is returned; the "
-                                          "caller's tensor must stay as it was")
+        ctx.require(MASK_PARTS[1], False, f"{failure}{where}\n    {MASK_IN_PLACE}", mistakes=(MASK_IN_PLACE,))
 
 
 @st.composite
@@ -556,13 +564,13 @@ def _identity_mistakes(x, p, got):
         return torch.nan_to_num(x)
 
     return [
-        Misconception("it drops and scales even when training=False: at test time dropout returns x unchanged "
+        Misconception("layers.drops_scales_even_when_training", "it drops and scales even when training=False: at test time dropout returns x unchanged "
                       "(test `training` before drawing the mask)", ignores_training),
-        Misconception("with p = 1 it divides by 1 - p = 0 (0 / 0 = nan): handle p == 1 on its own and return "
+        Misconception("layers.p_1_divides_1_p", "with p = 1 it divides by 1 - p = 0 (0 / 0 = nan): handle p == 1 on its own and return "
                       "zeros", lambda c: divides_by_zero(c, crash=False)),
-        Misconception("with p = 1 it divides by 1 - p = 0 (ZeroDivisionError): handle p == 1 on its own and "
+        Misconception("layers.p_1_divides_1_p_2", "with p = 1 it divides by 1 - p = 0 (ZeroDivisionError): handle p == 1 on its own and "
                       "return zeros", lambda c: divides_by_zero(c, crash=True)),
-        Misconception("NaN and inf are replaced (torch.nan_to_num): when nothing is dropped dropout returns x "
+        Misconception("layers.nan_inf_replaced_torch_nan", "NaN and inf are replaced (torch.nan_to_num): when nothing is dropped dropout returns x "
                       "exactly as it is, NaN and inf included", nan_replaced),
         _options_by_position(_identity_expected),
     ]
@@ -625,12 +633,10 @@ def verify_dropout_rate(ctx, case):
     if abs(dropped - p) > _rate_bound(p, n):
         text = (f"`dropout` zeroed {dropped:.2%} of {n} ones with p = {p:.4g}; about {p:.2%} should be zeroed "
                 f"(each element independently with probability p)")
-        if abs(dropped - (1 - p)) <= _rate_bound(p, n):
-            text += ("\n    Likely mistake: elements are kept with probability p; p is the probability "
-                     "of dropping (keep when rand >= p, or when rand < 1 - p)")
-        elif dropped == 0:
-            text += "\n    Likely mistake: nothing is dropped while training"
-        raise Failure(f"{text}\n    Input: {case.describe(DROPOUT_ARGS)}")
+        named = (KEEPS_WITH_P,) if abs(dropped - (1 - p)) <= _rate_bound(p, n) else \
+            (DROPS_NOTHING,) if dropped == 0 else ()
+        text += mistake_lines(named)
+        raise Failure(f"{text}\n    Input: {case.describe(DROPOUT_ARGS)}", mistakes=named)
 
 
 @st.composite
@@ -661,18 +667,19 @@ def verify_dropout_seed(ctx, drawn):
     where = f"\n    Input: {case.describe(DROPOUT_ARGS)}"
     ctx.require(SEED_PARTS[0], first.shape == again.shape and torch.equal(first, again),
                 "two calls of `dropout` with the same seeded generator gave different results" + where +
-                "\n    Likely mistake: it uses PyTorch's global random generator; draw the random numbers from "
-                "`generator` (torch.rand(x.shape, generator=generator)) so that a seed makes the mask reproducible")
+                f"\n    {GLOBAL_GENERATOR}", mistakes=(GLOBAL_GENERATOR,))
     different = _with_generator(case, other)
     third = _call_tensor(ctx, "dropout", different, DROPOUT_ARGS)[1]
     if bool((first != 0).all()):  # x has no zeros: nothing was dropped
-        cause = "nothing is dropped while training, so every seed gives the same result: apply the mask"
+        cause = Mistake("layers.dropout_drops_nothing_any_seed", "nothing is dropped while training, so every seed gives "
+                        "the same result: apply the mask")
     else:
-        cause = ("it seeds a generator of its own (torch.manual_seed or torch.Generator().manual_seed inside "
-                 "dropout); the random numbers must come from `generator`, not from a fixed seed of your own")
+        cause = Mistake("layers.dropout_own_seed", "it seeds a generator of its own (torch.manual_seed or "
+                        "torch.Generator().manual_seed inside dropout); the random numbers must come from "
+                        "`generator`, not from a fixed seed of your own")
     ctx.require(SEED_PARTS[1], not (third.shape == first.shape and torch.equal(third, first)),
                 f"`dropout` gave the same mask for the generators seeded {_arg(case, 'generator').seed} "
-                f"and {other.seed}" + where + f"\n    Likely mistake: {cause}")
+                f"and {other.seed}" + where + f"\n    {cause}", mistakes=(cause,))
 
 
 def _unchecked_when_not_training(case):
@@ -683,7 +690,7 @@ def _unchecked_when_not_training(case):
 
 
 UNCHECKED_DROPOUT = [
-    Misconception("p is checked only in training mode: for training=False it returns x before looking at p; "
+    Misconception("layers.p_checked_only_training_mode", "p is checked only in training mode: for training=False it returns x before looking at p; "
                   "check p first, whatever `training` is", _unchecked_when_not_training),
 ]
 

@@ -5,7 +5,7 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from grader.checks import (Case, Failure, Misconception, NotApplicable, Property, check_array_call,
+from grader.checks import (Case, Failure, Misconception, Mistake, NotApplicable, Property, check_array_call,
                            raises_value_error)
 from grader.sandbox.wire import Array
 from grader.forbidden import Rule
@@ -113,38 +113,44 @@ def _summed_batch(case):
 # A result computed in float32 for float64 inputs is reported by its dtype (values this close to the
 # float64 answer cannot name a mistake).
 SIGMOID_MISTAKES = [
-    Misconception("exp(z) overflows to inf for large z and inf / inf is nan: exp(z) / (1 + exp(z)) is only "
+    Misconception("perceptron.exp_z_overflows_inf_large", "exp(z) overflows to inf for large z and inf / inf is nan: exp(z) / (1 + exp(z)) is only "
                   "safe for z < 0; for z >= 0 use 1 / (1 + exp(-z)) (pick per element with torch.where)",
                   lambda c: torch.exp(c.args[0]) / (1 + torch.exp(c.args[0]))),
-    Misconception("the sign is wrong: sigmoid(z) = 1 / (1 + exp(-z)), which is close to 1 for large positive z",
+    Misconception("perceptron.sign_wrong_sigmoid_z_1", "the sign is wrong: sigmoid(z) = 1 / (1 + exp(-z)), which is close to 1 for large positive z",
                   lambda c: 1 / (1 + torch.exp(c.args[0]))),
-    Misconception("that is tanh, not the logistic sigmoid 1 / (1 + exp(-z)) (whose values lie in (0, 1))",
+    Misconception("perceptron.tanh_logistic_sigmoid_1_1", "that is tanh, not the logistic sigmoid 1 / (1 + exp(-z)) (whose values lie in (0, 1))",
                   lambda c: torch.tanh(c.args[0])),
 ]
 
 PERCEPTRON_MISTAKES = [
-    Misconception("the bias is missing: the perceptron computes sigmoid(x @ w + b)",
+    Misconception("perceptron.bias_missing_perceptron_computes_sigmoid", "the bias is missing: the perceptron computes sigmoid(x @ w + b)",
                   lambda c: torch.sigmoid(c.args[0] @ c.args[1])),
-    Misconception("the bias is subtracted: the perceptron computes sigmoid(x @ w + b)",
+    Misconception("perceptron.bias_subtracted_perceptron_computes_sigmoid", "the bias is subtracted: the perceptron computes sigmoid(x @ w + b)",
                   lambda c: torch.sigmoid(c.args[0] @ c.args[1] - c.args[2])),
-    Misconception("the activation is missing: apply the sigmoid to x @ w + b",
+    Misconception("perceptron.activation_missing_apply_sigmoid_x", "the activation is missing: apply the sigmoid to x @ w + b",
                   _logit),
-    Misconception("it uses a step function (the classic perceptron); this one uses the sigmoid of x @ w + b",
+    Misconception("perceptron.uses_step_function_classic_perceptron", "it uses a step function (the classic perceptron); this one uses the sigmoid of x @ w + b",
                   lambda c: (_logit(c) > 0).to(c.args[0].dtype)),
-    Misconception("it uses tanh; the perceptron's activation here is the logistic sigmoid 1 / (1 + exp(-z))",
+    Misconception("perceptron.uses_tanh_perceptrons_activation_here", "it uses tanh; the perceptron's activation here is the logistic sigmoid 1 / (1 + exp(-z))",
                   lambda c: torch.tanh(_logit(c))),
-    Misconception("the sigmoid's sign is wrong: sigmoid(z) = 1 / (1 + exp(-z)) with z = x @ w + b",
+    Misconception("perceptron.sigmoids_sign_wrong_sigmoid_z", "the sigmoid's sign is wrong: sigmoid(z) = 1 / (1 + exp(-z)) with z = x @ w + b",
                   lambda c: torch.sigmoid(-_logit(c))),
-    Misconception("torch.dot takes two 1-D tensors: for a batch x of shape (N, n) use x @ w (torch.matmul), "
+    Misconception("perceptron.torch_dot_takes_two_1", "torch.dot takes two 1-D tensors: for a batch x of shape (N, n) use x @ w (torch.matmul), "
                   "which gives one output per sample", _dot_only),
-    Misconception("it sums every element of x * w, the whole batch at once: sum each sample's row "
+    Misconception("perceptron.sums_every_element_x_w", "it sums every element of x * w, the whole batch at once: sum each sample's row "
                   "((x * w).sum(dim=-1), or x @ w) to get one output per sample", _summed_batch),
 ]
 
 
-FLOAT32_RESULT = ("the result is built in float32 for float64 inputs (torch.tensor of a Python list, "
-                  "torch.zeros(shape) and .float() all give float32): compute with the input's tensors, "
-                  "or pass dtype=<input>.dtype")
+FLOAT32_RESULT = Mistake("perceptron.float32_result",
+                         "the result is built in float32 for float64 inputs (torch.tensor of a Python list, "
+                         "torch.zeros(shape) and .float() all give float32): compute with the input's tensors, "
+                         "or pass dtype=<input>.dtype")
+EXP_OVERFLOW_WARNING = Mistake(
+    "perceptron.exp_overflow_warning",
+    "exp overflows: NumPy warns when exp(-z) passes its largest float (z below about -88 in float32, -709 in "
+    "float64). Never exponentiate a positive number: with e = exp(-|z|), take 1 / (1 + e) where z >= 0 and "
+    "e / (1 + e) elsewhere (torch.where), or stay in torch (torch.exp returns inf without a warning)")
 
 
 def _returned_dtype(ctx, function, case):
@@ -163,7 +169,7 @@ def check_dtype_kept(ctx, function, case, expected, **options):
     except Failure as failure:
         if failure.fatal or expected.dtype != torch.float64 or _returned_dtype(ctx, function, case) != np.float32:
             raise
-        raise Failure(f"{failure}\n    Likely mistake: {FLOAT32_RESULT}") from None
+        raise Failure(f"{failure}\n    {FLOAT32_RESULT}", mistakes=(FLOAT32_RESULT,)) from None
 
 
 def verify_sigmoid(ctx, case):
@@ -185,11 +191,7 @@ def verify_sigmoid_extreme(ctx, case):
         raise Failure(
             f"`sigmoid` issued RuntimeWarning: {first['message']}{where}\n"
             "    The values are right (1 / (1 + inf) is 0), but sigmoid must be warning-free for |z| up to 1e4."
-            f"\n    Input: {case.describe(('z',))}\n"
-            "    Likely mistake: exp overflows: NumPy warns when exp(-z) passes its largest float (z below "
-            "about -88 in float32, -709 in float64). Never exponentiate a positive number: with "
-            "e = exp(-|z|), take 1 / (1 + e) where z >= 0 and e / (1 + e) elsewhere (torch.where), or stay "
-            "in torch (torch.exp returns inf without a warning)")
+            f"\n    Input: {case.describe(('z',))}\n    {EXP_OVERFLOW_WARNING}", mistakes=(EXP_OVERFLOW_WARNING,))
 
 
 def verify_perceptron(ctx, case):
@@ -206,10 +208,10 @@ def _unchecked(case, w_flat: bool):
 
 
 UNCHECKED_PERCEPTRON = [
-    Misconception("the shapes are not checked: x @ w raises PyTorch's RuntimeError when the numbers of "
+    Misconception("perceptron.shapes_checked_x_w_raises", "the shapes are not checked: x @ w raises PyTorch's RuntimeError when the numbers of "
                   "features differ; compare x.shape[-1] with w.shape[0] first and raise ValueError",
                   lambda c: _unchecked(c, w_flat=True)),
-    Misconception("only the numbers of features are compared: a w of shape (n, 1) passes, and x @ w gives a "
+    Misconception("perceptron.only_numbers_features_compared_w", "only the numbers of features are compared: a w of shape (n, 1) passes, and x @ w gives a "
                   "result of shape (1,) or (N, 1) instead of () or (N,); w must be 1-D (w.dim() != 1: ValueError)",
                   lambda c: _unchecked(c, w_flat=False)),
 ]

@@ -241,45 +241,45 @@ def _avg_square_divisor(case):
 def _common(kind, pool):
     name = f"{kind}_pool2d"
     return [
-        Misconception("the stride defaults to 1, but when `stride` is None it must equal `kernel_size` "
+        Misconception("pooling.stride_default_one", "the stride defaults to 1, but when `stride` is None it must equal `kernel_size` "
                       f"(non-overlapping windows), as in F.{name}", _stride_one(kind)),
-        Misconception("the `stride` argument is ignored: windows must start `stride` cells apart "
+        Misconception("pooling.stride_argument_ignored_windows_must", "the `stride` argument is ignored: windows must start `stride` cells apart "
                       "(only stride=None means stride=kernel_size)", _stride_ignored(kind)),
-        Misconception("pair arguments are applied to the wrong axes: the first entry of kernel_size, stride "
+        Misconception("pooling.pair_arguments_applied_wrong_axes", "pair arguments are applied to the wrong axes: the first entry of kernel_size, stride "
                       "and padding is for the height (rows, dim 2), the second for the width (columns, dim 3)",
                       _swapped(kind)),
-        Misconception("it keeps the partial windows at the end (rounding the output size up): the output size "
+        Misconception("pooling.keeps_partial_windows_end_rounding", "it keeps the partial windows at the end (rounding the output size up): the output size "
                       "is floor((H + 2*padding - kernel_size) / stride) + 1",
                       lambda c: _naive(c, kind, ceil=True)),
-        Misconception("the padding is ignored: pad `padding` cells on every side before sliding the window",
+        Misconception("pooling.padding_ignored_pad_padding_cells", "the padding is ignored: pad `padding` cells on every side before sliding the window",
                       lambda c: _naive(c, kind, padding=(0, 0))),
-        Misconception("the padding is added on one side only (2*padding at the bottom/right); pad `padding` "
+        Misconception("pooling.padding_added_one_side_only", "the padding is added on one side only (2*padding at the bottom/right); pad `padding` "
                       "cells on the top, bottom, left and right", lambda c: _naive(c, kind, one_sided=True)),
-        Misconception("kernel_size, stride and padding may be pairs (along the height, along the width), as in "
+        Misconception("pooling.no_pair_arguments", "kernel_size, stride and padding may be pairs (along the height, along the width), as in "
                       f"F.{name}: accept both an int k (meaning (k, k)) and a tuple", _no_pairs(pool)),
-        Misconception("the height and width of the input are read in the wrong order (N, C, H, W = input.shape, "
+        Misconception("pooling.height_width_input_read_wrong", "the height and width of the input are read in the wrong order (N, C, H, W = input.shape, "
                       "height first): it only works on square maps", _swapped_dims(pool)),
     ]
 
 
 MAX_MISTAKES = [
-    Misconception("it pads with zeros, but max pooling pads with -inf: when every real value of a window is "
+    Misconception("pooling.pads_zeros_but_max_pooling", "it pads with zeros, but max pooling pads with -inf: when every real value of a window is "
                   "negative, a zero from the padding must not win (use float('-inf') or the window's own values)",
                   lambda c: _naive(c, "max", fill=0.0)),
-    Misconception("a NaN in a window is skipped, but F.max_pool2d returns NaN for it: a comparison such as "
+    Misconception("pooling.nan_window_skipped_but_f", "a NaN in a window is skipped, but F.max_pool2d returns NaN for it: a comparison such as "
                   "`v > best` or `torch.where(window > out, window, out)` is False for NaN; torch.maximum and "
                   "amax propagate NaN", _nan_skipped),
     *_common("max", _max),
 ]
 
 AVG_MISTAKES = [
-    Misconception("it divides by the number of real (non-padded) cells of the window, but with "
+    Misconception("pooling.divides_number_real_non_padded", "it divides by the number of real (non-padded) cells of the window, but with "
                   "count_include_pad=True the padded zeros count: always divide by kernel_h * kernel_w",
                   lambda c: _avg(c, count_include_pad=False)),
     *_common("avg", _avg),
-    Misconception("it returns the window sums: divide by the window's size kernel_h * kernel_w",
+    Misconception("pooling.returns_window_sums_divide_windows", "it returns the window sums: divide by the window's size kernel_h * kernel_w",
                   lambda c: _naive(c, "avg", divisor=1)),
-    Misconception("it divides by kernel_h * kernel_h: for a non-square window the size is kernel_h * kernel_w",
+    Misconception("pooling.divides_kernel_h_kernel_h", "it divides by kernel_h * kernel_h: for a non-square window the size is kernel_h * kernel_w",
                   _avg_square_divisor),
 ]
 

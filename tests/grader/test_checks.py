@@ -2,11 +2,14 @@
 credit by feature and by part. Fast: no student code runs."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from grader.checks import (CORE_SHARE, FEATURES_SHARE, Case, Context, Evidence, Failure, Misconception,
+from grader.checks import (CORE_SHARE, FEATURES_SHARE, Case, Context, Evidence, Failure, Misconception, Mistake,
                            NotApplicable, Property, Scripted, describe, not_implemented, number, numbers_apart)
 from grader.strategies import tensors
 
@@ -25,10 +28,11 @@ def test_arrays_up_to_sixteen_elements_are_printed_in_full():
     assert describe(np.array([[1, 2]], dtype=np.uint8)) == "uint8 array of shape (1, 2) [[1, 2]]"
 
 
-DOUBLE = Misconception("doubles", lambda c: c.args[0] * 2)
-SQUARE = Misconception("squares", lambda c: c.args[0] ** 2)
-NEGATE = Misconception("negates", lambda c: -c.args[0])
-ONLY_POSITIVE = Misconception("crashes on negatives", lambda c: _crash_if_negative(c.args[0]))
+DOUBLE = Misconception("test.doubles", "doubles", lambda c: c.args[0] * 2)
+SQUARE = Misconception("test.squares", "squares", lambda c: c.args[0] ** 2)
+NEGATE = Misconception("test.negates", "negates", lambda c: -c.args[0])
+ONLY_POSITIVE = Misconception("test.crashes_on_negatives", "crashes on negatives",
+                              lambda c: _crash_if_negative(c.args[0]))
 
 
 def _crash_if_negative(x):
@@ -41,24 +45,26 @@ def test_a_mistake_is_named_only_when_no_failing_case_rules_it_out():
     evidence = Evidence()
     two = Case((torch.tensor([2.0]),))
     evidence.observe([DOUBLE, SQUARE], two, torch.tensor([4.0]), torch.tensor([2.0]))
-    assert "more than one" in evidence.verdict()  # 2 * 2 == 2 ** 2: this case cannot tell them apart
+    words, named = evidence.verdict()
+    assert "more than one" in words and named == ()  # 2 * 2 == 2 ** 2: this case cannot tell them apart
     evidence.observe([DOUBLE, SQUARE], Case((torch.tensor([3.0]),)), torch.tensor([6.0]), torch.tensor([3.0]))
-    assert evidence.verdict() == "Likely mistake: doubles"
+    assert evidence.verdict() == ("Likely mistake: doubles", (Mistake("test.doubles", "doubles"),))
 
 
 def test_a_mistake_that_gives_the_right_answer_explains_nothing():
     evidence = Evidence()
     zero = Case((torch.tensor([0.0]),))
     evidence.observe([NEGATE], zero, torch.tensor([1.0]), torch.tensor([0.0]))  # -0 == 0: right answer
-    assert evidence.verdict() == ""
+    assert evidence.verdict() == ("", ())
 
 
 def test_crashes_match_mistakes_that_crash_on_the_same_case():
     evidence = Evidence()
     evidence.observe_crash([ONLY_POSITIVE, DOUBLE], Case((torch.tensor([-1.0]),)))
-    assert evidence.verdict() == "Likely mistake: crashes on negatives"
+    named = (ONLY_POSITIVE.mistake,)
+    assert evidence.verdict() == ("Likely mistake: crashes on negatives", named)
     evidence.observe_crash([ONLY_POSITIVE], Case((torch.tensor([1.0]),)))  # NotApplicable: no evidence
-    assert evidence.verdict() == "Likely mistake: crashes on negatives"
+    assert evidence.verdict() == ("Likely mistake: crashes on negatives", named)
 
 
 FEATURES = ("float64", "batch", "negative")
@@ -209,3 +215,33 @@ def test_raises_value_error_names_what_the_function_did_instead():
     result = check.run(Context(Session(), 10))
     assert not result.passed and "should raise ValueError for ones" in result.feedback
     assert "Likely mistake: doubles" in result.feedback
+
+
+def _catalogue_ids() -> list[tuple[str, str, str]]:
+    """(kind, id, the source of its words) of every ``Misconception(...)`` and ``Mistake(...)`` written with a literal id in the topics."""
+    import ast
+
+    found = []
+    for path in sorted((Path(__file__).resolve().parents[2] / "grader" / "topics").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args and \
+                    node.func.id in ("Misconception", "Mistake", "_count_mistake", "_size_mistake"):
+                first = node.args[0]
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    words = ast.unparse(node.args[1]) if len(node.args) > 1 else ""
+                    found.append((node.func.id, first.value, words))
+                elif node.func.id in ("Misconception", "Mistake"):  # a factory's parameter, or an f-string
+                    assert isinstance(first, ast.Name) or isinstance(first, ast.BinOp), (path, ast.unparse(first))
+    return found
+
+
+def test_every_known_mistake_has_a_stable_id_and_each_id_one_mistake():
+    """A mistake may be listed twice (for a model's structure and for its forward pass), with the same words."""
+    found = _catalogue_ids()
+    assert len(found) > 250
+    words: dict[str, set[str]] = {}
+    for kind, id, text in found:
+        assert re.fullmatch(r"[a-z_]+\.[a-z0-9_]+", id), (kind, id)
+        if kind != "Mistake":
+            words.setdefault(id, set()).add(text)
+    assert [id for id, texts in words.items() if len(texts) > 1] == []

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from grader.topics import TOPICS
+from grader.checks import LIKELY
 from grader.grade import grade_submission
 from grader.load import Submission, load_submission
 from grader.report import to_json, to_text
@@ -72,6 +73,18 @@ def test_wrong_implementation_loses_points_in_its_checks(case):
     # no hint may name a mistake the code does not make: every named one is what the case expects
     for named in named_mistakes(feedback):
         assert any(text.lower() in named.lower() for text in expected_feedback), named
+    for test in result.tests:  # the feedback's data says what its words say
+        assert_feedback_data_matches_words(test)
+
+
+def assert_feedback_data_matches_words(test):
+    """The JSON fields of a test agree with its words: each "Likely mistake: ..." line is one of its
+    ``mistakes``, in order, and a failing test whose words show a counterexample's input has one."""
+    lines = [line.strip().removeprefix(LIKELY) for line in test.feedback.splitlines()
+             if line.strip().startswith(LIKELY)]
+    assert list(dict.fromkeys(lines)) == [m.text for m in test.mistakes], (test.feedback, test.mistakes)
+    if "\n    Input: " in test.feedback:
+        assert test.counterexample is not None, test.feedback
 
 
 @pytest.mark.parametrize("case", _cases("right"), ids=lambda p: f"{p.parent.name}/{p.stem}")

@@ -90,12 +90,12 @@ def right_count(model: nn.Module, trainable_only: bool) -> int:
     return _size(model.parameters(), trainable_only)
 
 
-def _count_mistake(explanation, count):
+def _count_mistake(id, explanation, count):
     """A counting mistake: ``count(model, trainable_only, call)`` is its answer for the probe's call ``call``."""
     def compute(case: Case):
         call = case.kwargs["call"]
         return torch.tensor(count(frozen_model(*case.args), TRAINABLE_ONLY[call], call))
-    return Misconception(explanation, compute)
+    return Misconception(id, explanation, compute)
 
 
 def _state_dict_size(model) -> int:
@@ -103,36 +103,36 @@ def _state_dict_size(model) -> int:
 
 
 COUNT_MISTAKES = [
-    _count_mistake("frozen parameters (requires_grad=False) are counted although trainable_only is true: skip a "
+    _count_mistake("architectures.frozen_parameters_requires_grad_false", "frozen parameters (requires_grad=False) are counted although trainable_only is true: skip a "
                    "parameter p when trainable_only and not p.requires_grad",
                    lambda model, flag, call: right_count(model, False)),
-    _count_mistake("it counts the frozen parameters instead of the trainable ones",
+    _count_mistake("architectures.counts_frozen_parameters_trainable_ones", "it counts the frozen parameters instead of the trainable ones",
                    lambda model, flag, call: sum(p.numel() for p in model.parameters() if not p.requires_grad)
                    if flag else right_count(model, False)),
-    _count_mistake("it counts buffers too (state_dict() holds BatchNorm's running_mean, running_var and "
+    _count_mistake("architectures.counts_buffers_too_state_dict", "it counts buffers too (state_dict() holds BatchNorm's running_mean, running_var and "
                    "num_batches_tracked); count model.parameters() only",
                    lambda model, flag, call: _state_dict_size(model)),
-    _count_mistake("with trainable_only=False it counts state_dict() entries, buffers included (BatchNorm's "
+    _count_mistake("architectures.trainable_only_false_counts_state", "with trainable_only=False it counts state_dict() entries, buffers included (BatchNorm's "
                    "running_mean, running_var, num_batches_tracked); count model.parameters() only",
                    lambda model, flag, call: right_count(model, True) if flag else _state_dict_size(model)),
-    _count_mistake("it counts parameter tensors; count their elements (p.numel())",
+    _count_mistake("architectures.counts_parameter_tensors_count_elements", "it counts parameter tensors; count their elements (p.numel())",
                    lambda model, flag, call: sum(1 for p in model.parameters() if p.requires_grad or not flag)),
-    _count_mistake("with trainable_only=False every parameter counts, frozen ones too",
+    _count_mistake("architectures.trainable_only_false_every_parameter", "with trainable_only=False every parameter counts, frozen ones too",
                    lambda model, flag, call: right_count(model, True)),
-    _count_mistake("the default is trainable_only=True: count_parameters(model) counts the trainable parameters "
+    _count_mistake("architectures.default_trainable_only_true_count", "the default is trainable_only=True: count_parameters(model) counts the trainable parameters "
                    "only", lambda model, flag, call: right_count(model, flag and call != "default")),
-    _count_mistake("it adds up m.parameters() for every m in model.modules(): modules() lists the model and every "
+    _count_mistake("architectures.adds_up_m_parameters_every", "it adds up m.parameters() for every m in model.modules(): modules() lists the model and every "
                    "container too, and m.parameters() already includes the submodules', so a nested parameter is "
                    "counted once per enclosing module; sum over model.parameters() once",
                    lambda model, flag, call: sum(_size(m.parameters(), flag) for m in model.modules())),
-    _count_mistake("it iterates over the model (for layer in model), which works for an nn.Sequential only and "
+    _count_mistake("architectures.iterates_over_model_layer_model", "it iterates over the model (for layer in model), which works for an nn.Sequential only and "
                    "visits a layer used twice twice; sum over model.parameters(), which lists every parameter once",
                    lambda model, flag, call: sum(_size(layer.parameters(), flag) for layer in model)),
-    _count_mistake("it adds up the parameters of model.children(), which misses those the model holds itself (a "
+    _count_mistake("architectures.adds_up_parameters_model_children", "it adds up the parameters of model.children(), which misses those the model holds itself (a "
                    "bare nn.Linear, a custom module's own nn.Parameter) and counts a weight two children share "
                    "twice; sum over model.parameters()",
                    lambda model, flag, call: sum(_size(child.parameters(), flag) for child in model.children())),
-    _count_mistake("it adds up m.parameters(recurse=False) over model.modules(), which counts a tied weight (one "
+    _count_mistake("architectures.adds_up_m_parameters_recurse", "it adds up m.parameters(recurse=False) over model.modules(), which counts a tied weight (one "
                    "nn.Parameter used by two layers) once per layer; model.parameters() lists it once",
                    lambda model, flag, call: sum(_size(m.parameters(recurse=False), flag) for m in model.modules())),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from hypothesis import strategies as st
 
-from grader.checks import Case, Failure, Property, as_tensor, compare, crashed, outcome_value
+from grader.checks import Case, Failure, Mistake, Property, as_tensor, compare, crashed, mistake_lines, outcome_value
 from grader.topics.architectures.references import TARGETS, Target, random_state, reference_output
 from grader.sandbox import probes
 
@@ -50,8 +50,8 @@ def run_forward(ctx, target: Target, case: Case):
     try:
         value = outcome_value(outcome, function)
     except Failure as failure:
-        hint = "" if failure.fatal else _config_hint(ctx, target, args)
-        raise Failure(f"{failure}{hint}{words}", failure.fatal) from None
+        named = () if failure.fatal else _config_mistakes(ctx, target, args)
+        raise Failure(f"{failure}{mistake_lines(named)}{words}", failure.fatal, mistakes=named) from None
     return as_tensor(value["output"], function, "the output"), value.get("printed", "")
 
 
@@ -63,7 +63,8 @@ def check_output(ctx, target: Target, case: Case, got: torch.Tensor):
     except Failure as failure:
         ctx.evidence.observe(target.forward_mistakes, case, got, expected,
                              scale if got.shape == expected.shape else None)
-        raise Failure(str(failure) + _config_hint(ctx, target, case.kwargs["args"]) + _words(target, case)) from None
+        named = _config_mistakes(ctx, target, case.kwargs["args"])
+        raise Failure(str(failure) + mistake_lines(named) + _words(target, case), mistakes=named) from None
 
 
 def verify_forward(ctx, target: Target, case: Case):
@@ -87,8 +88,8 @@ def verify_simple_net_forward(ctx, case: Case):
         return
     ctx.require("no printing", not printed,
                 f"the forward pass of SimpleNet() prints ({printed[:60]!r}...): forward runs for every batch, so "
-                "printing there floods the output and slows training\n    Likely mistake: debugging print() calls are "
-                "left in forward; remove them" + _words(target, case))
+                f"printing there floods the output and slows training\n    {PRINTS}" + _words(target, case),
+                mistakes=(PRINTS,))
     try:
         check_output(ctx, target, case, got)
     except Failure as failure:
@@ -105,19 +106,22 @@ def _right_for_one(ctx, target: Target, case: Case) -> bool:
     return True
 
 
-def _config_hint(ctx, target: Target, args) -> str:
+PRINTS = Mistake("architectures.prints_in_forward", "debugging print() calls are left in forward; remove them")
+
+
+def _config_mistakes(ctx, target: Target, args) -> tuple[Mistake, ...]:
     """Layers whose settings (kernel size, stride, padding, ...) differ from the contract's."""
     outcome = ctx.probe(target.name, probes.architecture_summary, target.name, list(args))
     if not outcome.ok or not isinstance(outcome.value, dict) or not outcome.value.get("module"):
-        return ""
+        return ()
     reference = dict(target.reference(*args).named_children())
     differences = []
     for name, kind, text in outcome.value["children"]:
         if name in reference and kind == type(reference[name]).__name__:
             if _normal(text) != _normal(repr(reference[name])):
                 differences.append(f"`{name}` is {text}, expected {reference[name]!r}")
-    return ("\n    Likely mistake: layer settings differ from the contract's: " + "; ".join(differences)
-            if differences else "")
+    return (Mistake("architectures.layer_settings_differ", "layer settings differ from the contract's: "
+                    + "; ".join(differences)),) if differences else ()
 
 
 def _normal(text: str) -> str:

@@ -126,54 +126,54 @@ TARGETS = {
     "build_simple_cnn": Target(
         "build_simple_cnn", lambda: simple_cnn(), 32,
         structure_mistakes=[
-            Misconception("the VSB Sequential model pools with AvgPool2d(2, 2), not MaxPool2d "
+            Misconception("architectures.vsb_sequential_model_pools_avgpool2d", "the VSB Sequential model pools with AvgPool2d(2, 2), not MaxPool2d "
                           "(max pooling is the nn.Module version, SimpleNet)", lambda c: simple_cnn(pool=nn.MaxPool2d)),
-            Misconception(SIGMOID_MISSING, lambda c: simple_cnn(sigmoid=False)),
-            Misconception(FEATURES, lambda c: simple_cnn(features=32 * 32 * 6)),
+            Misconception("architectures.sigmoid_missing", SIGMOID_MISSING, lambda c: simple_cnn(sigmoid=False)),
+            Misconception("architectures.linear_in_features_1536", FEATURES, lambda c: simple_cnn(features=32 * 32 * 6)),
         ],
         forward_mistakes=[
-            Misconception("the model pools with MaxPool2d; the VSB Sequential model uses AvgPool2d(2, 2)",
+            Misconception("architectures.model_pools_maxpool2d_vsb_sequential", "the model pools with MaxPool2d; the VSB Sequential model uses AvgPool2d(2, 2)",
                           wrong_forward(lambda: simple_cnn(pool=nn.MaxPool2d))),
-            Misconception(SIGMOID_MISSING, wrong_forward(lambda: simple_cnn(sigmoid=False))),
+            Misconception("architectures.sigmoid_missing", SIGMOID_MISSING, wrong_forward(lambda: simple_cnn(sigmoid=False))),
         ]),
     "SimpleNet": Target(
         "SimpleNet", lambda: simple_net(), 32, sequential=False,
         structure_mistakes=[
-            Misconception("`self.pool` must be MaxPool2d(2, 2) in the nn.Module version (VSB `Net`)",
+            Misconception("architectures.self_pool_must_maxpool2d_2", "`self.pool` must be MaxPool2d(2, 2) in the nn.Module version (VSB `Net`)",
                           lambda c: simple_net(pool=nn.AvgPool2d)),
-            Misconception(FEATURES, lambda c: simple_net(features=32 * 32 * 6)),
+            Misconception("architectures.linear_in_features_1536", FEATURES, lambda c: simple_net(features=32 * 32 * 6)),
         ],
         forward_mistakes=[
-            Misconception("forward pools by averaging; `self.pool` must be MaxPool2d(2, 2)",
+            Misconception("architectures.forward_pools_averaging_self_pool", "forward pools by averaging; `self.pool` must be MaxPool2d(2, 2)",
                           wrong_forward(lambda: simple_net(pool=nn.AvgPool2d))),
-            Misconception("forward does not apply the sigmoid at the end (torch.sigmoid(self.fc(x)))",
+            Misconception("architectures.forward_does_apply_sigmoid_end", "forward does not apply the sigmoid at the end (torch.sigmoid(self.fc(x)))",
                           wrong_forward(lambda: simple_net(sigmoid=False))),
-            Misconception("forward has no ReLU between the convolution and the pooling (F.relu(self.conv(x)))",
+            Misconception("architectures.forward_has_no_relu_between", "forward has no ReLU between the convolution and the pooling (F.relu(self.conv(x)))",
                           wrong_forward(lambda: simple_net(relu=False))),
-            Misconception("forward flattens the batch into the features (x.view(1, -1), x.view(-1) or "
+            Misconception("architectures.forward_flattens_batch_features_x", "forward flattens the batch into the features (x.view(1, -1), x.view(-1) or "
                           "torch.flatten(x)), which breaks for a batch of images: flatten from dim 1, "
                           "torch.flatten(x, 1) or x.view(x.size(0), -1)", _flattened_batch),
         ]),
     "build_lenet5": Target(
         "build_lenet5", lambda: lenet5(), 28,
         structure_mistakes=[
-            Misconception("the ReLU after C5 is missing: naming it `func2` again (as the slides do) makes add_module "
+            Misconception("architectures.relu_after_c5_missing_naming", "the ReLU after C5 is missing: naming it `func2` again (as the slides do) makes add_module "
                           "replace the earlier func2 instead of adding a child; call it `func3`",
                           lambda c: lenet5(relu_after_c5=False)),
         ],
         forward_mistakes=[
-            Misconception("no ReLU is applied after C5: a second child named `func2` replaces the first one "
+            Misconception("architectures.no_relu_applied_after_c5", "no ReLU is applied after C5: a second child named `func2` replaces the first one "
                           "(add_module with an existing name); the ReLU after C5 is `func3`",
                           wrong_forward(lambda: lenet5(relu_after_c5=False))),
         ]),
     "build_case_study_cnn": Target(
         "build_case_study_cnn", lambda n=1: case_study_cnn(n), 10,
         structure_mistakes=[
-            Misconception("n_channels is ignored: it sets conv1's out_channels and fc1's in_features (n_channels*4*4)",
+            Misconception("architectures.n_channels_ignored_sets_conv1s", "n_channels is ignored: it sets conv1's out_channels and fc1's in_features (n_channels*4*4)",
                           lambda c: case_study_cnn(1)),
         ],
         forward_mistakes=[
-            Misconception("maxp1 averages: the case-study model uses MaxPool2d(2)",
+            Misconception("architectures.maxp1_averages_case_study_model", "maxp1 averages: the case-study model uses MaxPool2d(2)",
                           wrong_forward(lambda n=1: case_study_cnn(n, nn.AvgPool2d))),
         ]),
 }

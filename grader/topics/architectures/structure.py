@@ -4,7 +4,7 @@ from __future__ import annotations
 import torch.nn as nn
 from hypothesis import strategies as st
 
-from grader.checks import Case, Failure, Property, Scripted, outcome_value
+from grader.checks import Case, Failure, Property, Scripted, mistake_lines, outcome_value
 from grader.topics.architectures.references import TARGETS, Target
 from grader.sandbox import probes
 
@@ -45,13 +45,12 @@ def verify_structure(ctx, target: Target, args: tuple, kwargs: dict | None = Non
         raise Failure(f"{called} gave a {got.get('type')}, not an nn.Module")
     problem = _structure_problem(target, got, expected)
     if problem:
-        fitting = [m.explanation for m in target.structure_mistakes
-                   if _matches(got, m.compute(Case(args)), target.sequential)]
-        if len(fitting) == 1:
-            problem += f"\n    Likely mistake: {fitting[0]}"
-        elif fitting:
-            problem += "\n    Your model fits more than one known mistake:\n" + "\n".join(f"    - {m}" for m in fitting)
-        raise Failure(f"{called}: {problem}")
+        fitting = [m for m in target.structure_mistakes if _matches(got, m.compute(Case(args)), target.sequential)]
+        named = (fitting[0].mistake,) if len(fitting) == 1 else ()
+        if len(fitting) > 1:
+            problem += "\n    Your model fits more than one known mistake:\n" + "\n".join(
+                f"    - {m.explanation}" for m in fitting)
+        raise Failure(f"{called}: {problem}{mistake_lines(named)}", mistakes=named)
 
 
 def _structure_problem(target: Target, got: dict, expected: dict) -> str:

@@ -176,33 +176,33 @@ def _no_string_padding(case):
 
 
 CONV_MISTAKES = [
-    Misconception("your conv2d matches a *flipped* kernel: PyTorch's Conv2d is cross-correlation, "
+    Misconception("convolution.conv2d_matches_flipped_kernel_pytorchs", "your conv2d matches a *flipped* kernel: PyTorch's Conv2d is cross-correlation, "
                   "not convolution (do not rotate the kernel by 180 degrees)",
                   lambda c: F.conv2d(c.args[0], c.args[1].flip(-1, -2), c.args[2], **c.kwargs)),
-    Misconception("the bias is missing: add bias[o] to every position of output channel o",
+    Misconception("convolution.bias_missing_add_bias_o", "the bias is missing: add bias[o] to every position of output channel o",
                   lambda c: _conv(Case((c.args[0], c.args[1], None), c.kwargs))),
-    Misconception("the bias is added once per input channel (C_in times): add bias[o] once, after summing "
+    Misconception("convolution.bias_added_once_per_input", "the bias is added once per input channel (C_in times): add bias[o] once, after summing "
                   "over the input channels", _bias_times_channels),
-    Misconception("every output channel gets bias[0]: output channel o gets bias[o]", _first_bias),
-    Misconception("the bias is added along the last axis (out + bias broadcasts bias over the width): "
+    Misconception("convolution.every_output_channel_gets_bias", "every output channel gets bias[0]: output channel o gets bias[o]", _first_bias),
+    Misconception("convolution.bias_added_along_last_axis", "the bias is added along the last axis (out + bias broadcasts bias over the width): "
                   "reshape it to bias.view(1, -1, 1, 1) so bias[o] goes to output channel o", _bias_along_width),
-    Misconception("the stride is ignored: the kernel must move `stride` cells between outputs",
+    Misconception("convolution.stride_ignored_kernel_must_move", "the stride is ignored: the kernel must move `stride` cells between outputs",
                   lambda c: _conv(c, stride=1)),
-    Misconception("the output has the right size, but the windows are not `stride` cells apart: output (y, x) "
+    Misconception("convolution.output_has_right_size_but", "the output has the right size, but the windows are not `stride` cells apart: output (y, x) "
                   "reads the input from row y*stride and column x*stride", _adjacent_windows),
-    Misconception("the dilation is ignored: kernel taps are `dilation` cells apart",
+    Misconception("convolution.dilation_ignored_kernel_taps_dilation", "the dilation is ignored: kernel taps are `dilation` cells apart",
                   lambda c: _conv(c, dilation=1)),
-    Misconception("the output has the right size, but the kernel taps read adjacent cells: with dilation d, "
+    Misconception("convolution.output_has_right_size_but_2", "the output has the right size, but the kernel taps read adjacent cells: with dilation d, "
                   "tap (i, j) reads input[y*stride + i*d, x*stride + j*d]", _adjacent_taps),
-    Misconception("stride/padding/dilation pairs are applied to the wrong axes: the first entry is "
+    Misconception("convolution.stride_padding_dilation_pairs_applied", "stride/padding/dilation pairs are applied to the wrong axes: the first entry is "
                   "for the height (rows), the second for the width (columns)", _swapped),
-    Misconception("the stride pair is applied to the wrong axes: stride[0] is the step along the height "
+    Misconception("convolution.stride_pair_applied_wrong_axes", "the stride pair is applied to the wrong axes: stride[0] is the step along the height "
                   "(rows), stride[1] along the width (columns)", lambda c: _swapped(c, ("stride",))),
-    Misconception("with padding='same', the odd extra row/column must go at the bottom/right, "
+    Misconception("convolution.padding_same_odd_extra_row", "with padding='same', the odd extra row/column must go at the bottom/right, "
                   "not at the top/left", _one_sided_same),
-    Misconception("the zero padding is added on one side only (all of it at the bottom/right): the input "
+    Misconception("convolution.zero_padding_added_one_side", "the zero padding is added on one side only (all of it at the bottom/right): the input "
                   "goes in the middle, `padding` zeros above and below it, left and right of it", _padded_one_side),
-    Misconception("padding may also be a string: 'valid' means no padding, 'same' pads dilation*(k-1) zeros "
+    Misconception("convolution.padding_may_also_string_valid", "padding may also be a string: 'valid' means no padding, 'same' pads dilation*(k-1) zeros "
                   "per axis (the odd one at the bottom/right) so that the output keeps the input's size",
                   _no_string_padding),
 ]

@@ -59,14 +59,14 @@ def _swapped_output(case):
 
 
 CORRELATE_MISTAKES = [
-    Misconception("it flips the kernel (true convolution); PyTorch's Conv2d and this exercise use "
+    Misconception("convolution.flips_kernel_true_convolution_pytorchs", "it flips the kernel (true convolution); PyTorch's Conv2d and this exercise use "
                   "cross-correlation: image[y+i, x+j] * kernel[i, j], no flip",
                   lambda c: _correlate(c.args[0], c.args[1].flip(0, 1))),
-    Misconception("it swaps the roles of rows and columns of the kernel (kernel[j, i] where kernel[i, j] belongs)",
+    Misconception("convolution.swaps_roles_rows_columns_kernel", "it swaps the roles of rows and columns of the kernel (kernel[j, i] where kernel[i, j] belongs)",
                   _transposed),
-    Misconception("the output size misses the +1: a kernel of height kH fits in H - kH + 1 positions "
+    Misconception("convolution.output_size_misses_1_kernel", "the output size misses the +1: a kernel of height kH fits in H - kH + 1 positions "
                   "(the output is (H - kH + 1, W - kW + 1))", _no_plus_one),
-    Misconception("the output's height and width are swapped: it is (H - kH + 1, W - kW + 1) for an (H, W) "
+    Misconception("convolution.outputs_height_width_swapped_h", "the output's height and width are swapped: it is (H - kH + 1, W - kW + 1) for an (H, W) "
                   "image, rows first", _swapped_output),
 ]
 CORRELATE_DTYPE_MISTAKES = [float32_mistake(lambda c: _correlate(*c.args), "image")]

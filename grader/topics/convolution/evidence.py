@@ -10,13 +10,14 @@ or with defaults left out (pooling and edges use it too; a wish for ``grader.che
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 import torch
 
-from grader.checks import (Case, Evidence, Failure, Misconception, NotApplicable, as_tensor, compare, crashed,
+from grader.checks import (Case, Evidence, Failure, Misconception, Mistake, NotApplicable, as_tensor, compare, crashed,
                            first_difference, inputs_unchanged, outcome_value)
 
 
@@ -68,7 +69,7 @@ class Signature:
         return lambda case: compute(self.canonical(case))
 
     def mistakes(self, misconceptions) -> list[Misconception]:
-        return [Misconception(m.explanation, self.on_canonical(m.compute)) for m in misconceptions]
+        return [dataclasses.replace(m, compute=self.on_canonical(m.compute)) for m in misconceptions]
 
     def check(self, ctx, case: Case, check: Callable[[Case], object]):
         """``check(case)``; where a positional call (or one leaving defaults out) fails but the same call
@@ -87,10 +88,12 @@ class Signature:
             ctx.evidence = evidence
         check(full)  # a mistake that shows with keyword arguments too: its own feedback and evidence
         left_out = [n for n in self.names[len(case.args):] if n not in case.kwargs]
-        raise Failure(f"{first}\n    Likely mistake: the signature is not the contract's `{self.text()}` (parameter "
-                      f"order, names or defaults): the call `{self.call_text(case)}`"
-                      + (f" (leaving out {', '.join(left_out)})" if left_out else "")
-                      + " fails, but the same call with every argument given by keyword works") from None
+        mistake = Mistake("signature.not_the_contracts",
+                          f"the signature is not the contract's `{self.text()}` (parameter order, names or "
+                          f"defaults): the call `{self.call_text(case)}`"
+                          + (f" (leaving out {', '.join(left_out)})" if left_out else "")
+                          + " fails, but the same call with every argument given by keyword works")
+        raise Failure(f"{first}\n    {mistake}", mistakes=(mistake,)) from None
 
     def call_text(self, case: Case) -> str:
         """The call as written: arrays by their parameter names, other values as literals."""
@@ -147,9 +150,9 @@ def applicable(misconceptions, case: Case) -> list[Misconception]:
         except NotApplicable:
             continue
         except Exception as error:  # noqa: BLE001 -- the mistake crashes here: keep that prediction
-            kept.append(Misconception(mistake.explanation, _raises(error)))
+            kept.append(dataclasses.replace(mistake, compute=_raises(error)))
             continue
-        kept.append(Misconception(mistake.explanation, lambda c, predicted=predicted: predicted))
+        kept.append(dataclasses.replace(mistake, compute=lambda c, predicted=predicted: predicted))
     return kept
 
 
@@ -209,6 +212,6 @@ def _float32_result(reference):
 
 
 def float32_mistake(reference, like: str) -> Misconception:
-    return Misconception(f"the result is float32 whatever the inputs' dtype (torch.zeros(...) and torch.empty(...) "
+    return Misconception("dtype.float32_result", f"the result is float32 whatever the inputs' dtype (torch.zeros(...) and torch.empty(...) "
                          f"default to float32): create it with dtype={like}.dtype (or {like}.new_zeros(...)) so that "
                          f"float64 inputs give a float64 result", _float32_result(reference))

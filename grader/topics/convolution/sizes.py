@@ -30,7 +30,7 @@ def _size(n, k, stride=1, padding=0, dilation=1):
     return (n + 2 * padding - dilation * (k - 1) - 1) // stride + 1
 
 
-def _size_mistake(explanation: str, formula) -> Misconception:
+def _size_mistake(id: str, explanation: str, formula) -> Misconception:
     """A conv_output_size mistake: ``formula(n, k, s, p, d)`` is the size it computes (as a 0-d tensor)."""
     def compute(case):
         case = SIGNATURE.spelled_out(case)
@@ -39,7 +39,7 @@ def _size_mistake(explanation: str, formula) -> Misconception:
         if size < 1:
             raise NotApplicable("a size below 1: the code may raise (its own check) or return it")
         return torch.tensor(float(size), dtype=torch.float64)
-    return Misconception(explanation, compute)
+    return Misconception(id, explanation, compute)
 
 
 def _true_division(n, k, s, p, d):
@@ -50,17 +50,17 @@ def _true_division(n, k, s, p, d):
 
 
 SIZE_MISTAKES = [
-    _size_mistake("it ignores dilation: a dilated kernel spans dilation*(kernel_size-1)+1 cells",
+    _size_mistake("convolution.ignores_dilation_dilated_kernel_spans", "it ignores dilation: a dilated kernel spans dilation*(kernel_size-1)+1 cells",
                   lambda n, k, s, p, d: (n + 2 * p - (k - 1) - 1) // s + 1),
-    _size_mistake("it pads only one side: padding is added on both sides (2*padding)",
+    _size_mistake("convolution.pads_only_one_side_padding", "it pads only one side: padding is added on both sides (2*padding)",
                   lambda n, k, s, p, d: (n + p - d * (k - 1) - 1) // s + 1),
-    _size_mistake("it rounds up: the formula uses floor, not ceil",
+    _size_mistake("convolution.rounds_up_formula_uses_floor", "it rounds up: the formula uses floor, not ceil",
                   lambda n, k, s, p, d: -((-(n + 2 * p - d * (k - 1) - 1)) // s) + 1),
-    _size_mistake("it forgets the +1 (the first position of the kernel counts too)",
+    _size_mistake("convolution.forgets_1_first_position_kernel", "it forgets the +1 (the first position of the kernel counts too)",
                   lambda n, k, s, p, d: (n + 2 * p - d * (k - 1) - 1) // s),
-    _size_mistake("it ignores the stride: the kernel moves `stride` cells at a time, so divide by the stride "
+    _size_mistake("convolution.ignores_stride_kernel_moves_stride", "it ignores the stride: the kernel moves `stride` cells at a time, so divide by the stride "
                   "(floor division //) before adding 1", lambda n, k, s, p, d: n + 2 * p - d * (k - 1)),
-    _size_mistake("it divides with / (a float, 2.5 positions): use floor division //, which drops the last "
+    _size_mistake("convolution.divides_float_2_5_positions", "it divides with / (a float, 2.5 positions): use floor division //, which drops the last "
                   "partial step and keeps the result an int", _true_division),
 ]
 

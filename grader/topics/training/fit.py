@@ -18,7 +18,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 import grader
 from grader.cache import remembered
-from grader.checks import Case, Failure, Misconception, Property, Scripted, outcome_value
+from grader.checks import Case, Failure, Misconception, Mistake, Property, Scripted, outcome_value
 from grader.topics.training.epoch import reference_epoch
 from grader.topics.training.results import as_float, close, state_difference
 from grader.topics.training.scenarios import (batches, describe_case, dtype_of, random_state, reference_model,
@@ -71,9 +71,9 @@ def _history_after(mistake):
 
 
 FIT_MISTAKES = [
-    Misconception("the train and validation losses are swapped", _history_after("swapped")),
-    Misconception("val_loss is measured on train_loader; evaluate on val_loader", _history_after("val on train")),
-    Misconception("each epoch evaluates before it trains: val_loss[k] must be measured after epoch k's "
+    Misconception("training.train_validation_losses_swapped", "the train and validation losses are swapped", _history_after("swapped")),
+    Misconception("training.val_loss_measured_train_loader", "val_loss is measured on train_loader; evaluate on val_loader", _history_after("val on train")),
+    Misconception("training.each_epoch_evaluates_before_trains", "each epoch evaluates before it trains: val_loss[k] must be measured after epoch k's "
                   "train_epoch", _history_after("evaluate first")),
 ]
 
@@ -92,11 +92,13 @@ def verify_fit(ctx, case: Case):
                                   seed=kw["seed"], shuffle=kw["shuffle"], as_list=kw["as_list"],
                                   epochs_keyword=kw["epochs_keyword"]), "fit")
     seed = got["seed_after"]
+    reseeds = Mistake("training.fit_reseeds", f"fit calls torch.manual_seed({seed}); remove it (seed once in the "
+                      "calling script, if at all)")
     ctx.require("caller's random state", seed == kw["seed"],
                 f"fit reseeds PyTorch's global random generator (torch.initial_seed() is {seed} after the call, "
                 f"{kw['seed']} before): dropout masks and the shuffled batch order must come from the caller's "
-                "random state, so that the caller decides about reproducibility\n    Likely mistake: fit calls "
-                f"torch.manual_seed({seed}); remove it (seed once in the calling script, if at all){words}")
+                f"random state, so that the caller decides about reproducibility\n    {reseeds}{words}",
+                mistakes=(reseeds,))
     model, history = reference_fit(case, seed)  # from the student's own seed when that part is waived
     result = got["result"]
     if not isinstance(result, dict):

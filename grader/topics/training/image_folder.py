@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from torchvision import transforms
 
 import grader
-from grader.checks import Case, Failure, Property, compare, outcome_value
+from grader.checks import mistake_lines, Case, Failure, Mistake, Property, compare, outcome_value
 from grader.sandbox.wire import Array
 from grader.sandbox import probes
 
@@ -67,11 +67,11 @@ def verify_image_folder(ctx, case: Case):
         ctx.require("defaults", got["batch_size"] == 8, f"{call} gives a loader with batch_size={got['batch_size']}; "
                                                         f"the default batch_size is 8{words}")
         batch_size = got["batch_size"] if isinstance(got["batch_size"], int) and "defaults" in ctx.waived else 8
+    named = (ARGUMENTS_DROPPED,) if style == "keywords" else ()
     ctx.require("batch_size and shuffle", got["batch_size"] == batch_size and not got["shuffle"],
                 f"{call} gives a loader with batch_size={got['batch_size']} that {shuffles}; expected "
-                f"batch_size={batch_size}, no shuffling"
-                + ("\n    Likely mistake: the arguments are not passed on: DataLoader(dataset, batch_size=batch_size, "
-                   "shuffle=shuffle)" if style == "keywords" else "") + words)
+                f"batch_size={batch_size}, no shuffling" + mistake_lines(named) + words,
+                mistakes=named)
     defaults = _probe(ctx, str(DATASETS / "shapes/train"))
     ctx.require("defaults", defaults["batch_size"] == 8 and defaults["shuffle"],
                 f"image_folder_loader(root) gives batch_size={defaults['batch_size']} and "
@@ -93,17 +93,25 @@ def _require_images(ctx, got: dict, dataset, n: int, words: str):
         try:
             compare(tensor, expected, function="image_folder_loader", what=f"the first batch's {what}")
         except Failure as failure:
-            ctx.require("images", False, f"{failure}{_image_hint(tensor, expected) if key == 'x' else ''}{words}")
+            named = _image_mistakes(tensor, expected) if key == "x" else ()
+            ctx.require("images", False, f"{failure}" + mistake_lines(named) + words,
+                        mistakes=named)
             return
 
 
-def _image_hint(x: torch.Tensor, expected: torch.Tensor) -> str:
+ARGUMENTS_DROPPED = Mistake("training.loader_arguments_dropped", "the arguments are not passed on: "
+                            "DataLoader(dataset, batch_size=batch_size, shuffle=shuffle)")
+NO_NORMALIZE = Mistake("training.normalize_missing", "the Normalize step is missing: after ToTensor apply "
+                       "Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5)) so pixels lie in [-1, 1]")
+NOT_RGB = Mistake("training.images_not_rgb", "the images must be loaded as RGB (three channels), as ImageFolder does")
+
+
+def _image_mistakes(x: torch.Tensor, expected: torch.Tensor) -> tuple[Mistake, ...]:
     if tuple(x.shape) == tuple(expected.shape) and torch.allclose(x, expected * 0.5 + 0.5, atol=1e-6):
-        return ("\n    Likely mistake: the Normalize step is missing: after ToTensor apply "
-                "Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5)) so pixels lie in [-1, 1]")
+        return (NO_NORMALIZE,)
     if x.dim() == 4 and x.shape[1] == 1:
-        return "\n    Likely mistake: the images must be loaded as RGB (three channels), as ImageFolder does"
-    return ""
+        return (NOT_RGB,)
+    return ()
 
 
 IMAGE_FOLDER = Property(

@@ -13,7 +13,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from grader.cache import remembered
-from grader.checks import Case, Failure, Misconception, Property, outcome_value
+from grader.checks import Case, Failure, Misconception, Mistake, Property, outcome_value
 from grader.sandbox.wire import Array
 from grader.topics.training.results import observe_right
 from grader.topics.training.scenarios import describe_model, random_data, random_state, reference_model
@@ -76,21 +76,26 @@ def require_modes(ctx, function: str, got: dict, case: Case, words: str):
     if not got["calls"]:
         raise Failure(f"`{function}` never ran the model (no forward pass){words}")
     ctx.require("eval mode", not any(training for training, _ in got["calls"]),
-                f"`{function}` ran the model in training mode\n    Likely mistake: model.eval() is not called before "
-                "the forward pass (batch norm then normalises with the batch's own statistics, and dropout drops "
-                f"values){words}")
+                f"`{function}` ran the model in training mode\n    {NO_EVAL}{words}", mistakes=(NO_EVAL,))
     ctx.require("no gradients", not any(grad for _, grad in got["calls"]),
-                f"`{function}` ran the model with gradient tracking on\n    Likely mistake: the forward pass is not "
-                "inside `with torch.no_grad():` (model.eval() does not turn gradients off)" + words)
+                f"`{function}` ran the model with gradient tracking on\n    {NO_NO_GRAD}" + words,
+                mistakes=(NO_NO_GRAD,))
     before = case.kwargs["training"]
     restored = all(mode == before for mode in got["modes"])
-    cause = ("the mode is not restored: remember was_training = model.training before model.eval() and call "
-             "model.train(was_training) at the end" if before else
-             "model.train() at the end puts a model that was in eval mode into training mode: restore the mode it "
-             "had (model.train(was_training))")
+    cause = MODE_NOT_RESTORED if before else EVAL_MODE_LOST
     ctx.require("mode restored", restored,
                 f"after `{function}` the model is in {'eval' if before else 'training'} mode, but it was in "
-                f"{'training' if before else 'eval'} mode before the call\n    Likely mistake: {cause}{words}")
+                f"{'training' if before else 'eval'} mode before the call\n    {cause}{words}", mistakes=(cause,))
+
+
+NO_EVAL = Mistake("training.no_eval_before_inference", "model.eval() is not called before the forward pass (batch "
+                  "norm then normalises with the batch's own statistics, and dropout drops values)")
+NO_NO_GRAD = Mistake("training.no_no_grad_in_inference", "the forward pass is not inside `with torch.no_grad():` "
+                     "(model.eval() does not turn gradients off)")
+MODE_NOT_RESTORED = Mistake("training.mode_not_restored", "the mode is not restored: remember was_training = "
+                            "model.training before model.eval() and call model.train(was_training) at the end")
+EVAL_MODE_LOST = Mistake("training.train_instead_of_restore", "model.train() at the end puts a model that was in "
+                         "eval mode into training mode: restore the mode it had (model.train(was_training))")
 
 
 def _tensor(value):
@@ -111,15 +116,15 @@ def _returned(value) -> str:
 # ------------------------------------------------------------------ predict
 
 PREDICT_MISTAKES = [
-    Misconception("it returns the scores (logits) themselves, not class indices: take argmax(dim=1)",
+    Misconception("training.returns_scores_logits_themselves_class", "it returns the scores (logits) themselves, not class indices: take argmax(dim=1)",
                   reference_logits),
-    Misconception("it returns softmax probabilities, not class indices: take argmax(dim=1)",
+    Misconception("training.returns_softmax_probabilities_class_indices", "it returns softmax probabilities, not class indices: take argmax(dim=1)",
                   lambda c: reference_logits(c).softmax(dim=1)),
-    Misconception("it returns the largest logit of each sample (max values); the class is its index, argmax",
+    Misconception("training.returns_largest_logit_each_sample", "it returns the largest logit of each sample (max values); the class is its index, argmax",
                   lambda c: reference_logits(c).max(dim=1).values),
-    Misconception("argmax over dim 0 (the samples); the classes are along dim 1",
+    Misconception("training.argmax_over_dim_0_samples", "argmax over dim 0 (the samples); the classes are along dim 1",
                   lambda c: reference_logits(c).argmax(dim=0)),
-    Misconception("argmax keeps the class dimension (keepdim=True): the result must have shape (N,)",
+    Misconception("training.argmax_keeps_class_dimension_keepdim", "argmax keeps the class dimension (keepdim=True): the result must have shape (N,)",
                   lambda c: reference_logits(c).argmax(dim=1, keepdim=True)),
 ]
 
@@ -207,27 +212,27 @@ def _one_output(compute):
 
 
 CORRECT_MISTAKES = [
-    Misconception("the columns are swapped: each row is [number predicted correctly, number of samples]",
+    Misconception("training.columns_swapped_each_row_number", "the columns are swapped: each row is [number predicted correctly, number of samples]",
                   lambda c: expected_counts(c).flip(1)),
-    Misconception("the result is transposed: one row per class, shape (n_classes, 2)", lambda c: expected_counts(c).T),
-    Misconception("the second column counts the samples *predicted* as class c; it must count the samples whose "
+    Misconception("training.result_transposed_one_row_per", "the result is transposed: one row per class, shape (n_classes, 2)", lambda c: expected_counts(c).T),
+    Misconception("training.second_column_counts_samples_predicted", "the second column counts the samples *predicted* as class c; it must count the samples whose "
                   "label is c", lambda c: expected_counts(c, column1="predicted")),
-    Misconception("the first column counts every correct prediction, whatever the class; count only the samples of "
+    Misconception("training.first_column_counts_every_correct", "the first column counts every correct prediction, whatever the class; count only the samples of "
                   "class c that were predicted as c", lambda c: expected_counts(c, column0="all hits")),
-    Misconception("the first column counts the samples predicted as class c, right or wrong; count only those whose "
+    Misconception("training.first_column_counts_samples_predicted", "the first column counts the samples predicted as class c, right or wrong; count only those whose "
                   "label is c", lambda c: expected_counts(c, column0="predicted")),
-    Misconception("n_classes is taken from the labels; it is the model's output width (at least 2), so classes "
+    Misconception("training.n_classes_taken_labels_models", "n_classes is taken from the labels; it is the model's output width (at least 2), so classes "
                   "absent from y still get a row",
                   lambda c: expected_counts(c)[: int(c.args[1].max()) + 1]),
-    Misconception("a one-output model is binary: argmax over one column always gives class 0; predict class 1 when "
+    Misconception("training.one_output_model_binary_argmax", "a one-output model is binary: argmax over one column always gives class 0; predict class 1 when "
                   "sigmoid(output) > 0.5 (output > 0.5 when the model ends in nn.Sigmoid)",
                   _one_output(lambda c: expected_counts(c, "argmax"))),
-    Misconception("a one-output model still describes two classes: the result has two rows, and class 1 is predicted "
+    Misconception("training.one_output_model_still_describes", "a one-output model still describes two classes: the result has two rows, and class 1 is predicted "
                   "when sigmoid(output) > 0.5 (output > 0.5 when the model ends in nn.Sigmoid)",
                   _one_output(lambda c: expected_counts(c, "one row"))),
-    Misconception("the raw output is compared with 0.5: without a final nn.Sigmoid the output is a logit, so apply "
+    Misconception("training.raw_output_compared_0_5", "the raw output is compared with 0.5: without a final nn.Sigmoid the output is a logit, so apply "
                   "torch.sigmoid first", _one_output(lambda c: expected_counts(c, "no sigmoid"))),
-    Misconception("the sigmoid is applied to a model that already ends in nn.Sigmoid: its output is already a "
+    Misconception("training.sigmoid_applied_model_already_ends", "the sigmoid is applied to a model that already ends in nn.Sigmoid: its output is already a "
                   "probability, compare it with 0.5 directly", _one_output(lambda c: expected_counts(c, "sigmoid twice"))),
 ]
 

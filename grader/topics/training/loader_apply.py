@@ -63,23 +63,23 @@ def _only_for_mean(compute):
 
 
 APPLY_MISTAKES = [
-    Misconception("the mean is taken in the results' own dtype; cast to float32 first (results.float().mean(0)): "
+    Misconception("training.mean_taken_results_own_dtype", "the mean is taken in the results' own dtype; cast to float32 first (results.float().mean(0)): "
                   "int64 counts cannot be averaged as they are",
                   _only_for_mean(lambda c: _stacked(c).mean(dim=0))),
-    Misconception("the sum changes the dtype: 'sum' keeps the results' dtype",
+    Misconception("training.sum_changes_dtype_sum_keeps", "the sum changes the dtype: 'sum' keeps the results' dtype",
                   lambda c: _stacked(c).float().sum(dim=0) if _summing(c) else reference_apply(c)),
-    Misconception("reduce is ignored: it always sums; reduce='mean' averages the float32 results",
+    Misconception("training.reduce_ignored_always_sums_reduce", "reduce is ignored: it always sums; reduce='mean' averages the float32 results",
                   lambda c: reference_apply(c, "sum")),
-    Misconception("reduce is ignored: it always averages; reduce='sum' (the default) adds the results up",
+    Misconception("training.reduce_ignored_always_averages_reduce", "reduce is ignored: it always averages; reduce='sum' (the default) adds the results up",
                   lambda c: reference_apply(c, "mean")),
-    Misconception("the default reduce is 'sum', not 'mean'",
+    Misconception("training.default_reduce_sum_mean", "the default reduce is 'sum', not 'mean'",
                   lambda c: reference_apply(c, "mean") if c.kwargs["reduce"] is None else reference_apply(c)),
-    Misconception("it reduces over every dimension; reduce only over the new first (batch) dimension",
+    Misconception("training.reduces_over_every_dimension_reduce", "it reduces over every dimension; reduce only over the new first (batch) dimension",
                   lambda c: reference_apply(c).sum() if _summing(c) else _stacked(c).float().mean()),
-    Misconception("the results are concatenated (torch.cat) instead of stacked along a new first dimension",
+    Misconception("training.results_concatenated_torch_cat_stacked", "the results are concatenated (torch.cat) instead of stacked along a new first dimension",
                   lambda c: torch.cat(list(_stacked(c))).sum(dim=0) if _summing(c)
                   else torch.cat(list(_stacked(c))).float().mean(dim=0)),
-    Misconception("'mean' divides by the number of samples; it averages the per-batch results (divide by the "
+    Misconception("training.mean_divides_number_samples_averages", "'mean' divides by the number of samples; it averages the per-batch results (divide by the "
                   "number of batches)", _only_for_mean(lambda c: _stacked(c).float().sum(dim=0) / len(c.args[0]))),
 ]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import torch
 
-from grader.checks import TOLERANCES, Failure, Misconception, first_difference, predictions_of
+from grader.checks import TOLERANCES, Failure, Misconception, Mistake, first_difference, predictions_of
 from grader.sandbox.wire import Array
 
 
@@ -24,10 +24,11 @@ def as_float(value, function: str, what: str, ctx=None, part: str | None = None,
     """
     if isinstance(value, dict) and value.get("$special", [None])[0] == "numpy_scalar":
         value = value["$special"][2]
+    named = ()
     if isinstance(value, Array) and value.requires_grad:
+        named = (LOSS_TENSORS_ADDED,)
         problem = (f"`{function}` returned a tensor that requires grad as {what}; expected a Python float\n"
-                   "    Likely mistake: the losses are added up as tensors (total += loss); add loss.item() instead "
-                   "(a loss tensor keeps its whole computation graph alive)")
+                   f"    {LOSS_TENSORS_ADDED}")
     elif isinstance(value, Array):
         problem = (f"`{function}` returned a tensor as {what}; expected a Python float: use `loss.item()` for each "
                    "batch (float(...) converts a 0-d tensor)")
@@ -37,9 +38,13 @@ def as_float(value, function: str, what: str, ctx=None, part: str | None = None,
     else:
         return float(value)
     if ctx is None or part is None:
-        raise Failure(problem + words)
-    ctx.require(part, False, problem + words)
+        raise Failure(problem + words, mistakes=named)
+    ctx.require(part, False, problem + words, mistakes=named)
     return None
+
+
+LOSS_TENSORS_ADDED = Mistake("training.loss_tensors_added", "the losses are added up as tensors (total += loss); "
+                             "add loss.item() instead (a loss tensor keeps its whole computation graph alive)")
 
 
 def state_difference(got: dict, expected: dict) -> str:
@@ -91,16 +96,16 @@ def mean_mistakes(losses: list[float], sizes: list[int], dtype) -> list[Misconce
     def loss(value):
         return lambda case: scalar(value, dtype)
     return [
-        Misconception("it returns the last batch's loss; return the mean of all per-batch losses",
+        Misconception("training.returns_last_batchs_loss_return", "it returns the last batch's loss; return the mean of all per-batch losses",
                       loss(losses[-1])),
-        Misconception("it returns the sum of the batch losses; divide by the number of batches",
+        Misconception("training.returns_sum_batch_losses_divide", "it returns the sum of the batch losses; divide by the number of batches",
                       loss(sum(losses))),
-        Misconception("it weights each batch's loss by its size (a per-sample mean); the contract asks for the "
+        Misconception("training.weights_each_batchs_loss_size", "it weights each batch's loss by its size (a per-sample mean); the contract asks for the "
                       "plain mean of the per-batch losses", loss(sum(v * s for v, s in zip(losses, sizes)) / sum(sizes))),
-        Misconception("it multiplies each batch's loss by the batch size but divides by the number of batches; "
+        Misconception("training.multiplies_each_batchs_loss_batch", "it multiplies each batch's loss by the batch size but divides by the number of batches; "
                       "return the plain mean of the per-batch losses",
                       loss(sum(v * s for v, s in zip(losses, sizes)) / len(losses))),
-        Misconception("it divides the summed batch losses by the number of samples; divide by the number of "
+        Misconception("training.divides_summed_batch_losses_number", "it divides the summed batch losses by the number of samples; divide by the number of "
                       "batches", loss(sum(losses) / sum(sizes))),
     ]
 
