@@ -424,7 +424,7 @@ BCE_MISTAKES = [
                   lambda c: F.binary_cross_entropy(1 - c.args[0], c.args[1])),
     Misconception("classification.sums_over_elements_binary_cross", "it sums over the elements; binary_cross_entropy is the mean",
                   lambda c: F.binary_cross_entropy(*c.args, reduction="sum")),
-    Misconception("classification.sign_wrong_loss_minus_mean_2", "the sign is wrong: the loss is MINUS the mean of y * log(p) + (1 - y) * log(1 - p)",
+    Misconception("classification.bce_sign_wrong", "the sign is wrong: the loss is MINUS the mean of y * log(p) + (1 - y) * log(1 - p)",
                   lambda c: -F.binary_cross_entropy(*c.args)),
     Misconception("classification.only_y_log_p_term", "only the y * log(p) term is there; add (1 - y) * log(1 - p) for the negative class",
                   lambda c: -(c.args[1] * torch.log(c.args[0]).clamp(min=-100)).mean()),

@@ -239,10 +239,10 @@ MAGNITUDE_MISTAKES = [
                   lambda c: _magnitude(c.args[0], combine=lambda x, y: np.abs(y))),
     Misconception("edges.gy_computed_gx_second_sobel", "Gy is computed with gx: the second Sobel kernel is gy = gx.T",
                   lambda c: _magnitude(c.args[0], _mode(c), gy=SOBEL_X)),
-    Misconception("edges.border_padded_zeros_border_constant_2", "the border is padded with zeros (BORDER_CONSTANT); the Sobel responses must be computed as "
+    Misconception("edges.magnitude_border_constant", "the border is padded with zeros (BORDER_CONSTANT); the Sobel responses must be computed as "
                   "filter2d does, with BORDER_REFLECT_101",
                   lambda c: _magnitude(c.args[0], _mode(c), border=cv2.BORDER_CONSTANT)),
-    Misconception("edges.border_repeats_edge_pixel_border_2", "the border repeats the edge pixel (BORDER_REPLICATE, or BORDER_REFLECT, which mirrors "
+    Misconception("edges.magnitude_border_replicate", "the border repeats the edge pixel (BORDER_REPLICATE, or BORDER_REFLECT, which mirrors "
                   "including the edge pixel: for a 3x3 kernel they agree); the Sobel responses must be computed "
                   "as filter2d does, with BORDER_REFLECT_101",
                   lambda c: _magnitude(c.args[0], _mode(c), border=cv2.BORDER_REPLICATE)),

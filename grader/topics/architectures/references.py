@@ -139,7 +139,7 @@ TARGETS = {
     "SimpleNet": Target(
         "SimpleNet", lambda: simple_net(), 32, sequential=False,
         structure_mistakes=[
-            Misconception("architectures.self_pool_must_maxpool2d_2", "`self.pool` must be MaxPool2d(2, 2) in the nn.Module version (VSB `Net`)",
+            Misconception("architectures.simple_net_avg_pool", "`self.pool` must be MaxPool2d(2, 2) in the nn.Module version (VSB `Net`)",
                           lambda c: simple_net(pool=nn.AvgPool2d)),
             Misconception("architectures.linear_in_features_1536", FEATURES, lambda c: simple_net(features=32 * 32 * 6)),
         ],

@@ -176,7 +176,7 @@ def _no_string_padding(case):
 
 
 CONV_MISTAKES = [
-    Misconception("convolution.conv2d_matches_flipped_kernel_pytorchs", "your conv2d matches a *flipped* kernel: PyTorch's Conv2d is cross-correlation, "
+    Misconception("convolution.flipped_kernel", "your conv2d matches a *flipped* kernel: PyTorch's Conv2d is cross-correlation, "
                   "not convolution (do not rotate the kernel by 180 degrees)",
                   lambda c: F.conv2d(c.args[0], c.args[1].flip(-1, -2), c.args[2], **c.kwargs)),
     Misconception("convolution.bias_missing_add_bias_o", "the bias is missing: add bias[o] to every position of output channel o",
@@ -188,11 +188,11 @@ CONV_MISTAKES = [
                   "reshape it to bias.view(1, -1, 1, 1) so bias[o] goes to output channel o", _bias_along_width),
     Misconception("convolution.stride_ignored_kernel_must_move", "the stride is ignored: the kernel must move `stride` cells between outputs",
                   lambda c: _conv(c, stride=1)),
-    Misconception("convolution.output_has_right_size_but", "the output has the right size, but the windows are not `stride` cells apart: output (y, x) "
+    Misconception("convolution.adjacent_windows_stride", "the output has the right size, but the windows are not `stride` cells apart: output (y, x) "
                   "reads the input from row y*stride and column x*stride", _adjacent_windows),
     Misconception("convolution.dilation_ignored_kernel_taps_dilation", "the dilation is ignored: kernel taps are `dilation` cells apart",
                   lambda c: _conv(c, dilation=1)),
-    Misconception("convolution.output_has_right_size_but_2", "the output has the right size, but the kernel taps read adjacent cells: with dilation d, "
+    Misconception("convolution.adjacent_taps_dilation", "the output has the right size, but the kernel taps read adjacent cells: with dilation d, "
                   "tap (i, j) reads input[y*stride + i*d, x*stride + j*d]", _adjacent_taps),
     Misconception("convolution.stride_padding_dilation_pairs_applied", "stride/padding/dilation pairs are applied to the wrong axes: the first entry is "
                   "for the height (rows), the second for the width (columns)", _swapped),
