@@ -173,6 +173,9 @@ def warm_up(preload=tuple(OPTIONAL_IMPORTS)):
         for module in OPTIONAL_IMPORTS[package]:
             with contextlib.suppress(ImportError):
                 importlib.import_module(module)
+    # torch imports its compiler lazily (entering a dispatch mode, torch.compile, decorators of its own):
+    # once here, not in a child during a student's call (hundreds of modules, and frames read on the way).
+    importlib.import_module("torch._dynamo")
     install_guards()
     tripwires.install(RECORDER)  # about 0.1 s: once, here (it survives the fork)
 

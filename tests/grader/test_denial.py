@@ -117,14 +117,14 @@ ROUTES = {
         _core = vars(_t)["_" + "C"]
         _through_torch = getattr(_t, "_disable" + "_dynamo")
         """, f"""
-        pops = [_through_torch(getattr(_core, "_pop_torch_" + s + "_stack")) for s in ("function", "dispatch")]
-        pushes = [getattr(_core, "_push_on_torch_" + s + "_stack") for s in ("function", "dispatch")]
-        modes = [pops[0](), pops[1](None)]
+        stacks = [(s, key) for s, key in (("function", ()), ("dispatch", (None,)))
+                  if _through_torch(getattr(_core, "_len_torch_" + s + "_stack"))()]
+        modes = [_through_torch(getattr(_core, "_pop_torch_" + s + "_stack"))(*key) for s, key in stacks]
         try:
             return _convolve({ARGS})
         finally:
-            for push, mode in zip(pushes, modes):
-                push(mode)
+            for (s, _), mode in zip(stacks, modes):
+                getattr(_core, "_push_on_torch_" + s + "_stack")(mode)
         """),
     "ops_aten_default_overload": ("", """
         if input.dim() != 4 or weight.dim() != 4:
