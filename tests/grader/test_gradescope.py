@@ -62,7 +62,7 @@ def test_the_bundle_holds_the_grader_and_datasets_but_no_solutions(autograder):
 def test_run_autograder_grades_the_submission_and_the_checks_stay_unreadable(autograder):
     root, _ = autograder
     shutil.copytree(ROOT / "solutions", root / "submission", ignore=shutil.ignore_patterns("__pycache__"))
-    checks = root / "source" / "grader" / "checks.py"
+    checks = root / "source" / "grader" / "checks" / "running.py"
     # The student's perceptron.py tries to read the hidden checks at import time: if it could, the
     # import fails and the topic scores zero; as it cannot, the topic keeps its points.
     spy = (f"try:\n    open({str(checks)!r}).read()\nexcept PermissionError:\n    pass\n"
