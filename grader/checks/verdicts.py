@@ -11,7 +11,7 @@ import torch
 from grader.checks.cases import SHOWN_ELEMENTS, numbers_apart, values_text
 from grader.checks.failure import Failure
 from grader.sandbox.session import Outcome
-from grader.sandbox.wire import Array
+from grader.sandbox.wire import Array, special
 
 TOLERANCES = {  # dtype -> (rtol, atol per unit of magnitude), from the contract
     torch.float32: (1e-4, 1e-5),
@@ -79,9 +79,10 @@ def as_ndarray(value, function: str, what: str = "the result") -> np.ndarray:
 
 
 def _kind(value) -> str:
-    if isinstance(value, dict) and "$special" in value:
-        kind, name = value["$special"][0], value["$special"][1]
-        return f"a {name}" if kind != "numpy_scalar" else f"a NumPy scalar ({name})"
+    kind = special(value)
+    if kind is not None:
+        name = kind[1][0] if kind[1] else kind[0]
+        return f"a {name}" if kind[0] != "numpy_scalar" else f"a NumPy scalar ({name})"
     if value is None:
         return "None (did you forget `return`?)"
     return f"a {type(value).__name__}"

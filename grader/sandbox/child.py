@@ -37,7 +37,7 @@ import numpy as np
 import torch
 
 from grader.sandbox import OPTIONAL_IMPORTS, confine, denial, die_with_parent, probes, tripwires
-from grader.sandbox.wire import Array, WireError, decode, encode, recv_message, send_message
+from grader.sandbox.wire import Array, Status, WireError, decode, encode, recv_message, send_message
 
 MODULE_DIR = "submission"
 MAX_ITEMS = 100_000
@@ -316,7 +316,7 @@ def serve(channel, output_fd: int, settings: dict):
         try:
             data = encode(message)
         except (WireError, ValueError, TypeError) as exc:
-            data = encode({"status": "error", "error": {"type": "ReturnValueError", "message": str(exc)[:300]}})
+            data = encode({"status": Status.ERROR, "error": {"type": "ReturnValueError", "message": str(exc)[:300]}})
         send_message(channel, data)
 
     # Import the student's module: the audit hook records import-time tampering.
@@ -332,10 +332,10 @@ def serve(channel, output_fd: int, settings: dict):
     started = time.perf_counter()
     try:
         module = importlib.import_module(f"exercises.{topic}")
-        import_status = {"status": "ok"}
+        import_status = {"status": Status.OK}
     except BaseException as exc:  # noqa: BLE001 -- any failure of student code is data
         module = None
-        import_status = {"status": "raised", "error": describe_exception(exc, student_file)}
+        import_status = {"status": Status.RAISED, "error": describe_exception(exc, student_file)}
         if isinstance(exc, SyntaxError):
             import_status["error"].update(where=f"{student_file}, line {exc.lineno}", line=(exc.text or "").strip())
     RECORDER.active = False
@@ -376,19 +376,19 @@ def serve(channel, output_fd: int, settings: dict):
                 with recording_warnings(caught):
                     value = run()
                 # made into wire values while the denial is in force: a lazy tensor computes now, denied
-                answer = {"status": "ok", "value": to_wire(value)}
+                answer = {"status": Status.OK, "value": to_wire(value)}
             finally:
                 RECORDER.active = False
         except _Missing as exc:
-            answer = {"status": "missing", "error": {"type": "AttributeError", "message": str(exc)}}
+            answer = {"status": Status.MISSING, "error": {"type": "AttributeError", "message": str(exc)}}
         except AttributeError as exc:  # a probe asked the module for a name it does not define
             if module is not None and getattr(exc, "obj", None) is module:
-                answer = {"status": "missing", "error": {"type": "AttributeError",
+                answer = {"status": Status.MISSING, "error": {"type": "AttributeError",
                                                          "message": str(_Missing(exc.name, topic))}}
             else:
-                answer = {"status": "raised", "error": describe_exception(exc, student_file)}
+                answer = {"status": Status.RAISED, "error": describe_exception(exc, student_file)}
         except BaseException as exc:  # noqa: BLE001 -- SystemExit, KeyboardInterrupt, Denied too
-            answer = {"status": "raised", "error": describe_exception(exc, student_file)}
+            answer = {"status": Status.RAISED, "error": describe_exception(exc, student_file)}
         answer["cpu"] = _cpu_seconds() - started_cpu
         if patterns:
             RECORDER.names.update("tamper:" + what for what in DENIAL.intact())

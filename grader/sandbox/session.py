@@ -30,7 +30,7 @@ from typing import Callable
 
 from grader.cache import cache_folder
 from grader.sandbox import OPTIONAL_IMPORTS, Limits
-from grader.sandbox.wire import WireError, decode, encode, recv_message, send_message
+from grader.sandbox.wire import ANSWERED, Status, WireError, decode, encode, recv_message, send_message
 
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -180,7 +180,7 @@ def _imported_names(source: bytes) -> list[list[str]]:
 class Outcome:
     """What one request to the child came to."""
 
-    status: str  # ok | raised | missing | killed | broken
+    status: Status  # OK, RAISED, MISSING, KILLED or BROKEN
     value: object = None
     error: dict | None = None
     names: frozenset = frozenset()
@@ -194,11 +194,11 @@ class Outcome:
 
     @property
     def ok(self) -> bool:
-        return self.status == "ok"
+        return self.status == Status.OK
 
     @property
     def child_lost(self) -> bool:
-        return self.status in ("killed", "broken")
+        return self.status in (Status.KILLED, Status.BROKEN)
 
 
 @dataclass
@@ -347,7 +347,7 @@ class TopicSession:
         self._drain = _OutputDrain(output_read, self.limits.output_bytes_kept)
         self._drain.start()
         outcome = self._receive(self.limits.import_seconds + 5, "importing your module", self.limits.import_seconds)
-        if outcome.status == "killed" and "wall time" in outcome.message:
+        if outcome.status == Status.KILLED and "wall time" in outcome.message:
             outcome.message = (f"importing {self.topic}.py did not finish within "
                                f"{self.limits.import_seconds:g} s (the import time limit)")
         self.import_outcome = outcome
@@ -415,7 +415,7 @@ class TopicSession:
         spent = self._budget_spent()
         if spent:
             self.close()
-            return Outcome("killed", message=f"{what} was not run: {spent}")
+            return Outcome(Status.KILLED, message=f"{what} was not run: {spent}")
         if self._pid is None:
             if self.import_outcome is not None:
                 self.restarts += 1
@@ -456,20 +456,20 @@ class TopicSession:
             self.cpu_spent += used_after - used_before
         if stopped is not None:
             self._kill()
-            return Outcome("killed", message=f"{what} was stopped after {stopped}")
+            return Outcome(Status.KILLED, message=f"{what} was stopped after {stopped}")
         try:
             answer = decode(recv_message(self._channel))
         except (EOFError, OSError):
             return self._lost(what)
         except WireError as exc:
             self._kill()
-            return Outcome("broken", message=f"the answer to {what} was malformed ({exc})")
-        if not isinstance(answer, dict) or answer.get("status") not in ("ok", "raised", "missing", "error"):
+            return Outcome(Status.BROKEN, message=f"the answer to {what} was malformed ({exc})")
+        if not isinstance(answer, dict) or answer.get("status") not in ANSWERED:
             self._kill()
-            return Outcome("broken", message=f"the answer to {what} was malformed")
+            return Outcome(Status.BROKEN, message=f"the answer to {what} was malformed")
         if isinstance(answer.get("cpu"), float):
             self.timings.student += answer["cpu"]
-        status = "raised" if answer["status"] == "error" else answer["status"]
+        status = Status.RAISED if answer["status"] == Status.ERROR else Status(answer["status"])
         names = answer.get("names")
         names = frozenset(n for n in names if isinstance(n, str)) if isinstance(names, list) else frozenset()
         return Outcome(status, value=answer.get("value"), error=answer.get("error"), names=names,
@@ -511,4 +511,4 @@ class TopicSession:
             reason = _SIGNALS.get(-code, f"it was killed by signal {signal.Signals(-code).name}")
         else:
             reason = f"your code ended the process (exit status {code}: sys.exit, os._exit or a fatal error)"
-        return Outcome("killed", message=f"while running {what}, {reason}")
+        return Outcome(Status.KILLED, message=f"while running {what}, {reason}")

@@ -9,17 +9,49 @@ this file too.
 """
 from __future__ import annotations
 
+import enum
+
 import json
 import math
 import struct
 
 import numpy as np
 
+
+class Status(enum.StrEnum):
+    """What a request to the child came to. The child answers OK, RAISED, MISSING or ERROR (its answer
+    could not be encoded: the grader treats it as RAISED); the grader adds KILLED (a limit, a crash, an
+    exit) and BROKEN (a malformed answer)."""
+
+    OK = "ok"
+    RAISED = "raised"
+    MISSING = "missing"
+    ERROR = "error"
+    KILLED = "killed"
+    BROKEN = "broken"
+
+
+ANSWERED = (Status.OK, Status.RAISED, Status.MISSING, Status.ERROR)  # what the child may answer
+
 DTYPES = {
     "bool", "uint8", "int8", "int16", "int32", "int64",
     "float16", "float32", "float64",
 }
 MAX_MESSAGE_BYTES = 256 * 1024 * 1024
+
+
+def special(value) -> tuple[str, list] | None:
+    """The kind and parameters of a ``{"$special": [kind, ...]}`` value, what the wire carries in words
+    (a NumPy scalar: its dtype and number; a module or another object: its type's name), or None."""
+    if isinstance(value, dict) and isinstance(value.get("$special"), list) and value["$special"]:
+        return str(value["$special"][0]), list(value["$special"][1:])
+    return None
+
+
+def numpy_scalar(value):
+    """The Python number a returned NumPy scalar carries; any other value as it is."""
+    kind = special(value)
+    return kind[1][1] if kind is not None and kind[0] == "numpy_scalar" and len(kind[1]) > 1 else value
 
 
 class WireError(ValueError):

@@ -36,7 +36,7 @@ from grader.checks import (TOLERANCES, Case, Failure, Misconception, Mistake, Pr
                            check_array_call, check_raises, compare, crashed, describe, outcome_value,
                            raises_value_error)
 from grader.sandbox.probes import build_model
-from grader.sandbox.wire import Array
+from grader.sandbox.wire import Array, numpy_scalar, special
 from grader.topics.training import describe_model, random_state
 from grader.topics.training.inference import INFERENCE_PARTS, require_modes
 from grader.topics.training.results import observe_right
@@ -409,8 +409,7 @@ def _index_of(value):
     """The class index a student returned instead of a name, or None."""
     if isinstance(value, Array) and value.data.size == 1 and not np.issubdtype(value.data.dtype, np.floating):
         return int(value.data.reshape(-1)[0])
-    if isinstance(value, dict) and value.get("$special", [None])[0] == "numpy_scalar":
-        value = value["$special"][2]
+    value = numpy_scalar(value)
     if type(value) is int:
         return value
     return None
@@ -421,8 +420,9 @@ def _returned(value) -> str:
         return "None (did you forget `return`?)"
     if isinstance(value, Array):
         return "a NumPy array" if value.kind != "tensor" else "a tensor"
-    if isinstance(value, dict) and "$special" in value:
-        return f"a {value['$special'][1]}"
+    kind = special(value)
+    if kind is not None:
+        return f"a {kind[1][0] if kind[1] else kind[0]}"
     return f"a {type(value).__name__}"
 
 

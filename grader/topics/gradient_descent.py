@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from grader.checks import (Affine, Case, Failure, Misconception, Mistake, NotApplicable, Property, Scripted, crashed,
                            mistake_lines,
                            number, numbers_apart, outcome_value)
+from grader.sandbox.wire import numpy_scalar
 
 POINTS = 5
 BY_LOOPS = {}
@@ -198,10 +199,9 @@ def _number(value, function: str, what: str) -> float:
         raise Failure(f"`{function}` returned {value!r} as {what}; expected a float")
     if isinstance(value, (int, float)):
         return float(value)
-    if isinstance(value, dict) and value.get("$special", [None])[0] == "numpy_scalar":
-        number = value["$special"][2]
-        if isinstance(number, (int, float)) and not isinstance(number, bool):
-            return float(number)
+    number = numpy_scalar(value)
+    if number is not value and isinstance(number, (int, float)) and not isinstance(number, bool):
+        return float(number)
     kind = "a tensor" if hasattr(value, "kind") and value.kind == "tensor" else \
         "an array" if hasattr(value, "kind") else f"a {type(value).__name__}"
     raise Failure(f"`{function}` returned {kind} as {what}; expected a plain Python float "

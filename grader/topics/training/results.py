@@ -4,7 +4,7 @@ from __future__ import annotations
 import torch
 
 from grader.checks import TOLERANCES, Failure, Misconception, Mistake, first_difference, predictions_of
-from grader.sandbox.wire import Array
+from grader.sandbox.wire import Array, numpy_scalar
 
 
 def close(got: float, expected: float, dtype=torch.float32) -> bool:
@@ -22,8 +22,7 @@ def as_float(value, function: str, what: str, ctx=None, part: str | None = None,
 
     With ``ctx`` and ``part`` a wrong kind of value is that part's failure (``None`` once it is waived).
     """
-    if isinstance(value, dict) and value.get("$special", [None])[0] == "numpy_scalar":
-        value = value["$special"][2]
+    value = numpy_scalar(value)
     named = ()
     if isinstance(value, Array) and value.requires_grad:
         named = (LOSS_TENSORS_ADDED,)
