@@ -7,6 +7,7 @@ case is graded from the cache and afresh (``cache=False``), and the two JSON rep
 The suite checks one right and one wrong case per topic (tests/grader/test_cache.py); this runs them
 all. It prints a line per difference and a table per topic; the exit status is 1 if any differ.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,12 +32,12 @@ def main() -> int:
     os.environ["CONVGRADE_CACHE"] = tempfile.mkdtemp(prefix="convgrade-identity-")
 
     import torch
+    from helpers import CASES, as_module, solution_source
 
     from grader.config import Config
     from grader.grade import grade_submission
     from grader.load import Submission
     from grader.report import render
-    from helpers import CASES, as_module, solution_source
 
     torch.set_num_threads(1)
     config = Config(examples={"default": args.examples})

@@ -14,6 +14,7 @@ broken denial) or for a forbidden built-in (the denial at the dispatcher refusin
 may use).
 The exit status is 1 if any false positive was found.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,6 +28,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "grader")]
 def graded_modules():
     """(topic, label, source) of solutions/ and of every case, as the grader sees them."""
     from helpers import CASES, as_module
+
     from grader.topics import TOPIC_NAMES
 
     for topic in TOPIC_NAMES:
@@ -46,8 +48,11 @@ def static_false_positives() -> int:
             elsewhere += [f"{label}: {hit}" for hit in hits]
             continue
         scanned += 1
-        hits += [f"{function}: {EVASION.label}" for function in TOPICS[topic].BY_LOOPS
-                 if EVASION.label in static_hits(source.encode(), function, [])]
+        hits += [
+            f"{function}: {EVASION.label}"
+            for function in TOPICS[topic].BY_LOOPS
+            if EVASION.label in static_hits(source.encode(), function, [])
+        ]
         flagged += bool(hits)
         for hit in hits:
             print(f"FLAGGED {label}: {hit}")
@@ -58,8 +63,9 @@ def static_false_positives() -> int:
 
 
 def runtime_false_positives() -> int:
-    import grader.grade as grade
     from helpers import CASES, as_module
+
+    import grader.grade as grade
     from grader.load import Submission
     from grader.topics import TOPICS
 
@@ -69,8 +75,13 @@ def runtime_false_positives() -> int:
         sources += [(c.name, as_module(c)) for c in sorted((CASES / topic).glob("right_*.py"))]
         for label, source in sources:
             result = grade.grade_submission(Submission({topic: source.encode()}, label), topics=[topic])
-            flagged = sorted({t.function for t in result.topics[topic].tests
-                              if "tampered with" in t.feedback or "uses a forbidden built-in" in t.feedback})
+            flagged = sorted(
+                {
+                    t.function
+                    for t in result.topics[topic].tests
+                    if "tampered with" in t.feedback or "uses a forbidden built-in" in t.feedback
+                }
+            )
             zeroed += len(flagged)
             print(f"{topic}/{label}: {'ZEROED: ' + ', '.join(flagged) if flagged else 'clean'}", flush=True)
     print(f"run time: {zeroed} functions of right answers zeroed (false positives)")

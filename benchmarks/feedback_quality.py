@@ -9,6 +9,7 @@
 
 Usage: python benchmarks/feedback_quality.py [--topic NAME ...]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,8 +60,7 @@ def main() -> None:
                 row["hand"] += hand_sized(inputs[-1])
         for check, share in case_credits(case).items():
             got = next(t for t in result.tests if t.id == check)
-            credits.append(f"{topic}/{case.stem}: {check} {got.score:g} / {got.max_score:g} "
-                           f"(expected share {share:g})")
+            credits.append(f"{topic}/{case.stem}: {check} {got.score:g} / {got.max_score:g} (expected share {share:g})")
         print(f"{topic}/{case.stem}: named={bool(own)} misleading={len(named) != len(own)}", file=sys.stderr)
     total = {key: sum(row[key] for row in rows.values()) for key in ("cases", "named", "misleading", "inputs", "hand")}
     print(f"{'topic':<18}{'named':>12}{'misleading':>12}{'hand-sized':>14}")

@@ -12,6 +12,7 @@ group for the CPU quota. Runs:
 3. half a CPU under each memory limit of ``--limits`` (MiB): whether the grade completes with the
    same score as run 1, or is killed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,14 +41,17 @@ def run_in_groups(submission: Path, cpus: float | None, memory_mb: int | None) -
             (memory / "memory.limit_in_bytes").write_text(str(memory_mb * 2**20))
         if cpus:
             (cpu / "cpu.cfs_quota_us").write_text(str(int(cpus * 100_000)))
-        script = (f"echo $$ > {memory}/cgroup.procs && echo $$ > {cpu}/cgroup.procs && "
-                  f"exec {sys.executable} -m grader grade {submission} --format json --quiet")
+        script = (
+            f"echo $$ > {memory}/cgroup.procs && echo $$ > {cpu}/cgroup.procs && "
+            f"exec {sys.executable} -m grader grade {submission} --format json --quiet"
+        )
         started = time.perf_counter()
         run = subprocess.run(["bash", "-c", script], cwd=ROOT, capture_output=True, text=True)
         seconds = time.perf_counter() - started
         peak = int((memory / "memory.max_usage_in_bytes").read_text())
-        killed = int(dict(line.split() for line in (memory / "memory.oom_control").read_text().splitlines())
-                     .get("oom_kill", 0))
+        killed = int(
+            dict(line.split() for line in (memory / "memory.oom_control").read_text().splitlines()).get("oom_kill", 0)
+        )
     finally:
         for group in (memory, cpu):
             for _ in range(50):  # the group empties once its last process is reaped
@@ -74,8 +78,14 @@ def main():
         table.add_column(column, justify="left" if column == "run" else "right")
     for label, cpus, mib in runs:
         result = run_in_groups(args.submission.resolve(), cpus, mib)
-        table.add_row(label, f"{result['seconds']:.1f}", f"{result['peak_mib']:.0f}", str(result["code"]),
-                      "-" if result["score"] is None else f"{result['score']:g}", str(result["oom"]))
+        table.add_row(
+            label,
+            f"{result['seconds']:.1f}",
+            f"{result['peak_mib']:.0f}",
+            str(result["code"]),
+            "-" if result["score"] is None else f"{result['score']:g}",
+            str(result["oom"]),
+        )
     Console().print(table)
 
 

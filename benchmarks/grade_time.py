@@ -11,6 +11,7 @@
    the import; then the ratio of the full grade's wall time (warm, default ``-j``) to the
    student-code time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,13 @@ def wall(*args: str, cache: Path, runs: int, fresh_cache: bool = False) -> float
         if fresh_cache:
             cache = Path(tempfile.mkdtemp(prefix="convgrade-cold-"))
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "grader", *args], cwd=ROOT, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, env={**os.environ, "CONVGRADE_CACHE": str(cache)})
+        subprocess.run(
+            [sys.executable, "-m", "grader", *args],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "CONVGRADE_CACHE": str(cache)},
+        )
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 
@@ -68,8 +74,10 @@ def main():
         ("solutions/, warm cache, -j 1", wall(*grade, "-j", "1", cache=cache, runs=runs)),
         ("solutions/, --no-cache", wall(*grade, "--no-cache", cache=cache, runs=runs)),
         ("solutions/, --no-cache, -j 1", wall(*grade, "--no-cache", "-j", "1", cache=cache, runs=runs)),
-        ("stubs (exercises/), warm cache", wall("grade", "exercises", "--format", "json", "--quiet",
-                                                cache=cache, runs=runs)),
+        (
+            "stubs (exercises/), warm cache",
+            wall("grade", "exercises", "--format", "json", "--quiet", cache=cache, runs=runs),
+        ),
         ("--topic convolution, warm cache", wall(*grade, "--topic", "convolution", cache=cache, runs=runs)),
         ("usage error (grade /nonexistent)", wall("grade", "/nonexistent", cache=cache, runs=runs)),
     ]
@@ -96,8 +104,10 @@ def main():
     console.print(table)
     student = sums["student code"]
     full = figures[0][1]
-    console.print(f"student code {student:.2f} s; full grade (warm, default -j) {full:.1f} s wall: "
-                  f"ratio {full / student:.1f} (target <= 2)")
+    console.print(
+        f"student code {student:.2f} s; full grade (warm, default -j) {full:.1f} s wall: "
+        f"ratio {full / student:.1f} (target <= 2)"
+    )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ The course is the test suite's (tests/grader/test_nbgrader.py): convolution and 
 students, one right and one with a flipped-kernel conv2d and an overflowing softmax. Both commands
 grade the same submitted notebooks, side by side in this run, from a warm drawn-input cache.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,8 +36,12 @@ def main() -> int:
 
     course = work / "course"
     grader = [sys.executable, "-m", "grader"]
-    subprocess.run(grader + ["nbgrader", "init", str(course), *(a for t in TOPICS for a in ("--topic", t))],
-                   cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        grader + ["nbgrader", "init", str(course), *(a for t in TOPICS for a in ("--topic", t))],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     nbgrader(course, "generate_assignment", "cnn")
     submit(course, "good", wrong=False)
     submit(course, "bad", wrong=True)

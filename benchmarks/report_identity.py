@@ -10,6 +10,7 @@ JSON reports identical once the ``--new-fields`` keys of every test are removed 
 must be new: BEFORE may not have it). It prints every difference and exits with 1 if there is any.
 Run ``write`` on a checkout before a restructuring and after it, then ``compare``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,12 +26,17 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "grader")]
 def submissions() -> list[tuple[str, str | None, dict[str, bytes]]]:
     """(name, topic or None for all, modules) of solutions/, exercises/ and every case."""
     from helpers import CASES, as_module
+
     from grader.topics import TOPIC_NAMES
 
-    whole = [(folder, None, {t: (ROOT / folder / f"{t}.py").read_bytes() for t in TOPIC_NAMES})
-             for folder in ("solutions", "exercises")]
-    cases = [(f"{case.parent.name}__{case.stem}", case.parent.name, {case.parent.name: as_module(case).encode()})
-             for case in sorted(CASES.glob("*/*.py"))]
+    whole = [
+        (folder, None, {t: (ROOT / folder / f"{t}.py").read_bytes() for t in TOPIC_NAMES})
+        for folder in ("solutions", "exercises")
+    ]
+    cases = [
+        (f"{case.parent.name}__{case.stem}", case.parent.name, {case.parent.name: as_module(case).encode()})
+        for case in sorted(CASES.glob("*/*.py"))
+    ]
     return whole + cases
 
 
@@ -77,8 +83,13 @@ def compare(before: Path, after: Path, fields: set[str]) -> int:
         old, new = (before / name).read_text(), (after / name).read_text()
         if name.endswith(".json"):
             old_doc, new_doc = json.loads(old), json.loads(new)
-            reused = {f for topic in old_doc.get("topics", {}).values() for t in topic.get("tests", [])
-                      for f in fields if f in t}
+            reused = {
+                f
+                for topic in old_doc.get("topics", {}).values()
+                for t in topic.get("tests", [])
+                for f in fields
+                if f in t
+            }
             same = not reused and _without(new_doc, fields) == old_doc
         else:
             same = old == new
@@ -98,8 +109,11 @@ def main() -> int:
     comparing = commands.add_parser("compare", help="compare two folders written by `write`")
     comparing.add_argument("before", type=Path)
     comparing.add_argument("after", type=Path)
-    comparing.add_argument("--new-fields", default="counterexample,mistakes,features",
-                           help="comma-separated JSON keys of a test that AFTER may add")
+    comparing.add_argument(
+        "--new-fields",
+        default="counterexample,mistakes,features",
+        help="comma-separated JSON keys of a test that AFTER may add",
+    )
     args = parser.parse_args()
     if args.command == "write":
         write(args.folder, args.jobs)

@@ -5,6 +5,7 @@
 line inside the region becomes the stub's message. Everything else (imports,
 docstrings, signatures, given code) is copied unchanged.
 """
+
 from __future__ import annotations
 
 import ast
@@ -55,7 +56,7 @@ def make_stub(solution_source: str, filename: str = "<solution>") -> str:
             if lines[i].strip().startswith(BEGIN):
                 raise AuthoringError(f"{filename}:{i + 1}: nested {BEGIN}")
             if lines[i].strip().startswith(HINT) and not hint:
-                hint = lines[i].strip()[len(HINT):].strip()
+                hint = lines[i].strip()[len(HINT) :].strip()
             i += 1
         if i == len(lines):
             raise AuthoringError(f"{filename}:{start + 1}: {BEGIN} is never closed")
@@ -93,7 +94,9 @@ def stale_exercises(root: Path = REPO_ROOT) -> list[str]:
     """Files of ``exercises/`` that differ from what the generator makes."""
     target = root / "exercises"
     expected = expected_exercises(root)
-    stale = [n for n, t in expected.items() if not (target / n).exists() or (target / n).read_text(encoding="utf-8") != t]
+    stale = [
+        n for n, t in expected.items() if not (target / n).exists() or (target / n).read_text(encoding="utf-8") != t
+    ]
     extra = [p.name for p in target.glob("*.py") if p.name not in expected]
     return sorted(stale + extra)
 
@@ -117,7 +120,8 @@ def write_release(destination: Path, root: Path = REPO_ROOT) -> list[Path]:
             continue
         shutil.copy2(path, destination / "tests" / path.name)
     shutil.copytree(
-        root / "datasets", destination / "datasets",
+        root / "datasets",
+        destination / "datasets",
         ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "make_*.py"),
     )
     shutil.copy2(root / "conftest.py", destination / "conftest.py")
@@ -133,8 +137,10 @@ def topic_table() -> str:
 
     rows = ["| module | what you implement | points |", "|---|---|---:|"]
     for name, module in TOPICS.items():
-        functions = [f"`{f}`" + (" (by loops)" if f in module.BY_LOOPS else "")
-                     for f in dict.fromkeys(check.function for check in module.CHECKS)]
+        functions = [
+            f"`{f}`" + (" (by loops)" if f in module.BY_LOOPS else "")
+            for f in dict.fromkeys(check.function for check in module.CHECKS)
+        ]
         rows.append(f"| `{name}` | {', '.join(functions)} | {module.POINTS:g} |")
     return "\n".join(rows)
 
@@ -143,8 +149,11 @@ def by_loops_list() -> str:
     """A Markdown list: each function written "by loops" and the built-ins it may not use (``BY_LOOPS``)."""
     from grader.topics import TOPICS
 
-    return "\n".join(f"- `{function}` ({name}): not {'; not '.join(rule.label for rule in rules)}"
-                     for name, module in TOPICS.items() for function, rules in module.BY_LOOPS.items())
+    return "\n".join(
+        f"- `{function}` ({name}): not {'; not '.join(rule.label for rule in rules)}"
+        for name, module in TOPICS.items()
+        for function, rules in module.BY_LOOPS.items()
+    )
 
 
 def student_readme() -> str:

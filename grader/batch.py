@@ -11,6 +11,7 @@ key changed or who have no result yet, so an interrupted run (Ctrl-C, ``kill -9`
 it stopped; ``gradebook.csv``, ``summary.md`` and ``scores.png`` are then written from every
 student's saved result.
 """
+
 from __future__ import annotations
 
 import csv
@@ -44,14 +45,19 @@ class Student:
 
 def students_in(folder: Path) -> list[Student]:
     """The students of a class folder: its sub-folders, .zip files and notebooks, hidden entries left out."""
-    entries = [p for p in sorted(folder.iterdir()) if not p.name.startswith((".", "_"))
-               and (p.is_dir() or p.suffix.lower() in (".zip", ".ipynb"))]
+    entries = [
+        p
+        for p in sorted(folder.iterdir())
+        if not p.name.startswith((".", "_")) and (p.is_dir() or p.suffix.lower() in (".zip", ".ipynb"))
+    ]
     students = [Student(p.stem if p.is_file() else p.name, p) for p in entries]
     names = Counter(s.name for s in students)
     clashes = sorted(name for name, count in names.items() if count > 1)
     if clashes:
-        raise SubmissionError(f"{folder}: two entries give the same student name ({', '.join(clashes)}), "
-                              "e.g. alice/ and alice.zip; keep one of them")
+        raise SubmissionError(
+            f"{folder}: two entries give the same student name ({', '.join(clashes)}), "
+            "e.g. alice/ and alice.zip; keep one of them"
+        )
     return students
 
 
@@ -65,8 +71,9 @@ def submission_key(submission: Submission, config_text: str) -> str:
     return digest.hexdigest()
 
 
-def grade_all(folder: Path, out: Path, config: Config = Config(), jobs: int = 1, progress=None,
-              scheduler: str | None = None) -> dict:
+def grade_all(
+    folder: Path, out: Path, config: Config = Config(), jobs: int = 1, progress=None, scheduler: str | None = None
+) -> dict:
     """Grade every student of ``folder`` not graded yet into ``out``; the counts of what happened.
 
     With ``scheduler`` (a Dask distributed scheduler's address) the students are graded by that
@@ -120,17 +127,24 @@ def _graded(todo, config: Config, jobs: int):
     done: dict[str, dict] = {name: {} for name in students}
     tasks = [(name, topic) for name in students for topic in topics]
     failed: dict[str, str] = {}
-    for attempt in (1, 2):
+    for _attempt in (1, 2):
         if not tasks:
             break
         Zygote.shared()  # the workers share it
         load_before_forking(topics)
         context = multiprocessing.get_context("fork")
         lost = []
-        with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=context, initializer=start_worker,
-                                 initargs=(context.Lock(), None, os.getpid())) as pool:
-            pending = {pool.submit(grade_topic, topic, students[name][1], config): (name, topic)
-                       for name, topic in tasks if name not in failed}
+        with ProcessPoolExecutor(
+            min(jobs, len(tasks)),
+            mp_context=context,
+            initializer=start_worker,
+            initargs=(context.Lock(), None, os.getpid()),
+        ) as pool:
+            pending = {
+                pool.submit(grade_topic, topic, students[name][1], config): (name, topic)
+                for name, topic in tasks
+                if name not in failed
+            }
             for future in as_completed(pending):
                 name, topic = pending[future]
                 if name in failed:
@@ -160,7 +174,8 @@ def _graded_by_cluster(todo, config: Config, scheduler: str):
     becomes that student's "grader error" row (graded again on the next run).
     """
     try:
-        from distributed import Client, as_completed as arrived
+        from distributed import Client
+        from distributed import as_completed as arrived
     except ImportError:
         raise SubmissionError("--scheduler needs Dask distributed: pip install 'convgrade[cluster]'") from None
     try:
@@ -168,8 +183,13 @@ def _graded_by_cluster(todo, config: Config, scheduler: str):
     except (OSError, TimeoutError) as exc:
         raise SubmissionError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     with client:
-        futures = {client.submit(grade_on_worker, submission, config, key=f"convgrade-{student.name}-{key[:16]}"):
-                   (student, key) for student, submission, key in todo}
+        futures = {
+            client.submit(grade_on_worker, submission, config, key=f"convgrade-{student.name}-{key[:16]}"): (
+                student,
+                key,
+            )
+            for student, submission, key in todo
+        }
         for future in arrived(futures):
             student, key = futures[future]
             try:
@@ -238,6 +258,7 @@ def _publish(temporary: str, path: Path):
 
 # ------------------------------------------------------------------ the class's reports
 
+
 def write_reports(out: Path, students: list[str]):
     """``gradebook.csv``, ``summary.md`` and ``scores.png`` from every student's saved result."""
     results = {}
@@ -263,15 +284,23 @@ def gradebook(results: dict) -> str:
             writer.writerow([student, *[""] * len(TOPIC_NAMES), "", "", "not graded yet"])
             continue
         topics = document["topics"]
-        writer.writerow([student, *(_number(topics[t]["score"]) if t in topics else "" for t in TOPIC_NAMES),
-                         _number(document["score"]), _number(document["max_score"]), _status(document)])
+        writer.writerow(
+            [
+                student,
+                *(_number(topics[t]["score"]) if t in topics else "" for t in TOPIC_NAMES),
+                _number(document["score"]),
+                _number(document["max_score"]),
+                _status(document),
+            ]
+        )
     return buffer.getvalue()
 
 
 def _status(document: dict) -> str:
     """The grade's status, and the topics whose modules the instructor should review (``"review"`` in the JSON)."""
-    flagged = [f"{topic} ({len(result['review'])})" for topic, result in document["topics"].items()
-               if result.get("review")]
+    flagged = [
+        f"{topic} ({len(result['review'])})" for topic, result in document["topics"].items() if result.get("review")
+    ]
     status = document.get("status", "")
     return f"{status}; review: {', '.join(flagged)}" if flagged else status
 
@@ -283,8 +312,7 @@ def _number(value: float) -> str:
 def summary(results: dict) -> str:
     """What the class got wrong: per-topic statistics, the tests failed most often, the mistakes named."""
     graded = {s: d for s, d in results.items() if d is not None and d.get("status") == "graded"}
-    lines = [f"# Class summary (convgrade {__version__})", "",
-             f"{len(graded)} of {len(results)} students graded.", ""]
+    lines = [f"# Class summary (convgrade {__version__})", "", f"{len(graded)} of {len(results)} students graded.", ""]
     if not graded:
         return "\n".join(lines) + "\n"
     lines += ["| topic | max | mean | median | min | max reached | full marks |", "|---|---:|---:|---:|---:|---:|---:|"]
@@ -292,8 +320,10 @@ def summary(results: dict) -> str:
         scores = [d["topics"][topic]["score"] for d in graded.values()]
         top = next(iter(graded.values()))["topics"][topic]["max_score"]
         full = sum(score >= top for score in scores)
-        lines.append(f"| {topic} | {_number(top)} | {statistics.mean(scores):.2f} | {statistics.median(scores):.2f} "
-                     f"| {_number(min(scores))} | {_number(max(scores))} | {full} / {len(scores)} |")
+        lines.append(
+            f"| {topic} | {_number(top)} | {statistics.mean(scores):.2f} | {statistics.median(scores):.2f} "
+            f"| {_number(min(scores))} | {_number(max(scores))} | {full} / {len(scores)} |"
+        )
     failed, mistakes, words = Counter(), Counter(), {}
     for document in graded.values():
         named = set()
@@ -320,8 +350,7 @@ def scores_figure(results: dict, path: Path):
     import matplotlib.pyplot as plt
 
     graded = [d for d in results.values() if d is not None and d.get("status") == "graded"]
-    shares = [[d["topics"][t]["score"] / (d["topics"][t]["max_score"] or 1) * 100 for d in graded]
-              for t in TOPIC_NAMES]
+    shares = [[d["topics"][t]["score"] / (d["topics"][t]["max_score"] or 1) * 100 for d in graded] for t in TOPIC_NAMES]
     figure, axes = plt.subplots(figsize=(10, 4.5))
     if graded:
         axes.boxplot(shares, showmeans=True)

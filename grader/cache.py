@@ -18,6 +18,7 @@ readable by the grader's user only (and hidden from the sandboxed child),
 written atomically, and checked against its SHA-256 on load: a damaged or
 stale file is ignored and rebuilt.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -30,10 +31,11 @@ import io
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import numpy as np
@@ -73,12 +75,12 @@ class CaseCache:
         self._pending: set[str] = set()  # ... since the last keep() or discard()
 
     @classmethod
-    def for_topic(cls, topic: str, config_text: str, folder: Path | None = None) -> "CaseCache":
+    def for_topic(cls, topic: str, config_text: str, folder: Path | None = None) -> CaseCache:
         config = hashlib.sha256(config_text.encode()).hexdigest()[:16]
         return cls((folder or cache_folder()) / f"{topic}-{grader_fingerprint()[:16]}-{config}.cases")
 
     @classmethod
-    def off(cls) -> "CaseCache":
+    def off(cls) -> CaseCache:
         return cls(None)
 
     def cases(self, search: str) -> list | None:
@@ -139,7 +141,7 @@ class CaseCache:
             data = self.path.read_bytes()
         except OSError:
             return {}
-        header, _, payload = data[len(MAGIC):].partition(b"\n")
+        header, _, payload = data[len(MAGIC) :].partition(b"\n")
         if not data.startswith(MAGIC) or hashlib.sha256(payload).hexdigest().encode() != header:
             return {}  # damaged or from another format: rebuilt by this grade
         try:
@@ -199,6 +201,7 @@ def remembered(compute: Callable) -> Callable:
     @functools.wraps(compute)
     def remembering(*args, **kwargs):
         return recall(name, compute, *args, **kwargs)
+
     return remembering
 
 
@@ -219,22 +222,43 @@ def _remember(cache: CaseCache, key: str, result):
 
 # ------------------------------------------------------------------ pickling tensors fast
 
+
 def _reduce_tensor(obj):
     """A plain CPU tensor as a NumPy array (ten times faster to load than torch's own format); others as torch does."""
-    if obj.layout == _torch().strided and obj.device.type == "cpu" and obj.is_leaf and obj.is_contiguous() \
-            and str(obj.dtype) in _NUMPY:
+    if (
+        obj.layout == _torch().strided
+        and obj.device.type == "cpu"
+        and obj.is_leaf
+        and obj.is_contiguous()
+        and str(obj.dtype) in _NUMPY
+    ):
         return _tensor, (obj.detach().numpy(), obj.requires_grad, type(obj) is not _torch().Tensor)
     return obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
 
 
-_NUMPY = {f"torch.{name}" for name in ("float16", "float32", "float64", "complex64", "complex128", "uint8", "int8",
-                                       "int16", "int32", "int64", "bool")}
+_NUMPY = {
+    f"torch.{name}"
+    for name in (
+        "float16",
+        "float32",
+        "float64",
+        "complex64",
+        "complex128",
+        "uint8",
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "bool",
+    )
+}
 
 
 @lru_cache(maxsize=1)
 def _torch():
     """torch, imported when a tensor is first pickled: the command line reports usage errors before that."""
     import torch
+
     return torch
 
 

@@ -1,4 +1,5 @@
 """The ``grader`` command (also ``python -m grader``)."""
+
 from __future__ import annotations
 
 import argparse
@@ -32,86 +33,143 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="grader",
         description="convgrade: grade CNN/PyTorch exercise submissions with hidden property tests, "
-                    "and build the student side of the course.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        "and build the student side of the course.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     grade = commands.add_parser(
-        "grade", help="grade one submission (a folder of modules, or a .zip of one)",
+        "grade",
+        help="grade one submission (a folder of modules, or a .zip of one)",
         description="Grade one submission: a folder holding the student's exercise modules "
-                    "(at its top level or in exercises/), or a .zip of such a folder. Exit status 0 "
-                    "whenever the submission was graded, whatever its score.")
+        "(at its top level or in exercises/), or a .zip of such a folder. Exit status 0 "
+        "whenever the submission was graded, whatever its score.",
+    )
     grade.add_argument("submission", type=Path, help="folder or .zip with the student's modules")
-    grade.add_argument("--format", choices=FORMATS, default="text",
-                       help="report format (default: text)")
+    grade.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
     grade.add_argument("--output", type=Path, help="write the report to this file instead of stdout")
     grade.add_argument("--config", type=Path, help="TOML config: points, example budgets, limits")
-    grade.add_argument("--topic", action="append", metavar="NAME",
-                       help="grade only this topic (repeatable); the others are left out of the report")
-    grade.add_argument("-j", "--jobs", type=_jobs, default=_cores(), metavar="N",
-                       help=f"grade N topics at a time, each in its own worker process (default: the number "
-                            f"of cores, {_cores()} here); the report is the same for every N")
-    grade.add_argument("--no-cache", dest="cache", action="store_false",
-                       help="draw every input afresh instead of replaying those recorded by earlier grades "
-                            "(the report is the same; the cache lives in $CONVGRADE_CACHE or ~/.cache/convgrade)")
+    grade.add_argument(
+        "--topic",
+        action="append",
+        metavar="NAME",
+        help="grade only this topic (repeatable); the others are left out of the report",
+    )
+    grade.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=_cores(),
+        metavar="N",
+        help=f"grade N topics at a time, each in its own worker process (default: the number "
+        f"of cores, {_cores()} here); the report is the same for every N",
+    )
+    grade.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help="draw every input afresh instead of replaying those recorded by earlier grades "
+        "(the report is the same; the cache lives in $CONVGRADE_CACHE or ~/.cache/convgrade)",
+    )
     grade.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
     batch = commands.add_parser(
-        "grade-all", help="grade a whole class into a folder: a gradebook, reports, a class summary",
+        "grade-all",
+        help="grade a whole class into a folder: a gradebook, reports, a class summary",
         description="Grade every student of SUBMISSIONS (each sub-folder or .zip is one student, named by "
-                    "the entry without its extension) into OUT: <student>.json and <student>.md as each "
-                    "finishes, then gradebook.csv, summary.md and scores.png. Re-running the command "
-                    "grades only new or changed submissions (or those an interrupted run did not finish).")
+        "the entry without its extension) into OUT: <student>.json and <student>.md as each "
+        "finishes, then gradebook.csv, summary.md and scores.png. Re-running the command "
+        "grades only new or changed submissions (or those an interrupted run did not finish).",
+    )
     batch.add_argument("submissions", type=Path, metavar="SUBMISSIONS", help="folder with one entry per student")
     batch.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for the results")
     batch.add_argument("--config", type=Path, help="TOML config: points, example budgets, limits")
-    batch.add_argument("-j", "--jobs", type=_jobs, default=_cores(), metavar="N",
-                       help=f"grade N students at a time (default: the number of cores, {_cores()} here)")
-    batch.add_argument("--scheduler", metavar="ADDRESS",
-                       help="grade on an existing Dask distributed cluster (e.g. tcp://10.0.0.5:8786) instead "
-                            "of local workers; needs the [cluster] extra")
+    batch.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=_cores(),
+        metavar="N",
+        help=f"grade N students at a time (default: the number of cores, {_cores()} here)",
+    )
+    batch.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="grade on an existing Dask distributed cluster (e.g. tcp://10.0.0.5:8786) instead "
+        "of local workers; needs the [cluster] extra",
+    )
     batch.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
     gradescope = commands.add_parser(
-        "gradescope", help="build a Gradescope autograder bundle",
+        "gradescope",
+        help="build a Gradescope autograder bundle",
         description="gradescope build OUT.zip: write a Gradescope autograder bundle (setup.sh, run_autograder, "
-                    "requirements.txt, the grader and datasets/, never solutions/). Upload it as the "
-                    "assignment's autograder; every submission is graded into results/results.json.")
+        "requirements.txt, the grader and datasets/, never solutions/). Upload it as the "
+        "assignment's autograder; every submission is graded into results/results.json.",
+    )
     gradescope.add_argument("action", choices=["build"], help="what to do (build the bundle)")
     gradescope.add_argument("bundle", type=Path, metavar="OUT.zip", help="where to write the bundle")
     gradescope.add_argument("--config", type=Path, help="a grader config to ship in the bundle (checked first)")
 
     nbgrader = commands.add_parser(
-        "nbgrader", help="the course as an nbgrader course, and its autograding outside the kernel",
+        "nbgrader",
+        help="the course as an nbgrader course, and its autograding outside the kernel",
         description="nbgrader init COURSE_DIR: write nbgrader_config.py and source/<assignment>/, a notebook "
-                    "per topic with solution cells and one autograded cell per topic. nbgrader autograde "
-                    "COURSE_DIR ASSIGNMENT: grade submitted/<student>/<assignment>/ with warm workers and "
-                    "the shared input cache (no kernel), and write the scores into nbgrader's gradebook.")
+        "per topic with solution cells and one autograded cell per topic. nbgrader autograde "
+        "COURSE_DIR ASSIGNMENT: grade submitted/<student>/<assignment>/ with warm workers and "
+        "the shared input cache (no kernel), and write the scores into nbgrader's gradebook.",
+    )
     nbgrader.add_argument("action", choices=["init", "autograde"], help="what to do")
     nbgrader.add_argument("course", type=Path, metavar="COURSE_DIR", help="the nbgrader course folder")
-    nbgrader.add_argument("assignment", nargs="?", default=None, metavar="ASSIGNMENT",
-                          help="the assignment (autograde: required; init: default 'cnn')")
-    nbgrader.add_argument("--topic", action="append", metavar="NAME",
-                          help="init: only this topic's notebook (repeatable; default: every topic)")
+    nbgrader.add_argument(
+        "assignment",
+        nargs="?",
+        default=None,
+        metavar="ASSIGNMENT",
+        help="the assignment (autograde: required; init: default 'cnn')",
+    )
+    nbgrader.add_argument(
+        "--topic",
+        action="append",
+        metavar="NAME",
+        help="init: only this topic's notebook (repeatable; default: every topic)",
+    )
     nbgrader.add_argument("--config", type=Path, help="TOML config: points, example budgets, limits")
-    nbgrader.add_argument("-j", "--jobs", type=_jobs, default=_cores(), metavar="N",
-                          help=f"autograde: N students at a time (default: {_cores()})")
+    nbgrader.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=_cores(),
+        metavar="N",
+        help=f"autograde: N students at a time (default: {_cores()})",
+    )
     nbgrader.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
-    exercises = commands.add_parser("exercises", help="regenerate exercises/ from solutions/",
-                                    description="Write the student stubs in exercises/ from the marked "
-                                                "regions of solutions/.")
-    exercises.add_argument("--check", action="store_true",
-                           help="only report stubs that differ from what the generator makes (exit 1 if any)")
+    exercises = commands.add_parser(
+        "exercises",
+        help="regenerate exercises/ from solutions/",
+        description="Write the student stubs in exercises/ from the marked regions of solutions/.",
+    )
+    exercises.add_argument(
+        "--check",
+        action="store_true",
+        help="only report stubs that differ from what the generator makes (exit 1 if any)",
+    )
 
-    release = commands.add_parser("release", help="write a student's copy of the course to a new folder",
-                                  description="Write exercises/, the visible tests, datasets/, a student "
-                                              "README and pyproject.toml to DEST; no solutions, no grader.")
+    release = commands.add_parser(
+        "release",
+        help="write a student's copy of the course to a new folder",
+        description="Write exercises/, the visible tests, datasets/, a student "
+        "README and pyproject.toml to DEST; no solutions, no grader.",
+    )
     release.add_argument("destination", type=Path, metavar="DEST")
 
-    commands.add_parser("tests", help="list every hidden test id with its default points",
-                        description="List the hidden tests (ids usable in a config's [tests] table).")
+    commands.add_parser(
+        "tests",
+        help="list every hidden test id with its default points",
+        description="List the hidden tests (ids usable in a config's [tests] table).",
+    )
     return parser
 
 
@@ -154,8 +212,15 @@ def _jobs(text: str) -> int:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    commands = {"grade": _grade, "grade-all": _grade_all, "gradescope": _gradescope, "nbgrader": _nbgrader,
-                "exercises": _exercises, "release": _release, "tests": _tests}
+    commands = {
+        "grade": _grade,
+        "grade-all": _grade_all,
+        "gradescope": _gradescope,
+        "nbgrader": _nbgrader,
+        "exercises": _exercises,
+        "release": _release,
+        "tests": _tests,
+    }
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, functools.partial(_interrupted, INTERRUPTED.get(args.command, "interrupted")))
     return commands[args.command](args)
@@ -201,20 +266,26 @@ def _grade(args) -> int:
         return _fail(str(exc))
     if not args.quiet:
         jobs = min(args.jobs, len(args.topic or TOPIC_NAMES))
-        print(f"grading {args.submission}: {len(args.topic or TOPIC_NAMES)} topic(s), {jobs} at a time; "
-              "starting the sandbox (importing PyTorch takes a few seconds)", file=sys.stderr, flush=True)
+        print(
+            f"grading {args.submission}: {len(args.topic or TOPIC_NAMES)} topic(s), {jobs} at a time; "
+            "starting the sandbox (importing PyTorch takes a few seconds)",
+            file=sys.stderr,
+            flush=True,
+        )
     from grader.sandbox.session import Zygote, packages_needed
 
     # Start the sandbox's warm process now: it imports torch while we import the rest.
     Zygote.shared(packages_needed(args.topic or TOPIC_NAMES, submission.modules, CHILD_IMPORTS))
+    import torch
+
     from grader.grade import grade_submission
     from grader.report import render
-    import torch
 
     torch.set_num_threads(1)  # the references are tiny; extra threads only contend with the sandbox
     with _topic_progress(args.quiet, len(args.topic or TOPIC_NAMES)) as progress:
-        result = grade_submission(submission, config, topics=args.topic, progress=progress, jobs=args.jobs,
-                                  cache=args.cache)
+        result = grade_submission(
+            submission, config, topics=args.topic, progress=progress, jobs=args.jobs, cache=args.cache
+        )
     if args.output and args.format == "text" and "COLUMNS" not in os.environ:  # a file, not this terminal
         from grader.report import PLAIN_WIDTH, to_text
 
@@ -265,6 +336,7 @@ def _topic_progress(quiet: bool, topics: int):
         return
     graded = []
     if not sys.stderr.isatty():
+
         def line(topic, done, total):
             if done == total:
                 graded.append(topic)
@@ -274,8 +346,9 @@ def _topic_progress(quiet: bool, topics: int):
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  transient=False) as bar:
+    with Progress(
+        TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=False
+    ) as bar:
         overall, tasks = bar.add_task("topics graded", total=topics), {}
 
         def live(topic, done, total):
@@ -296,11 +369,24 @@ def _class_progress(quiet: bool):
         yield None
         return
     if sys.stderr.isatty():
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                                   TimeRemainingColumn)
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
-        with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.speed}"),
-                      TimeElapsedColumn(), TimeRemainingColumn(), transient=False) as bar:
+        with Progress(
+            TextColumn("grading"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.speed}"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            transient=False,
+        ) as bar:
             yield _BarProgress(bar)
         return
     yield _LineProgress()
@@ -326,13 +412,16 @@ class _LineProgress:
         self.done += 1
         rate = self.done / max(time.monotonic() - self.started, 1e-9)
         left = (self.total - self.done) / rate
-        print(f"[{self.done}/{self.total}] {student}: {status} ({rate * 60:.1f}/min, about {left:.0f} s left)",
-              file=sys.stderr, flush=True)
+        print(
+            f"[{self.done}/{self.total}] {student}: {status} ({rate * 60:.1f}/min, about {left:.0f} s left)",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def _nbgrader(args) -> int:
     from grader.config import ConfigError, load_config
-    from grader.topics import CHILD_IMPORTS, TOPIC_NAMES
+    from grader.topics import TOPIC_NAMES
 
     unknown = [t for t in args.topic or [] if t not in TOPIC_NAMES]
     if unknown:
@@ -344,16 +433,21 @@ def _nbgrader(args) -> int:
     from grader import nbgrader
 
     if args.action == "init":
-        written = nbgrader.init_course(args.course, args.assignment or nbgrader.ASSIGNMENT,
-                                       args.topic or TOPIC_NAMES, config.topic_points)
-        print(f"wrote {len(written)} files under {args.course}; next: cd {args.course} && "
-              f"nbgrader generate_assignment {args.assignment or nbgrader.ASSIGNMENT}", file=sys.stderr)
+        written = nbgrader.init_course(
+            args.course, args.assignment or nbgrader.ASSIGNMENT, args.topic or TOPIC_NAMES, config.topic_points
+        )
+        print(
+            f"wrote {len(written)} files under {args.course}; next: cd {args.course} && "
+            f"nbgrader generate_assignment {args.assignment or nbgrader.ASSIGNMENT}",
+            file=sys.stderr,
+        )
         return 0
     if not args.assignment:
         return _fail("nbgrader autograde needs the assignment: grader nbgrader autograde COURSE_DIR ASSIGNMENT")
     if not (args.course / "gradebook.db").exists():
-        return _fail(f"{args.course} has no gradebook.db: run `nbgrader generate_assignment "
-                     f"{args.assignment}` in it first")
+        return _fail(
+            f"{args.course} has no gradebook.db: run `nbgrader generate_assignment {args.assignment}` in it first"
+        )
     from grader.sandbox.session import Zygote
 
     Zygote.shared()

@@ -12,6 +12,7 @@ pooling = 200
 call_cpu_seconds = 10
 ```
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -49,8 +50,9 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"config {path} is not valid TOML: {exc}") from None
     unknown = set(data) - {"points", "tests", "examples", "limits"}
     if unknown:
-        raise ConfigError(f"config {path}: unknown table(s) {sorted(unknown)}; "
-                          "use [points], [tests], [examples], [limits]")
+        raise ConfigError(
+            f"config {path}: unknown table(s) {sorted(unknown)}; use [points], [tests], [examples], [limits]"
+        )
     from grader.topics import TOPICS
 
     for table in ("points", "examples"):
@@ -72,8 +74,9 @@ def load_config(path: Path | None) -> Config:
     for key, value in data.get("tests", {}).items():  # last: a test id needs its topic's checks imported
         topic, _, test = key.partition(".")
         if topic not in TOPICS or test not in {check.id for check in TOPICS[topic].CHECKS}:
-            raise ConfigError(f"config {path}: [tests] has unknown test {key!r}; "
-                              "run `grader tests` to list the test ids")
+            raise ConfigError(
+                f"config {path}: [tests] has unknown test {key!r}; run `grader tests` to list the test ids"
+            )
         if not isinstance(value, (int, float)) or value < 0:
             raise ConfigError(f"config {path}: [tests] {key} = {value!r} must be a number >= 0")
     return Config(

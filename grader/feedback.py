@@ -6,6 +6,7 @@ its words name (``grader.checks.Mistake``: a stable id and the words) and its ch
 or parts. ``docs/reference.md`` documents the JSON fields; renderers and the class summary read these,
 never the feedback's words.
 """
+
 from __future__ import annotations
 
 import math
@@ -13,7 +14,7 @@ import math
 import numpy as np
 
 VALUES_SHOWN = 256  # elements of an array given in full; a larger one gives its first ones
-ITEMS_SHOWN = 64    # items of a list or dict
+ITEMS_SHOWN = 64  # items of a list or dict
 
 
 def counterexample(function: str, args, kwargs: dict, found: dict | None) -> dict:
@@ -36,8 +37,12 @@ def value(obj):
     array = _as_array(obj)
     if array is not None:
         flat = array.reshape(-1)[:VALUES_SHOWN]
-        return {"dtype": str(array.dtype), "shape": list(array.shape),
-                "values": [_number(v) for v in flat.tolist()], "truncated": array.size > VALUES_SHOWN}
+        return {
+            "dtype": str(array.dtype),
+            "shape": list(array.shape),
+            "values": [_number(v) for v in flat.tolist()],
+            "truncated": array.size > VALUES_SHOWN,
+        }
     if obj is None or isinstance(obj, (bool, int, str)):
         return obj
     if isinstance(obj, float):

@@ -14,6 +14,7 @@ check of its denial (``grader/sandbox/tripwires.py``, ``denial.py``) record
 scan cannot read (``vars(torch)[...]``, ``getattr`` with a computed name, ...):
 they are reported for the instructor and score nothing by themselves.
 """
+
 from __future__ import annotations
 
 import ast
@@ -27,7 +28,7 @@ class Rule:
 
     label: str
     runtime: str  # regex over recorded names
-    static: str   # regex over dotted names used in the function's source
+    static: str  # regex over dotted names used in the function's source
 
 
 # Ways to switch off or go around the run-time recording: forbidden in every "by loops" module.
@@ -35,7 +36,7 @@ EVASION = Rule(
     "tampering with the grader's detection (torch._C / dispatch internals, eval/exec, __import__)",
     runtime=r"$^",
     static=r"(^|\.)(_C|_python_dispatch|_DisableTorchDispatch|DisableTorchFunction|_disabled_torch_function_impl"
-           r"|__import__|eval|exec|compile|import_module|setprofile|settrace)$",
+    r"|__import__|eval|exec|compile|import_module|setprofile|settrace)$",
 )
 
 
@@ -126,8 +127,17 @@ def _dotted(node) -> str | None:
 
 # Modules whose import in a "by loops" module means reaching around the code's own names.
 REACHING_MODULES = ("importlib", "gc", "inspect", "ctypes", "marshal", "base64", "codecs")
-INTROSPECTION = ("__dict__", "__globals__", "__closure__", "__code__", "__builtins__", "__subclasses__",
-                 "__bases__", "__base__", "__mro__")
+INTROSPECTION = (
+    "__dict__",
+    "__globals__",
+    "__closure__",
+    "__code__",
+    "__builtins__",
+    "__subclasses__",
+    "__bases__",
+    "__base__",
+    "__mro__",
+)
 
 
 def computed_access(source: bytes) -> list[str]:
@@ -157,8 +167,11 @@ def _reaches(node) -> str | None:
         name, args = node.func.id, node.args
         if name in ("vars", "globals", "locals"):
             return f"{name}() lookup"
-        if name in ("getattr", "setattr", "delattr", "hasattr") and len(args) >= 2 and not (
-                isinstance(args[1], ast.Constant) and isinstance(args[1].value, str)):
+        if (
+            name in ("getattr", "setattr", "delattr", "hasattr")
+            and len(args) >= 2
+            and not (isinstance(args[1], ast.Constant) and isinstance(args[1].value, str))
+        ):
             return f"{name} with a computed name"
         if name in ("exec", "eval", "compile", "__import__"):
             return f"{name}()"

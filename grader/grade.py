@@ -4,6 +4,7 @@
 version and the config, so a local pool, a cluster worker or an nbgrader cell
 can call it and get the same result.
 """
+
 from __future__ import annotations
 
 import ast
@@ -76,8 +77,9 @@ class GradeResult:
         return round(sum(t.max_score for t in self.topics.values()), 4)
 
 
-def grade_submission(submission: Submission, config: Config = Config(), topics=None, progress=None,
-                     jobs: int = 1, cache: bool = True) -> GradeResult:
+def grade_submission(
+    submission: Submission, config: Config = Config(), topics=None, progress=None, jobs: int = 1, cache: bool = True
+) -> GradeResult:
     """Grade the chosen ``topics`` (default: all) of ``submission``.
 
     ``progress(topic, done, total)`` follows each topic's tests (``done == total``: graded). Neither
@@ -95,8 +97,9 @@ def grade_submission(submission: Submission, config: Config = Config(), topics=N
 
 def assemble(submission: Submission, names: list[str], results: dict[str, TopicResult]) -> GradeResult:
     """The grade of ``submission`` from its topics' results (``grade_topic`` each, in any order or process)."""
-    return GradeResult(submission.origin, {name: results[name] for name in names},
-                       notes=(submission.summary(names), *submission.notes))
+    return GradeResult(
+        submission.origin, {name: results[name] for name in names}, notes=(submission.summary(names), *submission.notes)
+    )
 
 
 def _grade_concurrently(names, submission, config, jobs, progress, cache) -> dict[str, TopicResult]:
@@ -111,10 +114,15 @@ def _grade_concurrently(names, submission, config, jobs, progress, cache) -> dic
     relay.start()
     results = {}
     try:
-        with ProcessPoolExecutor(min(jobs, len(names)), mp_context=context, initializer=start_worker,
-                                 initargs=(context.Lock(), events, os.getpid())) as pool:
-            pending = {pool.submit(grade_topic, name, submission, config, cache, progress and _queued): name
-                       for name in order}
+        with ProcessPoolExecutor(
+            min(jobs, len(names)),
+            mp_context=context,
+            initializer=start_worker,
+            initargs=(context.Lock(), events, os.getpid()),
+        ) as pool:
+            pending = {
+                pool.submit(grade_topic, name, submission, config, cache, progress and _queued): name for name in order
+            }
             for future in as_completed(pending):
                 results[pending[future]] = future.result()
     finally:
@@ -155,7 +163,9 @@ def allocate_points(topic: str, checks: list[Check], config: Config) -> list[flo
     the default weights of a topic add up to its ``POINTS``, which makes each test worth its weight.
     """
     total = float(config.topic_points.get(topic, TOPICS[topic].POINTS))
-    fixed = {c.id: float(config.test_points[f"{topic}.{c.id}"]) for c in checks if f"{topic}.{c.id}" in config.test_points}
+    fixed = {
+        c.id: float(config.test_points[f"{topic}.{c.id}"]) for c in checks if f"{topic}.{c.id}" in config.test_points
+    }
     rest = max(total - sum(fixed.values()), 0.0)
     weight = sum(c.weight for c in checks if c.id not in fixed) or 1.0
     points = [fixed[c.id] if c.id in fixed else round(rest * c.weight / weight, 2) for c in checks]
@@ -165,8 +175,7 @@ def allocate_points(topic: str, checks: list[Check], config: Config) -> list[flo
     return points
 
 
-def grade_topic(topic: str, submission: Submission, config: Config, cache: bool = True,
-                progress=None) -> TopicResult:
+def grade_topic(topic: str, submission: Submission, config: Config, cache: bool = True, progress=None) -> TopicResult:
     """One topic's result; ``progress(topic, done, total)`` as it starts and after each test."""
     if progress:
         progress(topic, 0, len(TOPICS[topic].CHECKS))
@@ -207,9 +216,12 @@ def _grade_topic(topic, submission, config, cache, progress) -> TopicResult:
     stubs = unimplemented(source, {check.function for check in checks})
     if all(check.function in stubs for check in checks):  # nothing to run: no child
         return _scored(topic, checks, points, [_stub_result(c.function) for c in checks])
-    session = TopicSession(topic, submission.modules, config.limits,
-                           denied={function: tuple(rule.runtime for rule in rules)
-                                   for function, rules in module.BY_LOOPS.items()})
+    session = TopicSession(
+        topic,
+        submission.modules,
+        config.limits,
+        denied={function: tuple(rule.runtime for rule in rules) for function, rules in module.BY_LOOPS.items()},
+    )
     notes = []
     started = time.perf_counter()
     try:
@@ -229,8 +241,9 @@ def _grade_topic(topic, submission, config, cache, progress) -> TopicResult:
             cases.save()
             forbidden, tampered = {}, {}
             # Tampering at import time or while an unwatched function ran counts against every function.
-            everywhere = imported.names.union(*(names for function, names in ctx.names_seen.items()
-                                                if function not in module.BY_LOOPS))
+            everywhere = imported.names.union(
+                *(names for function, names in ctx.names_seen.items() if function not in module.BY_LOOPS)
+            )
             for function, rules in module.BY_LOOPS.items():
                 names = ctx.names_seen.get(function, set())
                 hits = runtime_hits(names, rules) + static_hits(source, function, rules)
@@ -244,14 +257,18 @@ def _grade_topic(topic, submission, config, cache, progress) -> TopicResult:
         session.close()
         session.timings.total = time.perf_counter() - started
     if session.output_bytes > 64 * 1024:
-        notes.append(f"your code printed {session.output_bytes / 1e6:.1f} MB while being graded; "
-                     "printing slows grading down: remove debugging prints")
-    return _scored(topic, checks, points, outcomes, forbidden, tampered, notes, ctx.examples_run, session.timings,
-                   review)
+        notes.append(
+            f"your code printed {session.output_bytes / 1e6:.1f} MB while being graded; "
+            "printing slows grading down: remove debugging prints"
+        )
+    return _scored(
+        topic, checks, points, outcomes, forbidden, tampered, notes, ctx.examples_run, session.timings, review
+    )
 
 
-def _scored(topic, checks, points, outcomes, forbidden=None, tampered=None, notes=(), examples=0, timings=None,
-            review=()) -> TopicResult:
+def _scored(
+    topic, checks, points, outcomes, forbidden=None, tampered=None, notes=(), examples=0, timings=None, review=()
+) -> TopicResult:
     """The topic's result from its checks' outcomes; a function that used a forbidden built-in or
     tampered with the detection scores zero."""
     forbidden, tampered, tests = forbidden or {}, tampered or {}, []
@@ -261,11 +278,30 @@ def _scored(topic, checks, points, outcomes, forbidden=None, tampered=None, note
         if check.function in forbidden or check.function in tampered:
             passed, credit, data = False, 0.0, {}
             feedback = _zero_feedback(check.function, forbidden.get(check.function), tampered.get(check.function))
-        tests.append(TestResult(check.title, check.id, check.function, round(max_points * credit, 4),
-                                max_points, passed, feedback, outcome.examples,
-                                not_implemented=outcome.not_implemented and not passed, **data))
-    return TopicResult(topic, round(sum(t.score for t in tests), 4), round(sum(points), 4), tests, list(notes),
-                       examples, timings or Timings(), review=list(review))
+        tests.append(
+            TestResult(
+                check.title,
+                check.id,
+                check.function,
+                round(max_points * credit, 4),
+                max_points,
+                passed,
+                feedback,
+                outcome.examples,
+                not_implemented=outcome.not_implemented and not passed,
+                **data,
+            )
+        )
+    return TopicResult(
+        topic,
+        round(sum(t.score for t in tests), 4),
+        round(sum(points), 4),
+        tests,
+        list(notes),
+        examples,
+        timings or Timings(),
+        review=list(review),
+    )
 
 
 def _zero_feedback(function: str, forbidden: list[str] | None, tampered: list[str] | None) -> str:
@@ -274,10 +310,13 @@ def _zero_feedback(function: str, forbidden: list[str] | None, tampered: list[st
     if forbidden:
         parts.append(f"`{function}` uses a forbidden built-in: {'; '.join(forbidden)}.")
     if tampered:
-        parts.append(f"The grader's detection of forbidden built-ins was tampered with while `{function}` ran: "
-                     f"{'; '.join(tampered)}.")
-    return " ".join(parts) + (f" Write it yourself from elementary tensor operations; this scores zero for "
-                              f"`{function}`.")
+        parts.append(
+            f"The grader's detection of forbidden built-ins was tampered with while `{function}` ran: "
+            f"{'; '.join(tampered)}."
+        )
+    return " ".join(parts) + (
+        f" Write it yourself from elementary tensor operations; this scores zero for `{function}`."
+    )
 
 
 def _stub_result(function: str) -> CheckResult:
@@ -293,9 +332,12 @@ def unimplemented(source: bytes, functions: set[str]) -> set[str]:
         return set()
     bound = {}
     for node in tree.body:
-        targets = [node] if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else \
-            [t for t in ast.walk(node) if isinstance(t, ast.Name) and isinstance(t.ctx, ast.Store)] + \
-            [a for a in ast.walk(node) if isinstance(a, ast.alias)]
+        targets = (
+            [node]
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            else [t for t in ast.walk(node) if isinstance(t, ast.Name) and isinstance(t.ctx, ast.Store)]
+            + [a for a in ast.walk(node) if isinstance(a, ast.alias)]
+        )
         for target in targets:
             name = getattr(target, "name", None) or getattr(target, "asname", None) or getattr(target, "id", None)
             bound.setdefault(name, []).append(target)
@@ -309,8 +351,11 @@ def _only_raises(node) -> bool:
         return "__new__" not in methods and "__init__" in methods and _only_raises(methods["__init__"])
     if not isinstance(node, ast.FunctionDef) or node.decorator_list:
         return False
-    body = node.body[1:] if isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant) \
+    body = (
+        node.body[1:]
+        if isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
         else node.body
+    )
     if len(body) != 1 or not isinstance(body[0], ast.Raise) or body[0].exc is None:
         return False
     raised = body[0].exc.func if isinstance(body[0].exc, ast.Call) else body[0].exc

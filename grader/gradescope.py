@@ -10,6 +10,7 @@ capabilities that namespaces need. ``run_autograder`` therefore first makes the 
 readable by root only (``datasets/`` excepted): the child, which runs under a uid of its own,
 cannot read the checks even where the mount namespace that hides them is missing.
 """
+
 from __future__ import annotations
 
 import io
@@ -91,7 +92,7 @@ def build(destination: Path, config: Path | None = None) -> list[str]:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, (data, executable) in files.items():
             info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
-            info.external_attr = ((stat.S_IFREG | (0o755 if executable else 0o644)) << 16)
+            info.external_attr = (stat.S_IFREG | (0o755 if executable else 0o644)) << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
     destination.parent.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,7 @@ The result is plain bytes per topic, so grading is a function of the
 submission's content alone (a local pool, a cluster worker or an nbgrader
 cell can all build a ``Submission`` and call ``grade_submission``).
 """
+
 from __future__ import annotations
 
 import io
@@ -38,8 +39,9 @@ class Submission:
 
     def missing_reason(self, topic: str) -> str:
         """Why ``topic`` has no module to grade."""
-        return self.problems.get(topic) or (f"{topic}.py was not found in {self.origin} (looked {LOOKED}), "
-                                            "nor a notebook defining its functions")
+        return self.problems.get(topic) or (
+            f"{topic}.py was not found in {self.origin} (looked {LOOKED}), nor a notebook defining its functions"
+        )
 
     def summary(self, topics) -> str:
         """One line for the report: which of ``topics`` were found where, which not, and where the grader looked."""
@@ -63,8 +65,11 @@ class Submission:
             text += f"; too large to grade: {', '.join(too_large)} (the limit is {MAX_MODULE_BYTES // 1024} KiB)"
         missing = [f"{topic}.py" for topic in topics if topic not in self.modules and topic not in self.problems]
         if missing:
-            looked = ("the notebook defines none of their functions" if self.origin.lower().endswith(".ipynb")
-                      else f"looked in {self.origin} {LOOKED}, and in notebooks")
+            looked = (
+                "the notebook defines none of their functions"
+                if self.origin.lower().endswith(".ipynb")
+                else f"looked in {self.origin} {LOOKED}, and in notebooks"
+            )
             text += f"; not found: {', '.join(missing)} ({looked})"
         return text
 
@@ -72,11 +77,16 @@ class Submission:
 def load_submission(path: Path, topics) -> Submission:
     path = Path(path)
     if not path.exists():
-        raise SubmissionError(f"{path} does not exist: give a folder of exercise modules, a .zip of one "
-                              "or a Jupyter notebook (.ipynb)")
+        raise SubmissionError(
+            f"{path} does not exist: give a folder of exercise modules, a .zip of one or a Jupyter notebook (.ipynb)"
+        )
     if path.is_dir():
-        files = {str(p.relative_to(path).as_posix()): p for pattern in ("*.py", "*.ipynb")
-                 for p in path.rglob(pattern) if p.is_file()}
+        files = {
+            str(p.relative_to(path).as_posix()): p
+            for pattern in ("*.py", "*.ipynb")
+            for p in path.rglob(pattern)
+            if p.is_file()
+        }
         return _pick(files, lambda p, limit: p.open("rb").read(limit + 1), topics, str(path))
     if path.suffix.lower() == ".ipynb":
         return load_notebook_bytes(path.read_bytes(), topics, str(path))
@@ -88,8 +98,7 @@ def load_submission(path: Path, topics) -> Submission:
 def load_zip_bytes(data: bytes, topics, origin: str = "<zip>") -> Submission:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = {i.filename: i for i in archive.infolist()
-                 if not i.is_dir() and i.filename.endswith((".py", ".ipynb"))}
+        infos = {i.filename: i for i in archive.infolist() if not i.is_dir() and i.filename.endswith((".py", ".ipynb"))}
     except (zipfile.BadZipFile, OSError) as exc:
         raise SubmissionError(f"{origin} is not a readable zip file: {exc}") from None
 
@@ -121,8 +130,7 @@ def _notebook_modules(data: bytes, name: PurePosixPath, topics) -> tuple[dict[st
     module, defined, notes = notebook_module(data, name.name)
     chosen = topics_of_notebook(name.stem, defined, topics)
     if chosen and len(module) > MAX_MODULE_BYTES:
-        return {}, notes + [f"the code of {name.name} is larger than {MAX_MODULE_BYTES // 1024} KiB "
-                            "and was not graded"]
+        return {}, notes + [f"the code of {name.name} is larger than {MAX_MODULE_BYTES // 1024} KiB and was not graded"]
     return {topic: module for topic in chosen}, notes
 
 
@@ -141,8 +149,10 @@ def _pick(files: dict, read, topics, origin: str) -> Submission:
             continue
         source = read(files[matches[0]], MAX_MODULE_BYTES)
         if len(source) > MAX_MODULE_BYTES:
-            problems[topic] = (f"{matches[0]} is larger than the limit of {MAX_MODULE_BYTES // 1024} KiB "
-                               "for a module, so it was not graded")
+            problems[topic] = (
+                f"{matches[0]} is larger than the limit of {MAX_MODULE_BYTES // 1024} KiB "
+                "for a module, so it was not graded"
+            )
             continue
         modules[topic], found[topic] = source, matches[0]
     missing = [topic for topic in topics if topic not in modules and topic not in problems]
@@ -151,8 +161,7 @@ def _pick(files: dict, read, topics, origin: str) -> Submission:
             from grader.notebook import MAX_NOTEBOOK_BYTES, NotebookError  # nbformat, IPython: only for notebooks
 
             try:
-                answered, said = _notebook_modules(read(files[name], MAX_NOTEBOOK_BYTES), PurePosixPath(name),
-                                                   missing)
+                answered, said = _notebook_modules(read(files[name], MAX_NOTEBOOK_BYTES), PurePosixPath(name), missing)
             except NotebookError as exc:
                 answered, said = {}, [str(exc)]
             modules.update(answered)
@@ -167,16 +176,26 @@ def _pick(files: dict, read, topics, origin: str) -> Submission:
 def _none_found(files: dict, topics, origin: str, notes: list[str]) -> str:
     """The error for a submission without any module: what was expected, and the folder that holds them."""
     expected = [f"{topic}.py" for topic in topics]
-    lines = [f"{origin} holds none of the course's modules {LOOKED}: expected {', '.join(expected)} "
-             "(or notebooks defining their functions)"]
-    folders = Counter(str(PurePosixPath(name).parent) for name in files
-                      if PurePosixPath(name).name in expected and not _hidden(name) and not _shallow(name))
+    lines = [
+        f"{origin} holds none of the course's modules {LOOKED}: expected {', '.join(expected)} "
+        "(or notebooks defining their functions)"
+    ]
+    folders = Counter(
+        str(PurePosixPath(name).parent)
+        for name in files
+        if PurePosixPath(name).name in expected and not _hidden(name) and not _shallow(name)
+    )
     if folders:
         folder, count = folders.most_common(1)[0]
         path = PurePosixPath(origin) / folder
-        lines.append(f"{count} of them {'is' if count == 1 else 'are'} in {folder}/, deeper than the grader looks: "
-                     + (f"grade that folder (grader grade {path})" if Path(origin).is_dir()
-                        else "zip that folder, or the folder that holds it, instead"))
+        lines.append(
+            f"{count} of them {'is' if count == 1 else 'are'} in {folder}/, deeper than the grader looks: "
+            + (
+                f"grade that folder (grader grade {path})"
+                if Path(origin).is_dir()
+                else "zip that folder, or the folder that holds it, instead"
+            )
+        )
     return "\n".join(lines + notes)
 
 

@@ -9,6 +9,7 @@ does, and shows the topic's score as the cell's value (nbgrader's partial credit
 grades ``submitted/`` outside any kernel with the class grader's warm workers and writes the
 scores into nbgrader's gradebook.
 """
+
 from __future__ import annotations
 
 import ast
@@ -25,20 +26,22 @@ from grader.notebook import contract_names
 from grader.topics import TOPIC_NAMES
 
 ASSIGNMENT = "cnn"
-CONFIG = '''c = get_config()  # noqa: F821 -- nbgrader's config loader defines it
+CONFIG = """c = get_config()  # noqa: F821 -- nbgrader's config loader defines it
 c.CourseDirectory.course_id = "convgrade"
 c.CourseDirectory.root = {root!r}
 c.ExecutePreprocessor.timeout = 600  # seconds per cell: a topic's hidden tests run in one cell
-'''
+"""
 
 
 # Topics that show what the student's functions do on the course's own images: a markdown cell, a
 # plotting cell (run in the notebook, left out of grading), and the images it reads (copied beside it).
 PLOTS = {
-    "edges": ("""## See it
+    "edges": (
+        """## See it
 
 The Sobel responses of a shape from the course's dataset: `Gx` lights up at vertical edges, `Gy` at
-horizontal ones, and the gradient magnitude at every edge, whatever its direction.""", """\
+horizontal ones, and the gradient magnitude at every edge, whatever its direction.""",
+        """\
 # Run once your functions work.
 import cv2
 import matplotlib.pyplot as plt
@@ -51,12 +54,16 @@ for axis, (title, values) in zip(axes, maps.items()):
     axis.imshow(values, cmap="gray")
     axis.set_title(title)
     axis.axis("off")
-plt.show()""", {"shape.png": "datasets/shapes/train/square/square_000.png"}),
-    "hooks": ("""## See it
+plt.show()""",
+        {"shape.png": "datasets/shapes/train/square/square_000.png"},
+    ),
+    "hooks": (
+        """## See it
 
 What a small, untrained CNN makes of a digit, captured with your `capture_outputs`: each channel
 of the convolution is one filter's response map; max pooling halves it and keeps the strongest
-responses.""", """\
+responses.""",
+        """\
 # Run once capture_outputs works.
 import cv2
 import matplotlib.pyplot as plt
@@ -74,13 +81,14 @@ for row, (name, output) in zip(axes, maps.items()):
         axis.set_title(f"layer {name!r}, channel {channel}")
 for axis in axes.flat:
     axis.axis("off")
-plt.show()""", {"digit.png": "datasets/digits/train/3/0003.png"}),
+plt.show()""",
+        {"digit.png": "datasets/digits/train/3/0003.png"},
+    ),
 }
 
 
 def _metadata(grade_id: str, solution: bool, grade: bool, points: float | None = None) -> dict:
-    meta = {"grade_id": grade_id, "solution": solution, "grade": grade, "locked": not solution,
-            "schema_version": 3}
+    meta = {"grade_id": grade_id, "solution": solution, "grade": grade, "locked": not solution, "schema_version": 3}
     if points is not None:
         meta["points"] = points
     return {"nbgrader": meta}
@@ -93,38 +101,50 @@ def topic_notebook(topic: str, points: float) -> nbformat.NotebookNode:
     lines = source.splitlines()
     title = topic.replace("_", " ").capitalize()
     intro = ast.get_docstring(tree) or ""
-    cells = [nbformat.v4.new_markdown_cell(
-        f"# {title} ({points:g} points)\n\n{intro}\n\nFill in every cell that says `YOUR CODE HERE`, run the "
-        "examples cell, then submit. The last cell is graded: it runs hidden tests on this notebook's code.")]
+    cells = [
+        nbformat.v4.new_markdown_cell(
+            f"# {title} ({points:g} points)\n\n{intro}\n\nFill in every cell that says `YOUR CODE HERE`, run the "
+            "examples cell, then submit. The last cell is graded: it runs hidden tests on this notebook's code."
+        )
+    ]
     body = [n for n in tree.body if not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
     future = [n for n in body if isinstance(n, ast.ImportFrom) and n.module == "__future__"]
     prelude = [n for n in body if isinstance(n, (ast.Import, ast.ImportFrom)) and n not in future]
-    cells.append(nbformat.v4.new_code_cell("\n".join(ast.get_source_segment(source, n) for n in prelude),
-                                           metadata=_metadata(f"{topic}-imports", False, False)))
+    cells.append(
+        nbformat.v4.new_code_cell(
+            "\n".join(ast.get_source_segment(source, n) for n in prelude),
+            metadata=_metadata(f"{topic}-imports", False, False),
+        )
+    )
     starts = [min([n.lineno] + [d.lineno for d in getattr(n, "decorator_list", [])]) for n in tree.body]
     for node, first, following in zip(tree.body, starts, starts[1:] + [len(lines) + 1]):
         if node not in body or node in prelude or node in future:
             continue
         # up to the next statement: a body's closing ``### END SOLUTION`` comment is not in the AST
-        text = "\n".join(lines[first - 1:following - 1]).rstrip()
+        text = "\n".join(lines[first - 1 : following - 1]).rstrip()
         name = getattr(node, "name", f"line{first}")
-        cells.append(nbformat.v4.new_code_cell(text, metadata=_metadata(
-            f"{topic}-{name}", BEGIN in text, False)))
+        cells.append(nbformat.v4.new_code_cell(text, metadata=_metadata(f"{topic}-{name}", BEGIN in text, False)))
     functions = ", ".join(sorted(contract_names(topic)))
     cells.append(nbformat.v4.new_markdown_cell("Check your functions on the examples of their docstrings:"))
-    cells.append(nbformat.v4.new_code_cell(
-        "import doctest\n\n"
-        f"for function in ({functions},):  # prints each example that fails\n"
-        "    doctest.run_docstring_examples(function, globals(), name=function.__name__)",
-        metadata=_metadata(f"{topic}-examples", False, False)))
+    cells.append(
+        nbformat.v4.new_code_cell(
+            "import doctest\n\n"
+            f"for function in ({functions},):  # prints each example that fails\n"
+            "    doctest.run_docstring_examples(function, globals(), name=function.__name__)",
+            metadata=_metadata(f"{topic}-examples", False, False),
+        )
+    )
     if topic in PLOTS:
         text, code, _ = PLOTS[topic]
         cells += [nbformat.v4.new_markdown_cell(text), nbformat.v4.new_code_cell(code)]
-    cells.append(nbformat.v4.new_code_cell(
-        f"# Hidden tests of {topic} ({points:g} points), run on this notebook's file in a fresh process.\n"
-        "from grader.nbgrader import grade_notebook\n\n"
-        f"grade_notebook({topic!r})",
-        metadata=_metadata(f"{topic}-hidden", False, True, points)))
+    cells.append(
+        nbformat.v4.new_code_cell(
+            f"# Hidden tests of {topic} ({points:g} points), run on this notebook's file in a fresh process.\n"
+            "from grader.nbgrader import grade_notebook\n\n"
+            f"grade_notebook({topic!r})",
+            metadata=_metadata(f"{topic}-hidden", False, True, points),
+        )
+    )
     notebook = nbformat.v4.new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return notebook
@@ -156,16 +176,20 @@ def grade_notebook(topic: str, path: str | Path | None = None) -> float:
     feedback of failed tests is printed; the value is the topic's score (nbgrader's partial credit).
     """
     path = Path(path or f"{topic}.ipynb")
-    result = subprocess.run([sys.executable, "-m", "grader", "grade", str(path), "--topic", topic,
-                             "--format", "json", "--quiet"], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "grader", "grade", str(path), "--topic", topic, "--format", "json", "--quiet"],
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
         print(f"grading {path.name} failed: {result.stderr.strip()[-2000:]}")
         return 0.0
     report = json.loads(result.stdout)["topics"][topic]
     for test in report["tests"]:
         if not test["passed"]:
-            print(f"{test['name']} ({round(test['score'], 2):g} / {round(test['max_score'], 2):g}):\n"
-                  f"{test['feedback']}\n")
+            print(
+                f"{test['name']} ({round(test['score'], 2):g} / {round(test['max_score'], 2):g}):\n{test['feedback']}\n"
+            )
     print(f"{topic}: {round(report['score'], 2):g} / {round(report['max_score'], 2):g}")
     return report["score"]
 
@@ -181,8 +205,10 @@ def autograde(course: Path, assignment: str = ASSIGNMENT, config=None, jobs: int
     submitted = course / "submitted"
     students = sorted(p.name for p in submitted.iterdir() if (p / assignment).is_dir()) if submitted.is_dir() else []
     if not students:
-        raise FileNotFoundError(f"{submitted} holds no submissions of {assignment!r} "
-                                "(expected submitted/<student>/<assignment>/; run nbgrader collect first)")
+        raise FileNotFoundError(
+            f"{submitted} holds no submissions of {assignment!r} "
+            "(expected submitted/<student>/<assignment>/; run nbgrader collect first)"
+        )
     work = course / "convgrade" / assignment
     inbox = work / "submissions"
     inbox.mkdir(parents=True, exist_ok=True)

@@ -3,20 +3,21 @@
 Notebooks as students leave them hold more than definitions: magics and shell lines, training runs
 and plots at the top level, cells that raise or do not parse. The module keeps what a grade needs
 and nothing that runs on import: the imports (``from __future__`` ones first), the functions and
-classes (not ``test_*`` ones), and the top-level assignments those use. Magics are turned into Python by IPython's own transformer
+classes (not ``test_*`` ones), and the top-level assignments those use. Magics are turned into Python by
+IPython's own transformer
 first, so a cell mixing them with code still parses. Each kept statement comes with its original
 text, under a ``# cell N`` line, so an error's line points back into the notebook.
 """
+
 from __future__ import annotations
 
 import ast
-import symtable
 import re
+import symtable
 import warnings
 from pathlib import Path
 
 import nbformat
-
 
 MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024  # outputs included: plots and logs of many megabytes still load
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -41,8 +42,10 @@ def notebook_module(data: bytes, origin: str) -> tuple[bytes, set[str], list[str
             warnings.simplefilter("ignore")  # JupyterLab, VS Code and Colab add fields nbformat warns about
             notebook = nbformat.reads(data.decode("utf-8-sig"), as_version=4)
     except Exception as exc:  # nbformat raises NotJSONError, ValueError, KeyError, ... on a broken file
-        raise NotebookError(f"{origin} is not a readable Jupyter notebook ({type(exc).__name__}: "
-                            f"{str(exc)[:200]}); submit the .ipynb file saved by Jupyter or VS Code") from None
+        raise NotebookError(
+            f"{origin} is not a readable Jupyter notebook ({type(exc).__name__}: "
+            f"{str(exc)[:200]}); submit the .ipynb file saved by Jupyter or VS Code"
+        ) from None
     from IPython.core.inputtransformer2 import TransformerManager
 
     transformer = TransformerManager()
@@ -55,13 +58,15 @@ def notebook_module(data: bytes, origin: str) -> tuple[bytes, set[str], list[str
         try:
             tree = ast.parse(source)
         except SyntaxError as exc:
-            notes.append(f"cell {number} of {Path(origin).name} was left out: it has a syntax error "
-                         f"(line {exc.lineno}: {exc.msg})")
+            notes.append(
+                f"cell {number} of {Path(origin).name} was left out: it has a syntax error "
+                f"(line {exc.lineno}: {exc.msg})"
+            )
             continue
         lines = source.splitlines()
         for node in tree.body:
             first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-            statements.append((number, node, "\n".join(lines[first - 1:node.end_lineno])))
+            statements.append((number, node, "\n".join(lines[first - 1 : node.end_lineno])))
     kept = _needed(statements)
     future = sorted({text for _, node, text in statements if _is_future(node)})  # must come first
     chunks, previous_cell = future, None
@@ -86,7 +91,8 @@ def _needed(statements) -> set[int]:
     kept, used = set(), set()
     for _, node, _ in statements:
         if isinstance(node, (ast.Import, ast.ImportFrom)) or (
-                isinstance(node, _DEFINITIONS) and not node.name.startswith("test_")):
+            isinstance(node, _DEFINITIONS) and not node.name.startswith("test_")
+        ):
             kept.add(id(node))
             used |= _globals_used(node)
     grew = True
@@ -111,8 +117,11 @@ def _globals_used(node) -> set[str]:
     while tables:
         table = tables.pop()
         top = table.get_type() == "module"
-        names |= {symbol.get_name() for symbol in table.get_symbols()
-                  if symbol.is_referenced() and (top or symbol.is_global())}
+        names |= {
+            symbol.get_name()
+            for symbol in table.get_symbols()
+            if symbol.is_referenced() and (top or symbol.is_global())
+        }
         tables += table.get_children()
     return names
 

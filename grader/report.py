@@ -4,6 +4,7 @@ JSON follows the contract; Gradescope follows its ``results.json`` schema.
 Every format is a pure function of the result, so the same grade gives the
 same bytes.
 """
+
 from __future__ import annotations
 
 import io
@@ -53,10 +54,16 @@ def _score(score: float, max_score: float) -> str:
 def _wrapped(line: str, indent: str, width: int) -> list[str]:
     """``line`` wrapped to ``width``, continuation lines keeping the line's own indentation; a bracketed
     group (a shape, a small tensor's values) is not split unless it is longer than half the width."""
-    own = indent + line[:len(line) - len(line.lstrip())]
+    own = indent + line[: len(line) - len(line.lstrip())]
     line = _groups_kept_together(line.strip(), max(width // 2, 20))
-    lines = textwrap.wrap(line, width=max(width, len(own) + 20), initial_indent=own,
-                          subsequent_indent=own + "  ", break_long_words=False, break_on_hyphens=False)
+    lines = textwrap.wrap(
+        line,
+        width=max(width, len(own) + 20),
+        initial_indent=own,
+        subsequent_indent=own + "  ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
     return [text.replace(NO_BREAK, " ") for text in lines] or [""]
 
 
@@ -72,7 +79,7 @@ def _groups_kept_together(text: str, longest: int) -> str:
         elif char in ")]" and depth > 0:
             depth -= 1
             if depth == 0:
-                group = text[start:i + 1]
+                group = text[start : i + 1]
                 pieces.append(group.replace(" ", NO_BREAK) if len(group) <= longest else group)
                 start = i + 1
     return "".join(pieces) + text[start:]
@@ -93,8 +100,17 @@ def _topic_json(topic) -> dict:
     document = {
         "score": topic.score,
         "max_score": topic.max_score,
-        "tests": [{"name": t.name, "score": t.score, "max_score": t.max_score, "passed": t.passed,
-                   "feedback": t.feedback, **_feedback_data(t)} for t in topic.tests],
+        "tests": [
+            {
+                "name": t.name,
+                "score": t.score,
+                "max_score": t.max_score,
+                "passed": t.passed,
+                "feedback": t.feedback,
+                **_feedback_data(t),
+            }
+            for t in topic.tests
+        ],
     }
     if topic.review:
         document["review"] = list(topic.review)
@@ -103,9 +119,11 @@ def _topic_json(topic) -> dict:
 
 def _feedback_data(test: TestResult) -> dict:
     """The feedback as data (``grader.feedback``): fields beyond the contract's, documented in docs/reference.md."""
-    return {"counterexample": test.counterexample,
-            "mistakes": [{"id": m.id, "text": m.text} for m in test.mistakes],
-            "features": [{"name": name, "passed": held} for name, held in test.features]}
+    return {
+        "counterexample": test.counterexample,
+        "mistakes": [{"id": m.id, "text": m.text} for m in test.mistakes],
+        "features": [{"name": name, "passed": held} for name, held in test.features],
+    }
 
 
 REVIEW = "flagged for review (computed access the static scan cannot read; scores nothing by itself)"
@@ -147,8 +165,9 @@ def to_text(result: GradeResult, width: int | None = None) -> str:
             if test.function in stubs:
                 if test.function not in shown:
                     shown.add(test.function)
-                    lines += _wrapped(f"NOT IMPLEMENTED YET {_stub_line(test.function, stubs[test.function])}",
-                                      "  ", width)
+                    lines += _wrapped(
+                        f"NOT IMPLEMENTED YET {_stub_line(test.function, stubs[test.function])}", "  ", width
+                    )
                 continue
             verdict = "PARTIAL" if test.score > 0 else "FAILED"
             lines += _wrapped(f"{verdict} {test.name}  {_score(test.score, test.max_score)}", "  ", width)
@@ -171,11 +190,17 @@ def _stub_line(function: str, tests: list[TestResult]) -> str:
 
 
 def to_markdown(result: GradeResult) -> str:
-    lines = [f"# Feedback: {_points(result.score)} / {_points(result.max_score)}", "",
-             "| topic | score | tests passed |", "|---|---:|---:|"]
+    lines = [
+        f"# Feedback: {_points(result.score)} / {_points(result.max_score)}",
+        "",
+        "| topic | score | tests passed |",
+        "|---|---:|---:|",
+    ]
     for name, topic in result.topics.items():
         passed = sum(t.passed for t in topic.tests)
-        lines.append(f"| {name} | {_points(topic.score)} / {_points(topic.max_score)} | {passed} / {len(topic.tests)} |")
+        lines.append(
+            f"| {name} | {_points(topic.score)} / {_points(topic.max_score)} | {passed} / {len(topic.tests)} |"
+        )
     lines += [""] + [f"> {note}" for note in result.notes] if result.notes else []
     for name, topic in result.topics.items():
         lines += ["", f"## {name} ({_points(topic.score)} / {_points(topic.max_score)})", ""]
@@ -189,8 +214,11 @@ def to_markdown(result: GradeResult) -> str:
             if test.function in stubs:
                 if test.function not in shown:
                     shown.add(test.function)
-                    lines.append(f"- ❌ not implemented yet: {_stub_line(test.function, stubs[test.function])}"
-                                 .replace(NO_BREAK, " "))
+                    lines.append(
+                        f"- ❌ not implemented yet: {_stub_line(test.function, stubs[test.function])}".replace(
+                            NO_BREAK, " "
+                        )
+                    )
                 continue
             mark = "✅" if test.passed else "🟨" if test.score > 0 else "❌"
             lines.append(f"- {mark} {test.name} ({_points(test.score)} / {_points(test.max_score)})")
@@ -203,17 +231,24 @@ def to_gradescope(result: GradeResult) -> str:
     tests = []
     for name, topic in result.topics.items():
         for test in topic.tests:
-            tests.append({
-                "name": f"{name}: {test.name}",
-                "score": test.score,
-                "max_score": test.max_score,
-                "status": "passed" if test.passed else "failed",
-                "output": test.feedback or "passed",
-                "visibility": "visible",
-            })
+            tests.append(
+                {
+                    "name": f"{name}: {test.name}",
+                    "score": test.score,
+                    "max_score": test.max_score,
+                    "status": "passed" if test.passed else "failed",
+                    "output": test.feedback or "passed",
+                    "visibility": "visible",
+                }
+            )
     output = "\n".join([f"convgrade {result.version}", *result.notes])
-    document = {"score": result.score, "output": output, "visibility": "visible",
-                "stdout_visibility": "hidden", "tests": tests}
+    document = {
+        "score": result.score,
+        "output": output,
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+    }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 

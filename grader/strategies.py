@@ -10,6 +10,7 @@ compute with by hand (small integers, then one-decimal numbers): hypothesis
 shrinks towards the first, so a failure that still shows with simple values
 is reported with them.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -35,7 +36,7 @@ def _hand_sized(rng, shape, low, high, pattern, unique):
     need = count if unique else 5
     if grid.size < max(3, need if unique else 3):
         return None
-    nearest_zero = grid[np.argsort(np.abs(grid), kind="stable")[:max(need, 5)]]
+    nearest_zero = grid[np.argsort(np.abs(grid), kind="stable")[: max(need, 5)]]
     return rng.choice(nearest_zero, size=shape, replace=not unique) / step
 
 
@@ -60,8 +61,9 @@ def _fill(rng, dtype: np.dtype, shape, low, high, pattern, specials, unique=Fals
 
 
 @st.composite
-def arrays(draw, dtype, shape, low: float = -10.0, high: float = 10.0, specials=(), unique: bool = False,
-           patterns=PATTERNS):
+def arrays(
+    draw, dtype, shape, low: float = -10.0, high: float = 10.0, specials=(), unique: bool = False, patterns=PATTERNS
+):
     """NumPy arrays of exactly ``shape`` and ``dtype``, values in ``[low, high]`` (plus ``specials``)."""
     dtype, shape = np.dtype(dtype), tuple(int(n) for n in shape)
     seed = draw(st.integers(0, 2**32 - 1))
@@ -76,8 +78,15 @@ def arrays(draw, dtype, shape, low: float = -10.0, high: float = 10.0, specials=
     return data
 
 
-def tensors(shape, dtype: torch.dtype, low: float = -10.0, high: float = 10.0, specials=(), unique: bool = False,
-            patterns=PATTERNS):
+def tensors(
+    shape,
+    dtype: torch.dtype,
+    low: float = -10.0,
+    high: float = 10.0,
+    specials=(),
+    unique: bool = False,
+    patterns=PATTERNS,
+):
     """Tensors of exactly ``shape`` and ``dtype`` with values in ``[low, high]`` (plus ``specials``)."""
     np_dtype = np.float32 if dtype == torch.float32 else np.float64
     return arrays(np_dtype, shape, low, high, specials, unique, patterns).map(torch.from_numpy)

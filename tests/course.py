@@ -4,6 +4,7 @@
 Its functions remember their last call: when a test fails, pytest shows that call's arguments and
 what it returned ("your code's last call"). ``assert_close`` shows the expected and the actual values.
 """
+
 import functools
 import importlib
 import importlib.util
@@ -61,8 +62,11 @@ class _Recorded:
         if not inspect.isfunction(value):
             return value
 
-        positional = tuple(p.name for p in inspect.signature(value).parameters.values()
-                           if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
+        positional = tuple(
+            p.name
+            for p in inspect.signature(value).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        )
 
         @functools.wraps(value)
         def recorded(*args, **kwargs):

@@ -3,11 +3,11 @@
 The numbers are the ones on the slides: 1,597 parameters for the first simple
 CNN, 61,706 for LeNet-5, 213 for the case-study model.
 """
+
+import course
 import pytest
 import torch
 import torch.nn as nn
-
-import course
 
 architectures = course.load("architectures")
 
@@ -21,6 +21,7 @@ def child_names(model):
 
 
 # --- the first simple CNN (VSB) ----------------------------------------------
+
 
 def test_simple_cnn_has_1597_parameters():
     assert n_params(architectures.build_simple_cnn()) == 1597
@@ -42,6 +43,7 @@ def test_simple_cnn_turns_a_32x32_image_into_one_probability():
 
 
 # --- the same network as an nn.Module subclass (VSB "Net") --------------------
+
 
 def test_simplenet_has_conv_pool_fc_attributes():
     net = architectures.SimpleNet()
@@ -68,8 +70,7 @@ def test_simplenet_forward_is_conv_relu_maxpool_fc_sigmoid():
 
 # --- LeNet-5 (UFRN) -----------------------------------------------------------
 
-LENET_CHILDREN = ["C1", "func1", "S2", "C3", "func2", "S4", "C5", "func3",
-                  "flatten", "F6", "func4", "OUTPUT"]
+LENET_CHILDREN = ["C1", "func1", "S2", "C3", "func2", "S4", "C5", "func3", "flatten", "F6", "func4", "OUTPUT"]
 
 
 def test_lenet5_has_61706_parameters():
@@ -82,8 +83,7 @@ def test_lenet5_children_are_named_as_on_the_slides():
     assert all(isinstance(getattr(model, f"func{i}"), nn.ReLU) for i in range(1, 5))
 
 
-@pytest.mark.parametrize("layer, params", [("C1", 156), ("C3", 2416), ("C5", 48120),
-                                           ("F6", 10164), ("OUTPUT", 850)])
+@pytest.mark.parametrize("layer, params", [("C1", 156), ("C3", 2416), ("C5", 48120), ("F6", 10164), ("OUTPUT", 850)])
 def test_lenet5_parameters_per_layer(layer, params):
     assert n_params(getattr(architectures.build_lenet5(), layer)) == params
 
@@ -110,6 +110,7 @@ def test_lenet5_state_dict_loads_into_a_fresh_copy():
 
 # --- the case-study CNN (UFRN) ------------------------------------------------
 
+
 def test_case_study_cnn_has_213_parameters():
     assert n_params(architectures.build_case_study_cnn()) == 213
 
@@ -132,6 +133,7 @@ def test_case_study_cnn_with_more_channels():
 
 
 # --- count_parameters ---------------------------------------------------------
+
 
 def test_count_parameters_of_a_linear_layer():
     assert architectures.count_parameters(nn.Linear(3, 2)) == 3 * 2 + 2

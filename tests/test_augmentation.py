@@ -5,6 +5,8 @@ under the same seed your transform must give exactly what the slides' pipeline
 gives. The prediction tests use shipped ``shapes`` images read with cv2.imread,
 which hands over the channels in BGR order.
 """
+
+import course
 import cv2
 import numpy as np
 import pytest
@@ -14,7 +16,6 @@ from PIL import Image
 from torchvision import transforms
 from torchvision.transforms import v2
 
-import course
 from datasets import SHAPES_DIR
 
 augmentation = course.load("augmentation")
@@ -25,16 +26,18 @@ CIRCLE = SHAPES_DIR / "train" / "circle" / "circle_000.png"
 
 def slide_pipeline(size=40):
     """The training transform of the VSB slides ("Save and load the model")."""
-    return transforms.Compose([
-        transforms.ToPILImage(),
-        transforms.Resize(size=(size, size)),
-        transforms.ColorJitter(brightness=.5, hue=.3),
-        transforms.RandomRotation(degrees=(0, 5)),
-        transforms.GaussianBlur(kernel_size=(5, 5), sigma=(0.1, 5)),
-        transforms.RandomAdjustSharpness(sharpness_factor=2),
-        transforms.ToTensor(),
-        transforms.Normalize((0.5,), (0.5,)),
-    ])
+    return transforms.Compose(
+        [
+            transforms.ToPILImage(),
+            transforms.Resize(size=(size, size)),
+            transforms.ColorJitter(brightness=0.5, hue=0.3),
+            transforms.RandomRotation(degrees=(0, 5)),
+            transforms.GaussianBlur(kernel_size=(5, 5), sigma=(0.1, 5)),
+            transforms.RandomAdjustSharpness(sharpness_factor=2),
+            transforms.ToTensor(),
+            transforms.Normalize((0.5,), (0.5,)),
+        ]
+    )
 
 
 def seeded(transform, image, seed):
@@ -48,6 +51,7 @@ def rgb_image(path=CIRCLE):
 
 
 # --- augmentation_transform -----------------------------------------------------
+
 
 def test_the_augmentation_is_the_slide_pipeline():
     image = rgb_image()
@@ -84,6 +88,7 @@ def test_augmentation_rejects_a_size_below_one(size):
 
 # --- image_to_tensor ----------------------------------------------------------------
 
+
 def test_a_red_opencv_image_comes_out_red():
     red_bgr = np.zeros((4, 6, 3), dtype=np.uint8)
     red_bgr[:, :, 2] = 255  # OpenCV keeps red in the last channel
@@ -97,7 +102,8 @@ def test_a_red_opencv_image_comes_out_red():
 def test_image_to_tensor_prepares_a_shipped_image_like_the_training_data():
     x = augmentation.image_to_tensor(cv2.imread(str(CIRCLE)))
     expected = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5,) * 3, (0.5,) * 3)])(
-        Image.open(CIRCLE).convert("RGB"))
+        Image.open(CIRCLE).convert("RGB")
+    )
     torch.testing.assert_close(x, expected.unsqueeze(0))
 
 
@@ -108,17 +114,22 @@ def test_image_to_tensor_leaves_the_image_alone():
     assert np.array_equal(image, before)
 
 
-@pytest.mark.parametrize("image", [
-    np.zeros((4, 6), dtype=np.uint8),            # grayscale, as cv2.imread(path, 0) gives
-    np.zeros((4, 6, 4), dtype=np.uint8),         # BGRA
-    np.zeros((4, 6, 3), dtype=np.float32),       # not uint8
-], ids=["grayscale", "four_channels", "float"])
+@pytest.mark.parametrize(
+    "image",
+    [
+        np.zeros((4, 6), dtype=np.uint8),  # grayscale, as cv2.imread(path, 0) gives
+        np.zeros((4, 6, 4), dtype=np.uint8),  # BGRA
+        np.zeros((4, 6, 3), dtype=np.float32),  # not uint8
+    ],
+    ids=["grayscale", "four_channels", "float"],
+)
 def test_image_to_tensor_rejects_what_is_not_an_opencv_colour_image(image):
     with pytest.raises(ValueError):
         augmentation.image_to_tensor(image)
 
 
 # --- predict_image ------------------------------------------------------------------
+
 
 def colour_model():
     """Logits [mean red - mean blue, mean blue - mean red]: the answer depends on the channel order."""

@@ -1,14 +1,14 @@
 """Tests for classification.py (UFRN lecture, "softmax" and
 "Loss Function for Multiclass Classification")."""
+
 import math
 
+import course
 import pytest
 import torch
 import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import course
 
 cl = course.load("classification")
 

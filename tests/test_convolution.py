@@ -1,13 +1,13 @@
 """Tests for convolution.py (VSB lecture, "CONV2D PyTorch"; UFRN lecture, "Convolutions")."""
+
 import warnings
 
+import course
 import pytest
 import torch
 import torch.nn.functional as F
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-
-import course
 
 conv = course.load("convolution")
 
@@ -171,8 +171,19 @@ def test_conv2d_with_one_channel_and_no_bias_is_correlate2d():
     seed=st.integers(0, 2**32 - 1),
 )
 def test_conv2d_matches_pytorch_with_stride_padding_and_dilation(
-    batch, in_channels, out_channels, height, width, kernel_height, kernel_width,
-    stride, padding, dilation, use_bias, dtype, seed,
+    batch,
+    in_channels,
+    out_channels,
+    height,
+    width,
+    kernel_height,
+    kernel_width,
+    stride,
+    padding,
+    dilation,
+    use_bias,
+    dtype,
+    seed,
 ):
     pad_h, pad_w = padding if isinstance(padding, tuple) else (padding, padding)
     dil_h, dil_w = dilation if isinstance(dilation, tuple) else (dilation, dilation)
@@ -188,8 +199,12 @@ def test_conv2d_matches_pytorch_with_stride_padding_and_dilation(
 
     expected = F.conv2d(x, weight, bias, stride=stride, padding=padding, dilation=dilation)
     magnitude = F.conv2d(
-        x.abs(), weight.abs(), None if bias is None else bias.abs(),
-        stride=stride, padding=padding, dilation=dilation,
+        x.abs(),
+        weight.abs(),
+        None if bias is None else bias.abs(),
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
     ).max()
     assert_matches(out, expected, magnitude)
     assert torch.equal(x, x_before) and torch.equal(weight, weight_before), "conv2d must not modify its inputs"

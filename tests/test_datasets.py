@@ -4,6 +4,7 @@ The first group checks the data alone. The second trains the reference
 models of solutions/ on it -- the heavier tests (several seconds each); in a
 copy without solutions/ they are skipped.
 """
+
 import pytest
 import torch
 import torch.nn as nn
@@ -33,6 +34,7 @@ def accuracy(training, model, loader):
 
 
 # --- lines ------------------------------------------------------------------------
+
 
 def test_lines_are_10x10_float32_images_in_0_1_with_three_labels():
     images, labels = make_lines(n_images=300, seed=1)
@@ -65,8 +67,10 @@ def test_lines_training_order_repeats_for_the_same_seed():
 
 # --- the image folders ----------------------------------------------------------------
 
-@pytest.mark.parametrize("root, classes", [(SHAPES_DIR, ["circle", "square"]),
-                                           (DIGITS_DIR, [str(d) for d in range(10)])])
+
+@pytest.mark.parametrize(
+    "root, classes", [(SHAPES_DIR, ["circle", "square"]), (DIGITS_DIR, [str(d) for d in range(10)])]
+)
 def test_image_folders_have_train_and_test_splits_of_every_class(root, classes):
     for split in ("train", "test"):
         found = sorted(p.name for p in (root / split).iterdir() if p.is_dir())
@@ -84,8 +88,9 @@ def test_digits_are_28x28_grayscale_pngs():
     assert image.size == (28, 28) and image.mode == "L"
 
 
-@pytest.mark.parametrize("root, classes, size", [(SHAPES_DIR, ["circle", "square"], 32),
-                                                 (DIGITS_DIR, [str(d) for d in range(10)], 28)])
+@pytest.mark.parametrize(
+    "root, classes, size", [(SHAPES_DIR, ["circle", "square"], 32), (DIGITS_DIR, [str(d) for d in range(10)], 28)]
+)
 def test_reference_image_folder_loader_reads_the_shipped_sets(root, classes, size):
     training = reference("training")
     loader = training.image_folder_loader(root / "test", batch_size=8, shuffle=False)
@@ -96,6 +101,7 @@ def test_reference_image_folder_loader_reads_the_shipped_sets(root, classes, siz
 
 
 # --- the reference loop trains the slide models -------------------------------------
+
 
 @pytest.mark.slow
 def test_case_study_cnn_learns_the_lines_above_90_percent(one_thread):

@@ -1,11 +1,11 @@
 """Tests for edges.py (VSB lecture, "Edge Detection", "Edge Detection OpenCV")."""
+
+import course
 import cv2
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import course
 
 edges = course.load("edges")
 

@@ -2,13 +2,13 @@
 
 The function of the slides is f(x) = x**2 - 6*x + 1, with its minimum at x = 3.
 """
+
 import math
 
+import course
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import course
 
 gd = course.load("gradient_descent")
 

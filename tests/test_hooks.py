@@ -1,9 +1,9 @@
 """Hooks: capturing what the inner layers of a model produce."""
+
+import course
 import pytest
 import torch
 import torch.nn as nn
-
-import course
 
 hooks = course.load("hooks")
 
@@ -27,8 +27,9 @@ def hook_count(model):
 
 
 def test_featurizer_outputs_have_the_slide_shapes():
-    outputs = hooks.capture_outputs(case_study_model(), torch.randn(5, 1, 10, 10),
-                                    ["conv1", "relu1", "maxp1", "flatten"])
+    outputs = hooks.capture_outputs(
+        case_study_model(), torch.randn(5, 1, 10, 10), ["conv1", "relu1", "maxp1", "flatten"]
+    )
     assert list(outputs) == ["conv1", "relu1", "maxp1", "flatten"]
     assert [tuple(t.shape) for t in outputs.values()] == [(5, 1, 8, 8), (5, 1, 8, 8), (5, 1, 4, 4), (5, 16)]
 

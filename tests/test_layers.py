@@ -1,12 +1,12 @@
 """Tests for layers.py (UFRN lecture, "Activation Function", "Batch Normalization",
 "Dropout", "Fully Connected Layer")."""
+
+import course
 import pytest
 import torch
 import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import course
 
 layers = course.load("layers")
 

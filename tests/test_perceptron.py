@@ -1,13 +1,13 @@
 """Tests for perceptron.py (VSB lecture, "Perceptron", "The full perceptron model")."""
+
 import math
 import warnings
 
+import course
 import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import course
 
 pc = course.load("perceptron")
 

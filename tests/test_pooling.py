@@ -1,11 +1,11 @@
 """Tests for pooling.py (VSB lecture, "Pooling - PyTorch"; UFRN lecture, "Pooling Layers")."""
+
+import course
 import pytest
 import torch
 import torch.nn.functional as F
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-
-import course
 
 pooling = course.load("pooling")
 

@@ -3,14 +3,14 @@
 The tests use tiny models and hand-made "loaders" (a list of (x, y) batches
 works wherever a DataLoader does), so they run in a blink.
 """
+
 import copy
 
+import course
 import pytest
 import torch
 import torch.nn as nn
 from PIL import Image
-
-import course
 
 training = course.load("training")
 
@@ -38,6 +38,7 @@ class RecordingLoss:
 
 # --- train_epoch --------------------------------------------------------------
 
+
 def test_train_epoch_returns_the_mean_batch_loss():
     model, batches = tiny_problem()
     loss_fn = RecordingLoss()
@@ -55,8 +56,9 @@ def test_train_epoch_matches_the_slide_loop():
         optimizer.zero_grad()
         nn.functional.cross_entropy(twin(x), y).backward()
         optimizer.step()
-    training.train_epoch(model, batches, nn.CrossEntropyLoss(),
-                         torch.optim.SGD(model.parameters(), lr=0.5, momentum=0.9))
+    training.train_epoch(
+        model, batches, nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.5, momentum=0.9)
+    )
     for mine, reference in zip(model.parameters(), twin.parameters()):
         torch.testing.assert_close(mine, reference)
 
@@ -77,6 +79,7 @@ def test_a_few_epochs_lower_the_loss():
 
 # --- evaluate and fit ---------------------------------------------------------
 
+
 def test_evaluate_leaves_parameters_and_gradients_alone():
     model, batches = tiny_problem()
     for p in model.parameters():
@@ -94,13 +97,15 @@ def test_evaluate_leaves_parameters_and_gradients_alone():
 
 def test_fit_records_one_train_and_one_val_loss_per_epoch():
     model, batches = tiny_problem()
-    history = training.fit(model, batches, batches[:2], nn.CrossEntropyLoss(),
-                           torch.optim.SGD(model.parameters(), lr=0.1), epochs=3)
+    history = training.fit(
+        model, batches, batches[:2], nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.1), epochs=3
+    )
     assert set(history) == {"train_loss", "val_loss"}
     assert len(history["train_loss"]) == len(history["val_loss"]) == 3
 
 
 # --- predict and correct --------------------------------------------------------
+
 
 class ModeSpy(nn.Identity):
     """Returns its input (so x *is* the logits) and remembers the mode it ran in."""
@@ -158,6 +163,7 @@ def test_correct_runs_in_eval_mode_and_restores_the_mode(was_training):
 
 # --- loader_apply ---------------------------------------------------------------
 
+
 def test_loader_apply_sums_per_class_counts_over_batches():
     model, batches = tiny_problem()
     total = training.loader_apply(batches, lambda x, y: training.correct(model, x, y))
@@ -181,6 +187,7 @@ def test_loader_apply_rejects_an_unknown_reduce():
 
 
 # --- saving, loading, image folders ----------------------------------------------
+
 
 def test_weights_survive_a_save_and_load_round_trip(tmp_path):
     model, _ = tiny_problem(seed=1)

@@ -19,20 +19,90 @@ the evidence for them), ``failure`` (a failed check's words and data), ``verdict
 answer with its reference), ``running`` (contexts, scenarios, searches, credit) and ``calls``
 (calling a student's function and demanding an answer). Import from ``grader.checks``.
 """
+
 from grader.checks.calls import check_array_call, check_raises, inputs_unchanged, raises_value_error
-from grader.checks.cases import SHOWN_ELEMENTS, Affine, Case, Generator, describe, number, numbers_apart, to_wire, values_text
+from grader.checks.cases import (
+    SHOWN_ELEMENTS,
+    Affine,
+    Case,
+    Generator,
+    describe,
+    number,
+    numbers_apart,
+    to_wire,
+    values_text,
+)
 from grader.checks.failure import Failure
-from grader.checks.mistakes import LIKELY, Evidence, Misconception, Mistake, NotApplicable, mistake_lines, predictions_of
-from grader.checks.running import (CORE_SHARE, FEATURES_SHARE, SHRINK_FAILURES, SUB_SEARCH_EXAMPLES, Check, CheckResult,
-                                   Context, Property, Scripted, Search)
-from grader.checks.verdicts import (TOLERANCES, as_ndarray, as_tensor, compare, crashed, first_difference,
-                                    not_implemented, outcome_value)
+from grader.checks.mistakes import (
+    LIKELY,
+    Evidence,
+    Misconception,
+    Mistake,
+    NotApplicable,
+    mistake_lines,
+    predictions_of,
+)
+from grader.checks.running import (
+    CORE_SHARE,
+    FEATURES_SHARE,
+    SHRINK_FAILURES,
+    SUB_SEARCH_EXAMPLES,
+    Check,
+    CheckResult,
+    Context,
+    Property,
+    Scripted,
+    Search,
+)
+from grader.checks.verdicts import (
+    TOLERANCES,
+    as_ndarray,
+    as_tensor,
+    compare,
+    crashed,
+    first_difference,
+    not_implemented,
+    outcome_value,
+)
 
 __all__ = [
-    "LIKELY", "SHOWN_ELEMENTS", "TOLERANCES", "CORE_SHARE", "FEATURES_SHARE", "SHRINK_FAILURES", "SUB_SEARCH_EXAMPLES",
-    "Affine", "Case", "Check", "CheckResult", "Context", "Evidence", "Failure", "Generator", "Misconception",
-    "Mistake", "NotApplicable", "Property", "Scripted", "Search",
-    "as_ndarray", "as_tensor", "check_array_call", "check_raises", "compare", "crashed", "describe",
-    "first_difference", "inputs_unchanged", "mistake_lines", "not_implemented", "number", "numbers_apart",
-    "outcome_value", "predictions_of", "raises_value_error", "to_wire", "values_text",
+    "LIKELY",
+    "SHOWN_ELEMENTS",
+    "TOLERANCES",
+    "CORE_SHARE",
+    "FEATURES_SHARE",
+    "SHRINK_FAILURES",
+    "SUB_SEARCH_EXAMPLES",
+    "Affine",
+    "Case",
+    "Check",
+    "CheckResult",
+    "Context",
+    "Evidence",
+    "Failure",
+    "Generator",
+    "Misconception",
+    "Mistake",
+    "NotApplicable",
+    "Property",
+    "Scripted",
+    "Search",
+    "as_ndarray",
+    "as_tensor",
+    "check_array_call",
+    "check_raises",
+    "compare",
+    "crashed",
+    "describe",
+    "first_difference",
+    "inputs_unchanged",
+    "mistake_lines",
+    "not_implemented",
+    "number",
+    "numbers_apart",
+    "outcome_value",
+    "predictions_of",
+    "raises_value_error",
+    "to_wire",
+    "values_text",
 ]

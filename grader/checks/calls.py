@@ -1,4 +1,5 @@
 """Calling a student's function on a case and demanding an answer: equal to a reference, or an error."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -12,9 +13,17 @@ from grader.sandbox.session import Outcome
 from grader.sandbox.wire import Array
 
 
-def check_array_call(ctx: Context, function: str, case: Case, expected: torch.Tensor, *,
-                     scale: torch.Tensor | None = None, misconceptions=(), arg_names=(),
-                     check_inputs: bool = True) -> torch.Tensor:
+def check_array_call(
+    ctx: Context,
+    function: str,
+    case: Case,
+    expected: torch.Tensor,
+    *,
+    scale: torch.Tensor | None = None,
+    misconceptions=(),
+    arg_names=(),
+    check_inputs: bool = True,
+) -> torch.Tensor:
     """Call ``function`` on ``case`` and demand a tensor equal to ``expected``.
 
     What a wrong answer (or a crash) says about ``misconceptions`` goes to ``ctx.evidence``.
@@ -27,8 +36,7 @@ def check_array_call(ctx: Context, function: str, case: Case, expected: torch.Te
         try:
             compare(got, expected, scale=scale, function=function)
         except Failure:
-            ctx.evidence.observe(misconceptions, case, got, expected,
-                                 scale if got.shape == expected.shape else None)
+            ctx.evidence.observe(misconceptions, case, got, expected, scale if got.shape == expected.shape else None)
             raise
         if check_inputs:
             inputs_unchanged(outcome, case, function)
@@ -46,12 +54,13 @@ def inputs_unchanged(outcome: Outcome, case: Case, function: str):
             continue
         before = original.detach().numpy() if isinstance(original, torch.Tensor) else original
         if before.shape != now.data.shape or not np.array_equal(before, now.data, equal_nan=True):
-            raise Failure(f"`{function}` modified its input in place ({describe(original)}); "
-                          "compute a new tensor instead (e.g. `x * mask`, not `x *= mask` or `x[...] = 0`)")
+            raise Failure(
+                f"`{function}` modified its input in place ({describe(original)}); "
+                "compute a new tensor instead (e.g. `x * mask`, not `x *= mask` or `x[...] = 0`)"
+            )
 
 
-def check_raises(ctx: Context, function: str, case: Case, exception: str = "ValueError", why: str = "",
-                 arg_names=()):
+def check_raises(ctx: Context, function: str, case: Case, exception: str = "ValueError", why: str = "", arg_names=()):
     """Demand that ``function`` raises ``exception`` on ``case``."""
     outcome = ctx.call(function, case)
     if outcome.status == "raised" and (outcome.error or {}).get("type") == exception:
@@ -61,17 +70,18 @@ def check_raises(ctx: Context, function: str, case: Case, exception: str = "Valu
     if outcome.status in ("missing", "killed", "broken"):
         outcome_value(outcome, function)
     got = f"raised {outcome.error.get('type')}" if outcome.status == "raised" else "returned normally"
-    raise Failure(f"`{function}` should raise {exception} {why}, but it {got}.\n"
-                  f"    Input: {case.describe(arg_names)}")
+    raise Failure(f"`{function}` should raise {exception} {why}, but it {got}.\n    Input: {case.describe(arg_names)}")
 
 
-def raises_value_error(id: str, title: str, function: str, cases, arg_names=(), weight: float = 1.0,
-                       misconceptions=()) -> Scripted:
+def raises_value_error(
+    id: str, title: str, function: str, cases, arg_names=(), weight: float = 1.0, misconceptions=()
+) -> Scripted:
     """A check that every ``(make_case, why)`` of ``cases`` makes ``function`` raise ValueError.
 
     What the function did instead (a value, another exception) goes to ``ctx.evidence`` for
     ``misconceptions`` such as "the shapes are not checked".
     """
+
     def body(ctx):
         for make_case, why in cases:
             case = make_case()
@@ -85,4 +95,5 @@ def raises_value_error(id: str, title: str, function: str, cases, arg_names=(), 
                     elif outcome.ok and isinstance(outcome.value, Array) and outcome.value.kind == "tensor":
                         ctx.evidence.observe(misconceptions, case, torch.from_numpy(outcome.value.data.copy()), None)
                 raise
+
     return Scripted(id, title, function, weight, body=body)

@@ -4,6 +4,7 @@ A ``Case`` holds the arguments as the grader has them (tensors, arrays, a seeded
 ``Affine`` callable); ``to_wire`` sends them to the child; ``describe`` and ``number`` print them
 short in the feedback (arrays of up to ``SHOWN_ELEMENTS`` in full, numbers in at most 4 digits).
 """
+
 from __future__ import annotations
 
 import math
@@ -22,14 +23,14 @@ class Case:
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
 
-    def as_positional(self, names: tuple[str, ...], defaults: dict) -> "Case":
+    def as_positional(self, names: tuple[str, ...], defaults: dict) -> Case:
         """The same call with its keyword options passed by position, in the contract's order ``names``
         (options left out before the last one given are passed as their ``defaults``)."""
-        rest = names[len(self.args):]
+        rest = names[len(self.args) :]
         given = [name for name in rest if name in self.kwargs]
         if not given or set(self.kwargs) - set(rest):
             return self
-        upto = rest[:rest.index(given[-1]) + 1]
+        upto = rest[: rest.index(given[-1]) + 1]
         return Case(self.args + tuple(self.kwargs[n] if n in self.kwargs else defaults[n] for n in upto))
 
     def describe(self, names: tuple[str, ...] = ()) -> str:

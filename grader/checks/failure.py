@@ -1,4 +1,5 @@
 """``Failure``: a check failed; its words, and the data a failing test's report carries."""
+
 from __future__ import annotations
 
 import contextvars
@@ -24,8 +25,15 @@ class Failure(Exception):
     one's data: its mistakes before its own, its call and counterexample unless it gives one.
     """
 
-    def __init__(self, message: str, fatal: bool = False, part: str | None = None, stub: bool = False,
-                 counterexample: dict | None = None, mistakes: tuple[Mistake, ...] = ()):
+    def __init__(
+        self,
+        message: str,
+        fatal: bool = False,
+        part: str | None = None,
+        stub: bool = False,
+        counterexample: dict | None = None,
+        mistakes: tuple[Mistake, ...] = (),
+    ):
         super().__init__(message)
         self.fatal = fatal
         self.part = part

@@ -5,17 +5,17 @@ A ``Mistake`` is what the feedback names ("Likely mistake: ..."), with a stable 
 failing outputs of a search can name it: ``Evidence`` names a mistake that fits some failing case
 and is ruled out by none.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import torch
 
 from grader.cache import recall
 from grader.checks.cases import Case
 from grader.checks.verdicts import first_difference
-
 
 LIKELY = "Likely mistake: "
 
@@ -36,8 +36,6 @@ class Mistake:
 def mistake_lines(mistakes) -> str:
     """The feedback's lines for ``mistakes``: "\n    Likely mistake: ..." each."""
     return "".join(f"\n    {mistake}" for mistake in mistakes)
-
-
 
 
 class NotApplicable(Exception):
@@ -67,6 +65,7 @@ def predictions_of(misconceptions: list[Misconception], case: Case, known_as: st
 
     ``known_as`` names the list (``"<module>.<LIST>"``): the answers are remembered under it (``grader.cache``).
     """
+
     def predict(case):
         answers = []
         for mistake in misconceptions:
@@ -77,6 +76,7 @@ def predictions_of(misconceptions: list[Misconception], case: Case, known_as: st
             except Exception:  # noqa: BLE001 -- the mistake crashes here
                 answers.append(("raised", None))
         return answers
+
     return recall(known_as, predict, case)
 
 
@@ -110,8 +110,11 @@ class Evidence:
             if _agrees(predicted, expected) or predicted.shape != got.shape:
                 self._rule_out(mistake)
                 continue
-            fitting = first_difference(got.to(predicted.dtype), predicted,
-                                       scale if scale is not None and scale.shape == predicted.shape else None)
+            fitting = first_difference(
+                got.to(predicted.dtype),
+                predicted,
+                scale if scale is not None and scale.shape == predicted.shape else None,
+            )
             self._fit(mistake) if fitting[0] is None else self._rule_out(mistake)
 
     def observe_crash(self, misconceptions, case: Case):
@@ -140,11 +143,16 @@ class Evidence:
         if len(named) == 1:
             return LIKELY + named[0].explanation, (named[0].mistake,)
         if named:
-            return ("Your output fits more than one known mistake:\n"
-                    + "\n".join(f"    - {m.explanation}" for m in named), ())
+            return (
+                "Your output fits more than one known mistake:\n" + "\n".join(f"    - {m.explanation}" for m in named),
+                (),
+            )
         return "", ()
 
 
 def _agrees(predicted: torch.Tensor, expected) -> bool:
-    return (isinstance(expected, torch.Tensor) and predicted.shape == expected.shape
-            and first_difference(predicted.to(expected.dtype), expected)[0] is None)
+    return (
+        isinstance(expected, torch.Tensor)
+        and predicted.shape == expected.shape
+        and first_difference(predicted.to(expected.dtype), expected)[0] is None
+    )

@@ -1,11 +1,12 @@
 """Running checks: a ``Context`` over the sandbox, ``Scripted`` scenarios and ``Property`` searches
 with credit per feature or per part; each gives a ``CheckResult`` (words and data)."""
+
 from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis import strategies as st
@@ -36,8 +37,7 @@ class Context:
 
     def call(self, function: str, case: Case, return_inputs: bool = False) -> Outcome:
         _last_call.set((function, case))
-        outcome = self.session.call(function, *to_wire(case.args), return_inputs=return_inputs,
-                                    **to_wire(case.kwargs))
+        outcome = self.session.call(function, *to_wire(case.args), return_inputs=return_inputs, **to_wire(case.kwargs))
         self.names_seen.setdefault(function, set()).update(outcome.names)
         return outcome
 
@@ -100,8 +100,14 @@ class Scripted(Check):
         except Failure as failure:
             ctx.cache.discard()
             feedback, verdict = _with_verdict(str(failure), ctx.evidence)
-            return CheckResult(False, feedback, 1, not_implemented=failure.not_implemented,
-                               counterexample=_completed(failure), mistakes=_in_order(failure.mistakes + verdict))
+            return CheckResult(
+                False,
+                feedback,
+                1,
+                not_implemented=failure.not_implemented,
+                counterexample=_completed(failure),
+                mistakes=_in_order(failure.mistakes + verdict),
+            )
         finally:
             ctx.timings.checking += time.perf_counter() - started
         ctx.cache.keep()  # the references of a passing check are every right submission's
@@ -153,8 +159,14 @@ class Property(Check):
             return self._credit_parts(ctx, full, budget)
         if self.features:
             return self._credit_features(ctx, full, budget)
-        return CheckResult(False, full.feedback, full.calls, not_implemented=full.not_implemented,
-                           counterexample=full.counterexample, mistakes=full.mistakes)
+        return CheckResult(
+            False,
+            full.feedback,
+            full.calls,
+            not_implemented=full.not_implemented,
+            counterexample=full.counterexample,
+            mistakes=full.mistakes,
+        )
 
     def _credit_features(self, ctx: Context, full: Search, budget: int) -> CheckResult:
         """Search the core alone, then the core plus each feature: each holding one earns its share."""
@@ -162,9 +174,17 @@ class Property(Check):
         core = self.search(ctx, self._drawn(()), small, "core")
         calls = full.calls + core.calls
         if not core.passed:
-            return CheckResult(False, f"{self.function}: core ✗ (see below); the features earn credit once the "
-                                      f"core holds\ncore: {core.feedback}", calls, 0.0, core.not_implemented,
-                               core.counterexample, core.mistakes, (("core", False),))
+            return CheckResult(
+                False,
+                f"{self.function}: core ✗ (see below); the features earn credit once the "
+                f"core holds\ncore: {core.feedback}",
+                calls,
+                0.0,
+                core.not_implemented,
+                core.counterexample,
+                core.mistakes,
+                (("core", False),),
+            )
         verdicts, first_failure = ["core ✓"], None
         checklist = [("core", True)]
         held = 0
@@ -185,8 +205,15 @@ class Property(Check):
             first_failure = ("all together", full)
         label, shown = first_failure
         feedback = f"{self.function}: {', '.join(verdicts)}\n{label}: {shown.feedback}"
-        return CheckResult(False, feedback, calls, round(credit, 6), counterexample=shown.counterexample,
-                           mistakes=shown.mistakes, features=tuple(checklist))
+        return CheckResult(
+            False,
+            feedback,
+            calls,
+            round(credit, 6),
+            counterexample=shown.counterexample,
+            mistakes=shown.mistakes,
+            features=tuple(checklist),
+        )
 
     def _credit_parts(self, ctx: Context, full: Search, budget: int) -> CheckResult:
         """Search again with the broken parts waived until nothing new breaks: the rest earn their shares."""
@@ -195,9 +222,15 @@ class Property(Check):
         while True:
             if None in search.parts or not search.parts:  # a failure no part explains: nothing is credited
                 shown.append(search)
-                return CheckResult(False, "\n".join(feedback + [search.feedback]), calls, 0.0,
-                                   search.not_implemented and not feedback, shown[0].counterexample,
-                                   _in_order(m for s in shown for m in s.mistakes))
+                return CheckResult(
+                    False,
+                    "\n".join(feedback + [search.feedback]),
+                    calls,
+                    0.0,
+                    search.not_implemented and not feedback,
+                    shown[0].counterexample,
+                    _in_order(m for s in shown for m in s.mistakes),
+                )
             if search.parts <= broken:  # a waived part failed again (raised without ctx.require): stop here
                 break
             broken |= set(search.parts)
@@ -205,8 +238,12 @@ class Property(Check):
             shown.append(search)
             ctx.waived = frozenset(broken)
             try:
-                search = self.search(ctx, self._drawn(self.features), min(budget, SUB_SEARCH_EXAMPLES),
-                                     "without " + ", ".join(sorted(broken)))
+                search = self.search(
+                    ctx,
+                    self._drawn(self.features),
+                    min(budget, SUB_SEARCH_EXAMPLES),
+                    "without " + ", ".join(sorted(broken)),
+                )
             finally:
                 ctx.waived = frozenset()
             calls += search.calls
@@ -214,10 +251,15 @@ class Property(Check):
                 break
         verdicts = [f"{part} {'✗' if part in broken else '✓'}" for part in self.parts]
         credit = sum(part not in broken for part in self.parts) / len(self.parts)
-        return CheckResult(False, f"{self.function}: {', '.join(verdicts)}\n" + "\n".join(feedback),
-                           calls, round(credit, 6), shown[0].counterexample,
-                           _in_order(m for s in shown for m in s.mistakes),
-                           tuple((part, part not in broken) for part in self.parts))
+        return CheckResult(
+            False,
+            f"{self.function}: {', '.join(verdicts)}\n" + "\n".join(feedback),
+            calls,
+            round(credit, 6),
+            shown[0].counterexample,
+            _in_order(m for s in shown for m in s.mistakes),
+            tuple((part, part not in broken) for part in self.parts),
+        )
 
     def search(self, ctx: Context, strategy, budget: int, label: str = "") -> Search:
         """One derandomised search: the shrunk failure's feedback, with the mistake the evidence names.
@@ -254,9 +296,14 @@ class Property(Check):
                 state["checking"] += time.perf_counter() - checking
 
         test = settings(
-            max_examples=budget, database=None, deadline=None, derandomize=False,
-            suppress_health_check=list(HealthCheck), verbosity=Verbosity.quiet,
-            report_multiple_bugs=False, phases=(Phase.explicit, Phase.generate, Phase.shrink),
+            max_examples=budget,
+            database=None,
+            deadline=None,
+            derandomize=False,
+            suppress_health_check=list(HealthCheck),
+            verbosity=Verbosity.quiet,
+            report_multiple_bugs=False,
+            phases=(Phase.explicit, Phase.generate, Phase.shrink),
         )(seed(_stable_seed(f"{self.id}/{label}" if label else self.id))(given(strategy)(attempt)))
         try:
             test()
@@ -272,8 +319,15 @@ class Property(Check):
             return Search(True, "", state["calls"])
         ctx.cache.discard()
         feedback, verdict = _with_verdict(str(state["best"]), evidence)
-        return Search(False, feedback, state["calls"], frozenset(state["parts"]), state["best"].not_implemented,
-                      state["counterexample"], _in_order(state["best"].mistakes + verdict))
+        return Search(
+            False,
+            feedback,
+            state["calls"],
+            frozenset(state["parts"]),
+            state["best"].not_implemented,
+            state["counterexample"],
+            _in_order(state["best"].mistakes + verdict),
+        )
 
     def _replay(self, ctx: Context, cases: list | None) -> Search | None:
         """The passing search ``cases`` were recorded from, if every one passes again; else None."""

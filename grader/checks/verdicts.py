@@ -3,6 +3,7 @@
 ``compare`` is the one comparison of a result with its reference, to the contract's ``TOLERANCES``;
 its ``Failure`` carries what it found (expected, got, the first difference) for the report.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -25,16 +26,20 @@ def outcome_value(outcome: Outcome, function: str):
     if outcome.ok:
         return outcome.value
     if outcome.status == "missing":
-        raise Failure(f"`{function}` is missing: {outcome.error['message']}. "
-                      "Keep the function name and signature of the exercise.")
+        raise Failure(
+            f"`{function}` is missing: {outcome.error['message']}. "
+            "Keep the function name and signature of the exercise."
+        )
     if outcome.status == "raised":
         error = outcome.error or {}
         text = f"`{function}` raised {error.get('type', 'an exception')}: {error.get('message', '')}".rstrip(": ")
         if _is_stub(error):  # fatal: one call tells all, there is nothing to shrink
             raise Failure(not_implemented(function), fatal=True, stub=True)
         elif error.get("type") == "MemoryError" or "allocate memory" in error.get("message", ""):
-            text = (f"`{function}` ran out of memory: it hit the grader's memory limit "
-                    "(a tensor far larger than the inputs need, or an unbounded list)")
+            text = (
+                f"`{function}` ran out of memory: it hit the grader's memory limit "
+                "(a tensor far larger than the inputs need, or an unbounded list)"
+            )
         if error.get("where"):
             text += f"\n    at {error['where']}"
             if error.get("line"):
@@ -61,11 +66,15 @@ def as_tensor(value, function: str, what: str = "the result") -> torch.Tensor:
     """The returned value as a tensor, or a ``Failure`` naming what came back instead."""
     if isinstance(value, Array):
         if value.kind != "tensor":
-            raise Failure(f"`{function}` returned a NumPy array as {what}; return a torch.Tensor "
-                          "(torch.from_numpy or torch.as_tensor convert one)")
+            raise Failure(
+                f"`{function}` returned a NumPy array as {what}; return a torch.Tensor "
+                "(torch.from_numpy or torch.as_tensor convert one)"
+            )
         if value.requires_grad:
-            raise Failure(f"{what} of `{function}` requires grad although no input does: "
-                          "build it from the inputs, not from new nn.Parameter or requires_grad tensors")
+            raise Failure(
+                f"{what} of `{function}` requires grad although no input does: "
+                "build it from the inputs, not from new nn.Parameter or requires_grad tensors"
+            )
         return torch.from_numpy(value.data.copy())
     raise Failure(f"`{function}` returned {_kind(value)} as {what}; expected a torch.Tensor")
 
@@ -88,8 +97,15 @@ def _kind(value) -> str:
     return f"a {type(value).__name__}"
 
 
-def compare(got: torch.Tensor, expected: torch.Tensor, *, scale: torch.Tensor | None = None,
-            function: str, what: str = "the result", exact_dtype: bool = True) -> None:
+def compare(
+    got: torch.Tensor,
+    expected: torch.Tensor,
+    *,
+    scale: torch.Tensor | None = None,
+    function: str,
+    what: str = "the result",
+    exact_dtype: bool = True,
+) -> None:
     """Raise ``Failure`` unless ``got`` equals ``expected`` to the contract's tolerance.
 
     ``scale`` is the magnitude of the terms behind each output (same shape as
@@ -97,11 +113,15 @@ def compare(got: torch.Tensor, expected: torch.Tensor, *, scale: torch.Tensor | 
     """
     found = {"expected": expected, "got": got}
     if exact_dtype and got.dtype != expected.dtype:
-        raise Failure(f"{what} of `{function}` has dtype {_dt(got)}; expected {_dt(expected)} "
-                      "(results keep the input's dtype)", counterexample=found)
+        raise Failure(
+            f"{what} of `{function}` has dtype {_dt(got)}; expected {_dt(expected)} (results keep the input's dtype)",
+            counterexample=found,
+        )
     if tuple(got.shape) != tuple(expected.shape):
-        raise Failure(f"{what} of `{function}` has shape {tuple(got.shape)}; expected {tuple(expected.shape)}",
-                      counterexample=found)
+        raise Failure(
+            f"{what} of `{function}` has shape {tuple(got.shape)}; expected {tuple(expected.shape)}",
+            counterexample=found,
+        )
     index, detail = first_difference(got, expected, scale)
     if index is not None:
         raise Failure(f"{what} of `{function}` is wrong: {detail}", counterexample=dict(found, index=index))
@@ -118,8 +138,11 @@ def first_difference(got: torch.Tensor, expected: torch.Tensor, scale=None):
     s = scale.detach().to(torch.float64).abs()
     with np.errstate(all="ignore"):
         finite = torch.isfinite(e)
-        close = (g == e) | (torch.isnan(g) & torch.isnan(e)) | (
-            finite & ((g - e).abs() <= atol * torch.where(torch.isfinite(s), s, 0) + rtol * e.abs()))
+        close = (
+            (g == e)
+            | (torch.isnan(g) & torch.isnan(e))
+            | (finite & ((g - e).abs() <= atol * torch.where(torch.isfinite(s), s, 0) + rtol * e.abs()))
+        )
     if bool(close.all()):
         return None, ""
     bad = (~close).nonzero()

@@ -16,6 +16,7 @@ call reached: denied operators (``aten:``), guarded functions (``cv2:``, ...)
 and signs of tampering (``tamper:``). The grader, not the child, decides what
 that means.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -62,21 +63,38 @@ RECORDER = _Recorder()
 
 # The NumPy/OpenCV/SciPy functions that "by loops" exercises may not use, by module: (attribute, label).
 GUARDED_FUNCTIONS = {
-    "cv2": [(attr, f"cv2:{attr}") for attr in ("filter2D", "Sobel", "sepFilter2D", "Scharr", "Laplacian", "blur",
-                                              "boxFilter", "GaussianBlur", "dilate", "erode", "morphologyEx")],
+    "cv2": [
+        (attr, f"cv2:{attr}")
+        for attr in (
+            "filter2D",
+            "Sobel",
+            "sepFilter2D",
+            "Scharr",
+            "Laplacian",
+            "blur",
+            "boxFilter",
+            "GaussianBlur",
+            "dilate",
+            "erode",
+            "morphologyEx",
+        )
+    ],
     "numpy": [("convolve", "numpy:convolve"), ("correlate", "numpy:correlate")],
     # what np.convolve and np.correlate call: reachable without them
     "numpy._core.multiarray": [("correlate", "numpy:correlate"), ("correlate2", "numpy:correlate")],
 }
 # SciPy's filter modules, and the native modules under them: every public callable is guarded.
-GUARDED_SCIPY = {"scipy.signal": ("scipy.signal._sigtools", "scipy.signal._spline"),
-                 "scipy.ndimage": ("scipy.ndimage._nd_image",)}
+GUARDED_SCIPY = {
+    "scipy.signal": ("scipy.signal._sigtools", "scipy.signal._spline"),
+    "scipy.ndimage": ("scipy.ndimage._nd_image",),
+}
 GUARD_LABELS: set[str] = set()  # every label a guard records, for ``Denial``
 DENIAL = denial.Denial(RECORDER)
 
 
 def _guard(original, label: str):
     """``original`` wrapped: recorded while the recording is on, refused while ``label`` is denied."""
+
     def guarded(*args, **kwargs):
         if label in DENIAL.labels:
             RECORDER.names.add(label)
@@ -139,8 +157,12 @@ def _scipy_originals(name: str) -> dict:
         module = sys.modules.get(module_name)
         for attr in dir(module) if module is not None else ():
             value = getattr(module, attr, None)
-            if not attr.startswith("__") and callable(value) and not isinstance(value, type) \
-                    and not getattr(value, "_convgrade_guard", False):
+            if (
+                not attr.startswith("__")
+                and callable(value)
+                and not isinstance(value, type)
+                and not getattr(value, "_convgrade_guard", False)
+            ):
                 label = f"{name}.{attr.lstrip('_')}"
                 originals.setdefault(id(value), (value, _guard(value, label), label))
     return originals
@@ -182,6 +204,7 @@ def warm_up(preload=tuple(OPTIONAL_IMPORTS)):
 
 # ---------------------------------------------------------------- values
 
+
 def to_python(value, keep: list):
     """Wire value -> object for the student (tensors, arrays, generators, callables)."""
     if isinstance(value, Array):
@@ -219,8 +242,17 @@ def to_wire(value, depth: int = 0):
             data = np.array(torch.Tensor.numpy(plain.resolve_conj().resolve_neg()), copy=True)
         return Array(data, "tensor", type(value).__name__, requires_grad)
     if isinstance(value, np.ndarray):
-        if value.dtype.name not in ("bool", "uint8", "int8", "int16", "int32", "int64",
-                                    "float16", "float32", "float64"):
+        if value.dtype.name not in (
+            "bool",
+            "uint8",
+            "int8",
+            "int16",
+            "int32",
+            "int64",
+            "float16",
+            "float32",
+            "float64",
+        ):
             return {"$special": ["object", f"numpy array of dtype {value.dtype}", ""]}
         return Array(np.array(value, copy=True), "ndarray", type(value).__name__)
     if isinstance(value, np.generic):
@@ -275,13 +307,18 @@ def describe_warning(warning: warnings.WarningMessage, student_file: str) -> dic
         if filename.endswith(student_file) or f"{os.sep}{MODULE_DIR}{os.sep}" in filename:
             where = f"{os.path.basename(filename)}, line {int(warning.lineno)}"
             line = linecache.getline(filename, int(warning.lineno)).strip()
-        return {"category": str(warning.category.__name__)[:100], "message": str(warning.message)[:300],
-                "where": where, "line": line[:200]}
+        return {
+            "category": str(warning.category.__name__)[:100],
+            "message": str(warning.message)[:300],
+            "where": where,
+            "line": line[:200],
+        }
     except BaseException:  # noqa: BLE001 -- a rigged warning (odd category, __str__ that raises)
         return {"category": "Warning", "message": "<warning could not be shown>", "where": None, "line": ""}
 
 
 # ---------------------------------------------------------------- serving
+
 
 def _cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -321,9 +358,14 @@ def serve(channel, output_fd: int, settings: dict):
 
     # Import the student's module: the audit hook records import-time tampering.
     sys.path[:0] = [os.path.abspath(MODULE_DIR), os.path.abspath(os.path.join(MODULE_DIR, "exercises"))]
-    sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in type(f).__name__.lower()
-                        and "editable" not in getattr(f, "__name__", "").lower()]
-    for name in [m for m in sys.modules if m in ("exercises", "solutions") or m.startswith(("exercises.", "solutions."))]:
+    sys.meta_path[:] = [
+        f
+        for f in sys.meta_path
+        if "editable" not in type(f).__name__.lower() and "editable" not in getattr(f, "__name__", "").lower()
+    ]
+    for name in [
+        m for m in sys.modules if m in ("exercises", "solutions") or m.startswith(("exercises.", "solutions."))
+    ]:
         del sys.modules[name]
     tripwires.seal()
     _set_call_cpu_limit(settings["import_cpu_seconds"])
@@ -383,8 +425,10 @@ def serve(channel, output_fd: int, settings: dict):
             answer = {"status": Status.MISSING, "error": {"type": "AttributeError", "message": str(exc)}}
         except AttributeError as exc:  # a probe asked the module for a name it does not define
             if module is not None and getattr(exc, "obj", None) is module:
-                answer = {"status": Status.MISSING, "error": {"type": "AttributeError",
-                                                         "message": str(_Missing(exc.name, topic))}}
+                answer = {
+                    "status": Status.MISSING,
+                    "error": {"type": "AttributeError", "message": str(_Missing(exc.name, topic))},
+                }
             else:
                 answer = {"status": Status.RAISED, "error": describe_exception(exc, student_file)}
         except BaseException as exc:  # noqa: BLE001 -- SystemExit, KeyboardInterrupt, Denied too

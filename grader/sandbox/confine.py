@@ -21,6 +21,7 @@ own user id        setuid to a uid used by nothing else, so     root
 Where namespaces are unavailable a Python-level guard refuses sockets; it
 stops honest mistakes, not a determined attacker (see SECURITY.md).
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -38,8 +39,16 @@ def _unshare(flags: int) -> bool:
 
 
 def _mount(source: str, target: str, fstype: str | None, flags: int, data: str | None = None) -> bool:
-    return _libc.mount(source.encode(), target.encode(), fstype.encode() if fstype else None, flags,
-                       data.encode() if data else None) == 0
+    return (
+        _libc.mount(
+            source.encode(),
+            target.encode(),
+            fstype.encode() if fstype else None,
+            flags,
+            data.encode() if data else None,
+        )
+        == 0
+    )
 
 
 def _write(path: str, text: str) -> bool:

@@ -16,6 +16,7 @@ dispatcher names the grader's file as the registration site of one kernel of eac
 guarded name still holds its guard (by identity). A broken denial is recorded as tampering and armed
 afresh.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,9 +27,20 @@ import torch
 # The dispatch keys a CPU tensor's call can end on (the kernels that compute), and the Autograd keys
 # above them. Wrapper keys (autocast, vmap, tracing, functionalization) redispatch to one of these;
 # Meta computes no values.
-DENIED_KEYS = {"CPU", "MkldnnCPU", "QuantizedCPU", "SparseCPU", "SparseCsrCPU", "NestedTensorCPU",
-               "CompositeImplicitAutograd", "CompositeExplicitAutograd", "CompositeExplicitAutogradNonFunctional",
-               "Autograd", "AutogradCPU", "AutogradNestedTensor"}
+DENIED_KEYS = {
+    "CPU",
+    "MkldnnCPU",
+    "QuantizedCPU",
+    "SparseCPU",
+    "SparseCsrCPU",
+    "NestedTensorCPU",
+    "CompositeImplicitAutograd",
+    "CompositeExplicitAutograd",
+    "CompositeExplicitAutogradNonFunctional",
+    "Autograd",
+    "AutogradCPU",
+    "AutogradNestedTensor",
+}
 _KEY_LINE = re.compile(r"^(\w+)(?:\[alias\])?: registered at")
 
 
@@ -68,8 +80,10 @@ class Denial:
         def denied(qualified, *args, **kwargs):
             label = label_of[qualified]
             recorder.names.add(label)
-            raise Denied(f"{label.removeprefix('aten:')} is a forbidden built-in here: write it with loops "
-                         "and elementary tensor operations")
+            raise Denied(
+                f"{label.removeprefix('aten:')} is a forbidden built-in here: write it with loops "
+                "and elementary tensor operations"
+            )
 
         libraries: dict[str, torch.library.Library] = {}
         canaries: dict[str, tuple[str, str]] = {}
@@ -83,8 +97,10 @@ class Denial:
                     canaries[namespace] = (qualified, keys[0])
                 for key in keys:
                     library.impl(name, _Call(denied, qualified), key)
-        self._libraries = [(library, library.m, canaries[namespace] + (_kernel_line(*canaries[namespace]),))
-                           for namespace, library in libraries.items()]
+        self._libraries = [
+            (library, library.m, canaries[namespace] + (_kernel_line(*canaries[namespace]),))
+            for namespace, library in libraries.items()
+        ]
         self.patterns = tuple(patterns)
 
     def disarm(self):
@@ -105,8 +121,12 @@ class Denial:
                 base = qualified.split("::", 1)[-1].split(".", 1)[0]
                 label = "aten:" + base
                 if any(p.search(label) for p in compiled):
-                    keys = [m.group(1) for line in torch._C._dispatch_dump(qualified).splitlines()[1:]
-                            for m in [_KEY_LINE.match(line)] if m and m.group(1) in DENIED_KEYS]
+                    keys = [
+                        m.group(1)
+                        for line in torch._C._dispatch_dump(qualified).splitlines()[1:]
+                        for m in [_KEY_LINE.match(line)]
+                        if m and m.group(1) in DENIED_KEYS
+                    ]
                     if keys:
                         plan.append((qualified, label, keys))
             self._plans[patterns] = plan

@@ -40,6 +40,7 @@ def call_noncontiguous(module, function: str, x, dims, step: int = 1):
 # the grader compares. Probes never print; a problem the probe itself finds is
 # raised as ``ProbeFinding`` (the grader shows its message).
 
+
 class ProbeFinding(Exception):
     """Something about the student's object that stops the probe (its message is the feedback)."""
 
@@ -78,7 +79,9 @@ def build_model(spec: dict) -> nn.Module:
     elif kind == "leaf":
         model = nn.Linear(spec["inputs"], spec["classes"])
     elif kind == "linear":
-        model = nn.Sequential(nn.Linear(spec["inputs"], spec["classes"]), *([nn.Sigmoid()] if spec.get("sigmoid") else []))
+        model = nn.Sequential(
+            nn.Linear(spec["inputs"], spec["classes"]), *([nn.Sigmoid()] if spec.get("sigmoid") else [])
+        )
     elif kind == "mlp":
         layers = [nn.Linear(spec["inputs"], spec["hidden"])]
         if spec.get("batch_norm"):
@@ -92,27 +95,44 @@ def build_model(spec: dict) -> nn.Module:
         parts = [("conv1", nn.Conv2d(1, c, 3))]
         if spec.get("batch_norm"):
             parts.append(("bn1", nn.BatchNorm2d(c)))
-        parts += [("relu1", nn.ReLU()), ("maxp1", nn.MaxPool2d(2)), ("flatten", nn.Flatten()),
-                  ("fc1", nn.Linear(c * 4 * 4, 10)), ("relu2", nn.ReLU()),
-                  ("fc2", nn.Linear(10, spec.get("classes", 3)))]
+        parts += [
+            ("relu1", nn.ReLU()),
+            ("maxp1", nn.MaxPool2d(2)),
+            ("flatten", nn.Flatten()),
+            ("fc1", nn.Linear(c * 4 * 4, 10)),
+            ("relu2", nn.ReLU()),
+            ("fc2", nn.Linear(10, spec.get("classes", 3))),
+        ]
         model = nn.Sequential(OrderedDict(parts))
     elif kind == "nested":
         c, half = spec["channels"], spec["size"] // 2
-        model = nn.Sequential(OrderedDict([
-            ("stem", nn.Conv2d(1, c, 3, padding=1)),
-            ("block", nn.Sequential(nn.Conv2d(c, c, 3, padding=1), nn.ReLU(inplace=True), nn.Conv2d(c, c, 1))),
-            ("pool", nn.MaxPool2d(2)),
-            ("head", nn.Sequential(nn.Flatten(), nn.Linear(c * half * half, 3))),
-        ]))
+        model = nn.Sequential(
+            OrderedDict(
+                [
+                    ("stem", nn.Conv2d(1, c, 3, padding=1)),
+                    ("block", nn.Sequential(nn.Conv2d(c, c, 3, padding=1), nn.ReLU(inplace=True), nn.Conv2d(c, c, 1))),
+                    ("pool", nn.MaxPool2d(2)),
+                    ("head", nn.Sequential(nn.Flatten(), nn.Linear(c * half * half, 3))),
+                ]
+            )
+        )
     elif kind == "exploding":
         model = _Exploding(spec.get("channels", 2))
     elif kind == "rgb_cnn":
         c = spec.get("channels", 2)
-        model = nn.Sequential(OrderedDict([
-            ("conv1", nn.Conv2d(3, c, 3, padding=1)), ("bn1", nn.BatchNorm2d(c)), ("relu1", nn.ReLU()),
-            ("pool", nn.AdaptiveAvgPool2d(2)), ("flatten", nn.Flatten()), ("drop", nn.Dropout(0.5)),
-            ("fc", nn.Linear(c * 4, spec.get("classes", 2))),
-        ]))
+        model = nn.Sequential(
+            OrderedDict(
+                [
+                    ("conv1", nn.Conv2d(3, c, 3, padding=1)),
+                    ("bn1", nn.BatchNorm2d(c)),
+                    ("relu1", nn.ReLU()),
+                    ("pool", nn.AdaptiveAvgPool2d(2)),
+                    ("flatten", nn.Flatten()),
+                    ("drop", nn.Dropout(0.5)),
+                    ("fc", nn.Linear(c * 4, spec.get("classes", 2))),
+                ]
+            )
+        )
     else:
         raise ValueError(f"unknown model kind {kind!r}")
     return model.to(getattr(torch, spec.get("dtype", "float32")))
@@ -185,7 +205,7 @@ def _loader(x, y, batch_size: int, as_list: bool = False):
     """Unshuffled batches of ``(x, y)``: a DataLoader, or a plain list of ``(x, y)`` batches (a loader is anything
     that yields batches, as the exercises say)."""
     if as_list:
-        return [(x[i:i + batch_size], y[i:i + batch_size]) for i in range(0, len(x), batch_size)]
+        return [(x[i : i + batch_size], y[i : i + batch_size]) for i in range(0, len(x), batch_size)]
     return DataLoader(TensorDataset(x, y), batch_size=batch_size, shuffle=False)
 
 
@@ -211,6 +231,7 @@ class _RecordingLoss(nn.CrossEntropyLoss):
 
 
 # ------------------------------------------------------------------ architectures
+
 
 def architecture_summary(module, builder: str, args=(), kwargs=None):
     """Build ``module.<builder>(*args, **kwargs)``; its type, children, parameter names/shapes and count."""
@@ -241,8 +262,12 @@ def architecture_forward(module, builder: str, args, state: dict, x):
     return {"output": output, "printed": printed.getvalue()[:200]}
 
 
-COUNT_CALLS = {"default": ((), {}), "True": ((True,), {}), "trainable_only=False": ((), {"trainable_only": False}),
-               "False": ((False,), {})}
+COUNT_CALLS = {
+    "default": ((), {}),
+    "True": ((True,), {}),
+    "trainable_only=False": ((), {"trainable_only": False}),
+    "False": ((False,), {}),
+}
 
 
 def count_parameters_probe(module, spec: list, frozen: list):
@@ -270,6 +295,7 @@ def _message(exc: BaseException) -> str:
 
 # ------------------------------------------------------------------ training
 
+
 def train_epoch_probe(module, spec, state, x, y, batch_size, lr, momentum, training, as_list=False):
     """One ``train_epoch`` with SGD(lr, momentum) and CrossEntropyLoss over unshuffled batches of (x, y)."""
     model = _model(spec, state, training)
@@ -277,8 +303,13 @@ def train_epoch_probe(module, spec, state, x, y, batch_size, lr, momentum, train
     optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
     calls = _spy(model)
     result = module.train_epoch(model, _loader(x, y, batch_size, as_list), loss_fn, optimizer)
-    return {"result": result, "state": _state(model), "training": model.training, "losses": loss_fn.values,
-            "calls": calls}
+    return {
+        "result": result,
+        "state": _state(model),
+        "training": model.training,
+        "losses": loss_fn.values,
+        "calls": calls,
+    }
 
 
 def evaluate_probe(module, spec, state, x, y, batch_size, training, as_list=False):
@@ -289,13 +320,33 @@ def evaluate_probe(module, spec, state, x, y, batch_size, training, as_list=Fals
     calls = _spy(model)
     loss_fn = _RecordingLoss()
     result = module.evaluate(model, _loader(x, y, batch_size, as_list), loss_fn)
-    return {"result": result, "state": _state(model), "training": model.training, "calls": calls,
-            "grads": [None if p.grad is None else p.grad.detach().clone() for p in model.parameters()],
-            "losses": loss_fn.values, "needed_grad": loss_fn.needed_grad}
+    return {
+        "result": result,
+        "state": _state(model),
+        "training": model.training,
+        "calls": calls,
+        "grads": [None if p.grad is None else p.grad.detach().clone() for p in model.parameters()],
+        "losses": loss_fn.values,
+        "needed_grad": loss_fn.needed_grad,
+    }
 
 
-def fit_probe(module, spec, state, train, val, batch_size, lr, momentum, epochs, training, seed=0, shuffle=False,
-              as_list=False, epochs_keyword=False):
+def fit_probe(
+    module,
+    spec,
+    state,
+    train,
+    val,
+    batch_size,
+    lr,
+    momentum,
+    epochs,
+    training,
+    seed=0,
+    shuffle=False,
+    as_list=False,
+    epochs_keyword=False,
+):
     """``fit`` for ``epochs`` (passed as ``epochs=`` if ``epochs_keyword``) with SGD(lr, momentum) and
     CrossEntropyLoss, called right after ``torch.manual_seed(seed)`` (the train loader shuffles if ``shuffle``;
     the validation batches are a plain list if ``as_list``); ``seed_after`` is ``torch.initial_seed()``
@@ -315,8 +366,9 @@ def fit_lines_probe(module, state, train, val, batch_size, lr, momentum, epochs)
     model = _model({"kind": "cnn", "channels": 1}, state, True)
     optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
     started = time.process_time()
-    history = module.fit(model, _loader(*train, batch_size), _loader(*val, 64), nn.CrossEntropyLoss(),
-                         optimizer, epochs)
+    history = module.fit(
+        model, _loader(*train, batch_size), _loader(*val, 64), nn.CrossEntropyLoss(), optimizer, epochs
+    )
     seconds = time.process_time() - started
     model.eval()
     with torch.no_grad():
@@ -352,8 +404,7 @@ def _hits(x, y):
     return torch.stack([torch.stack([((y == c) & hit).sum(), (y == c).sum()]) for c in range(3)])
 
 
-LOADER_FUNCS = {"class_counts": _class_counts, "column_sums": _column_sums, "batch_mean": _batch_mean,
-                "hits": _hits}
+LOADER_FUNCS = {"class_counts": _class_counts, "column_sums": _column_sums, "batch_mean": _batch_mean, "hits": _hits}
 
 
 def loader_apply_probe(module, x, y, batch_size, func: str, reduce=None, positional=False, as_list=False):
@@ -394,14 +445,17 @@ def save_weights_probe(module, spec, state, as_path: bool):
             held = ("the whole model, " if isinstance(held, nn.Module) else "") + f"a {type(held).__name__}"
         except Exception:  # noqa: BLE001 -- unreadable either way
             held = None
-        raise ProbeFinding("torch.load(path, weights_only=True) cannot read the saved file "
-                           f"({type(exc).__name__}" + (f"; it holds {held}" if held else "") + ")") from None
+        raise ProbeFinding(
+            "torch.load(path, weights_only=True) cannot read the saved file "
+            f"({type(exc).__name__}" + (f"; it holds {held}" if held else "") + ")"
+        ) from None
     if not isinstance(saved, dict):
-        raise ProbeFinding(f"the saved file holds a {type(saved).__name__}, not a state_dict "
-                           "(save model.state_dict())")
-    return {"keys": [str(k) for k in saved],
-            "values": [v if isinstance(v, torch.Tensor) else None for v in saved.values()],
-            "state": _state(model)}
+        raise ProbeFinding(f"the saved file holds a {type(saved).__name__}, not a state_dict (save model.state_dict())")
+    return {
+        "keys": [str(k) for k in saved],
+        "values": [v if isinstance(v, torch.Tensor) else None for v in saved.values()],
+        "state": _state(model),
+    }
 
 
 def load_weights_probe(module, spec, state, as_path: bool):
@@ -413,9 +467,13 @@ def load_weights_probe(module, spec, state, as_path: bool):
         for value in model.state_dict().values():
             value.zero_()
     returned = module.load_weights(model, Path(path) if as_path else path)
-    return {"returned_model": returned is model, "returned": type(returned).__name__,
-            "modes": [m.training for m in model.modules()],
-            "state": _state(model), "unsafe": _load_unsafe(module, spec, state)}
+    return {
+        "returned_model": returned is model,
+        "returned": type(returned).__name__,
+        "modes": [m.training for m in model.modules()],
+        "state": _state(model),
+        "unsafe": _load_unsafe(module, spec, state),
+    }
 
 
 class _Tripwire:
@@ -451,9 +509,11 @@ def _load_unsafe(module, spec, state):
     return {"ran_code": bool(_TRIPPED), "raised": raised}
 
 
-IMAGE_FOLDER_CALLS = {"keywords": lambda f, root, b: f(root, batch_size=b, shuffle=False),
-                      "positional": lambda f, root, b: f(root, b, False),
-                      "shuffle only": lambda f, root, b: f(root, shuffle=False)}
+IMAGE_FOLDER_CALLS = {
+    "keywords": lambda f, root, b: f(root, batch_size=b, shuffle=False),
+    "positional": lambda f, root, b: f(root, b, False),
+    "shuffle only": lambda f, root, b: f(root, shuffle=False),
+}
 
 
 def image_folder_probe(module, root: str, batch_size=None, as_path: bool = False, style: str = "keywords"):
@@ -466,9 +526,13 @@ def image_folder_probe(module, root: str, batch_size=None, as_path: bool = False
         loader = IMAGE_FOLDER_CALLS[style](module.image_folder_loader, where, batch_size)
     if not isinstance(loader, DataLoader):
         raise ProbeFinding(f"image_folder_loader returned a {type(loader).__name__}, not a DataLoader")
-    info = {"batch_size": loader.batch_size, "shuffle": isinstance(loader.sampler, RandomSampler),
-            "length": len(loader.dataset), "classes": [str(c) for c in getattr(loader.dataset, "classes", [])],
-            "dataset": type(loader.dataset).__name__}
+    info = {
+        "batch_size": loader.batch_size,
+        "shuffle": isinstance(loader.sampler, RandomSampler),
+        "length": len(loader.dataset),
+        "classes": [str(c) for c in getattr(loader.dataset, "classes", [])],
+        "dataset": type(loader.dataset).__name__,
+    }
     if batch_size is not None:
         x, y = next(iter(loader))
         info["x"], info["y"] = x, y
@@ -477,14 +541,23 @@ def image_folder_probe(module, root: str, batch_size=None, as_path: bool = False
 
 # ------------------------------------------------------------------ hooks
 
+
 def hook_count(model: nn.Module) -> int:
     """Forward/backward (pre-)hooks on ``model`` and its submodules, plus global module hooks."""
-    count = sum(len(getattr(torch.nn.modules.module, name, {})) for name in (
-        "_global_forward_hooks", "_global_forward_pre_hooks", "_global_backward_hooks",
-        "_global_backward_pre_hooks"))
+    count = sum(
+        len(getattr(torch.nn.modules.module, name, {}))
+        for name in (
+            "_global_forward_hooks",
+            "_global_forward_pre_hooks",
+            "_global_backward_hooks",
+            "_global_backward_pre_hooks",
+        )
+    )
     for m in model.modules():
-        count += sum(len(getattr(m, name, None) or {}) for name in (
-            "_forward_hooks", "_forward_pre_hooks", "_backward_hooks", "_backward_pre_hooks"))
+        count += sum(
+            len(getattr(m, name, None) or {})
+            for name in ("_forward_hooks", "_forward_pre_hooks", "_backward_hooks", "_backward_pre_hooks")
+        )
     return count
 
 
@@ -534,6 +607,7 @@ def capture_error_probe(module, spec, state, x, names, keyword=False):
 
 # ------------------------------------------------------------------ augmentation
 
+
 def _augmentation(module, size, keyword: bool):
     if size is None:
         return module.augmentation_transform()
@@ -548,8 +622,9 @@ def augmentation_probe(module, image, size, seeds, keyword=False):
     steps = getattr(transform, "transforms", None)
     names = [type(step).__name__ for step in steps[:20]] if isinstance(steps, (list, tuple)) else None
     if not callable(transform):
-        raise ProbeFinding(f"augmentation_transform returned a {type(transform).__name__}, which cannot be applied "
-                           "to an image")
+        raise ProbeFinding(
+            f"augmentation_transform returned a {type(transform).__name__}, which cannot be applied to an image"
+        )
     outputs = []
     for seed in seeds:
         torch.manual_seed(seed)
@@ -575,5 +650,9 @@ def predict_image_probe(module, spec, state, images, classes, training):
     calls = _spy(model)
     copies = [image.copy() for image in images]
     results = [module.predict_image(model, image, list(classes)) for image in copies]
-    return {"results": results, "calls": calls, "modes": [m.training for m in model.modules()],
-            "images_unchanged": [bool((copy == image).all()) for copy, image in zip(copies, images)]}
+    return {
+        "results": results,
+        "calls": calls,
+        "modes": [m.training for m in model.modules()],
+        "images_unchanged": [bool((copy == image).all()) for copy, image in zip(copies, images)],
+    }

@@ -6,6 +6,7 @@ resource limit, a malformed answer) comes back as an ``Outcome`` whose
 ``message`` says what happened in words a student understands. The next call
 starts a fresh child.
 """
+
 from __future__ import annotations
 
 import ast
@@ -24,21 +25,26 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from grader.cache import cache_folder
 from grader.sandbox import OPTIONAL_IMPORTS, Limits
 from grader.sandbox.wire import ANSWERED, Status, WireError, decode, encode, recv_message, send_message
 
-
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # The child must not read the repository (hidden tests, solutions, git history): only datasets/.
 HIDDEN_FROM_CHILD = {str(REPO_ROOT): [str(REPO_ROOT / "datasets")], str(cache_folder()): []}
 # What the child must still read: the interpreter, its packages, the shipped datasets.
-EXPOSED_TO_CHILD = sorted({sys.prefix, sys.base_prefix, sys.exec_prefix,
-                           *(p for p in sys.path if p and os.path.isdir(p) and not p.startswith(str(REPO_ROOT)))})
+EXPOSED_TO_CHILD = sorted(
+    {
+        sys.prefix,
+        sys.base_prefix,
+        sys.exec_prefix,
+        *(p for p in sys.path if p and os.path.isdir(p) and not p.startswith(str(REPO_ROOT))),
+    }
+)
 _uids = itertools.count()
 
 
@@ -60,7 +66,7 @@ class Zygote:
     _parents = None  # in a forked worker: (the parent's zygote, the lock to ask it under)
 
     @classmethod
-    def shared(cls, preload=tuple(OPTIONAL_IMPORTS)) -> "Zygote":
+    def shared(cls, preload=tuple(OPTIONAL_IMPORTS)) -> Zygote:
         """The running zygote, or a new one that loads ``preload`` (see ``packages_needed``) first."""
         with cls._lock:
             if cls._instance is None and cls._parents is not None:
@@ -77,7 +83,7 @@ class Zygote:
         cls._parents, cls._instance, cls._lock = (cls._instance, handover), None, threading.Lock()
 
     @classmethod
-    def _connect(cls, parent, handover) -> "Zygote | None":
+    def _connect(cls, parent, handover) -> Zygote | None:
         """A new control channel to ``parent``: its own channel cannot be shared (answers would
         reach the wrong process), so it is asked over it, once, under the cross-process lock."""
         if parent is None or not parent.alive():
@@ -98,8 +104,11 @@ class Zygote:
         self.control = ours
         self.process = subprocess.Popen(
             [sys.executable, "-m", "grader.sandbox.zygote", str(theirs.fileno()), ",".join(preload)],
-            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            cwd=tempfile.gettempdir(), env=_same_grader_env(),
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            cwd=tempfile.gettempdir(),
+            env=_same_grader_env(),
         )
         self.pid = self.process.pid
         theirs.close()
@@ -205,18 +214,22 @@ class Outcome:
 class Timings:
     """Where one topic's grading time went, in seconds (for benchmarks; never part of a grade)."""
 
-    startup: float = 0.0     # starting the child and importing the student's module (wall)
-    student: float = 0.0     # CPU time inside the student's code and the probes, measured by the child
-    requests: float = 0.0    # wall time of the requests to the child, the student's time included
-    checking: float = 0.0    # wall time of the checks' own work (references, comparisons), requests included
+    startup: float = 0.0  # starting the child and importing the student's module (wall)
+    student: float = 0.0  # CPU time inside the student's code and the probes, measured by the child
+    requests: float = 0.0  # wall time of the requests to the child, the student's time included
+    checking: float = 0.0  # wall time of the checks' own work (references, comparisons), requests included
     generation: float = 0.0  # hypothesis: drawing inputs, shrinking, its engine
-    total: float = 0.0       # the whole topic, wall
+    total: float = 0.0  # the whole topic, wall
 
     def breakdown(self) -> dict[str, float]:
         """The disjoint parts of ``total``."""
-        parts = {"student code": self.student, "transport": self.requests - self.student,
-                 "references and checks": self.checking - self.requests, "input generation": self.generation,
-                 "sandbox start and import": self.startup}
+        parts = {
+            "student code": self.student,
+            "transport": self.requests - self.student,
+            "references and checks": self.checking - self.requests,
+            "input generation": self.generation,
+            "sandbox start and import": self.startup,
+        }
         parts["other"] = self.total - sum(parts.values())
         return parts
 
@@ -249,14 +262,15 @@ def _warnings(value) -> tuple:
     if not isinstance(value, list):
         return ()
     fields = ("category", "message", "where", "line")
-    return tuple({k: w.get(k) if isinstance(w.get(k), str) else None for k in fields}
-                 for w in value[:20] if isinstance(w, dict))
+    return tuple(
+        {k: w.get(k) if isinstance(w.get(k), str) else None for k in fields} for w in value[:20] if isinstance(w, dict)
+    )
 
 
-WALL_WINDOWS = 10       # a call still computing at its wall limit may run this many limits in all
+WALL_WINDOWS = 10  # a call still computing at its wall limit may run this many limits in all
 COMPUTING_SHARE = 0.02  # CPU seconds per wall second that count as computing, not waiting
-POLL_SECONDS = 0.25     # how often the parent reads a busy child's CPU time
-CPU_GRACE = 0.5         # CPU seconds past the call's budget before the parent kills the child
+POLL_SECONDS = 0.25  # how often the parent reads a busy child's CPU time
+CPU_GRACE = 0.5  # CPU seconds past the call's budget before the parent kills the child
 
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -292,14 +306,19 @@ _SIGNALS = {
 class TopicSession:
     """Runs one topic's student module in a child process."""
 
-    def __init__(self, topic: str, modules: dict[str, bytes], limits: Limits = Limits(),
-                 denied: dict[str, tuple[str, ...]] | None = None):
+    def __init__(
+        self,
+        topic: str,
+        modules: dict[str, bytes],
+        limits: Limits = Limits(),
+        denied: dict[str, tuple[str, ...]] | None = None,
+    ):
         """``denied``: function -> the rule patterns (``Rule.runtime``) whose operators and guarded
         functions fail while it runs, or while a probe for it runs (``grader.sandbox.denial``)."""
         self.topic, self.modules, self.limits = topic, modules, limits
         self.denied = {function: tuple(patterns) for function, patterns in (denied or {}).items()}
         self.cpu_spent = 0.0  # CPU seconds of every child of this session, over every call
-        self._began = None    # when the first child was started (the topic's wall budget)
+        self._began = None  # when the first child was started (the topic's wall budget)
         self.import_outcome: Outcome | None = None
         self.output_bytes = 0
         self.output_head = b""
@@ -332,9 +351,16 @@ class TopicSession:
         for name, source in self.modules.items():
             (package / f"{name}.py").write_bytes(source)
         self._uid = _next_uid() if os.geteuid() == 0 and self.limits.isolate else 0
-        settings = dict(dataclasses.asdict(self.limits), topic=self.topic, scratch=str(self._scratch),
-                        import_cpu_seconds=self.limits.import_seconds, uid=self._uid, hide=HIDDEN_FROM_CHILD,
-                        expose=EXPOSED_TO_CHILD, denied=self.denied)
+        settings = dict(
+            dataclasses.asdict(self.limits),
+            topic=self.topic,
+            scratch=str(self._scratch),
+            import_cpu_seconds=self.limits.import_seconds,
+            uid=self._uid,
+            hide=HIDDEN_FROM_CHILD,
+            expose=EXPOSED_TO_CHILD,
+            denied=self.denied,
+        )
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         output_read, output_write = os.pipe()
         try:
@@ -348,8 +374,10 @@ class TopicSession:
         self._drain.start()
         outcome = self._receive(self.limits.import_seconds + 5, "importing your module", self.limits.import_seconds)
         if outcome.status == Status.KILLED and "wall time" in outcome.message:
-            outcome.message = (f"importing {self.topic}.py did not finish within "
-                               f"{self.limits.import_seconds:g} s (the import time limit)")
+            outcome.message = (
+                f"importing {self.topic}.py did not finish within "
+                f"{self.limits.import_seconds:g} s (the import time limit)"
+            )
         self.import_outcome = outcome
         return outcome
 
@@ -393,8 +421,10 @@ class TopicSession:
     # -------------------------------------------------------------- requests
     def call(self, function: str, *args, return_inputs: bool = False, **kwargs) -> Outcome:
         """Call ``function`` of the student's module on wire values."""
-        return self._request({"op": "call", "function": function, "args": list(args), "kwargs": kwargs,
-                              "return_inputs": return_inputs}, f"`{function}`")
+        return self._request(
+            {"op": "call", "function": function, "args": list(args), "kwargs": kwargs, "return_inputs": return_inputs},
+            f"`{function}`",
+        )
 
     def probe(self, probe: Callable, *args, for_function: str | None = None, **kwargs) -> Outcome:
         """Run the trusted ``probe`` (a function of ``probes``) as ``probe(module, *args, **kwargs)`` in the child,
@@ -408,8 +438,10 @@ class TopicSession:
         if getattr(probes, probe.__name__, None) is not probe:
             raise TypeError(f"{probe!r} is not a probe of grader.sandbox.probes")
         inspect.signature(probe).bind(None, *args, **kwargs)
-        return self._request({"op": "probe", "probe": probe.__name__, "args": list(args), "kwargs": kwargs,
-                              "function": for_function}, "the check")
+        return self._request(
+            {"op": "probe", "probe": probe.__name__, "args": list(args), "kwargs": kwargs, "function": for_function},
+            "the check",
+        )
 
     def _request(self, request: dict, what: str) -> Outcome:
         spent = self._budget_spent()
@@ -426,8 +458,12 @@ class TopicSession:
         started = time.perf_counter()
         try:
             send_message(self._channel, encode(request))
-            outcome = self._receive(self.limits.wall_seconds(), what, self._call_cpu_budget(),
-                                    self._began + self.limits.topic_wall_seconds())
+            outcome = self._receive(
+                self.limits.wall_seconds(),
+                what,
+                self._call_cpu_budget(),
+                self._began + self.limits.topic_wall_seconds(),
+            )
         except OSError:
             outcome = self._lost(what)
         self.timings.requests += time.perf_counter() - started
@@ -440,15 +476,20 @@ class TopicSession:
     def _budget_spent(self) -> str:
         """Why no more calls may run in this topic (its CPU or wall budget is used up), or ""."""
         if self.cpu_spent >= self.limits.topic_cpu_seconds:
-            return (f"your code used the topic's {self.limits.topic_cpu_seconds:g} s of CPU time "
-                    "(over all the calls of its tests)")
+            return (
+                f"your code used the topic's {self.limits.topic_cpu_seconds:g} s of CPU time "
+                "(over all the calls of its tests)"
+            )
         if self._began is not None and time.monotonic() - self._began >= self.limits.topic_wall_seconds():
-            return (f"this topic's tests already ran for {self.limits.topic_wall_seconds():g} s "
-                    "(the topic's wall-time limit)")
+            return (
+                f"this topic's tests already ran for {self.limits.topic_wall_seconds():g} s "
+                "(the topic's wall-time limit)"
+            )
         return ""
 
-    def _receive(self, wall_seconds: float, what: str, cpu_seconds: float | None = None,
-                 deadline: float = math.inf) -> Outcome:
+    def _receive(
+        self, wall_seconds: float, what: str, cpu_seconds: float | None = None, deadline: float = math.inf
+    ) -> Outcome:
         used_before = _process_cpu_seconds(self._stat)
         stopped = self._wait_for_answer(wall_seconds, cpu_seconds, deadline)
         used_after = _process_cpu_seconds(self._stat)
@@ -472,8 +513,14 @@ class TopicSession:
         status = Status.RAISED if answer["status"] == Status.ERROR else Status(answer["status"])
         names = answer.get("names")
         names = frozenset(n for n in names if isinstance(n, str)) if isinstance(names, list) else frozenset()
-        return Outcome(status, value=answer.get("value"), error=answer.get("error"), names=names,
-                       inputs_after=answer.get("inputs_after"), warnings=_warnings(answer.get("warnings")))
+        return Outcome(
+            status,
+            value=answer.get("value"),
+            error=answer.get("error"),
+            names=names,
+            inputs_after=answer.get("inputs_after"),
+            warnings=_warnings(answer.get("warnings")),
+        )
 
     def _wait_for_answer(self, wall_seconds: float, cpu_seconds: float | None, deadline: float) -> str | None:
         """Wait for the child's answer: None once it is there, else why it was given up (in words).
@@ -498,7 +545,9 @@ class TopicSession:
                 return f"{used - start:.1f} s of CPU time (the limit is {cpu_seconds:g} s)"
             if time.monotonic() < window_end:
                 continue
-            computing = None not in (window_start_cpu, used) and used - window_start_cpu >= COMPUTING_SHARE * wall_seconds
+            computing = (
+                None not in (window_start_cpu, used) and used - window_start_cpu >= COMPUTING_SHARE * wall_seconds
+            )
             if not computing or windows == WALL_WINDOWS:
                 return f"{windows * wall_seconds:g} s of wall time (too slow, or waiting forever)"
             window_start_cpu, window_end, windows = used, window_end + wall_seconds, windows + 1

@@ -21,6 +21,7 @@ survives the zygote's fork) records such attempts as ``tamper:...``, which zeroe
 ``seal`` (per child, just before the student's module is imported) hides the grader's modules from
 ``sys.modules`` and notes which modules are loaded, so that executing one again counts as a reload.
 """
+
 from __future__ import annotations
 
 import os
@@ -42,11 +43,14 @@ GUARDED = MODE_STACK_FUNCTIONS
 
 # Standard modules that read frames or make code for their own use (namedtuple, dataclass, typing,
 # enum's functional API, logging's caller lookup) and the import system.
-QUIET_CALLERS = tuple(os.path.join(os.path.dirname(os.__file__), name)
-                      for name in ("collections" + os.sep, "dataclasses.py", "typing.py", "enum.py",
-                                   "logging" + os.sep)) + ("<frozen importlib",)
+QUIET_CALLERS = tuple(
+    os.path.join(os.path.dirname(os.__file__), name)
+    for name in ("collections" + os.sep, "dataclasses.py", "typing.py", "enum.py", "logging" + os.sep)
+) + ("<frozen importlib",)
 # The standard library's and installed packages' folders (their module code is not the student's).
-LIBRARY_DIRS = tuple(sorted({sysconfig.get_paths()[key] + os.sep for key in ("stdlib", "platstdlib", "purelib", "platlib")}))
+LIBRARY_DIRS = tuple(
+    sorted({sysconfig.get_paths()[key] + os.sep for key in ("stdlib", "platstdlib", "purelib", "platlib")})
+)
 OUTSIDE = ("os.fork", "os.forkpty", "os.posix_spawn", "os.spawn", "os.exec", "os.system", "subprocess.Popen")
 UNPICKLED_BUILTINS = {("builtins", name) for name in ("exec", "eval", "compile", "getattr", "__import__", "vars")}
 FRAME_ATTRIBUTES = ("tb_frame", "gi_frame", "cr_frame", "ag_frame", "f_back")
@@ -151,11 +155,13 @@ def _audit(event: str, args: tuple):
         what = "walked gc's objects"
     elif event.startswith("ctypes."):
         what = f"used ctypes ({event})"
-    elif event in ("sys._getframe", "sys._current_frames") or (event == "object.__getattr__"
-                                                               and args[1] in FRAME_ATTRIBUTES):
+    elif event in ("sys._getframe", "sys._current_frames") or (
+        event == "object.__getattr__" and args[1] in FRAME_ATTRIBUTES
+    ):
         what = "read the interpreter's frames"
     elif event in ("compile", "function.__new__", "code.__new__") or (
-            event == "exec" and str(getattr(args[0], "co_filename", "<")).startswith("<")):
+        event == "exec" and str(getattr(args[0], "co_filename", "<")).startswith("<")
+    ):
         what = f"ran dynamic code ({event})"
     else:
         return

@@ -7,10 +7,10 @@ list of dtypes. Nothing is ever unpickled, so a message from a hostile child
 can be malformed but cannot run code. Stdlib + NumPy only: the child imports
 this file too.
 """
+
 from __future__ import annotations
 
 import enum
-
 import json
 import math
 import struct
@@ -34,8 +34,15 @@ class Status(enum.StrEnum):
 ANSWERED = (Status.OK, Status.RAISED, Status.MISSING, Status.ERROR)  # what the child may answer
 
 DTYPES = {
-    "bool", "uint8", "int8", "int16", "int32", "int64",
-    "float16", "float32", "float64",
+    "bool",
+    "uint8",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "float16",
+    "float32",
+    "float64",
 }
 MAX_MESSAGE_BYTES = 256 * 1024 * 1024
 
@@ -68,8 +75,9 @@ class Array:
 
     __slots__ = ("data", "kind", "type_name", "requires_grad")
 
-    def __init__(self, data: np.ndarray, kind: str = "ndarray", type_name: str = "ndarray",
-                 requires_grad: bool = False):
+    def __init__(
+        self, data: np.ndarray, kind: str = "ndarray", type_name: str = "ndarray", requires_grad: bool = False
+    ):
         self.data, self.kind, self.type_name, self.requires_grad = data, kind, type_name, requires_grad
 
     def __repr__(self):
@@ -88,8 +96,17 @@ def encode(value) -> bytes:
                 raise WireError(f"dtype {data.dtype} cannot cross the wire")
             raw = data.tobytes()
             blobs.append(raw)
-            desc = {"$array": [v.kind, v.type_name, bool(v.requires_grad), data.dtype.name,
-                               list(data.shape), offset[0], len(raw)]}
+            desc = {
+                "$array": [
+                    v.kind,
+                    v.type_name,
+                    bool(v.requires_grad),
+                    data.dtype.name,
+                    list(data.shape),
+                    offset[0],
+                    len(raw),
+                ]
+            }
             offset[0] += len(raw)
             return desc
         if isinstance(v, tuple):
@@ -118,10 +135,10 @@ def decode(message: bytes):
     if size > len(message) - 4:
         raise WireError("header longer than the message")
     try:
-        header = json.loads(message[4:4 + size])
+        header = json.loads(message[4 : 4 + size])
     except (ValueError, UnicodeDecodeError) as exc:
         raise WireError(f"header is not JSON: {exc}") from None
-    body = memoryview(message)[4 + size:]
+    body = memoryview(message)[4 + size :]
 
     def walk(v, depth=0):
         if depth > 64:
@@ -150,7 +167,7 @@ def _array(desc, body: memoryview) -> Array:
         count = math.prod(shape)
         if count * np.dtype(dtype).itemsize != nbytes or offset < 0 or offset + nbytes > len(body):
             raise WireError("array size does not match its description")
-        data = np.frombuffer(body[offset:offset + nbytes], dtype=dtype).reshape(shape).copy()
+        data = np.frombuffer(body[offset : offset + nbytes], dtype=dtype).reshape(shape).copy()
     except (TypeError, ValueError) as exc:
         raise WireError(f"bad array description: {exc}") from None
     return Array(data, kind, str(type_name)[:100], bool(requires_grad))

@@ -9,6 +9,7 @@ grade). It never runs student code itself. Run as
 ``python -m grader.sandbox.zygote FD [PACKAGES]``, PACKAGES the comma-separated
 keys of ``grader.sandbox.OPTIONAL_IMPORTS`` to load before forking (default: all).
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -135,5 +136,6 @@ def _answer(request: dict, fds: list, controls: set, finished: dict, spawned: di
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), tuple(filter(None, sys.argv[2].split(","))) if len(sys.argv) > 2
-         else tuple(OPTIONAL_IMPORTS))
+    main(
+        int(sys.argv[1]), tuple(filter(None, sys.argv[2].split(","))) if len(sys.argv) > 2 else tuple(OPTIONAL_IMPORTS)
+    )

@@ -4,12 +4,22 @@ Each topic module defines ``POINTS`` (the contract's default), ``CHECKS`` (a
 list of ``grader.checks.Check``) and ``BY_LOOPS`` (function -> forbidden
 ``grader.forbidden.Rule`` s).
 """
+
 from collections.abc import Mapping
 from importlib import import_module
 
 TOPIC_NAMES = (
-    "gradient_descent", "perceptron", "edges", "convolution", "pooling",
-    "layers", "classification", "architectures", "training", "hooks", "augmentation",
+    "gradient_descent",
+    "perceptron",
+    "edges",
+    "convolution",
+    "pooling",
+    "layers",
+    "classification",
+    "architectures",
+    "training",
+    "hooks",
+    "augmentation",
 )
 
 
@@ -37,8 +47,17 @@ TOPICS = _Topics()
 # Topics by how long a grade of solutions/ takes (benchmarks/grade_time.py), slowest first: a
 # concurrent grade starts them in this order, so that no long topic is left for last.
 SLOWEST_FIRST = (
-    "training", "convolution", "architectures", "augmentation", "hooks", "layers",
-    "pooling", "classification", "edges", "gradient_descent", "perceptron",
+    "training",
+    "convolution",
+    "architectures",
+    "augmentation",
+    "hooks",
+    "layers",
+    "pooling",
+    "classification",
+    "edges",
+    "gradient_descent",
+    "perceptron",
 )
 
 # The optional packages (``grader.sandbox.OPTIONAL_IMPORTS``) a topic's probes need in the child.

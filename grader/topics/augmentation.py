@@ -20,6 +20,7 @@
 A wrong answer is compared with each known mistake's answer on the same
 input; the grader names the mistake that fits every failing case it saw.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -32,26 +33,50 @@ from hypothesis import strategies as st
 from torchvision import transforms
 
 from grader.cache import remembered
-from grader.checks import (TOLERANCES, Case, Failure, Misconception, Mistake, Property, mistake_lines, Scripted, as_tensor,
-                           check_array_call, check_raises, compare, crashed, describe, outcome_value,
-                           raises_value_error)
+from grader.checks import (
+    TOLERANCES,
+    Case,
+    Failure,
+    Misconception,
+    Mistake,
+    Property,
+    Scripted,
+    as_tensor,
+    check_array_call,
+    check_raises,
+    compare,
+    crashed,
+    describe,
+    mistake_lines,
+    outcome_value,
+    raises_value_error,
+)
+from grader.sandbox import probes
 from grader.sandbox.probes import build_model
 from grader.sandbox.wire import Array, numpy_scalar, special
 from grader.topics.training import describe_model, random_state
 from grader.topics.training.inference import INFERENCE_PARTS, require_modes
 from grader.topics.training.results import observe_right
-from grader.sandbox import probes
 
 POINTS = 5
 BY_LOOPS: dict = {}
 
-STEPS = ["ToPILImage", "Resize", "ColorJitter", "RandomRotation", "GaussianBlur", "RandomAdjustSharpness",
-         "ToTensor", "Normalize"]
+STEPS = [
+    "ToPILImage",
+    "Resize",
+    "ColorJitter",
+    "RandomRotation",
+    "GaussianBlur",
+    "RandomAdjustSharpness",
+    "ToTensor",
+    "Normalize",
+]
 ONE_STEP = 2 / 255  # one 8-bit level after Normalize((0.5,), (0.5,))
 STEPS_ALLOWED = 3  # torchvision's v2 pipeline (right_v2_transforms) differs from v1 by up to 2 levels, rarely
 
 
 # ------------------------------------------------------------------ images
+
 
 def draw_image(seed: int, height: int, width: int, pattern: str) -> np.ndarray:
     """An (H, W, 3) uint8 image: ``noise``, ``shapes`` (filled rectangles and circles on a plain
@@ -75,8 +100,14 @@ def draw_image(seed: int, height: int, width: int, pattern: str) -> np.ndarray:
         if rng.random() < 0.5:
             cv2.rectangle(image, (x0, y0), (x1, y1), colour, thickness=-1)
         else:
-            cv2.circle(image, ((x0 + x1) // 2, (y0 + y1) // 2), max(1, (x1 - x0) // 2), colour, thickness=-1,
-                       lineType=cv2.LINE_AA)
+            cv2.circle(
+                image,
+                ((x0 + x1) // 2, (y0 + y1) // 2),
+                max(1, (x1 - x0) // 2),
+                colour,
+                thickness=-1,
+                lineType=cv2.LINE_AA,
+            )
     return image
 
 
@@ -91,6 +122,7 @@ def images(draw, low: int = 1, high: int = 48):
 
 # ------------------------------------------------------------------ augmentation_transform
 
+
 @st.composite
 def pipeline_cases(draw):
     """An image of 1 to 48 pixels a side, ``size`` (None: left out, the default 40; else passed by position or
@@ -101,16 +133,27 @@ def pipeline_cases(draw):
     return Case((image, size), {"seeds": seeds, "pattern": pattern, "keyword": draw(st.booleans())})
 
 
-def pipeline(size=None, *, resize=None, jitter=None, degrees=(0, 5), normalize=True, resize_last=False,
-             tensor_first=False, blur_first=False) -> transforms.Compose:
+def pipeline(
+    size=None,
+    *,
+    resize=None,
+    jitter=None,
+    degrees=(0, 5),
+    normalize=True,
+    resize_last=False,
+    tensor_first=False,
+    blur_first=False,
+) -> transforms.Compose:
     """The slides' pipeline, or one known variant of it."""
     size = 40 if size is None else size
     resizing = transforms.Resize(resize if resize is not None else (size, size))
     rotation = transforms.RandomRotation(degrees=degrees)
     blur = transforms.GaussianBlur(kernel_size=(5, 5), sigma=(0.1, 5))
-    random = [jitter or transforms.ColorJitter(brightness=0.5, hue=0.3),
-              *((blur, rotation) if blur_first else (rotation, blur)),
-              transforms.RandomAdjustSharpness(sharpness_factor=2)]
+    random = [
+        jitter or transforms.ColorJitter(brightness=0.5, hue=0.3),
+        *((blur, rotation) if blur_first else (rotation, blur)),
+        transforms.RandomAdjustSharpness(sharpness_factor=2),
+    ]
     steps = [transforms.ToTensor()] if tensor_first else [transforms.ToPILImage()]
     steps += (random + [resizing]) if resize_last else ([resizing] + random)
     if not tensor_first:
@@ -139,30 +182,58 @@ def _variant(**options):
 
 
 PIPELINE_MISTAKES = [
-    Misconception("augmentation.normalize_0_5_0_5", "Normalize((0.5,), (0.5,)) is missing: the values stay in [0, 1]; the last step maps them to "
-                  "[-1, 1] with (x - 0.5) / 0.5", _variant(normalize=False)),
-    Misconception("augmentation.resize_size_scales_only_shorter", "Resize(size) scales only the shorter side to `size` and keeps the aspect ratio; "
-                  "Resize((size, size)) makes every image a size x size square", lambda c: seeded(
-                      pipeline(c.args[1], resize=40 if c.args[1] is None else c.args[1]), c.args[0],
-                      c.kwargs["seed"])),
-    Misconception("augmentation.randomrotation_5_degrees_5_5", "RandomRotation(5) (or degrees=(-5, 5)) turns either way; the slides' RandomRotation("
-                  "degrees=(0, 5)) turns by 0 to 5 degrees counter-clockwise only", _variant(degrees=(-5, 5))),
-    Misconception("augmentation.colorjitter_0_5_0_3", "ColorJitter(0.5, 0.3) sets brightness and *contrast* (the positional order is brightness, "
-                  "contrast, saturation, hue); write ColorJitter(brightness=0.5, hue=0.3)",
-                  _variant(jitter=transforms.ColorJitter(0.5, 0.3))),
-    Misconception("augmentation.resize_comes_after_random_steps", "Resize comes after the random steps, so they work on the full-size image (and the 5x5 blur "
-                  "fails on images smaller than 3 pixels); resize first, right after ToPILImage",
-                  _variant(resize_last=True)),
-    Misconception("augmentation.pipeline_starts_totensor_topilimage_so", "the pipeline starts with ToTensor instead of ToPILImage, so every step works on a float "
-                  "tensor instead of an 8-bit PIL image; start with ToPILImage() and convert with ToTensor() "
-                  "near the end", _variant(tensor_first=True)),
-    Misconception("augmentation.gaussianblur_comes_before_randomrotation_random", "GaussianBlur comes before RandomRotation: the random steps draw their parameters in the "
-                  "order they run, so the order matters (ColorJitter, RandomRotation, GaussianBlur, "
-                  "RandomAdjustSharpness)", _variant(blur_first=True)),
-    Misconception("augmentation.red_blue_channels_swapped_pipeline", "the red and blue channels are swapped: this pipeline receives RGB images (converting BGR is "
-                  "image_to_tensor's job)",
-                  lambda c: seeded(pipeline(c.args[1]), np.ascontiguousarray(c.args[0][:, :, ::-1]),
-                                   c.kwargs["seed"])),
+    Misconception(
+        "augmentation.normalize_0_5_0_5",
+        "Normalize((0.5,), (0.5,)) is missing: the values stay in [0, 1]; the last step maps them to "
+        "[-1, 1] with (x - 0.5) / 0.5",
+        _variant(normalize=False),
+    ),
+    Misconception(
+        "augmentation.resize_size_scales_only_shorter",
+        "Resize(size) scales only the shorter side to `size` and keeps the aspect ratio; "
+        "Resize((size, size)) makes every image a size x size square",
+        lambda c: seeded(
+            pipeline(c.args[1], resize=40 if c.args[1] is None else c.args[1]), c.args[0], c.kwargs["seed"]
+        ),
+    ),
+    Misconception(
+        "augmentation.randomrotation_5_degrees_5_5",
+        "RandomRotation(5) (or degrees=(-5, 5)) turns either way; the slides' RandomRotation("
+        "degrees=(0, 5)) turns by 0 to 5 degrees counter-clockwise only",
+        _variant(degrees=(-5, 5)),
+    ),
+    Misconception(
+        "augmentation.colorjitter_0_5_0_3",
+        "ColorJitter(0.5, 0.3) sets brightness and *contrast* (the positional order is brightness, "
+        "contrast, saturation, hue); write ColorJitter(brightness=0.5, hue=0.3)",
+        _variant(jitter=transforms.ColorJitter(0.5, 0.3)),
+    ),
+    Misconception(
+        "augmentation.resize_comes_after_random_steps",
+        "Resize comes after the random steps, so they work on the full-size image (and the 5x5 blur "
+        "fails on images smaller than 3 pixels); resize first, right after ToPILImage",
+        _variant(resize_last=True),
+    ),
+    Misconception(
+        "augmentation.pipeline_starts_totensor_topilimage_so",
+        "the pipeline starts with ToTensor instead of ToPILImage, so every step works on a float "
+        "tensor instead of an 8-bit PIL image; start with ToPILImage() and convert with ToTensor() "
+        "near the end",
+        _variant(tensor_first=True),
+    ),
+    Misconception(
+        "augmentation.gaussianblur_comes_before_randomrotation_random",
+        "GaussianBlur comes before RandomRotation: the random steps draw their parameters in the "
+        "order they run, so the order matters (ColorJitter, RandomRotation, GaussianBlur, "
+        "RandomAdjustSharpness)",
+        _variant(blur_first=True),
+    ),
+    Misconception(
+        "augmentation.red_blue_channels_swapped_pipeline",
+        "the red and blue channels are swapped: this pipeline receives RGB images (converting BGR is "
+        "image_to_tensor's job)",
+        lambda c: seeded(pipeline(c.args[1]), np.ascontiguousarray(c.args[0][:, :, ::-1]), c.kwargs["seed"]),
+    ),
 ]
 
 
@@ -174,18 +245,26 @@ def steps_hint(names) -> str:
     missing = [n for n in STEPS if n not in names]
     extra = [n for n in names if n not in STEPS]
     if missing or extra:
-        parts = ([f"missing {', '.join(missing)}"] if missing else []) + \
-                ([f"not in the slides: {', '.join(str(n) for n in extra)}"] if extra else [])
+        parts = ([f"missing {', '.join(missing)}"] if missing else []) + (
+            [f"not in the slides: {', '.join(str(n) for n in extra)}"] if extra else []
+        )
         return f"\n    Your steps: {yours} ({'; '.join(parts)})"
     return f"\n    Your steps are in another order: {yours}; expected {', '.join(STEPS)}"
 
 
 def describe_pipeline_case(case: Case, seed: int) -> str:
     image, size = case.args
-    call = ("augmentation_transform()" if size is None else f"augmentation_transform(size={size})"
-            if case.kwargs.get("keyword") else f"augmentation_transform({size})")
-    return (f"\n    Input: transform = {call}; torch.manual_seed({seed}); transform(image), image = an RGB "
-            f"{describe(image)} ({case.kwargs['pattern']} pattern)")
+    call = (
+        "augmentation_transform()"
+        if size is None
+        else f"augmentation_transform(size={size})"
+        if case.kwargs.get("keyword")
+        else f"augmentation_transform({size})"
+    )
+    return (
+        f"\n    Input: transform = {call}; torch.manual_seed({seed}); transform(image), image = an RGB "
+        f"{describe(image)} ({case.kwargs['pattern']} pattern)"
+    )
 
 
 def verify_pipeline(ctx, case: Case):
@@ -196,8 +275,9 @@ def verify_pipeline(ctx, case: Case):
     outcome = ctx.probe("augmentation_transform", probes.augmentation_probe, image, size, seeds, keyword)
     if outcome.status == "raised" and (outcome.error or {}).get("type") == "ProbeFinding":
         named = (STEPS_NOT_COMPOSED,) if outcome.error["message"].endswith("cannot be applied to an image") else ()
-        raise Failure(outcome.error["message"] + mistake_lines(named) + describe_pipeline_case(case, seeds[0]),
-                      mistakes=named)
+        raise Failure(
+            outcome.error["message"] + mistake_lines(named) + describe_pipeline_case(case, seeds[0]), mistakes=named
+        )
     if crashed(outcome):  # building the transform or applying it under the first seed raised
         ctx.evidence.observe_crash(PIPELINE_MISTAKES, Case(case.args, {"seed": seeds[0]}))
         steps = ctx.probe("augmentation_transform", probes.augmentation_steps_probe, size, keyword)
@@ -208,8 +288,10 @@ def verify_pipeline(ctx, case: Case):
             raise Failure(f"{failure}{hint}{describe_pipeline_case(case, seeds[0])}", failure.fatal) from None
     got = outcome_value(outcome, "augmentation_transform")
     if got["compose"] is not True:
-        raise Failure(f"augmentation_transform returned a {got['type']}; return the steps wrapped in "
-                      f"transforms.Compose([...]){describe_pipeline_case(case, seeds[0])}")
+        raise Failure(
+            f"augmentation_transform returned a {got['type']}; return the steps wrapped in "
+            f"transforms.Compose([...]){describe_pipeline_case(case, seeds[0])}"
+        )
     for seed, output in zip(seeds, got["outputs"]):
         words = describe_pipeline_case(case, seed)
         expected = reference_image(image, size, seed)
@@ -222,19 +304,21 @@ def verify_pipeline(ctx, case: Case):
             compare(result, expected, scale=scale, function="augmentation_transform", what="the transformed image")
         except Failure as failure:
             same_shape = result.shape == expected.shape
-            ctx.evidence.observe(PIPELINE_MISTAKES, Case(case.args, {"seed": seed}), result, expected,
-                                 scale if same_shape else None)
+            ctx.evidence.observe(
+                PIPELINE_MISTAKES, Case(case.args, {"seed": seed}), result, expected, scale if same_shape else None
+            )
             raise Failure(f"{failure}{steps_hint(got['steps'])}{words}") from None
 
 
-BAD_SIZES = [(lambda s=s: Case((s,)), f"for size {s}, passed by position (size must be at least 1)")
-             for s in (0, -40)] + \
-    [(lambda s=s: Case((), {"size": s}), f"for size={s} (size must be at least 1)") for s in (-1, 0)]
+BAD_SIZES = [
+    (lambda s=s: Case((s,)), f"for size {s}, passed by position (size must be at least 1)") for s in (0, -40)
+] + [(lambda s=s: Case((), {"size": s}), f"for size={s} (size must be at least 1)") for s in (-1, 0)]
 
 
 def raises_naming(id: str, title: str, function: str, cases, argument: str, arg_names=(), weight: float = 1.0):
     """``raises_value_error``, and each ValueError's message names ``argument`` (the contract: "a message that
     says which argument is wrong"). A wish for ``grader.checks.raises_value_error``: an option ``naming``."""
+
     def body(ctx):
         for make_case, why in cases:
             case = make_case()
@@ -242,15 +326,19 @@ def raises_naming(id: str, title: str, function: str, cases, argument: str, arg_
             error = outcome.error or {}
             if outcome.status == "raised" and error.get("type") == "ValueError":
                 if argument not in error.get("message", ""):
-                    raise Failure(f"`{function}` raised ValueError {why}, but its message does not say which argument "
-                                  f"is wrong: {error.get('message', '')!r}; name `{argument}` in it\n"
-                                  f"    Input: {case.describe(arg_names)}")
+                    raise Failure(
+                        f"`{function}` raised ValueError {why}, but its message does not say which argument "
+                        f"is wrong: {error.get('message', '')!r}; name `{argument}` in it\n"
+                        f"    Input: {case.describe(arg_names)}"
+                    )
                 continue
             check_raises(ctx, function, case, "ValueError", why, arg_names)
+
     return Scripted(id, title, function, weight=weight, body=body)
 
 
 # ------------------------------------------------------------------ image_to_tensor
+
 
 @st.composite
 def bgr_cases(draw):
@@ -275,41 +363,82 @@ def _swapped(c):
     return np.ascontiguousarray(c.args[0][:, :, ::-1])
 
 
-STEPS_NOT_COMPOSED = Mistake("augmentation.steps_not_composed", "the steps are returned as they are; wrap them in "
-                             "transforms.Compose([...]), which applies them one after the other")
-FLOAT64_INPUT = Mistake("augmentation.divided_to_float64", "dividing a NumPy array by 255.0 gives float64; the "
-                        "model's weights are float32 (ToTensor gives float32)")
-RETURNS_INDEX = Mistake("augmentation.returns_class_index", "it returns the index of the largest logit (what the "
-                        "slides print as `predicted`); return the class's name, classes[index]")
+STEPS_NOT_COMPOSED = Mistake(
+    "augmentation.steps_not_composed",
+    "the steps are returned as they are; wrap them in "
+    "transforms.Compose([...]), which applies them one after the other",
+)
+FLOAT64_INPUT = Mistake(
+    "augmentation.divided_to_float64",
+    "dividing a NumPy array by 255.0 gives float64; the model's weights are float32 (ToTensor gives float32)",
+)
+RETURNS_INDEX = Mistake(
+    "augmentation.returns_class_index",
+    "it returns the index of the largest logit (what the "
+    "slides print as `predicted`); return the class's name, classes[index]",
+)
 
 TENSOR_MISTAKES = [
-    Misconception("augmentation.image_used_opencvs_bgr_order", "the image is used in OpenCV's BGR order: the training images came through ImageFolder in "
-                  "RGB, so convert first (cv2.cvtColor(image, cv2.COLOR_BGR2RGB)); a red pixel must end up "
-                  "in channel 0", lambda c: reference_tensor(_swapped(c))),
-    Misconception("augmentation.batch_dimension_missing_model_takes", "the batch dimension is missing: a model takes batches, return x.unsqueeze(0) of shape "
-                  "(1, 3, H, W)", lambda c: reference_tensor(c.args[0])[0]),
-    Misconception("augmentation.batch_dimension_missing_channels_bgr", "the batch dimension is missing and the channels are in BGR order: convert to RGB, then "
-                  "unsqueeze(0)", lambda c: reference_tensor(_swapped(c))[0]),
-    Misconception("augmentation.normalize_missing_values_0_1", "Normalize is missing: the values are in [0, 1]; the training images were normalised with "
-                  "mean 0.5 and std 0.5 per channel, to [-1, 1]", lambda c: (reference_tensor(c.args[0]) + 1) / 2),
-    Misconception("augmentation.normalize_missing_channels_bgr_order", "Normalize is missing and the channels are in BGR order: convert to RGB and map [0, 1] to "
-                  "[-1, 1]", lambda c: (reference_tensor(_swapped(c)) + 1) / 2),
-    Misconception("augmentation.pixels_divided_255_totensor_does", "the pixels are not divided by 255 (ToTensor does that): normalise values in [0, 1], not "
-                  "[0, 255]", lambda c: _to_tensor(_swapped(c)).mul(255).round().sub(0.5).div(0.5).unsqueeze(0)),
-    Misconception("augmentation.channels_stay_last_1_h", "the channels stay last, (1, H, W, 3): ToTensor (or permute(2, 0, 1)) puts them first",
-                  lambda c: reference_tensor(c.args[0]).permute(0, 2, 3, 1)),
-    Misconception("augmentation.channels_moved_reshape_view_which", "the channels are moved with reshape/view, which only relabels the memory and mixes the "
-                  "pixels up; use permute(2, 0, 1), or ToTensor",
-                  lambda c: (torch.from_numpy(_swapped(c).copy()).float().div(255).sub(0.5).div(0.5)
-                             .reshape(1, 3, *c.args[0].shape[:2]))),
+    Misconception(
+        "augmentation.image_used_opencvs_bgr_order",
+        "the image is used in OpenCV's BGR order: the training images came through ImageFolder in "
+        "RGB, so convert first (cv2.cvtColor(image, cv2.COLOR_BGR2RGB)); a red pixel must end up "
+        "in channel 0",
+        lambda c: reference_tensor(_swapped(c)),
+    ),
+    Misconception(
+        "augmentation.batch_dimension_missing_model_takes",
+        "the batch dimension is missing: a model takes batches, return x.unsqueeze(0) of shape (1, 3, H, W)",
+        lambda c: reference_tensor(c.args[0])[0],
+    ),
+    Misconception(
+        "augmentation.batch_dimension_missing_channels_bgr",
+        "the batch dimension is missing and the channels are in BGR order: convert to RGB, then unsqueeze(0)",
+        lambda c: reference_tensor(_swapped(c))[0],
+    ),
+    Misconception(
+        "augmentation.normalize_missing_values_0_1",
+        "Normalize is missing: the values are in [0, 1]; the training images were normalised with "
+        "mean 0.5 and std 0.5 per channel, to [-1, 1]",
+        lambda c: (reference_tensor(c.args[0]) + 1) / 2,
+    ),
+    Misconception(
+        "augmentation.normalize_missing_channels_bgr_order",
+        "Normalize is missing and the channels are in BGR order: convert to RGB and map [0, 1] to [-1, 1]",
+        lambda c: (reference_tensor(_swapped(c)) + 1) / 2,
+    ),
+    Misconception(
+        "augmentation.pixels_divided_255_totensor_does",
+        "the pixels are not divided by 255 (ToTensor does that): normalise values in [0, 1], not [0, 255]",
+        lambda c: _to_tensor(_swapped(c)).mul(255).round().sub(0.5).div(0.5).unsqueeze(0),
+    ),
+    Misconception(
+        "augmentation.channels_stay_last_1_h",
+        "the channels stay last, (1, H, W, 3): ToTensor (or permute(2, 0, 1)) puts them first",
+        lambda c: reference_tensor(c.args[0]).permute(0, 2, 3, 1),
+    ),
+    Misconception(
+        "augmentation.channels_moved_reshape_view_which",
+        "the channels are moved with reshape/view, which only relabels the memory and mixes the "
+        "pixels up; use permute(2, 0, 1), or ToTensor",
+        lambda c: (
+            torch.from_numpy(_swapped(c).copy()).float().div(255).sub(0.5).div(0.5).reshape(1, 3, *c.args[0].shape[:2])
+        ),
+    ),
 ]
 
 
 def verify_image_to_tensor(ctx, case: Case):
     """image_to_tensor gives the RGB, normalised, batched float32 tensor (the image left unchanged)."""
     try:
-        check_array_call(ctx, "image_to_tensor", case, reference_tensor(case.args[0]),
-                         misconceptions=TENSOR_MISTAKES, arg_names=("image_bgr",))
+        check_array_call(
+            ctx,
+            "image_to_tensor",
+            case,
+            reference_tensor(case.args[0]),
+            misconceptions=TENSOR_MISTAKES,
+            arg_names=("image_bgr",),
+        )
     except Failure as failure:
         found = failure.counterexample or {}
         if "index" not in found and getattr(found.get("got"), "dtype", None) == torch.float64:  # compare's dtype check
@@ -328,8 +457,10 @@ BAD_IMAGES = [
     (lambda: Case((_u8(1, 2, 3).astype(np.float32),)), "for a float32 (1, 2, 3) image (it must be uint8)"),
     (lambda: Case((_u8(1, 2, 3).astype(np.int64),)), "for an int64 (1, 2, 3) image (it must be uint8)"),
     (lambda: Case((_u8(3, 1, 2),)), "for a channels-first (3, 1, 2) array"),
-    (lambda: Case((torch.from_numpy(_u8(1, 2, 3)),)), "for a uint8 torch.Tensor of shape (1, 2, 3) (it must be a "
-                                                      "NumPy array, as cv2.imread returns)"),
+    (
+        lambda: Case((torch.from_numpy(_u8(1, 2, 3)),)),
+        "for a uint8 torch.Tensor of shape (1, 2, 3) (it must be a NumPy array, as cv2.imread returns)",
+    ),
 ]
 
 
@@ -345,9 +476,15 @@ def predict_cases(draw):
     spec = {"kind": "rgb_cnn", "channels": draw(st.integers(1, 3)), "classes": len(classes)}
     drawn = draw(st.lists(images(2, 12), min_size=1, max_size=3))
     seed = draw(st.integers(0, 2**31 - 1))
-    return Case(([image for image, _ in drawn], classes),
-                {"spec": spec, "state": random_state(spec, seed), "training": draw(st.booleans()),
-                 "patterns": [pattern for _, pattern in drawn]})
+    return Case(
+        ([image for image, _ in drawn], classes),
+        {
+            "spec": spec,
+            "state": random_state(spec, seed),
+            "training": draw(st.booleans()),
+            "patterns": [pattern for _, pattern in drawn],
+        },
+    )
 
 
 @remembered
@@ -371,12 +508,18 @@ def reference_indices(case: Case) -> torch.Tensor:
 
 # Mistakes are compared on the indices of the returned names (one per image of the case).
 PREDICT_MISTAKES = [
-    Misconception("augmentation.image_reaches_model_opencvs_bgr", "the image reaches the model in OpenCV's BGR order: convert it to RGB first (use "
-                  "image_to_tensor), as ImageFolder gave the training images",
-                  lambda c: _indices(c, lambda image: reference_tensor(np.ascontiguousarray(image[:, :, ::-1])))),
-    Misconception("augmentation.normalize_missing_image_reaches_model", "Normalize is missing: the image reaches the model in [0, 1]; prepare it with image_to_tensor "
-                  "(ToTensor, then Normalize with mean and std 0.5), as the training images were",
-                  lambda c: _indices(c, lambda image: (reference_tensor(image) + 1) / 2)),
+    Misconception(
+        "augmentation.image_reaches_model_opencvs_bgr",
+        "the image reaches the model in OpenCV's BGR order: convert it to RGB first (use "
+        "image_to_tensor), as ImageFolder gave the training images",
+        lambda c: _indices(c, lambda image: reference_tensor(np.ascontiguousarray(image[:, :, ::-1]))),
+    ),
+    Misconception(
+        "augmentation.normalize_missing_image_reaches_model",
+        "Normalize is missing: the image reaches the model in [0, 1]; prepare it with image_to_tensor "
+        "(ToTensor, then Normalize with mean and std 0.5), as the training images were",
+        lambda c: _indices(c, lambda image: (reference_tensor(image) + 1) / 2),
+    ),
 ]
 
 
@@ -393,16 +536,20 @@ def _near_tie(case: Case) -> bool:
 def describe_predict_case(case: Case, index: int | None = None) -> str:
     images_bgr, classes = case.args
     kw = case.kwargs
-    shown = [f"({image.shape[0]}, {image.shape[1]}, 3) uint8 array ({pattern} pattern)"
-             for image, pattern in zip(images_bgr, kw["patterns"])]
+    shown = [
+        f"({image.shape[0]}, {image.shape[1]}, 3) uint8 array ({pattern} pattern)"
+        for image, pattern in zip(images_bgr, kw["patterns"])
+    ]
     if index is not None:
         calls = f"image_bgr = {shown[index]}"
         if len(shown) > 1:
             calls += f" (call {index + 1} of {len(shown)} on the same model)"
     else:
         calls = "image_bgr = " + "; then ".join(shown)
-    return (f"\n    Input: model = {describe_model(kw['spec'])} in {'training' if kw['training'] else 'eval'} "
-            f"mode, {calls}, classes = {classes}")
+    return (
+        f"\n    Input: model = {describe_model(kw['spec'])} in {'training' if kw['training'] else 'eval'} "
+        f"mode, {calls}, classes = {classes}"
+    )
 
 
 def _index_of(value):
@@ -431,14 +578,21 @@ def verify_predict_image(ctx, case: Case):
     assume(not _near_tie(case))
     images_bgr, classes = case.args
     kw = case.kwargs
-    got = outcome_value(ctx.probe("predict_image", probes.predict_image_probe, kw["spec"], kw["state"], images_bgr,
-                                  classes, kw["training"]), "predict_image")
+    got = outcome_value(
+        ctx.probe(
+            "predict_image", probes.predict_image_probe, kw["spec"], kw["state"], images_bgr, classes, kw["training"]
+        ),
+        "predict_image",
+    )
     require_modes(ctx, "predict_image", got, case, describe_predict_case(case))
     changed = [i for i, same in enumerate(got["images_unchanged"]) if not same]
-    ctx.require("image unchanged", not changed,
-                "`predict_image` modified the image it was given (in place); leave the caller's array alone: "
-                "cv2.cvtColor and image_to_tensor make new arrays" + (describe_predict_case(case, changed[0])
-                                                                      if changed else ""))
+    ctx.require(
+        "image unchanged",
+        not changed,
+        "`predict_image` modified the image it was given (in place); leave the caller's array alone: "
+        "cv2.cvtColor and image_to_tensor make new arrays"
+        + (describe_predict_case(case, changed[0]) if changed else ""),
+    )
     expected = reference_indices(case)
     problem, words, named = "", describe_predict_case(case), ()
     for i, result in enumerate(got["results"]):
@@ -447,9 +601,12 @@ def verify_predict_image(ctx, case: Case):
         if not isinstance(result, str):
             index = _index_of(result)
             named = (RETURNS_INDEX,) if index is not None else ()
-            problem = (f"`predict_image` returned the class index {index}; expected the class name {want!r}\n"
-                       f"    {RETURNS_INDEX}" if index is not None else
-                       f"`predict_image` returned {_returned(result)}; expected the class name {want!r}")
+            problem = (
+                f"`predict_image` returned the class index {index}; expected the class name {want!r}\n"
+                f"    {RETURNS_INDEX}"
+                if index is not None
+                else f"`predict_image` returned {_returned(result)}; expected the class name {want!r}"
+            )
             break
         if result != want:
             problem = f"`predict_image` returned {result!r}; expected {want!r}"
@@ -467,8 +624,9 @@ def verify_predict_image_errors(ctx):
     spec = {"kind": "rgb_cnn", "channels": 2, "classes": 3}
     state = random_state(spec, 5)
     image = draw_image(5, 6, 8, "shapes")
-    for classes, training in itertools.product((["circle", "square"], ["circle", "square", "triangle", "star"]),
-                                               (False, True)):
+    for classes, training in itertools.product(
+        (["circle", "square"], ["circle", "square", "triangle", "star"]), (False, True)
+    ):
         outcome = ctx.probe("predict_image", probes.predict_image_probe, spec, state, [image], classes, training)
         error = outcome.error or {}
         if outcome.status == "raised" and error.get("type") == "ValueError":
@@ -476,27 +634,64 @@ def verify_predict_image_errors(ctx):
         if outcome.status != "ok" and (error.get("type") == "NotImplementedError" or outcome.status != "raised"):
             outcome_value(outcome, "predict_image")
         got = f"raised {error.get('type')}" if outcome.status == "raised" else "returned normally"
-        raise Failure(f"predict_image should raise ValueError when classes has {len(classes)} names for a model "
-                      f"with 3 outputs (in {'training' if training else 'eval'} mode), but it {got}")
+        raise Failure(
+            f"predict_image should raise ValueError when classes has {len(classes)} names for a model "
+            f"with 3 outputs (in {'training' if training else 'eval'} mode), but it {got}"
+        )
 
 
 # ------------------------------------------------------------------ checks
 
 CHECKS = [
-    Property("augmentation_transform_matches_reference", "augmentation_transform gives the slides' pipeline's "
-             "image under the same torch.manual_seed (drawn image sizes and size)", "augmentation_transform",
-             weight=1.75, strategy=pipeline_cases(), verify=verify_pipeline),
-    raises_naming("augmentation_transform_errors", "augmentation_transform raises ValueError naming size for "
-                  "size < 1", "augmentation_transform", BAD_SIZES, "size", ("size",), weight=0.25),
-    Property("image_to_tensor_matches_reference", "image_to_tensor turns a BGR uint8 image into the normalised "
-             "RGB (1, 3, H, W) float32 batch", "image_to_tensor", weight=1.25, strategy=bgr_cases(),
-             verify=verify_image_to_tensor),
-    raises_value_error("image_to_tensor_errors", "image_to_tensor raises ValueError for anything but an "
-                       "(H, W, 3) uint8 array", "image_to_tensor", BAD_IMAGES, ("image_bgr",), weight=0.25),
-    Property("predict_image_matches_reference", "predict_image returns the class name the model predicts in eval "
-             "mode without gradients, restores the mode and leaves the image alone", "predict_image", weight=1.25,
-             strategy=predict_cases(), verify=verify_predict_image,
-             parts=("class name",) + INFERENCE_PARTS + ("image unchanged",)),
-    Scripted("predict_image_errors", "predict_image raises ValueError when len(classes) is not the model's "
-             "output width", "predict_image", weight=0.25, body=verify_predict_image_errors),
+    Property(
+        "augmentation_transform_matches_reference",
+        "augmentation_transform gives the slides' pipeline's "
+        "image under the same torch.manual_seed (drawn image sizes and size)",
+        "augmentation_transform",
+        weight=1.75,
+        strategy=pipeline_cases(),
+        verify=verify_pipeline,
+    ),
+    raises_naming(
+        "augmentation_transform_errors",
+        "augmentation_transform raises ValueError naming size for size < 1",
+        "augmentation_transform",
+        BAD_SIZES,
+        "size",
+        ("size",),
+        weight=0.25,
+    ),
+    Property(
+        "image_to_tensor_matches_reference",
+        "image_to_tensor turns a BGR uint8 image into the normalised RGB (1, 3, H, W) float32 batch",
+        "image_to_tensor",
+        weight=1.25,
+        strategy=bgr_cases(),
+        verify=verify_image_to_tensor,
+    ),
+    raises_value_error(
+        "image_to_tensor_errors",
+        "image_to_tensor raises ValueError for anything but an (H, W, 3) uint8 array",
+        "image_to_tensor",
+        BAD_IMAGES,
+        ("image_bgr",),
+        weight=0.25,
+    ),
+    Property(
+        "predict_image_matches_reference",
+        "predict_image returns the class name the model predicts in eval "
+        "mode without gradients, restores the mode and leaves the image alone",
+        "predict_image",
+        weight=1.25,
+        strategy=predict_cases(),
+        verify=verify_predict_image,
+        parts=("class name",) + INFERENCE_PARTS + ("image unchanged",),
+    ),
+    Scripted(
+        "predict_image_errors",
+        "predict_image raises ValueError when len(classes) is not the model's output width",
+        "predict_image",
+        weight=0.25,
+        body=verify_predict_image_errors,
+    ),
 ]

@@ -1,4 +1,5 @@
 """Hidden tests for ``edges``: the Sobel kernels, filter2d against cv2.filter2D, gradient magnitudes."""
+
 from __future__ import annotations
 
 import cv2
@@ -6,8 +7,23 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from grader.checks import (mistake_lines, Case, Failure, Misconception, Mistake, NotApplicable, Property, Scripted, as_ndarray, compare,
-                           crashed, first_difference, inputs_unchanged, outcome_value, raises_value_error)
+from grader.checks import (
+    Case,
+    Failure,
+    Misconception,
+    Mistake,
+    NotApplicable,
+    Property,
+    Scripted,
+    as_ndarray,
+    compare,
+    crashed,
+    first_difference,
+    inputs_unchanged,
+    mistake_lines,
+    outcome_value,
+    raises_value_error,
+)
 from grader.forbidden import Rule
 from grader.strategies import arrays
 from grader.topics.convolution.evidence import Signature, applicable, grown_values, predicts_otherwise
@@ -15,15 +31,23 @@ from grader.topics.convolution.evidence import Signature, applicable, grown_valu
 POINTS = 10
 
 FILTER_RULES = [
-    Rule("an OpenCV filter (cv2.filter2D, cv2.Sobel, cv2.sepFilter2D, ...)", runtime=r"^cv2:",
-         static=r"\.(filter2D|sepFilter2D|Sobel|Scharr|Laplacian|boxFilter|blur|GaussianBlur)$"),
+    Rule(
+        "an OpenCV filter (cv2.filter2D, cv2.Sobel, cv2.sepFilter2D, ...)",
+        runtime=r"^cv2:",
+        static=r"\.(filter2D|sepFilter2D|Sobel|Scharr|Laplacian|boxFilter|blur|GaussianBlur)$",
+    ),
     Rule("scipy.signal / scipy.ndimage", runtime=r"^scipy\.", static=r"^scipy\.(signal|ndimage)"),
-    Rule("np.convolve / np.correlate", runtime=r"^numpy:(convolve|correlate)$",
-         static=r"^(np|numpy)\.(convolve|correlate)$"),
-    Rule("a torch convolution (F.conv2d, torch.conv2d, nn.Conv2d or an aten convolution op)",
-         runtime=r"^(fn:(conv\d?d|convolution|_convolution|conv_transpose\dd|conv_tbc)|aten:(_?convolution|conv"
-                 r"|cudnn_conv|mkldnn_conv|_slow_conv|slow_conv|thnn_conv|_nnpack|miopen_conv|deform_conv))",
-         static=r"\.(conv[123]d|convolution|_convolution|Conv[123]d|conv_transpose[123]d|conv_tbc)$"),
+    Rule(
+        "np.convolve / np.correlate",
+        runtime=r"^numpy:(convolve|correlate)$",
+        static=r"^(np|numpy)\.(convolve|correlate)$",
+    ),
+    Rule(
+        "a torch convolution (F.conv2d, torch.conv2d, nn.Conv2d or an aten convolution op)",
+        runtime=r"^(fn:(conv\d?d|convolution|_convolution|conv_transpose\dd|conv_tbc)|aten:(_?convolution|conv"
+        r"|cudnn_conv|mkldnn_conv|_slow_conv|slow_conv|thnn_conv|_nnpack|miopen_conv|deform_conv))",
+        static=r"\.(conv[123]d|convolution|_convolution|Conv[123]d|conv_transpose[123]d|conv_tbc)$",
+    ),
 ]
 BY_LOOPS = {"filter2d": FILTER_RULES}
 
@@ -112,6 +136,7 @@ def magnitude_cases(draw, enabled: frozenset):
 
 # ------------------------------------------------------------------ references
 
+
 def _filter(image, kernel, border=cv2.BORDER_REFLECT_101):
     return cv2.filter2D(image.astype(np.float32), cv2.CV_32F, kernel, borderType=border)
 
@@ -134,7 +159,7 @@ def _padded_correlation(image, kernel, mode, before=None):
     out = np.zeros((h, w))
     for i in range(kh):
         for j in range(kw):
-            out += kernel[i, j] * padded[i:i + h, j:j + w]
+            out += kernel[i, j] * padded[i : i + h, j : j + w]
     return torch.from_numpy(out.astype(np.float32))
 
 
@@ -146,7 +171,7 @@ def _valid(image, kernel):
     out = np.zeros((h, w))
     for i in range(kh):
         for j in range(kw):
-            out += float(kernel[i, j]) * image[i:i + h, j:j + w]
+            out += float(kernel[i, j]) * image[i : i + h, j : j + w]
     return torch.from_numpy(out.astype(np.float32))
 
 
@@ -155,7 +180,7 @@ def _border_zeroed(image, kernel):
     kh, kw = kernel.shape
     h, w = out.shape
     keep = np.zeros_like(out, dtype=bool)
-    keep[kh // 2:h - kh // 2, kw // 2:w - kw // 2] = True
+    keep[kh // 2 : h - kh // 2, kw // 2 : w - kw // 2] = True
     out[~keep] = 0
     return torch.from_numpy(out)
 
@@ -170,44 +195,74 @@ def _square_window(image, kernel):
     out = np.zeros(image.shape)
     for y in range(image.shape[0]):
         for x in range(image.shape[1]):
-            out[y, x] = np.sum(padded[y:y + kh, x:x + kh] * kernel)  # raises where the shapes do not broadcast
+            out[y, x] = np.sum(padded[y : y + kh, x : x + kh] * kernel)  # raises where the shapes do not broadcast
     return torch.from_numpy(out.astype(np.float32))
 
 
 FILTER_MISTAKES = [
-    Misconception("edges.flips_kernel_true_convolution_cv2", "it flips the kernel (true convolution): cv2.filter2D computes a correlation, "
-                  "out[y, x] = sum of kernel[i, j] * image[y + i - kh//2, x + j - kw//2], with no flip",
-                  lambda c: torch.from_numpy(_filter(c.args[0], np.ascontiguousarray(c.args[1][::-1, ::-1])))),
-    Misconception("edges.border_padded_zeros_border_constant", "the border is padded with zeros (BORDER_CONSTANT); OpenCV's default is BORDER_REFLECT_101: "
-                  "mirror the image around its edge pixel without repeating it (... c b | a b c d | c b ...)",
-                  lambda c: _padded_correlation(c.args[0], c.args[1], "constant")),
-    Misconception("edges.border_mirrors_image_including_edge", "the border mirrors the image including the edge pixel (BORDER_REFLECT: b a | a b c d; "
-                  "for a one-pixel border that is the same as BORDER_REPLICATE, a | a b c d); OpenCV's default "
-                  "is BORDER_REFLECT_101, which mirrors without repeating the edge pixel (c b | a b c d)",
-                  lambda c: _padded_correlation(c.args[0], c.args[1], "symmetric")),
-    Misconception("edges.border_repeats_edge_pixel_border", "the border repeats the edge pixel (BORDER_REPLICATE: a a | a b c d; for a one-pixel border "
-                  "that is the same as BORDER_REFLECT, which mirrors including the edge pixel, b a | a b c d); "
-                  "OpenCV's default is BORDER_REFLECT_101, which mirrors without repeating the edge pixel "
-                  "(c b | a b c d)",
-                  lambda c: _padded_correlation(c.args[0], c.args[1], "edge")),
-    Misconception("edges.border_wraps_around_other_side", "the border wraps around to the other side of the image (BORDER_WRAP); OpenCV's default "
-                  "is BORDER_REFLECT_101, a mirror image (c b | a b c d)",
-                  lambda c: _padded_correlation(c.args[0], c.args[1], "wrap")),
-    Misconception("edges.rows_columns_kernel_swapped_kernel", "the rows and columns of the kernel are swapped: kernel[i, j] multiplies the pixel i rows "
-                  "down and j columns right of the window's top-left corner",
-                  lambda c: _padded_correlation(c.args[0], c.args[1].T, "reflect")),
-    Misconception("edges.kernel_centred_pixel_out_y", "the kernel is not centred on the pixel: out[y, x] uses image[y + i - kh//2, x + j - kw//2], "
-                  "with the kernel's middle cell over (y, x)",
-                  lambda c: _padded_correlation(c.args[0], c.args[1], "reflect", before=(0, 0))),
-    Misconception("edges.border_pixels_left_zero_filter2d", "the border pixels are left at zero: filter2D computes every pixel, taking the pixels "
-                  "outside the image from its mirror image (BORDER_REFLECT_101)",
-                  lambda c: _border_zeroed(c.args[0], c.args[1])),
-    Misconception("edges.kernel_taken_square_height_kh", "the kernel is taken to be square (its height kh = kernel.shape[0] used for both axes): a kh x kw "
-                  "kernel needs kh // 2 mirrored rows and kw // 2 mirrored columns, and a kh x kw window",
-                  lambda c: _square_window(c.args[0], c.args[1])),
-    Misconception("edges.returns_only_positions_where_kernel", "it returns only the positions where the kernel fits entirely (a 'valid' correlation); "
-                  "filter2D keeps the input's size by mirroring the border (BORDER_REFLECT_101)",
-                  lambda c: _valid(c.args[0], c.args[1])),
+    Misconception(
+        "edges.flips_kernel_true_convolution_cv2",
+        "it flips the kernel (true convolution): cv2.filter2D computes a correlation, "
+        "out[y, x] = sum of kernel[i, j] * image[y + i - kh//2, x + j - kw//2], with no flip",
+        lambda c: torch.from_numpy(_filter(c.args[0], np.ascontiguousarray(c.args[1][::-1, ::-1]))),
+    ),
+    Misconception(
+        "edges.border_padded_zeros_border_constant",
+        "the border is padded with zeros (BORDER_CONSTANT); OpenCV's default is BORDER_REFLECT_101: "
+        "mirror the image around its edge pixel without repeating it (... c b | a b c d | c b ...)",
+        lambda c: _padded_correlation(c.args[0], c.args[1], "constant"),
+    ),
+    Misconception(
+        "edges.border_mirrors_image_including_edge",
+        "the border mirrors the image including the edge pixel (BORDER_REFLECT: b a | a b c d; "
+        "for a one-pixel border that is the same as BORDER_REPLICATE, a | a b c d); OpenCV's default "
+        "is BORDER_REFLECT_101, which mirrors without repeating the edge pixel (c b | a b c d)",
+        lambda c: _padded_correlation(c.args[0], c.args[1], "symmetric"),
+    ),
+    Misconception(
+        "edges.border_repeats_edge_pixel_border",
+        "the border repeats the edge pixel (BORDER_REPLICATE: a a | a b c d; for a one-pixel border "
+        "that is the same as BORDER_REFLECT, which mirrors including the edge pixel, b a | a b c d); "
+        "OpenCV's default is BORDER_REFLECT_101, which mirrors without repeating the edge pixel "
+        "(c b | a b c d)",
+        lambda c: _padded_correlation(c.args[0], c.args[1], "edge"),
+    ),
+    Misconception(
+        "edges.border_wraps_around_other_side",
+        "the border wraps around to the other side of the image (BORDER_WRAP); OpenCV's default "
+        "is BORDER_REFLECT_101, a mirror image (c b | a b c d)",
+        lambda c: _padded_correlation(c.args[0], c.args[1], "wrap"),
+    ),
+    Misconception(
+        "edges.rows_columns_kernel_swapped_kernel",
+        "the rows and columns of the kernel are swapped: kernel[i, j] multiplies the pixel i rows "
+        "down and j columns right of the window's top-left corner",
+        lambda c: _padded_correlation(c.args[0], c.args[1].T, "reflect"),
+    ),
+    Misconception(
+        "edges.kernel_centred_pixel_out_y",
+        "the kernel is not centred on the pixel: out[y, x] uses image[y + i - kh//2, x + j - kw//2], "
+        "with the kernel's middle cell over (y, x)",
+        lambda c: _padded_correlation(c.args[0], c.args[1], "reflect", before=(0, 0)),
+    ),
+    Misconception(
+        "edges.border_pixels_left_zero_filter2d",
+        "the border pixels are left at zero: filter2D computes every pixel, taking the pixels "
+        "outside the image from its mirror image (BORDER_REFLECT_101)",
+        lambda c: _border_zeroed(c.args[0], c.args[1]),
+    ),
+    Misconception(
+        "edges.kernel_taken_square_height_kh",
+        "the kernel is taken to be square (its height kh = kernel.shape[0] used for both axes): a kh x kw "
+        "kernel needs kh // 2 mirrored rows and kw // 2 mirrored columns, and a kh x kw window",
+        lambda c: _square_window(c.args[0], c.args[1]),
+    ),
+    Misconception(
+        "edges.returns_only_positions_where_kernel",
+        "it returns only the positions where the kernel fits entirely (a 'valid' correlation); "
+        "filter2D keeps the input's size by mirroring the border (BORDER_REFLECT_101)",
+        lambda c: _valid(c.args[0], c.args[1]),
+    ),
 ]
 
 
@@ -225,50 +280,102 @@ def _mode(case):
 
 
 MAGNITUDE_MISTAKES = [
-    Misconception("edges.l1_l2_swapped_l2_sqrt", '"l1" and "l2" are swapped: "l2" is sqrt(Gx**2 + Gy**2), "l1" is |Gx| + |Gy|',
-                  lambda c: _magnitude(c.args[0], "l1" if _mode(c) == "l2" else "l2")),
-    Misconception("edges.square_root_missing_l2_magnitude", "the square root is missing: the \"l2\" magnitude is sqrt(Gx**2 + Gy**2)",
-                  lambda c: _magnitude(c.args[0], combine=lambda x, y: x * x + y * y) if _mode(c) == "l2"
-                  else _magnitude(c.args[0], "l1")),
-    Misconception("edges.absolute_values_missing_l1_magnitude", "the absolute values are missing: the \"l1\" magnitude is |Gx| + |Gy|",
-                  lambda c: _magnitude(c.args[0], combine=lambda x, y: x + y) if _mode(c) == "l1"
-                  else _magnitude(c.args[0], "l2")),
-    Misconception("edges.only_gx_used_combine_both", "only Gx is used: combine both Sobel responses, Gx (with gx) and Gy (with gy = gx.T)",
-                  lambda c: _magnitude(c.args[0], combine=lambda x, y: np.abs(x))),
-    Misconception("edges.only_gy_used_combine_both", "only Gy is used: combine both Sobel responses, Gx (with gx) and Gy (with gy = gx.T)",
-                  lambda c: _magnitude(c.args[0], combine=lambda x, y: np.abs(y))),
-    Misconception("edges.gy_computed_gx_second_sobel", "Gy is computed with gx: the second Sobel kernel is gy = gx.T",
-                  lambda c: _magnitude(c.args[0], _mode(c), gy=SOBEL_X)),
-    Misconception("edges.magnitude_border_constant", "the border is padded with zeros (BORDER_CONSTANT); the Sobel responses must be computed as "
-                  "filter2d does, with BORDER_REFLECT_101",
-                  lambda c: _magnitude(c.args[0], _mode(c), border=cv2.BORDER_CONSTANT)),
-    Misconception("edges.magnitude_border_replicate", "the border repeats the edge pixel (BORDER_REPLICATE, or BORDER_REFLECT, which mirrors "
-                  "including the edge pixel: for a 3x3 kernel they agree); the Sobel responses must be computed "
-                  "as filter2d does, with BORDER_REFLECT_101",
-                  lambda c: _magnitude(c.args[0], _mode(c), border=cv2.BORDER_REPLICATE)),
+    Misconception(
+        "edges.l1_l2_swapped_l2_sqrt",
+        '"l1" and "l2" are swapped: "l2" is sqrt(Gx**2 + Gy**2), "l1" is |Gx| + |Gy|',
+        lambda c: _magnitude(c.args[0], "l1" if _mode(c) == "l2" else "l2"),
+    ),
+    Misconception(
+        "edges.square_root_missing_l2_magnitude",
+        'the square root is missing: the "l2" magnitude is sqrt(Gx**2 + Gy**2)',
+        lambda c: (
+            _magnitude(c.args[0], combine=lambda x, y: x * x + y * y)
+            if _mode(c) == "l2"
+            else _magnitude(c.args[0], "l1")
+        ),
+    ),
+    Misconception(
+        "edges.absolute_values_missing_l1_magnitude",
+        'the absolute values are missing: the "l1" magnitude is |Gx| + |Gy|',
+        lambda c: (
+            _magnitude(c.args[0], combine=lambda x, y: x + y) if _mode(c) == "l1" else _magnitude(c.args[0], "l2")
+        ),
+    ),
+    Misconception(
+        "edges.only_gx_used_combine_both",
+        "only Gx is used: combine both Sobel responses, Gx (with gx) and Gy (with gy = gx.T)",
+        lambda c: _magnitude(c.args[0], combine=lambda x, y: np.abs(x)),
+    ),
+    Misconception(
+        "edges.only_gy_used_combine_both",
+        "only Gy is used: combine both Sobel responses, Gx (with gx) and Gy (with gy = gx.T)",
+        lambda c: _magnitude(c.args[0], combine=lambda x, y: np.abs(y)),
+    ),
+    Misconception(
+        "edges.gy_computed_gx_second_sobel",
+        "Gy is computed with gx: the second Sobel kernel is gy = gx.T",
+        lambda c: _magnitude(c.args[0], _mode(c), gy=SOBEL_X),
+    ),
+    Misconception(
+        "edges.magnitude_border_constant",
+        "the border is padded with zeros (BORDER_CONSTANT); the Sobel responses must be computed as "
+        "filter2d does, with BORDER_REFLECT_101",
+        lambda c: _magnitude(c.args[0], _mode(c), border=cv2.BORDER_CONSTANT),
+    ),
+    Misconception(
+        "edges.magnitude_border_replicate",
+        "the border repeats the edge pixel (BORDER_REPLICATE, or BORDER_REFLECT, which mirrors "
+        "including the edge pixel: for a 3x3 kernel they agree); the Sobel responses must be computed "
+        "as filter2d does, with BORDER_REFLECT_101",
+        lambda c: _magnitude(c.args[0], _mode(c), border=cv2.BORDER_REPLICATE),
+    ),
 ]
 
 
 # ------------------------------------------------------------------ verdicts
 
+
 def _dtype_mistakes(got: np.ndarray, image: np.ndarray) -> tuple[Mistake, ...]:
     """The mistake a result of the wrong dtype points to (values alone cannot tell it)."""
     if got.dtype == image.dtype and image.dtype.kind in "iu":
-        return (Mistake("edges.output_like_image", "the output array takes the image's dtype (np.zeros_like(image), "
-                        "np.empty_like(image) or image.copy()), so every value is cut to an integer; create it with "
-                        "np.zeros(image.shape, dtype=np.float32)"),)
+        return (
+            Mistake(
+                "edges.output_like_image",
+                "the output array takes the image's dtype (np.zeros_like(image), "
+                "np.empty_like(image) or image.copy()), so every value is cut to an integer; create it with "
+                "np.zeros(image.shape, dtype=np.float32)",
+            ),
+        )
     if got.dtype == np.uint8:
-        return (Mistake("edges.converted_to_uint8", "the result is converted to uint8 (cv2.convertScaleAbs or "
-                        ".astype(np.uint8), as for display), which cuts and saturates the values; return the "
-                        "float32 values"),)
+        return (
+            Mistake(
+                "edges.converted_to_uint8",
+                "the result is converted to uint8 (cv2.convertScaleAbs or "
+                ".astype(np.uint8), as for display), which cuts and saturates the values; return the "
+                "float32 values",
+            ),
+        )
     if got.dtype == np.float64:
-        return (Mistake("edges.float64_result", "the result is float64 (NumPy's default for np.zeros((h, w)), and "
-                        "what float64 images or kernels give); return out.astype(np.float32)"),)
+        return (
+            Mistake(
+                "edges.float64_result",
+                "the result is float64 (NumPy's default for np.zeros((h, w)), and "
+                "what float64 images or kernels give); return out.astype(np.float32)",
+            ),
+        )
     return ()
 
 
-def check_image_call(ctx, function: str, case: Case, expected: np.ndarray, scale: np.ndarray,
-                     misconceptions=(), arg_names=(), companion=None) -> np.ndarray:
+def check_image_call(
+    ctx,
+    function: str,
+    case: Case,
+    expected: np.ndarray,
+    scale: np.ndarray,
+    misconceptions=(),
+    arg_names=(),
+    companion=None,
+) -> np.ndarray:
     """Call ``function`` and demand a float32 NumPy array equal to ``expected``.
 
     ``companion``: (case, expected, scale) of a larger relative, whose answer (right or wrong) tells apart
@@ -281,16 +388,20 @@ def check_image_call(ctx, function: str, case: Case, expected: np.ndarray, scale
         got = as_ndarray(outcome_value(outcome, function), function)
         if got.dtype != np.float32:
             named = _dtype_mistakes(got, case.args[0])
-            raise Failure(f"the result of `{function}` has dtype {got.dtype}; expected float32 "
-                          "(as cv2.filter2D gives with ddepth=cv2.CV_32F): convert with .astype(np.float32)"
-                          + mistake_lines(named), mistakes=named)
+            raise Failure(
+                f"the result of `{function}` has dtype {got.dtype}; expected float32 "
+                "(as cv2.filter2D gives with ddepth=cv2.CV_32F): convert with .astype(np.float32)"
+                + mistake_lines(named),
+                mistakes=named,
+            )
         got_t, expected_t = torch.from_numpy(got.copy()), torch.from_numpy(np.asarray(expected))
         scale_t = torch.from_numpy(np.asarray(scale))
         try:
             compare(got_t, expected_t, scale=scale_t, function=function)
         except Failure:
-            ctx.evidence.observe(misconceptions, case, got_t, expected_t,
-                                 scale_t if got_t.shape == expected_t.shape else None)
+            ctx.evidence.observe(
+                misconceptions, case, got_t, expected_t, scale_t if got_t.shape == expected_t.shape else None
+            )
             raise
         inputs_unchanged(outcome, case, function)
     except Failure as failure:
@@ -316,8 +427,9 @@ def _observe_companion(ctx, function: str, case: Case, expected: np.ndarray, sca
         ctx.evidence.observe(applicable(misconceptions, case), case, got, expected_t)
         return
     right = first_difference(got, expected_t, scale_t)[0] is None
-    telling = [m for m in applicable(misconceptions, case)
-               if not right or predicts_otherwise(m, case, expected_t, scale_t)]
+    telling = [
+        m for m in applicable(misconceptions, case) if not right or predicts_otherwise(m, case, expected_t, scale_t)
+    ]
     ctx.evidence.observe(telling, case, got, expected_t, scale_t)
 
 
@@ -332,21 +444,41 @@ def _filter_companion(case):
 def verify_filter(ctx, case):
     """filter2d(image, kernel) equals cv2.filter2D(image.astype(np.float32), cv2.CV_32F, kernel)."""
     image, kernel = case.args
-    check_image_call(ctx, "filter2d", case, _filter(image, kernel), _filter_scale(image, kernel),
-                     FILTER_MISTAKES, FILTER_ARGS, companion=_filter_companion)
+    check_image_call(
+        ctx,
+        "filter2d",
+        case,
+        _filter(image, kernel),
+        _filter_scale(image, kernel),
+        FILTER_MISTAKES,
+        FILTER_ARGS,
+        companion=_filter_companion,
+    )
 
 
 def verify_magnitude(ctx, case):
     """gradient_magnitude(image, mode) equals the Sobel magnitude of cv2.filter2D's responses."""
     image = case.args[0]
     scale = _filter_scale(image, SOBEL_X) + _filter_scale(image, SOBEL_Y)
-    SIGNATURE.check(ctx, case, lambda called: check_image_call(
-        ctx, "gradient_magnitude", called, _magnitude(image, _mode(case)).numpy(), scale, MAGNITUDE_MISTAKES,
-        MAGNITUDE_ARGS))
+    SIGNATURE.check(
+        ctx,
+        case,
+        lambda called: check_image_call(
+            ctx,
+            "gradient_magnitude",
+            called,
+            _magnitude(image, _mode(case)).numpy(),
+            scale,
+            MAGNITUDE_MISTAKES,
+            MAGNITUDE_ARGS,
+        ),
+    )
 
 
-DEFAULT_DTYPE = Mistake("edges.default_numpy_dtype", "np.array of a list of Python ints is int64 (and of floats "
-                        "float64); pass dtype=np.float32")
+DEFAULT_DTYPE = Mistake(
+    "edges.default_numpy_dtype",
+    "np.array of a list of Python ints is int64 (and of floats float64); pass dtype=np.float32",
+)
 
 
 def _sobel_body(ctx):
@@ -355,18 +487,22 @@ def _sobel_body(ctx):
     if not isinstance(value, (tuple, list)) or len(value) != 2:
         raise Failure("`sobel_kernels` must return a pair (gx, gy) of NumPy arrays")
     got = [as_ndarray(v, "sobel_kernels", name) for v, name in zip(value, ("gx", "gy"))]
-    for array, name, want in zip(got, ("gx", "gy"), (SOBEL_X, SOBEL_Y)):
+    for array, name in zip(got, ("gx", "gy")):
         if array.shape != (3, 3):
             raise Failure(f"{name} of `sobel_kernels` has shape {array.shape}; expected (3, 3)")
         if array.dtype != np.float32:
             named = (DEFAULT_DTYPE,) if array.dtype in (np.int64, np.float64) else ()
-            raise Failure(f"{name} of `sobel_kernels` has dtype {array.dtype}; expected float32 "
-                          "(np.array(..., dtype=np.float32))" + mistake_lines(named),
-                          mistakes=named)
+            raise Failure(
+                f"{name} of `sobel_kernels` has dtype {array.dtype}; expected float32 "
+                "(np.array(..., dtype=np.float32))" + mistake_lines(named),
+                mistakes=named,
+            )
     gx, gy = got
     if np.array_equal(gx, SOBEL_Y) and np.array_equal(gy, SOBEL_X):
-        raise Failure("gx and gy are swapped: gx = [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]] responds to changes "
-                      "from left to right, gy = gx.T to changes from top to bottom")
+        raise Failure(
+            "gx and gy are swapped: gx = [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]] responds to changes "
+            "from left to right, gy = gx.T to changes from top to bottom"
+        )
     for array, name, want in zip(got, ("gx", "gy"), (SOBEL_X, SOBEL_Y)):
         if not np.array_equal(array, want):
             hint = " (the signs are reversed)" if np.array_equal(array, -want) else ""
@@ -375,12 +511,18 @@ def _sobel_body(ctx):
 
 BAD_FILTER = [
     (lambda: Case((np.arange(25, dtype=np.float32).reshape(5, 5), np.ones((2, 2), np.float32))), "for a 2x2 kernel"),
-    (lambda: Case((np.arange(25, dtype=np.float32).reshape(5, 5), np.ones((4, 3), np.float32))),
-     "for a 4x3 kernel (even height)"),
-    (lambda: Case((np.arange(25, dtype=np.uint8).reshape(5, 5), np.ones((3, 4), np.float32))),
-     "for a 3x4 kernel (even width)"),
-    (lambda: Case((np.zeros((5, 5, 3), np.uint8), np.ones((3, 3), np.float32))),
-     "for a 3-D (color, H x W x 3) image: filter2d takes single-channel images"),
+    (
+        lambda: Case((np.arange(25, dtype=np.float32).reshape(5, 5), np.ones((4, 3), np.float32))),
+        "for a 4x3 kernel (even height)",
+    ),
+    (
+        lambda: Case((np.arange(25, dtype=np.uint8).reshape(5, 5), np.ones((3, 4), np.float32))),
+        "for a 3x4 kernel (even width)",
+    ),
+    (
+        lambda: Case((np.zeros((5, 5, 3), np.uint8), np.ones((3, 3), np.float32))),
+        "for a 3-D (color, H x W x 3) image: filter2d takes single-channel images",
+    ),
     (lambda: Case((np.arange(6, dtype=np.float32), np.ones((3, 3), np.float32))), "for a 1-D image"),
 ]
 
@@ -388,26 +530,60 @@ BAD_MAGNITUDE = [
     (lambda: Case((np.arange(16, dtype=np.uint8).reshape(4, 4),), {"mode": "l3"}), 'for mode="l3"'),
     (lambda: Case((np.arange(16, dtype=np.uint8).reshape(4, 4),), {"mode": "max"}), 'for mode="max"'),
     (lambda: Case((np.arange(16, dtype=np.uint8).reshape(4, 4),), {"mode": ""}), 'for mode=""'),
-    (lambda: Case((np.arange(16, dtype=np.uint8).reshape(4, 4), "L2")),
-     'for mode="L2" (given by position): the modes are "l2" and "l1", lower case'),
+    (
+        lambda: Case((np.arange(16, dtype=np.uint8).reshape(4, 4), "L2")),
+        'for mode="L2" (given by position): the modes are "l2" and "l1", lower case',
+    ),
 ]
 
 
 CHECKS = [
-    Scripted("sobel_kernels_values", "sobel_kernels returns the float32 Sobel kernels gx and gy = gx.T",
-             "sobel_kernels", 1.0, body=_sobel_body),
-    Property("filter2d_matches_reference",
-             "filter2d matches cv2.filter2D (image dtypes, odd and non-square kernels, BORDER_REFLECT_101)",
-             "filter2d", 3.5, strategy=filter_cases, verify=verify_filter, features=FILTER_FEATURES),
-    Property("filter2d_small_images",
-             "filter2d matches cv2.filter2D on thin images (1xN, Nx1) and images smaller than the kernel",
-             "filter2d", 1.5, strategy=small_image_cases(), verify=verify_filter),
-    raises_value_error("filter2d_errors", "filter2d raises ValueError for even kernels and non-2-D images",
-                       "filter2d", BAD_FILTER, FILTER_ARGS),
-    Property("gradient_magnitude_matches_reference",
-             'gradient_magnitude matches the Sobel magnitudes ("l2" and "l1") computed with cv2.filter2D',
-             "gradient_magnitude", 2.5, strategy=magnitude_cases, verify=verify_magnitude,
-             features=MAGNITUDE_FEATURES),
-    raises_value_error("gradient_magnitude_errors", "gradient_magnitude raises ValueError for an unknown mode",
-                       "gradient_magnitude", BAD_MAGNITUDE, MAGNITUDE_ARGS, weight=0.5),
+    Scripted(
+        "sobel_kernels_values",
+        "sobel_kernels returns the float32 Sobel kernels gx and gy = gx.T",
+        "sobel_kernels",
+        1.0,
+        body=_sobel_body,
+    ),
+    Property(
+        "filter2d_matches_reference",
+        "filter2d matches cv2.filter2D (image dtypes, odd and non-square kernels, BORDER_REFLECT_101)",
+        "filter2d",
+        3.5,
+        strategy=filter_cases,
+        verify=verify_filter,
+        features=FILTER_FEATURES,
+    ),
+    Property(
+        "filter2d_small_images",
+        "filter2d matches cv2.filter2D on thin images (1xN, Nx1) and images smaller than the kernel",
+        "filter2d",
+        1.5,
+        strategy=small_image_cases(),
+        verify=verify_filter,
+    ),
+    raises_value_error(
+        "filter2d_errors",
+        "filter2d raises ValueError for even kernels and non-2-D images",
+        "filter2d",
+        BAD_FILTER,
+        FILTER_ARGS,
+    ),
+    Property(
+        "gradient_magnitude_matches_reference",
+        'gradient_magnitude matches the Sobel magnitudes ("l2" and "l1") computed with cv2.filter2D',
+        "gradient_magnitude",
+        2.5,
+        strategy=magnitude_cases,
+        verify=verify_magnitude,
+        features=MAGNITUDE_FEATURES,
+    ),
+    raises_value_error(
+        "gradient_magnitude_errors",
+        "gradient_magnitude raises ValueError for an unknown mode",
+        "gradient_magnitude",
+        BAD_MAGNITUDE,
+        MAGNITUDE_ARGS,
+        weight=0.5,
+    ),
 ]

@@ -4,6 +4,7 @@ The values here are plain Python floats, not arrays: references are the exact re
 computed in the grader with the same float operations, and compared with a relative
 tolerance of 1e-9 (of the magnitude of the terms behind each value).
 """
+
 from __future__ import annotations
 
 import math
@@ -11,9 +12,21 @@ import math
 import torch
 from hypothesis import strategies as st
 
-from grader.checks import (Affine, Case, Failure, Misconception, Mistake, NotApplicable, Property, Scripted, crashed,
-                           mistake_lines,
-                           number, numbers_apart, outcome_value)
+from grader.checks import (
+    Affine,
+    Case,
+    Failure,
+    Misconception,
+    Mistake,
+    NotApplicable,
+    Property,
+    Scripted,
+    crashed,
+    mistake_lines,
+    number,
+    numbers_apart,
+    outcome_value,
+)
 from grader.sandbox.wire import numpy_scalar
 
 POINTS = 5
@@ -34,10 +47,12 @@ def deriv(x):
 
 # ------------------------------------------------------------------ strategies
 
+
 @st.composite
 def deriv_cases(draw):
-    x = draw(st.one_of(st.integers(-1000, 1000).map(float),
-                       st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)))
+    x = draw(
+        st.one_of(st.integers(-1000, 1000).map(float), st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False))
+    )
     return Case((x,))
 
 
@@ -80,6 +95,7 @@ def descent_cases(draw, enabled: frozenset = frozenset(DESCENT_FEATURES), custom
 
 
 # ------------------------------------------------------------------ references
+
 
 def _options(case):
     """(start, learning_rate, epochs, grad callable) of a case."""
@@ -146,31 +162,64 @@ def _start_renamed(case):
 
 
 DESCENT_MISTAKES = [
-    Misconception("gradient_descent.start_missing_trajectory_begins_x0", "the start is missing: the trajectory begins with x0 = start and has epochs + 1 entries",
-                  lambda c: _vector(_trajectory(c)[1:])),
-    Misconception("gradient_descent.last_step_missing_one_update", "the last step is missing (one update too few): after `epochs` updates the trajectory has "
-                  "epochs + 1 entries, from x0 = start to x_epochs",
-                  lambda c: _vector(_trajectory(c, steps=lambda n: max(n - 1, 0)))),
-    Misconception("gradient_descent.one_update_too_many_epochs", "one update too many: `epochs` updates give epochs + 1 entries, x0 = start included",
-                  lambda c: _vector(_trajectory(c, steps=lambda n: n + 1))),
-    Misconception("gradient_descent.returns_only_final_x_return", "it returns only the final x; return the whole trajectory [x0, x1, ..., x_epochs] as a list",
-                  lambda c: _vector(_trajectory(c)[-1])),
-    Misconception("gradient_descent.climbs_uphill_gradient_descent_subtracts", "it climbs uphill: gradient descent subtracts, x_(k+1) = x_k - learning_rate * grad(x_k)",
-                  lambda c: _vector(_trajectory(c, sign=1.0))),
-    Misconception("gradient_descent.grad_argument_ignored_call_grad", "the `grad` argument is ignored: call the `grad` that was passed in (it defaults to deriv), "
-                  "not deriv itself", lambda c: _vector(_trajectory(c, grad=deriv))),
-    Misconception("gradient_descent.learning_rate_missing_each_step", "the learning rate is missing: each step is learning_rate * grad(x_k)",
-                  lambda c: _vector(_trajectory(c, rate=False))),
-    Misconception("gradient_descent.records_f_x_k_trajectory", "it records f(x_k); the trajectory holds the points x_k themselves",
-                  lambda c: _vector(_trajectory(c, record=f))),
-    Misconception("gradient_descent.epochs_0_rejected_valid_gives", "epochs = 0 is rejected: it is valid and gives [start] (only negative epochs are an error)",
-                  _rejects_zero_epochs),
-    Misconception("gradient_descent.arguments_another_order_signature_gradient", "the arguments are in another order: the signature is gradient_descent(start, learning_rate, "
-                  "epochs, grad=deriv), and the slides call it by position (gradient_descent(18, 0.05, 1000))",
-                  _rate_and_epochs_swapped),
-    Misconception("gradient_descent.first_parameter_has_another_name", "the first parameter has another name: callers may pass it by name, "
-                  "gradient_descent(start=..., learning_rate=..., epochs=...), so it must be called `start`",
-                  _start_renamed),
+    Misconception(
+        "gradient_descent.start_missing_trajectory_begins_x0",
+        "the start is missing: the trajectory begins with x0 = start and has epochs + 1 entries",
+        lambda c: _vector(_trajectory(c)[1:]),
+    ),
+    Misconception(
+        "gradient_descent.last_step_missing_one_update",
+        "the last step is missing (one update too few): after `epochs` updates the trajectory has "
+        "epochs + 1 entries, from x0 = start to x_epochs",
+        lambda c: _vector(_trajectory(c, steps=lambda n: max(n - 1, 0))),
+    ),
+    Misconception(
+        "gradient_descent.one_update_too_many_epochs",
+        "one update too many: `epochs` updates give epochs + 1 entries, x0 = start included",
+        lambda c: _vector(_trajectory(c, steps=lambda n: n + 1)),
+    ),
+    Misconception(
+        "gradient_descent.returns_only_final_x_return",
+        "it returns only the final x; return the whole trajectory [x0, x1, ..., x_epochs] as a list",
+        lambda c: _vector(_trajectory(c)[-1]),
+    ),
+    Misconception(
+        "gradient_descent.climbs_uphill_gradient_descent_subtracts",
+        "it climbs uphill: gradient descent subtracts, x_(k+1) = x_k - learning_rate * grad(x_k)",
+        lambda c: _vector(_trajectory(c, sign=1.0)),
+    ),
+    Misconception(
+        "gradient_descent.grad_argument_ignored_call_grad",
+        "the `grad` argument is ignored: call the `grad` that was passed in (it defaults to deriv), not deriv itself",
+        lambda c: _vector(_trajectory(c, grad=deriv)),
+    ),
+    Misconception(
+        "gradient_descent.learning_rate_missing_each_step",
+        "the learning rate is missing: each step is learning_rate * grad(x_k)",
+        lambda c: _vector(_trajectory(c, rate=False)),
+    ),
+    Misconception(
+        "gradient_descent.records_f_x_k_trajectory",
+        "it records f(x_k); the trajectory holds the points x_k themselves",
+        lambda c: _vector(_trajectory(c, record=f)),
+    ),
+    Misconception(
+        "gradient_descent.epochs_0_rejected_valid_gives",
+        "epochs = 0 is rejected: it is valid and gives [start] (only negative epochs are an error)",
+        _rejects_zero_epochs,
+    ),
+    Misconception(
+        "gradient_descent.arguments_another_order_signature_gradient",
+        "the arguments are in another order: the signature is gradient_descent(start, learning_rate, "
+        "epochs, grad=deriv), and the slides call it by position (gradient_descent(18, 0.05, 1000))",
+        _rate_and_epochs_swapped,
+    ),
+    Misconception(
+        "gradient_descent.first_parameter_has_another_name",
+        "the first parameter has another name: callers may pass it by name, "
+        "gradient_descent(start=..., learning_rate=..., epochs=...), so it must be called `start`",
+        _start_renamed,
+    ),
 ]
 
 
@@ -179,19 +228,43 @@ def _deriv_mistake(function):
 
 
 DERIV_MISTAKES = [
-    Misconception("gradient_descent.returns_f_x_itself_derivative", "it returns f(x) itself; the derivative of x**2 - 6*x + 1 is 2*x - 6", _deriv_mistake(f)),
-    Misconception("gradient_descent.sign_constant_wrong_derivative_6", "the sign of the constant is wrong: the derivative of -6*x is -6, so f'(x) = 2*x - 6",
-                  _deriv_mistake(lambda x: 2 * x + 6)),
-    Misconception("gradient_descent.6_missing_derivative_6_x", "the -6 is missing: the derivative of -6*x is -6, so f'(x) = 2*x - 6", _deriv_mistake(lambda x: 2 * x)),
-    Misconception("gradient_descent.factor_2_missing_derivative_x", "the factor 2 is missing: the derivative of x**2 is 2*x", _deriv_mistake(lambda x: x - 6)),
-    Misconception("gradient_descent.1_f_kept_constants_derivative", "the +1 of f is kept: a constant's derivative is 0, so f'(x) = 2*x - 6",
-                  _deriv_mistake(lambda x: 2 * x - 6 + 1)),
+    Misconception(
+        "gradient_descent.returns_f_x_itself_derivative",
+        "it returns f(x) itself; the derivative of x**2 - 6*x + 1 is 2*x - 6",
+        _deriv_mistake(f),
+    ),
+    Misconception(
+        "gradient_descent.sign_constant_wrong_derivative_6",
+        "the sign of the constant is wrong: the derivative of -6*x is -6, so f'(x) = 2*x - 6",
+        _deriv_mistake(lambda x: 2 * x + 6),
+    ),
+    Misconception(
+        "gradient_descent.6_missing_derivative_6_x",
+        "the -6 is missing: the derivative of -6*x is -6, so f'(x) = 2*x - 6",
+        _deriv_mistake(lambda x: 2 * x),
+    ),
+    Misconception(
+        "gradient_descent.factor_2_missing_derivative_x",
+        "the factor 2 is missing: the derivative of x**2 is 2*x",
+        _deriv_mistake(lambda x: x - 6),
+    ),
+    Misconception(
+        "gradient_descent.1_f_kept_constants_derivative",
+        "the +1 of f is kept: a constant's derivative is 0, so f'(x) = 2*x - 6",
+        _deriv_mistake(lambda x: 2 * x - 6 + 1),
+    ),
 ]
-NUMERIC = [Misconception("gradient_descent.approximates_derivative_numerically_difference_quotient", "it approximates the derivative numerically (a difference quotient); write the exact "
-                         "formula 2*x - 6", _deriv_mistake(lambda x: (f(x + 1e-6) - f(x)) / 1e-6))]
+NUMERIC = [
+    Misconception(
+        "gradient_descent.approximates_derivative_numerically_difference_quotient",
+        "it approximates the derivative numerically (a difference quotient); write the exact formula 2*x - 6",
+        _deriv_mistake(lambda x: (f(x + 1e-6) - f(x)) / 1e-6),
+    )
+]
 
 
 # ------------------------------------------------------------------ verdicts
+
 
 def _number(value, function: str, what: str) -> float:
     """A returned int/float (NumPy float scalars are floats too), or a ``Failure``."""
@@ -202,10 +275,17 @@ def _number(value, function: str, what: str) -> float:
     number = numpy_scalar(value)
     if number is not value and isinstance(number, (int, float)) and not isinstance(number, bool):
         return float(number)
-    kind = "a tensor" if hasattr(value, "kind") and value.kind == "tensor" else \
-        "an array" if hasattr(value, "kind") else f"a {type(value).__name__}"
-    raise Failure(f"`{function}` returned {kind} as {what}; expected a plain Python float "
-                  "(float(...) converts a 0-d tensor or NumPy number)")
+    kind = (
+        "a tensor"
+        if hasattr(value, "kind") and value.kind == "tensor"
+        else "an array"
+        if hasattr(value, "kind")
+        else f"a {type(value).__name__}"
+    )
+    raise Failure(
+        f"`{function}` returned {kind} as {what}; expected a plain Python float "
+        "(float(...) converts a 0-d tensor or NumPy number)"
+    )
 
 
 def _close(got: float, expected: float, size: float) -> bool:
@@ -235,8 +315,10 @@ def _as_path(value) -> list[float]:
         raise Failure("`gradient_descent` returned a tuple; return a list [x0, x1, ..., x_epochs]")
     if not isinstance(value, list):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            raise Failure(f"`gradient_descent` returned the single number {number(value)}; "
-                          "expected the list [x0, x1, ..., x_epochs]")
+            raise Failure(
+                f"`gradient_descent` returned the single number {number(value)}; "
+                "expected the list [x0, x1, ..., x_epochs]"
+            )
         _number(value, "gradient_descent", "the trajectory")  # a better message for tensors/arrays
         raise Failure("`gradient_descent` must return a list [x0, x1, ..., x_epochs]")
     return [_number(v, "gradient_descent", f"entry {i} of the trajectory") for i, v in enumerate(value)]
@@ -266,9 +348,14 @@ def _deriv_mistakes(ctx, case) -> tuple[Mistake, ...]:
         return ()
     if _close(got, deriv(float(start)), 2 * abs(start) + 6):
         return ()
-    return (Mistake("gradient_descent.deriv_wrong", f"your `deriv` is wrong (deriv({number(start)}) returned "
-                    f"{number(got)}, expected {number(deriv(float(start)))}), and the default `grad` is `deriv`: "
-                    "fix `deriv` first"),)
+    return (
+        Mistake(
+            "gradient_descent.deriv_wrong",
+            f"your `deriv` is wrong (deriv({number(start)}) returned "
+            f"{number(got)}, expected {number(deriv(float(start)))}), and the default `grad` is `deriv`: "
+            "fix `deriv` first",
+        ),
+    )
 
 
 def verify_descent(ctx, case):
@@ -284,13 +371,17 @@ def verify_descent(ctx, case):
         try:
             path = _as_path(value)
             if len(path) != len(expected):
-                raise Failure(f"the trajectory of `gradient_descent` has {len(path)} entries; expected "
-                              f"epochs + 1 = {epochs + 1} (x0 = start, then one per epoch)")
+                raise Failure(
+                    f"the trajectory of `gradient_descent` has {len(path)} entries; expected "
+                    f"epochs + 1 = {epochs + 1} (x0 = start, then one per epoch)"
+                )
             for k, (g, e, s) in enumerate(zip(path, expected, sizes)):
                 if not _close(g, e, s):
                     shown_expected, shown_got = numbers_apart(e, g)
-                    raise Failure(f"the trajectory of `gradient_descent` is wrong at index {k}: expected "
-                                  f"x{k} = {shown_expected}, got {shown_got}")
+                    raise Failure(
+                        f"the trajectory of `gradient_descent` is wrong at index {k}: expected "
+                        f"x{k} = {shown_expected}, got {shown_got}"
+                    )
         except Failure as failure:
             named, got = _deriv_mistakes(ctx, case), _plain(value)
             if got is not None and not named:  # a wrong deriv explains the trajectory by itself
@@ -305,8 +396,10 @@ BAD_DESCENT = [
     (Case((5.0, 0.25, -10)), "for epochs = -10"),
     (Case((0.0, 0.0, 5)), "for learning_rate = 0"),
     (Case((0.0, -0.1, 5)), "for a negative learning_rate"),
-    (Case((1.0,), {"learning_rate": -0.5, "epochs": 3, "grad": Affine(1.0, 0.0)}),
-     "for a negative learning_rate (with a custom grad)"),
+    (
+        Case((1.0,), {"learning_rate": -0.5, "epochs": 3, "grad": Affine(1.0, 0.0)}),
+        "for a negative learning_rate (with a custom grad)",
+    ),
 ]
 
 
@@ -328,32 +421,78 @@ def verify_descent_errors(ctx):
     if any(d != "returned normally" for _, _, d in accepted):  # it crashed: what it checks is unknown
         named = ()
     elif len(accepted) == len(BAD_DESCENT):
-        named = (Mistake("gradient_descent.arguments_unchecked", "the arguments are not checked: start with "
-                         "`if epochs < 0 or learning_rate <= 0: raise ValueError(...)`"),)
+        named = (
+            Mistake(
+                "gradient_descent.arguments_unchecked",
+                "the arguments are not checked: start with "
+                "`if epochs < 0 or learning_rate <= 0: raise ValueError(...)`",
+            ),
+        )
     elif whys == {"for learning_rate = 0"}:
-        named = (Mistake("gradient_descent.zero_rate_accepted", "learning_rate = 0 slips through (`< 0` instead of "
-                         "`<= 0`): a rate of 0 never moves, reject it too"),)
+        named = (
+            Mistake(
+                "gradient_descent.zero_rate_accepted",
+                "learning_rate = 0 slips through (`< 0` instead of `<= 0`): a rate of 0 never moves, reject it too",
+            ),
+        )
     elif all("learning_rate" in w for w in whys):
-        named = (Mistake("gradient_descent.rate_unchecked", "only epochs is checked: a learning_rate <= 0 must raise "
-                         "ValueError too"),)
+        named = (
+            Mistake(
+                "gradient_descent.rate_unchecked",
+                "only epochs is checked: a learning_rate <= 0 must raise ValueError too",
+            ),
+        )
     elif all("epochs" in w for w in whys):
-        named = (Mistake("gradient_descent.epochs_unchecked", "only learning_rate is checked: negative epochs must "
-                         "raise ValueError too"),)
+        named = (
+            Mistake(
+                "gradient_descent.epochs_unchecked",
+                "only learning_rate is checked: negative epochs must raise ValueError too",
+            ),
+        )
     else:
         named = ()
-    raise Failure(f"`gradient_descent` should raise ValueError {why}, but it {did}.\n"
-                  f"    Input: {case.describe(DESCENT_ARGS)}" + mistake_lines(named), mistakes=named)
+    raise Failure(
+        f"`gradient_descent` should raise ValueError {why}, but it {did}.\n"
+        f"    Input: {case.describe(DESCENT_ARGS)}" + mistake_lines(named),
+        mistakes=named,
+    )
 
 
 CHECKS = [
-    Property("deriv_exact", "deriv returns the exact derivative 2*x - 6 of f", "deriv", weight=1.0,
-             strategy=deriv_cases(), verify=verify_deriv, array_valued=False),
-    Property("gradient_descent_default_grad", "gradient_descent follows x - learning_rate * deriv(x) "
-             "and returns the whole trajectory", "gradient_descent", weight=1.5,
-             strategy=descent_cases, verify=verify_descent, array_valued=False, features=DESCENT_FEATURES),
-    Property("gradient_descent_custom_grad", "gradient_descent uses the grad callable it is given",
-             "gradient_descent", weight=1.5, strategy=lambda enabled: descent_cases(enabled, custom_grad=True),
-             verify=verify_descent, array_valued=False, features=DESCENT_FEATURES),
-    Scripted("gradient_descent_errors", "gradient_descent raises ValueError for negative epochs and non-positive "
-             "learning rates", "gradient_descent", weight=1.0, body=verify_descent_errors),
+    Property(
+        "deriv_exact",
+        "deriv returns the exact derivative 2*x - 6 of f",
+        "deriv",
+        weight=1.0,
+        strategy=deriv_cases(),
+        verify=verify_deriv,
+        array_valued=False,
+    ),
+    Property(
+        "gradient_descent_default_grad",
+        "gradient_descent follows x - learning_rate * deriv(x) and returns the whole trajectory",
+        "gradient_descent",
+        weight=1.5,
+        strategy=descent_cases,
+        verify=verify_descent,
+        array_valued=False,
+        features=DESCENT_FEATURES,
+    ),
+    Property(
+        "gradient_descent_custom_grad",
+        "gradient_descent uses the grad callable it is given",
+        "gradient_descent",
+        weight=1.5,
+        strategy=lambda enabled: descent_cases(enabled, custom_grad=True),
+        verify=verify_descent,
+        array_valued=False,
+        features=DESCENT_FEATURES,
+    ),
+    Scripted(
+        "gradient_descent_errors",
+        "gradient_descent raises ValueError for negative epochs and non-positive learning rates",
+        "gradient_descent",
+        weight=1.0,
+        body=verify_descent_errors,
+    ),
 ]

@@ -8,6 +8,7 @@ raises ``ArithmeticError``. The probe calls ``capture_outputs`` positionally or
 with ``layer_names=`` and reports the returned dict, the hooks left on the model
 and how often the model ran; the reference outputs come from hooks of our own.
 """
+
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -16,11 +17,23 @@ import torch
 from hypothesis import strategies as st
 
 from grader.cache import remembered
-from grader.checks import (Case, Failure, Misconception, Mistake, NotApplicable, Property, compare, crashed, mistake_lines,
-                           first_difference, not_implemented, outcome_value)
+from grader.checks import (
+    Case,
+    Failure,
+    Misconception,
+    Mistake,
+    NotApplicable,
+    Property,
+    compare,
+    crashed,
+    first_difference,
+    mistake_lines,
+    not_implemented,
+    outcome_value,
+)
+from grader.sandbox import probes
 from grader.sandbox.probes import EXPLODING_MESSAGE, build_model
 from grader.sandbox.wire import Array
-from grader.sandbox import probes
 
 POINTS = 5
 BY_LOOPS: dict = {}
@@ -28,7 +41,8 @@ BY_LOOPS: dict = {}
 
 # ------------------------------------------------------------------ scenarios
 
-def random_state(spec: dict, seed: int) -> "OrderedDict[str, torch.Tensor]":
+
+def random_state(spec: dict, seed: int) -> OrderedDict[str, torch.Tensor]:
     generator = torch.Generator().manual_seed(seed)
     state = OrderedDict()
     for name, value in build_model(spec).state_dict().items():
@@ -64,19 +78,25 @@ def model_cases(draw, exploding: bool = False):
 def describe_case(case: Case) -> str:
     x, names = case.args
     spec = case.kwargs["spec"]
-    model = {"cnn": f"the case-study CNN with {spec['channels']} channel(s) "
-                    "(conv1, relu1, maxp1, flatten, fc1, relu2, fc2)",
-             "nested": f"nn.Sequential(stem=Conv2d(1, {spec.get('channels')}, 3, padding=1), block=nn.Sequential("
-                       "Conv2d, ReLU(inplace=True), Conv2d), pool=MaxPool2d(2), head=nn.Sequential(Flatten, Linear))",
-             "exploding": "a model with children conv1, relu1, fc whose forward raises ArithmeticError after "
-                          "conv1 and relu1 ran"}[spec["kind"]]
+    model = {
+        "cnn": f"the case-study CNN with {spec['channels']} channel(s) (conv1, relu1, maxp1, flatten, fc1, relu2, fc2)",
+        "nested": f"nn.Sequential(stem=Conv2d(1, {spec.get('channels')}, 3, padding=1), block=nn.Sequential("
+        "Conv2d, ReLU(inplace=True), Conv2d), pool=MaxPool2d(2), head=nn.Sequential(Flatten, Linear))",
+        "exploding": "a model with children conv1, relu1, fc whose forward raises ArithmeticError after "
+        "conv1 and relu1 ran",
+    }[spec["kind"]]
     if spec.get("dtype", "float32") != "float32":
         model += f" in {spec['dtype']}"
     note = " ('' names the model itself)" if "" in names else ""
-    call = "capture_outputs(model, x, layer_names=layer_names)" if case.kwargs.get("keyword") else \
-        "capture_outputs(model, x, layer_names)"
-    return (f"\n    Input: {call}, model = {model}, x = {tuple(x.shape)} {str(x.dtype).replace('torch.', '')} tensor, "
-            f"layer_names = {names}{note}")
+    call = (
+        "capture_outputs(model, x, layer_names=layer_names)"
+        if case.kwargs.get("keyword")
+        else "capture_outputs(model, x, layer_names)"
+    )
+    return (
+        f"\n    Input: {call}, model = {model}, x = {tuple(x.shape)} {str(x.dtype).replace('torch.', '')} tensor, "
+        f"layer_names = {names}{note}"
+    )
 
 
 @remembered
@@ -93,6 +113,7 @@ def capture(case: Case, absolute: bool = False, what: str = "output", clone: boo
         def hook(module, inputs, output):
             value = output if what == "output" else inputs[0]
             captured[name] = value.detach().clone() if clone else value.detach()
+
         return hook
 
     handles = [modules[name].register_forward_hook(hook_for(name)) for name in names]
@@ -106,29 +127,43 @@ def capture(case: Case, absolute: bool = False, what: str = "output", clone: boo
 
 # ------------------------------------------------------------------ capture_outputs values
 
+
 def _per_name(compute):
     """A mistake about one captured tensor: ``compute(case, name)`` for the name in ``case.kwargs["name"]``."""
     return lambda case: compute(case, case.kwargs["name"])
 
 
 VALUE_MISTAKES = [
-    Misconception("hooks.stores_modules_input_forward_hooks", "it stores the module's input; a forward hook's arguments are (module, inputs, output) and the "
-                  "result is the output", _per_name(lambda c, name: capture(c, what="input")[name])),
-    Misconception("hooks.every_hook_registered_model_itself", "every hook is registered on the model itself, so each name holds the model's final output; "
-                  "register each hook on its own submodule, dict(model.named_modules())[name]",
-                  _per_name(lambda c, name: _final_output(c))),
+    Misconception(
+        "hooks.stores_modules_input_forward_hooks",
+        "it stores the module's input; a forward hook's arguments are (module, inputs, output) and the "
+        "result is the output",
+        _per_name(lambda c, name: capture(c, what="input")[name]),
+    ),
+    Misconception(
+        "hooks.every_hook_registered_model_itself",
+        "every hook is registered on the model itself, so each name holds the model's final output; "
+        "register each hook on its own submodule, dict(model.named_modules())[name]",
+        _per_name(lambda c, name: _final_output(c)),
+    ),
 ]
 
 KEY_MISTAKES = [
-    Misconception("hooks.every_hook_stores_under_last", "every hook stores under the last name: the closure reads the loop variable `name` when it runs, "
-                  "not when it was made; bind it (def make_hook(name): ..., or lambda m, i, o, name=name: ...)",
-                  lambda c: _key_indices(c.args[1], [c.args[1][-1]]) if len(c.args[1]) > 1 else _not_applicable()),
+    Misconception(
+        "hooks.every_hook_stores_under_last",
+        "every hook stores under the last name: the closure reads the loop variable `name` when it runs, "
+        "not when it was made; bind it (def make_hook(name): ..., or lambda m, i, o, name=name: ...)",
+        lambda c: _key_indices(c.args[1], [c.args[1][-1]]) if len(c.args[1]) > 1 else _not_applicable(),
+    ),
 ]
 
 CRASH_MISTAKES = [
-    Misconception("hooks.getattr_model_name_cannot_reach", "getattr(model, name) cannot reach nested names such as 'block.0' (nor '' for the model "
-                  "itself); look the names up in dict(model.named_modules())",
-                  lambda c: _getattr_lookup(c)),
+    Misconception(
+        "hooks.getattr_model_name_cannot_reach",
+        "getattr(model, name) cannot reach nested names such as 'block.0' (nor '' for the model "
+        "itself); look the names up in dict(model.named_modules())",
+        lambda c: _getattr_lookup(c),
+    ),
 ]
 
 
@@ -162,8 +197,15 @@ def verify_values(ctx, case: Case):
     x, names = case.args
     kw = case.kwargs
     words = describe_case(case)
-    outcome = ctx.probe("capture_outputs", probes.capture_probe, spec=kw["spec"], state=kw["state"], x=x, names=names,
-                        keyword=kw["keyword"])
+    outcome = ctx.probe(
+        "capture_outputs",
+        probes.capture_probe,
+        spec=kw["spec"],
+        state=kw["state"],
+        x=x,
+        names=names,
+        keyword=kw["keyword"],
+    )
     if crashed(outcome) and (outcome.error or {}).get("type") == "AttributeError":
         ctx.evidence.observe_crash(CRASH_MISTAKES, case)
     got = outcome_value(outcome, "capture_outputs")
@@ -174,16 +216,27 @@ def verify_values(ctx, case: Case):
     keys = list(result)
     if sorted(keys, key=str) != sorted(names) and "outputs" not in ctx.waived:
         ctx.evidence.observe(KEY_MISTAKES, case, _key_indices(names, keys), _key_indices(names, names))
-    ctx.require("outputs", sorted(keys, key=str) == sorted(names),
-                f"capture_outputs returned the keys {keys}; expected one per name of layer_names, {names}{words}")
-    ctx.require("order", keys == names or sorted(keys, key=str) != sorted(names),
-                f"capture_outputs returned the keys in the order {keys}; keep the order of layer_names, {names}\n"
-                f"    {RUN_ORDER}{words}", mistakes=(RUN_ORDER,))
+    ctx.require(
+        "outputs",
+        sorted(keys, key=str) == sorted(names),
+        f"capture_outputs returned the keys {keys}; expected one per name of layer_names, {names}{words}",
+    )
+    ctx.require(
+        "order",
+        keys == names or sorted(keys, key=str) != sorted(names),
+        f"capture_outputs returned the keys in the order {keys}; keep the order of layer_names, {names}\n"
+        f"    {RUN_ORDER}{words}",
+        mistakes=(RUN_ORDER,),
+    )
     runs = got["runs"]
     named = (RUN_PER_NAME,) if runs == len(names) > 1 else ()
-    ctx.require("model(x) once", runs == 1,
-                f"capture_outputs ran the model {runs} time{'s' if runs != 1 else ''}; it runs model(x) once, with "
-                "a hook on every named layer" + mistake_lines(named) + words, mistakes=named)
+    ctx.require(
+        "model(x) once",
+        runs == 1,
+        f"capture_outputs ran the model {runs} time{'s' if runs != 1 else ''}; it runs model(x) once, with "
+        "a hook on every named layer" + mistake_lines(named) + words,
+        mistakes=named,
+    )
     expected, scale, shared = capture(case), capture(case, absolute=True), capture(case, clone=False)
     for name in [n for n in names if n in result]:
         _require_output(ctx, case, name, result[name], expected[name], scale[name], shared[name], words)
@@ -194,21 +247,33 @@ def _require_output(ctx, case, name, value, expected, scale, shared, words):
     if not isinstance(value, Array) or value.kind != "tensor":
         ctx.require("outputs", False, f"the value for {name!r} is not a tensor{words}")
         return
-    ctx.require("detached", not value.requires_grad,
-                f"the tensor captured for {name!r} still requires grad\n    {NOT_DETACHED}{words}",
-                mistakes=(NOT_DETACHED,))
+    ctx.require(
+        "detached",
+        not value.requires_grad,
+        f"the tensor captured for {name!r} still requires grad\n    {NOT_DETACHED}{words}",
+        mistakes=(NOT_DETACHED,),
+    )
     tensor = torch.from_numpy(value.data.copy())
     values_right = tensor.shape == expected.shape and first_difference(tensor, expected, scale)[0] is None
     right = values_right and tensor.dtype == expected.dtype
     overwritten = not values_right and tensor.shape == shared.shape and first_difference(tensor, shared)[0] is None
-    ctx.require("copied", not overwritten,
-                f"the output captured for {name!r} was changed after the hook stored it: a later in-place layer "
-                f"(ReLU(inplace=True)) overwrote it\n    {NOT_COPIED}{words}", mistakes=(NOT_COPIED,))
+    ctx.require(
+        "copied",
+        not overwritten,
+        f"the output captured for {name!r} was changed after the hook stored it: a later in-place layer "
+        f"(ReLU(inplace=True)) overwrote it\n    {NOT_COPIED}{words}",
+        mistakes=(NOT_COPIED,),
+    )
     if overwritten or right:
         return
     if "outputs" not in ctx.waived:
-        ctx.evidence.observe(VALUE_MISTAKES, Case(case.args, dict(case.kwargs, name=name)), tensor, expected,
-                             scale if tensor.shape == expected.shape else None)
+        ctx.evidence.observe(
+            VALUE_MISTAKES,
+            Case(case.args, dict(case.kwargs, name=name)),
+            tensor,
+            expected,
+            scale if tensor.shape == expected.shape else None,
+        )
     try:
         compare(tensor, expected, scale=scale, function="capture_outputs", what=f"the output captured for {name!r}")
     except Failure as failure:
@@ -216,6 +281,7 @@ def _require_output(ctx, case, name, value, expected, scale, shared, words):
 
 
 # ------------------------------------------------------------------ hooks removed
+
 
 @st.composite
 def removal_cases(draw):
@@ -234,46 +300,90 @@ def verify_removal(ctx, case: Case):
     kw = case.kwargs
     words = describe_case(case)
     if kw["spec"]["kind"] == "exploding":
-        got = outcome_value(ctx.probe("capture_outputs", probes.capture_error_probe, spec=kw["spec"], state=kw["state"],
-                                      x=x, names=names, keyword=kw["keyword"]), "capture_outputs")
+        got = outcome_value(
+            ctx.probe(
+                "capture_outputs",
+                probes.capture_error_probe,
+                spec=kw["spec"],
+                state=kw["state"],
+                x=x,
+                names=names,
+                keyword=kw["keyword"],
+            ),
+            "capture_outputs",
+        )
         if (got["raised"] or {}).get("type") == "NotImplementedError":
             raise Failure(not_implemented("capture_outputs"), stub=True)
         if got["hooks_left"] and "removed when forward raises" not in ctx.waived:
             cause = REMOVED_AFTER_SUCCESS if _removes_after_success(ctx) else NEVER_REMOVED_FINALLY
-            ctx.require("removed when forward raises", False, f"after a forward pass that raised, "
-                        f"{got['hooks_left']} hook(s) are still registered on the model\n    {cause}"
-                        f"{words}", mistakes=(cause,))
+            ctx.require(
+                "removed when forward raises",
+                False,
+                f"after a forward pass that raised, "
+                f"{got['hooks_left']} hook(s) are still registered on the model\n    {cause}"
+                f"{words}",
+                mistakes=(cause,),
+            )
         _require_error(ctx, got["raised"], words)
         return
-    got = outcome_value(ctx.probe("capture_outputs", probes.capture_probe, spec=kw["spec"], state=kw["state"], x=x,
-                                  names=names, keep=kw["keep"], keyword=kw["keyword"]), "capture_outputs")
-    ctx.require("hooks removed", got["hooks_left"] <= 0,
-                f"after capture_outputs, {got['hooks_left']} hook(s) it registered are still on the model\n"
-                f"    {NEVER_REMOVED}{words}", mistakes=(NEVER_REMOVED,))
-    ctx.require("only its own", got["hooks_left"] >= 0 and got["own_hook_kept"],
-                f"capture_outputs removed a forward hook it did not register (one the caller had put on "
-                f"{kw['keep']!r})\n    {CLEARS_ALL_HOOKS}{words}", mistakes=(CLEARS_ALL_HOOKS,))
+    got = outcome_value(
+        ctx.probe(
+            "capture_outputs",
+            probes.capture_probe,
+            spec=kw["spec"],
+            state=kw["state"],
+            x=x,
+            names=names,
+            keep=kw["keep"],
+            keyword=kw["keyword"],
+        ),
+        "capture_outputs",
+    )
+    ctx.require(
+        "hooks removed",
+        got["hooks_left"] <= 0,
+        f"after capture_outputs, {got['hooks_left']} hook(s) it registered are still on the model\n"
+        f"    {NEVER_REMOVED}{words}",
+        mistakes=(NEVER_REMOVED,),
+    )
+    ctx.require(
+        "only its own",
+        got["hooks_left"] >= 0 and got["own_hook_kept"],
+        f"capture_outputs removed a forward hook it did not register (one the caller had put on "
+        f"{kw['keep']!r})\n    {CLEARS_ALL_HOOKS}{words}",
+        mistakes=(CLEARS_ALL_HOOKS,),
+    )
 
 
 def _require_error(ctx, raised: dict | None, words: str):
     """The forward pass's ArithmeticError reaches the caller as it was raised."""
     if raised and raised["type"] == "ArithmeticError" and raised["message"] == EXPLODING_MESSAGE:
         return
-    did = (f"raised {raised['type']}({raised['message']!r}) instead" if raised else "returned normally")
+    did = f"raised {raised['type']}({raised['message']!r}) instead" if raised else "returned normally"
     named = (ERROR_SWALLOWED,) if not raised else (ERROR_REPLACED,) if EXPLODING_MESSAGE in raised["message"] else ()
-    ctx.require("error comes through", False,
-                f"the model's forward pass raised ArithmeticError({EXPLODING_MESSAGE!r}), but capture_outputs {did}: "
-                "an error in the forward pass must reach the caller unchanged" + mistake_lines(named) + words,
-                mistakes=named)
+    ctx.require(
+        "error comes through",
+        False,
+        f"the model's forward pass raised ArithmeticError({EXPLODING_MESSAGE!r}), but capture_outputs {did}: "
+        "an error in the forward pass must reach the caller unchanged" + mistake_lines(named) + words,
+        mistakes=named,
+    )
 
 
 # ------------------------------------------------------------------ unknown names
 
+
 def _removes_after_success(ctx) -> bool:
     """Does capture_outputs leave no hook behind on the case-study CNN, whose forward pass succeeds?"""
     spec = {"kind": "cnn", "channels": 1}
-    outcome = ctx.probe("capture_outputs", probes.capture_probe, spec=spec, state=random_state(spec, 0),
-                        x=torch.zeros(1, 1, 10, 10), names=["conv1"])
+    outcome = ctx.probe(
+        "capture_outputs",
+        probes.capture_probe,
+        spec=spec,
+        state=random_state(spec, 0),
+        x=torch.zeros(1, 1, 10, 10),
+        names=["conv1"],
+    )
     return outcome.ok and outcome.value["hooks_left"] == 0
 
 
@@ -302,59 +412,133 @@ def verify_unknown(ctx, case: Case):
     x, names = case.args
     kw = case.kwargs
     words = describe_case(case)
-    got = outcome_value(ctx.probe("capture_outputs", probes.capture_error_probe, spec=kw["spec"], state=kw["state"],
-                                  x=x, names=names, keyword=kw["keyword"]), "capture_outputs")
+    got = outcome_value(
+        ctx.probe(
+            "capture_outputs",
+            probes.capture_error_probe,
+            spec=kw["spec"],
+            state=kw["state"],
+            x=x,
+            names=names,
+            keyword=kw["keyword"],
+        ),
+        "capture_outputs",
+    )
     raised = got["raised"] or {}
     if raised.get("type") == "NotImplementedError":
         raise Failure(not_implemented("capture_outputs"), stub=True)
     did = f"raised {raised['type']}" if raised else "returned normally"
     named = (NAMES_UNCHECKED,) if raised.get("type") == "KeyError" else ()
-    ctx.require("ValueError", raised.get("type") == "ValueError",
-                f"capture_outputs should raise ValueError for the unknown layer name {kw['bad']!r}, but it {did}"
-                + mistake_lines(named) + words, mistakes=named)
-    ctx.require("names the layer", not raised or kw["bad"] in raised.get("message", ""),
-                f"the {raised.get('type')}'s message should name the unknown layer {kw['bad']!r}; it says: "
-                f"{raised.get('message')!r}{words}")
-    ctx.require("no hooks left", not got["hooks_left"],
-                f"after the error, {got['hooks_left']} hook(s) are still registered\n    {HOOKED_BEFORE_CHECK}{words}",
-                mistakes=(HOOKED_BEFORE_CHECK,))
+    ctx.require(
+        "ValueError",
+        raised.get("type") == "ValueError",
+        f"capture_outputs should raise ValueError for the unknown layer name {kw['bad']!r}, but it {did}"
+        + mistake_lines(named)
+        + words,
+        mistakes=named,
+    )
+    ctx.require(
+        "names the layer",
+        not raised or kw["bad"] in raised.get("message", ""),
+        f"the {raised.get('type')}'s message should name the unknown layer {kw['bad']!r}; it says: "
+        f"{raised.get('message')!r}{words}",
+    )
+    ctx.require(
+        "no hooks left",
+        not got["hooks_left"],
+        f"after the error, {got['hooks_left']} hook(s) are still registered\n    {HOOKED_BEFORE_CHECK}{words}",
+        mistakes=(HOOKED_BEFORE_CHECK,),
+    )
 
 
-RUN_ORDER = Mistake("hooks.filled_in_run_order", "the dict is filled as the layers run; build the result in the "
-                    "order of layer_names ({name: captured[name] for name in layer_names})")
-RUN_PER_NAME = Mistake("hooks.model_runs_per_name", "the model runs once per name (hook, run, remove for each "
-                       "layer); register every hook first, then run model(x) once")
-NOT_DETACHED = Mistake("hooks.output_not_detached", "the hook stores the output itself; store "
-                       "`output.detach().clone()`, so the captured feature maps do not keep the computation graph "
-                       "alive")
-NOT_COPIED = Mistake("hooks.output_not_copied", "output.detach() shares the output's memory; store a copy, "
-                     "`output.detach().clone()`")
-REMOVED_AFTER_SUCCESS = Mistake("hooks.removed_after_success_only", "the handles are removed after model(x), which "
-                                "an exception skips; remove them in a `finally:` block")
-NEVER_REMOVED_FINALLY = Mistake("hooks.never_removed_when_raising", "the hooks are never removed: keep the handle that "
-                                "register_forward_hook returns and call handle.remove() in a `finally:` block")
-NEVER_REMOVED = Mistake("hooks.never_removed", "the hooks are never removed: keep the handle that "
-                        "register_forward_hook returns and call handle.remove()")
-CLEARS_ALL_HOOKS = Mistake("hooks.clears_all_hooks", "it clears the modules' hook dicts (_forward_hooks); remove "
-                           "only your own hooks, through their handles")
-ERROR_SWALLOWED = Mistake("hooks.error_swallowed", "the error is caught (try/except) and not raised again: remove "
-                          "the hooks in a `finally:` block, which lets the error go on to the caller")
-ERROR_REPLACED = Mistake("hooks.error_replaced", "the error is caught and another one raised: let the original "
-                         "propagate (try/finally, or a bare `raise` in the except block)")
-NAMES_UNCHECKED = Mistake("hooks.names_unchecked", "the names are not checked, so the lookup's KeyError comes "
-                          "through; check every name against dict(model.named_modules()) first and raise ValueError")
-HOOKED_BEFORE_CHECK = Mistake("hooks.hooked_before_names_checked", "hooks are registered before every name is "
-                              "checked; check all names first (or remove the hooks in a `finally:` block)")
+RUN_ORDER = Mistake(
+    "hooks.filled_in_run_order",
+    "the dict is filled as the layers run; build the result in the "
+    "order of layer_names ({name: captured[name] for name in layer_names})",
+)
+RUN_PER_NAME = Mistake(
+    "hooks.model_runs_per_name",
+    "the model runs once per name (hook, run, remove for each "
+    "layer); register every hook first, then run model(x) once",
+)
+NOT_DETACHED = Mistake(
+    "hooks.output_not_detached",
+    "the hook stores the output itself; store "
+    "`output.detach().clone()`, so the captured feature maps do not keep the computation graph "
+    "alive",
+)
+NOT_COPIED = Mistake(
+    "hooks.output_not_copied", "output.detach() shares the output's memory; store a copy, `output.detach().clone()`"
+)
+REMOVED_AFTER_SUCCESS = Mistake(
+    "hooks.removed_after_success_only",
+    "the handles are removed after model(x), which an exception skips; remove them in a `finally:` block",
+)
+NEVER_REMOVED_FINALLY = Mistake(
+    "hooks.never_removed_when_raising",
+    "the hooks are never removed: keep the handle that "
+    "register_forward_hook returns and call handle.remove() in a `finally:` block",
+)
+NEVER_REMOVED = Mistake(
+    "hooks.never_removed",
+    "the hooks are never removed: keep the handle that register_forward_hook returns and call handle.remove()",
+)
+CLEARS_ALL_HOOKS = Mistake(
+    "hooks.clears_all_hooks",
+    "it clears the modules' hook dicts (_forward_hooks); remove only your own hooks, through their handles",
+)
+ERROR_SWALLOWED = Mistake(
+    "hooks.error_swallowed",
+    "the error is caught (try/except) and not raised again: remove "
+    "the hooks in a `finally:` block, which lets the error go on to the caller",
+)
+ERROR_REPLACED = Mistake(
+    "hooks.error_replaced",
+    "the error is caught and another one raised: let the original "
+    "propagate (try/finally, or a bare `raise` in the except block)",
+)
+NAMES_UNCHECKED = Mistake(
+    "hooks.names_unchecked",
+    "the names are not checked, so the lookup's KeyError comes "
+    "through; check every name against dict(model.named_modules()) first and raise ValueError",
+)
+HOOKED_BEFORE_CHECK = Mistake(
+    "hooks.hooked_before_names_checked",
+    "hooks are registered before every name is "
+    "checked; check all names first (or remove the hooks in a `finally:` block)",
+)
 
 
 CHECKS = [
-    Property("capture_outputs_matches_reference", "capture_outputs returns each named layer's output, detached, "
-             "in the order given", "capture_outputs", weight=2.5, strategy=model_cases(), verify=verify_values,
-             parts=VALUE_PARTS),
-    Property("capture_outputs_removes_hooks", "capture_outputs removes its hooks, also when the forward pass raises, "
-             "and only its own", "capture_outputs", weight=1.5, strategy=removal_cases(), verify=verify_removal,
-             examples=20, array_valued=False, parts=REMOVAL_PARTS),
-    Property("capture_outputs_unknown_name", "capture_outputs raises ValueError naming an unknown layer, leaving no "
-             "hooks", "capture_outputs", weight=1.0, strategy=unknown_cases(), verify=verify_unknown, examples=15,
-             array_valued=False, parts=UNKNOWN_PARTS),
+    Property(
+        "capture_outputs_matches_reference",
+        "capture_outputs returns each named layer's output, detached, in the order given",
+        "capture_outputs",
+        weight=2.5,
+        strategy=model_cases(),
+        verify=verify_values,
+        parts=VALUE_PARTS,
+    ),
+    Property(
+        "capture_outputs_removes_hooks",
+        "capture_outputs removes its hooks, also when the forward pass raises, and only its own",
+        "capture_outputs",
+        weight=1.5,
+        strategy=removal_cases(),
+        verify=verify_removal,
+        examples=20,
+        array_valued=False,
+        parts=REMOVAL_PARTS,
+    ),
+    Property(
+        "capture_outputs_unknown_name",
+        "capture_outputs raises ValueError naming an unknown layer, leaving no hooks",
+        "capture_outputs",
+        weight=1.0,
+        strategy=unknown_cases(),
+        verify=verify_unknown,
+        examples=15,
+        array_valued=False,
+        parts=UNKNOWN_PARTS,
+    ),
 ]

@@ -1,4 +1,5 @@
 """Hidden tests for ``layers``: relu, flatten, batch_norm against PyTorch; dropout by its properties."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -10,31 +11,66 @@ import torch.nn.functional as F
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from grader.checks import (mistake_lines, TOLERANCES, Case, Failure, Generator, Misconception, Mistake, NotApplicable, Property, as_tensor, check_array_call, compare, crashed, describe, inputs_unchanged,
-                           number, outcome_value, raises_value_error)
+from grader.checks import (
+    TOLERANCES,
+    Case,
+    Failure,
+    Generator,
+    Misconception,
+    Mistake,
+    NotApplicable,
+    Property,
+    as_tensor,
+    check_array_call,
+    compare,
+    crashed,
+    describe,
+    inputs_unchanged,
+    mistake_lines,
+    number,
+    outcome_value,
+    raises_value_error,
+)
 from grader.forbidden import Rule
+from grader.sandbox import probes
 from grader.sandbox.wire import Array
 from grader.strategies import DTYPES, tensors
-from grader.sandbox import probes
 
 POINTS = 10
 
 BY_LOOPS = {
-    "relu": [Rule("a built-in ReLU or clamp (torch.relu, F.relu, nn.ReLU, clamp, clip, threshold)",
-                  runtime=r"^(fn|aten):(relu_?|clamp(_min|_max)?_?|clip_?|_?threshold_?)$",
-                  static=r"\.(relu_?|ReLU|clamp(_min|_max)?_?|clip_?|threshold_?)$")],
-    "flatten": [Rule("a built-in flatten (torch.flatten, Tensor.flatten, nn.Flatten)",
-                     runtime=r"^(fn|aten):flatten$", static=r"\.(flatten|Flatten)$")],
-    "batch_norm": [Rule("a built-in normalisation (F.batch_norm, nn.BatchNorm*, F.layer_norm, F.instance_norm)",
-                        runtime=r"^(fn|aten):(batch_norm\w*|native_batch_norm\w*|_native_batch_norm_legit\w*"
-                                r"|_batch_norm\w*|cudnn_batch_norm|miopen_batch_norm|layer_norm|native_layer_norm"
-                                r"|instance_norm)$",
-                        static=r"\.(batch_norm|BatchNorm[123]d|LazyBatchNorm[123]d|layer_norm|LayerNorm"
-                               r"|instance_norm|InstanceNorm[123]d)$")],
-    "dropout": [Rule("a built-in dropout (F.dropout, nn.Dropout, torch.dropout)",
-                     runtime=r"^(fn|aten):(native_|feature_|alpha_|feature_alpha_|_fused_|fused_)?dropout([123]d)?_?$",
-                     static=r"\.((feature_|alpha_|feature_alpha_)?dropout([123]d)?_?"
-                            r"|(Alpha|FeatureAlpha)?Dropout([123]d)?)$")],
+    "relu": [
+        Rule(
+            "a built-in ReLU or clamp (torch.relu, F.relu, nn.ReLU, clamp, clip, threshold)",
+            runtime=r"^(fn|aten):(relu_?|clamp(_min|_max)?_?|clip_?|_?threshold_?)$",
+            static=r"\.(relu_?|ReLU|clamp(_min|_max)?_?|clip_?|threshold_?)$",
+        )
+    ],
+    "flatten": [
+        Rule(
+            "a built-in flatten (torch.flatten, Tensor.flatten, nn.Flatten)",
+            runtime=r"^(fn|aten):flatten$",
+            static=r"\.(flatten|Flatten)$",
+        )
+    ],
+    "batch_norm": [
+        Rule(
+            "a built-in normalisation (F.batch_norm, nn.BatchNorm*, F.layer_norm, F.instance_norm)",
+            runtime=r"^(fn|aten):(batch_norm\w*|native_batch_norm\w*|_native_batch_norm_legit\w*"
+            r"|_batch_norm\w*|cudnn_batch_norm|miopen_batch_norm|layer_norm|native_layer_norm"
+            r"|instance_norm)$",
+            static=r"\.(batch_norm|BatchNorm[123]d|LazyBatchNorm[123]d|layer_norm|LayerNorm"
+            r"|instance_norm|InstanceNorm[123]d)$",
+        )
+    ],
+    "dropout": [
+        Rule(
+            "a built-in dropout (F.dropout, nn.Dropout, torch.dropout)",
+            runtime=r"^(fn|aten):(native_|feature_|alpha_|feature_alpha_|_fused_|fused_)?dropout([123]d)?_?$",
+            static=r"\.((feature_|alpha_|feature_alpha_)?dropout([123]d)?_?"
+            r"|(Alpha|FeatureAlpha)?Dropout([123]d)?)$",
+        )
+    ],
 }
 
 
@@ -75,32 +111,63 @@ def _mask_only(case):
 
 
 RELU_MISTAKES = [
-    Misconception("layers.negative_inputs_keep_small_slope", "negative inputs keep a small slope (leaky ReLU); ReLU maps every negative value to exactly 0",
-                  lambda c: F.leaky_relu(c.args[0], 0.01)),
-    Misconception("layers.negative_inputs_change_sign_x", "negative inputs change sign (|x|); ReLU maps them to 0", lambda c: c.args[0].abs()),
-    Misconception("layers.keeps_negative_part_min_x", "it keeps the negative part min(x, 0); ReLU is max(x, 0): keep the positive values",
-                  lambda c: torch.minimum(c.args[0], torch.zeros_like(c.args[0]))),
-    Misconception("layers.returns_mask_x_0_derivative", "it returns the mask x > 0 (the derivative of ReLU) instead of x where x is positive",
-                  _mask_only),
-    Misconception("layers.nan_becomes_0_comparison_nan", "NaN becomes 0: a comparison with NaN is always false, so torch.where(x > 0, x, 0) (or "
-                  "`v if v > 0 else 0`) sends NaN to the 0 branch; test x < 0 instead (torch.where(x < 0, 0, x)) "
-                  "so that NaN passes through as in torch.relu",
-                  lambda c: torch.where(c.args[0] > 0, c.args[0], torch.zeros_like(c.args[0]))),
-    Misconception("layers.multiplies_mask_x_x_0", "it multiplies by the mask (x * (x > 0)): -inf * 0 is NaN, not 0; select with "
-                  "torch.where(x < 0, 0, x) instead of multiplying", lambda c: c.args[0] * (c.args[0] > 0)),
+    Misconception(
+        "layers.negative_inputs_keep_small_slope",
+        "negative inputs keep a small slope (leaky ReLU); ReLU maps every negative value to exactly 0",
+        lambda c: F.leaky_relu(c.args[0], 0.01),
+    ),
+    Misconception(
+        "layers.negative_inputs_change_sign_x",
+        "negative inputs change sign (|x|); ReLU maps them to 0",
+        lambda c: c.args[0].abs(),
+    ),
+    Misconception(
+        "layers.keeps_negative_part_min_x",
+        "it keeps the negative part min(x, 0); ReLU is max(x, 0): keep the positive values",
+        lambda c: torch.minimum(c.args[0], torch.zeros_like(c.args[0])),
+    ),
+    Misconception(
+        "layers.returns_mask_x_0_derivative",
+        "it returns the mask x > 0 (the derivative of ReLU) instead of x where x is positive",
+        _mask_only,
+    ),
+    Misconception(
+        "layers.nan_becomes_0_comparison_nan",
+        "NaN becomes 0: a comparison with NaN is always false, so torch.where(x > 0, x, 0) (or "
+        "`v if v > 0 else 0`) sends NaN to the 0 branch; test x < 0 instead (torch.where(x < 0, 0, x)) "
+        "so that NaN passes through as in torch.relu",
+        lambda c: torch.where(c.args[0] > 0, c.args[0], torch.zeros_like(c.args[0])),
+    ),
+    Misconception(
+        "layers.multiplies_mask_x_x_0",
+        "it multiplies by the mask (x * (x > 0)): -inf * 0 is NaN, not 0; select with "
+        "torch.where(x < 0, 0, x) instead of multiplying",
+        lambda c: c.args[0] * (c.args[0] > 0),
+    ),
 ]
-FLOAT32_RESULT = Mistake("layers.float32_result",
-                         "the result is built in float32 for float64 inputs (torch.tensor of a Python list, "
-                         "torch.zeros(shape) and .float() all give float32): compute with the input's tensors, "
-                         "or pass dtype=x.dtype")
-MASK_IN_PLACE = Mistake("layers.dropout_mask_in_place", "the mask is applied to x in place (x *= mask, x[mask] = 0 or "
-                        "x.mul_) and x is returned; the caller's tensor must stay as it was")
-KEEPS_WITH_P = Mistake("layers.dropout_keeps_with_p", "elements are kept with probability p; p is the probability "
-                       "of dropping (keep when rand >= p, or when rand < 1 - p)")
+FLOAT32_RESULT = Mistake(
+    "layers.float32_result",
+    "the result is built in float32 for float64 inputs (torch.tensor of a Python list, "
+    "torch.zeros(shape) and .float() all give float32): compute with the input's tensors, "
+    "or pass dtype=x.dtype",
+)
+MASK_IN_PLACE = Mistake(
+    "layers.dropout_mask_in_place",
+    "the mask is applied to x in place (x *= mask, x[mask] = 0 or "
+    "x.mul_) and x is returned; the caller's tensor must stay as it was",
+)
+KEEPS_WITH_P = Mistake(
+    "layers.dropout_keeps_with_p",
+    "elements are kept with probability p; p is the probability "
+    "of dropping (keep when rand >= p, or when rand < 1 - p)",
+)
 DROPS_NOTHING = Mistake("layers.dropout_drops_nothing", "nothing is dropped while training")
-GLOBAL_GENERATOR = Mistake("layers.dropout_global_generator", "it uses PyTorch's global random generator; draw the "
-                           "random numbers from `generator` (torch.rand(x.shape, generator=generator)) so that a "
-                           "seed makes the mask reproducible")
+GLOBAL_GENERATOR = Mistake(
+    "layers.dropout_global_generator",
+    "it uses PyTorch's global random generator; draw the "
+    "random numbers from `generator` (torch.rand(x.shape, generator=generator)) so that a "
+    "seed makes the mask reproducible",
+)
 
 
 def _returned(ctx, function, case):
@@ -164,20 +231,41 @@ def _through_identity(case):
 
 
 FLATTEN_MISTAKES = [
-    Misconception("layers.batch_dimension_flattened_too_keep", "the batch dimension is flattened too: keep dimension 0 (N) and merge only the others, "
-                  "giving shape (N, product of the other sizes)", lambda c: c.args[0].reshape(-1)),
-    Misconception("layers.merges_all_dimensions_but_last", "it merges all dimensions but the last; flatten keeps the first (batch) dimension",
-                  lambda c: c.args[0].reshape(-1, c.args[0].shape[-1])),
-    Misconception("layers.batch_size_ends_up_last", "the batch size ends up last (reshape(-1, N)); the result is (N, features), "
-                  "one row per sample", lambda c: c.args[0].reshape(-1, c.args[0].shape[0])),
-    Misconception("layers.values_come_out_channels_last", "the values come out channels-last (the channel dimension moved to the end first); "
-                  "flatten keeps the order of the remaining dimensions (row-major, as reshape reads them)",
-                  lambda c: c.args[0].movedim(1, -1).reshape(c.args[0].shape[0], -1)),
-    Misconception("layers.written_4_d_inputs_n", "it is written for 4-D inputs (N, C, H, W) only; flatten takes any number of dimensions "
-                  "from 2 up: x.reshape(x.shape[0], -1)", _four_d_only),
-    Misconception("layers.multiplies_identity_matrix_sums_products", "it multiplies by an identity matrix (or sums products with 0): inf * 0 and NaN * 0 are NaN, "
-                  "so one non-finite value spoils its whole row; flatten only rearranges the values "
-                  "(x.reshape(x.shape[0], -1)), as nn.Flatten does", _through_identity),
+    Misconception(
+        "layers.batch_dimension_flattened_too_keep",
+        "the batch dimension is flattened too: keep dimension 0 (N) and merge only the others, "
+        "giving shape (N, product of the other sizes)",
+        lambda c: c.args[0].reshape(-1),
+    ),
+    Misconception(
+        "layers.merges_all_dimensions_but_last",
+        "it merges all dimensions but the last; flatten keeps the first (batch) dimension",
+        lambda c: c.args[0].reshape(-1, c.args[0].shape[-1]),
+    ),
+    Misconception(
+        "layers.batch_size_ends_up_last",
+        "the batch size ends up last (reshape(-1, N)); the result is (N, features), one row per sample",
+        lambda c: c.args[0].reshape(-1, c.args[0].shape[0]),
+    ),
+    Misconception(
+        "layers.values_come_out_channels_last",
+        "the values come out channels-last (the channel dimension moved to the end first); "
+        "flatten keeps the order of the remaining dimensions (row-major, as reshape reads them)",
+        lambda c: c.args[0].movedim(1, -1).reshape(c.args[0].shape[0], -1),
+    ),
+    Misconception(
+        "layers.written_4_d_inputs_n",
+        "it is written for 4-D inputs (N, C, H, W) only; flatten takes any number of dimensions "
+        "from 2 up: x.reshape(x.shape[0], -1)",
+        _four_d_only,
+    ),
+    Misconception(
+        "layers.multiplies_identity_matrix_sums_products",
+        "it multiplies by an identity matrix (or sums products with 0): inf * 0 and NaN * 0 are NaN, "
+        "so one non-finite value spoils its whole row; flatten only rearranges the values "
+        "(x.reshape(x.shape[0], -1)), as nn.Flatten does",
+        _through_identity,
+    ),
 ]
 
 
@@ -215,7 +303,7 @@ def _storage_order(case):
     memory from the view's start gives them."""
     x, dims, step = case.args
     view = _view(case)
-    return x.reshape(-1)[:view.numel()].reshape(view.shape[0], -1)
+    return x.reshape(-1)[: view.numel()].reshape(view.shape[0], -1)
 
 
 def _with_view(case):
@@ -224,10 +312,18 @@ def _with_view(case):
 
 
 NONCONTIGUOUS_MISTAKES = [
-    Misconception("layers.view_needs_contiguous_tensor_one", "`view` needs a contiguous tensor and this one is not (it is transposed or sliced); "
-                  "`reshape` copies when it must", _with_view),
-    Misconception("layers.values_were_taken_memory_order", "the values were taken in the memory order of the underlying storage, not in the "
-                  "(permuted) order of the tensor's indices", _storage_order),
+    Misconception(
+        "layers.view_needs_contiguous_tensor_one",
+        "`view` needs a contiguous tensor and this one is not (it is transposed or sliced); "
+        "`reshape` copies when it must",
+        _with_view,
+    ),
+    Misconception(
+        "layers.values_were_taken_memory_order",
+        "the values were taken in the memory order of the underlying storage, not in the "
+        "(permuted) order of the tensor's indices",
+        _storage_order,
+    ),
 ] + [dataclasses.replace(m, compute=_viewed(m.compute)) for m in FLATTEN_MISTAKES]
 
 
@@ -236,8 +332,7 @@ def verify_noncontiguous(ctx, case):
     x, dims, step = case.args
     view = _view(case)
     words = f"x = base.permute{tuple(dims)}" + (f"[..., ::{step}]" if step > 1 else "")
-    where = (f"\n    Input: {words}, a non-contiguous view of shape {tuple(view.shape)}, with "
-             f"base={describe(x)}")
+    where = f"\n    Input: {words}, a non-contiguous view of shape {tuple(view.shape)}, with base={describe(x)}"
     outcome = ctx.probe("flatten", probes.call_noncontiguous, "flatten", x, dims, step)
     expected = _flat(view)
     try:
@@ -254,9 +349,12 @@ def verify_noncontiguous(ctx, case):
 
 
 UNCHECKED_FLATTEN = [
-    Misconception("layers.number_dimensions_checked_x_reshape", "the number of dimensions is not checked: x.reshape(x.shape[0], -1) turns a 1-D tensor of "
-                  "n values into shape (n, 1); raise ValueError when x.dim() < 2",
-                  lambda c: c.args[0].reshape(c.args[0].shape[0], -1)),
+    Misconception(
+        "layers.number_dimensions_checked_x_reshape",
+        "the number of dimensions is not checked: x.reshape(x.shape[0], -1) turns a 1-D tensor of "
+        "n values into shape (n, 1); raise ValueError when x.dim() < 2",
+        lambda c: c.args[0].reshape(c.args[0].shape[0], -1),
+    ),
 ]
 
 BAD_FLATTEN = [
@@ -297,8 +395,13 @@ def batch_norm_cases(draw, enabled: frozenset):
     else:  # channels of nearly equal values: the variance is tiny next to eps (and the mean)
         offset = draw(st.sampled_from([0.0, 1.0, -1.0]))
         x = offset + draw(tensors(shape, dtype, -5, 5, patterns=("small", "integers"))) / 1000
-    eps = draw(st.one_of(st.none(), st.sampled_from([1e-5, 1e-3, 0.1, 1.0]),
-                         st.integers(1, 1000).map(lambda k: k / 1000))) if kind not in ("spread", "eps 0") else None
+    eps = (
+        draw(
+            st.one_of(st.none(), st.sampled_from([1e-5, 1e-3, 0.1, 1.0]), st.integers(1, 1000).map(lambda k: k / 1000))
+        )
+        if kind not in ("spread", "eps 0")
+        else None
+    )
     eps = 0.0 if kind == "eps 0" else eps
     case = Case((x,), {} if eps is None else {"eps": eps})
     return draw(st.sampled_from([case, case.as_positional(BN_ARGS, {"eps": 1e-5})]))
@@ -354,52 +457,92 @@ def _bn_with(x, mean, var, eps):
 
 
 BN_MISTAKES = [
-    Misconception("layers.uses_unbiased_variance_divides_n", "it uses the unbiased variance (divides by n - 1); batch norm uses the biased one "
-                  "(divide by the number of values: unbiased=False / correction=0)",
-                  lambda c: _bn_with(c.args[0], *_stats(c.args[0], unbiased=True), _eps(c))),
-    Misconception("layers.eps_added_standard_deviation_sqrt", "eps is added to the standard deviation (sqrt(var) + eps); it belongs under the root: "
-                  "sqrt(var + eps)",
-                  lambda c: (c.args[0] - _stats(c.args[0])[0]) / (torch.sqrt(_stats(c.args[0])[1]) + _eps(c))),
-    Misconception("layers.eps_added_after_division_x", "eps is added after the division ((x - mean) / sqrt(var) + eps); it belongs under the root",
-                  lambda c: (c.args[0] - _stats(c.args[0])[0]) / torch.sqrt(_stats(c.args[0])[1]) + _eps(c)),
-    Misconception("layers.eps_missing_divide_sqrt_var", "eps is missing: divide by sqrt(var + eps)",
-                  lambda c: _bn_with(c.args[0], *_stats(c.args[0]), 0.0)),
-    Misconception("layers.statistics_taken_per_sample_over", "the statistics are taken per sample (over every dimension but N, as layer norm does); "
-                  "batch norm takes them per channel, over every dimension but C",
-                  lambda c: F.layer_norm(c.args[0], c.args[0].shape[1:], eps=_eps(c))),
-    Misconception("layers.statistics_taken_over_batch_dimension", "the statistics are taken over the batch dimension only; for (N, C, H, W) they are "
-                  "per channel over N, H and W together",
-                  lambda c: _bn_with(c.args[0], c.args[0].mean(0, keepdim=True),
-                                     c.args[0].var(0, keepdim=True, unbiased=False), _eps(c))),
-    Misconception("layers.one_mean_variance_whole_tensor", "one mean and variance for the whole tensor; batch norm has one per channel (dimension 1)",
-                  lambda c: _bn_with(c.args[0], c.args[0].mean(), c.args[0].var(unbiased=False), _eps(c))),
-    Misconception("layers.default_eps_wrong_1e_3", "the default eps is wrong (1e-3 is Keras' default): the signature is "
-                  "batch_norm(x, eps=1e-5), as in PyTorch",
-                  lambda c: _bn(c) if _eps_given(c) else _bn_with(c.args[0], *_stats(c.args[0]), 1e-3)),
-    Misconception("layers.eps_passed_position_used_eps", "eps passed by position is not used as eps: the signature is batch_norm(x, eps=1e-5), eps "
-                  "right after x (an extra option such as momentum before it takes its place)",
-                  lambda c: _bn(Case(c.args[:1])) if len(c.args) > 1 else _bn(c)),
+    Misconception(
+        "layers.uses_unbiased_variance_divides_n",
+        "it uses the unbiased variance (divides by n - 1); batch norm uses the biased one "
+        "(divide by the number of values: unbiased=False / correction=0)",
+        lambda c: _bn_with(c.args[0], *_stats(c.args[0], unbiased=True), _eps(c)),
+    ),
+    Misconception(
+        "layers.eps_added_standard_deviation_sqrt",
+        "eps is added to the standard deviation (sqrt(var) + eps); it belongs under the root: sqrt(var + eps)",
+        lambda c: (c.args[0] - _stats(c.args[0])[0]) / (torch.sqrt(_stats(c.args[0])[1]) + _eps(c)),
+    ),
+    Misconception(
+        "layers.eps_added_after_division_x",
+        "eps is added after the division ((x - mean) / sqrt(var) + eps); it belongs under the root",
+        lambda c: (c.args[0] - _stats(c.args[0])[0]) / torch.sqrt(_stats(c.args[0])[1]) + _eps(c),
+    ),
+    Misconception(
+        "layers.eps_missing_divide_sqrt_var",
+        "eps is missing: divide by sqrt(var + eps)",
+        lambda c: _bn_with(c.args[0], *_stats(c.args[0]), 0.0),
+    ),
+    Misconception(
+        "layers.statistics_taken_per_sample_over",
+        "the statistics are taken per sample (over every dimension but N, as layer norm does); "
+        "batch norm takes them per channel, over every dimension but C",
+        lambda c: F.layer_norm(c.args[0], c.args[0].shape[1:], eps=_eps(c)),
+    ),
+    Misconception(
+        "layers.statistics_taken_over_batch_dimension",
+        "the statistics are taken over the batch dimension only; for (N, C, H, W) they are "
+        "per channel over N, H and W together",
+        lambda c: _bn_with(
+            c.args[0], c.args[0].mean(0, keepdim=True), c.args[0].var(0, keepdim=True, unbiased=False), _eps(c)
+        ),
+    ),
+    Misconception(
+        "layers.one_mean_variance_whole_tensor",
+        "one mean and variance for the whole tensor; batch norm has one per channel (dimension 1)",
+        lambda c: _bn_with(c.args[0], c.args[0].mean(), c.args[0].var(unbiased=False), _eps(c)),
+    ),
+    Misconception(
+        "layers.default_eps_wrong_1e_3",
+        "the default eps is wrong (1e-3 is Keras' default): the signature is batch_norm(x, eps=1e-5), as in PyTorch",
+        lambda c: _bn(c) if _eps_given(c) else _bn_with(c.args[0], *_stats(c.args[0]), 1e-3),
+    ),
+    Misconception(
+        "layers.eps_passed_position_used_eps",
+        "eps passed by position is not used as eps: the signature is batch_norm(x, eps=1e-5), eps "
+        "right after x (an extra option such as momentum before it takes its place)",
+        lambda c: _bn(Case(c.args[:1])) if len(c.args) > 1 else _bn(c),
+    ),
 ]
 
 
 def verify_batch_norm(ctx, case):
     """batch_norm(x, eps) equals F.batch_norm(x, None, None, training=True, eps=eps)."""
     expected = _bn(case)
-    check_array_call(ctx, "batch_norm", case, expected, scale=_bn_scale(case, expected),
-                     misconceptions=BN_MISTAKES, arg_names=BN_ARGS)
+    check_array_call(
+        ctx,
+        "batch_norm",
+        case,
+        expected,
+        scale=_bn_scale(case, expected),
+        misconceptions=BN_MISTAKES,
+        arg_names=BN_ARGS,
+    )
 
 
 UNCHECKED_BATCH_NORM = [
-    Misconception("layers.single_value_per_channel_rejected", "a single value per channel is not rejected: its variance is 0, so every output is 0 (or NaN "
-                  "without eps); raise ValueError when x.numel() // x.shape[1] == 1",
-                  lambda c: _bn_with(c.args[0], *_stats(c.args[0]), _eps(c))),
+    Misconception(
+        "layers.single_value_per_channel_rejected",
+        "a single value per channel is not rejected: its variance is 0, so every output is 0 (or NaN "
+        "without eps); raise ValueError when x.numel() // x.shape[1] == 1",
+        lambda c: _bn_with(c.args[0], *_stats(c.args[0]), _eps(c)),
+    ),
 ]
 
 BAD_BATCH_NORM = [
-    (lambda: Case((torch.tensor([[1.0, 2.0, 3.0]]),)),
-     "for x of shape (1, 3): one sample gives a single value per channel"),
-    (lambda: Case((torch.ones(1, 2, 1, 1, dtype=torch.float64),)),
-     "for x of shape (1, 2, 1, 1): a single value per channel"),
+    (
+        lambda: Case((torch.tensor([[1.0, 2.0, 3.0]]),)),
+        "for x of shape (1, 3): one sample gives a single value per channel",
+    ),
+    (
+        lambda: Case((torch.ones(1, 2, 1, 1, dtype=torch.float64),)),
+        "for x of shape (1, 2, 1, 1): a single value per channel",
+    ),
 ]
 
 
@@ -438,6 +581,7 @@ def _options_by_position(right):
     """dropout with its options in another order (dropout(x, p, generator=None, training=True)): a call that
     gives ``training`` by position hands a bool to torch.rand as the generator (TypeError) unless p is 0 or 1;
     ``right(case)`` where the options come by name."""
+
     def compute(case):
         if len(case.args) <= 2:
             return right(case)
@@ -447,9 +591,14 @@ def _options_by_position(right):
         if p == 1:
             return torch.zeros_like(x)
         raise TypeError("rand() received an invalid combination of arguments - got (generator=bool)")
-    return Misconception("layers.calling_options_position_fails_signature", "calling it with its options by position fails: the signature is dropout(x, p, "
-                         "training=True, generator=None), these names in this order, as the slides call it "
-                         "(dropout(x, 0.5, False))", compute)
+
+    return Misconception(
+        "layers.calling_options_position_fails_signature",
+        "calling it with its options by position fails: the signature is dropout(x, p, "
+        "training=True, generator=None), these names in this order, as the slides call it "
+        "(dropout(x, 0.5, False))",
+        compute,
+    )
 
 
 def _generators():
@@ -489,11 +638,17 @@ def _mask_mistakes(x, p, got):
     """What a dropout with the student's own mask returns when it scales the survivors wrongly."""
     dropped = got == 0
     return [
-        Misconception("layers.survivors_scaled_inverted_dropout_multiply", "the survivors are not scaled. This is inverted dropout: multiply the kept values by "
-                      "1 / (1 - p) during training so that nothing changes at test time",
-                      lambda c: torch.where(dropped, torch.zeros_like(x), x)),
-        Misconception("layers.survivors_multiplied_1_p_inverted", "the survivors are multiplied by (1 - p); inverted dropout divides them by (1 - p)",
-                      lambda c: torch.where(dropped, torch.zeros_like(x), x * (1 - p))),
+        Misconception(
+            "layers.survivors_scaled_inverted_dropout_multiply",
+            "the survivors are not scaled. This is inverted dropout: multiply the kept values by "
+            "1 / (1 - p) during training so that nothing changes at test time",
+            lambda c: torch.where(dropped, torch.zeros_like(x), x),
+        ),
+        Misconception(
+            "layers.survivors_multiplied_1_p_inverted",
+            "the survivors are multiplied by (1 - p); inverted dropout divides them by (1 - p)",
+            lambda c: torch.where(dropped, torch.zeros_like(x), x * (1 - p)),
+        ),
     ]
 
 
@@ -503,9 +658,11 @@ def verify_dropout_mask(ctx, case):
     outcome, got = _call_tensor(ctx, "dropout", case, DROPOUT_ARGS)
     where = f"\n    Input: {case.describe(DROPOUT_ARGS)}"
     if got.dtype != x.dtype or got.shape != x.shape:
-        raise Failure(f"the result of `dropout` is a {str(got.dtype).replace('torch.', '')} tensor of shape "
-                      f"{tuple(got.shape)}; expected {str(x.dtype).replace('torch.', '')} of shape "
-                      f"{tuple(x.shape)} (same as x){where}")
+        raise Failure(
+            f"the result of `dropout` is a {str(got.dtype).replace('torch.', '')} tensor of shape "
+            f"{tuple(got.shape)}; expected {str(x.dtype).replace('torch.', '')} of shape "
+            f"{tuple(x.shape)} (same as x){where}"
+        )
     scale = x.to(torch.float64).abs() / (1 - p)
     kept = x / (1 - p)
     ok = _close(got, torch.zeros_like(x), scale, x.dtype) | _close(got, kept, scale, x.dtype)
@@ -513,12 +670,16 @@ def verify_dropout_mask(ctx, case):
         index = tuple(int(i) for i in (~ok).nonzero()[0])
         at = f"at index {list(index)}" if index else "the value"
         # the right answer for the elements the student dropped
-        ctx.evidence.observe(_mask_mistakes(x, p, got), case, got,
-                             torch.where(got == 0, torch.zeros_like(x), kept), scale)
-        ctx.require(MASK_PARTS[0], False,
-                    f"every element of the result of `dropout` must be 0 (dropped) or x / (1 - p) (kept); "
-                    f"{at} x = {number(x[index])}, so expected 0 or {number(kept[index])}, "
-                    f"got {number(got[index])}{where}")
+        ctx.evidence.observe(
+            _mask_mistakes(x, p, got), case, got, torch.where(got == 0, torch.zeros_like(x), kept), scale
+        )
+        ctx.require(
+            MASK_PARTS[0],
+            False,
+            f"every element of the result of `dropout` must be 0 (dropped) or x / (1 - p) (kept); "
+            f"{at} x = {number(x[index])}, so expected 0 or {number(kept[index])}, "
+            f"got {number(got[index])}{where}",
+        )
     try:
         inputs_unchanged(outcome, case, "dropout")
     except Failure as failure:
@@ -531,8 +692,7 @@ def dropout_identity_cases(draw):
     mode = draw(st.sampled_from(["eval", "p0", "p1"]))
     # the identity passes NaN and ±inf through (as F.dropout does); p = 1 gives zeros, drawn from finite x only
     # (F.dropout's x * 0 would give NaN there)
-    x = draw(_finite_or_not(draw(_shapes(1, 4, 1, 5)), dtype, -10.0, 10.0,
-                            {"NaN and ±inf"} if mode != "p1" else set()))
+    x = draw(_finite_or_not(draw(_shapes(1, 4, 1, 5)), dtype, -10.0, 10.0, {"NaN and ±inf"} if mode != "p1" else set()))
     if mode == "eval":
         p = draw(st.one_of(st.sampled_from([0.5, 0.0, 1.0]), st.floats(0.0, 1.0)))  # 0.5 first: the slides' call
         return _dropout_case(x, p, False, draw(_generators()), draw)
@@ -544,6 +704,7 @@ IDENTITY_PARTS = ("training=False", "p = 0", "p = 1")
 
 def _identity_mistakes(x, p, got):
     """Mistakes of the identity and p = 1 scenarios; the dropping ones predicted with the student's own mask."""
+
     def ignores_training(case):
         if _arg(case, "training") or p == 0:
             raise NotApplicable("training mode, or nothing to drop")
@@ -564,14 +725,28 @@ def _identity_mistakes(x, p, got):
         return torch.nan_to_num(x)
 
     return [
-        Misconception("layers.drops_scales_even_when_training", "it drops and scales even when training=False: at test time dropout returns x unchanged "
-                      "(test `training` before drawing the mask)", ignores_training),
-        Misconception("layers.p_1_divides_1_p", "with p = 1 it divides by 1 - p = 0 (0 / 0 = nan): handle p == 1 on its own and return "
-                      "zeros", lambda c: divides_by_zero(c, crash=False)),
-        Misconception("layers.p_1_divides_1_p_2", "with p = 1 it divides by 1 - p = 0 (ZeroDivisionError): handle p == 1 on its own and "
-                      "return zeros", lambda c: divides_by_zero(c, crash=True)),
-        Misconception("layers.nan_inf_replaced_torch_nan", "NaN and inf are replaced (torch.nan_to_num): when nothing is dropped dropout returns x "
-                      "exactly as it is, NaN and inf included", nan_replaced),
+        Misconception(
+            "layers.drops_scales_even_when_training",
+            "it drops and scales even when training=False: at test time dropout returns x unchanged "
+            "(test `training` before drawing the mask)",
+            ignores_training,
+        ),
+        Misconception(
+            "layers.p_1_divides_1_p",
+            "with p = 1 it divides by 1 - p = 0 (0 / 0 = nan): handle p == 1 on its own and return zeros",
+            lambda c: divides_by_zero(c, crash=False),
+        ),
+        Misconception(
+            "layers.p_1_divides_1_p_2",
+            "with p = 1 it divides by 1 - p = 0 (ZeroDivisionError): handle p == 1 on its own and return zeros",
+            lambda c: divides_by_zero(c, crash=True),
+        ),
+        Misconception(
+            "layers.nan_inf_replaced_torch_nan",
+            "NaN and inf are replaced (torch.nan_to_num): when nothing is dropped dropout returns x "
+            "exactly as it is, NaN and inf included",
+            nan_replaced,
+        ),
         _options_by_position(_identity_expected),
     ]
 
@@ -626,15 +801,20 @@ def verify_dropout_rate(ctx, case):
     x, p = case.args
     outcome, got = _call_tensor(ctx, "dropout", case, DROPOUT_ARGS)
     if got.shape != x.shape:
-        raise Failure(f"the result of `dropout` has shape {tuple(got.shape)}; expected {tuple(x.shape)}"
-                      f"\n    Input: {case.describe(DROPOUT_ARGS)}")
+        raise Failure(
+            f"the result of `dropout` has shape {tuple(got.shape)}; expected {tuple(x.shape)}"
+            f"\n    Input: {case.describe(DROPOUT_ARGS)}"
+        )
     n = x.numel()
     dropped = float((got == 0).to(torch.float64).mean())
     if abs(dropped - p) > _rate_bound(p, n):
-        text = (f"`dropout` zeroed {dropped:.2%} of {n} ones with p = {p:.4g}; about {p:.2%} should be zeroed "
-                f"(each element independently with probability p)")
-        named = (KEEPS_WITH_P,) if abs(dropped - (1 - p)) <= _rate_bound(p, n) else \
-            (DROPS_NOTHING,) if dropped == 0 else ()
+        text = (
+            f"`dropout` zeroed {dropped:.2%} of {n} ones with p = {p:.4g}; about {p:.2%} should be zeroed "
+            f"(each element independently with probability p)"
+        )
+        named = (
+            (KEEPS_WITH_P,) if abs(dropped - (1 - p)) <= _rate_bound(p, n) else (DROPS_NOTHING,) if dropped == 0 else ()
+        )
         text += mistake_lines(named)
         raise Failure(f"{text}\n    Input: {case.describe(DROPOUT_ARGS)}", mistakes=named)
 
@@ -665,21 +845,35 @@ def verify_dropout_seed(ctx, drawn):
     first = _call_tensor(ctx, "dropout", case, DROPOUT_ARGS)[1]
     again = _call_tensor(ctx, "dropout", case, DROPOUT_ARGS)[1]
     where = f"\n    Input: {case.describe(DROPOUT_ARGS)}"
-    ctx.require(SEED_PARTS[0], first.shape == again.shape and torch.equal(first, again),
-                "two calls of `dropout` with the same seeded generator gave different results" + where +
-                f"\n    {GLOBAL_GENERATOR}", mistakes=(GLOBAL_GENERATOR,))
+    ctx.require(
+        SEED_PARTS[0],
+        first.shape == again.shape and torch.equal(first, again),
+        "two calls of `dropout` with the same seeded generator gave different results"
+        + where
+        + f"\n    {GLOBAL_GENERATOR}",
+        mistakes=(GLOBAL_GENERATOR,),
+    )
     different = _with_generator(case, other)
     third = _call_tensor(ctx, "dropout", different, DROPOUT_ARGS)[1]
     if bool((first != 0).all()):  # x has no zeros: nothing was dropped
-        cause = Mistake("layers.dropout_drops_nothing_any_seed", "nothing is dropped while training, so every seed gives "
-                        "the same result: apply the mask")
+        cause = Mistake(
+            "layers.dropout_drops_nothing_any_seed",
+            "nothing is dropped while training, so every seed gives the same result: apply the mask",
+        )
     else:
-        cause = Mistake("layers.dropout_own_seed", "it seeds a generator of its own (torch.manual_seed or "
-                        "torch.Generator().manual_seed inside dropout); the random numbers must come from "
-                        "`generator`, not from a fixed seed of your own")
-    ctx.require(SEED_PARTS[1], not (third.shape == first.shape and torch.equal(third, first)),
-                f"`dropout` gave the same mask for the generators seeded {_arg(case, 'generator').seed} "
-                f"and {other.seed}" + where + f"\n    {cause}", mistakes=(cause,))
+        cause = Mistake(
+            "layers.dropout_own_seed",
+            "it seeds a generator of its own (torch.manual_seed or "
+            "torch.Generator().manual_seed inside dropout); the random numbers must come from "
+            "`generator`, not from a fixed seed of your own",
+        )
+    ctx.require(
+        SEED_PARTS[1],
+        not (third.shape == first.shape and torch.equal(third, first)),
+        f"`dropout` gave the same mask for the generators seeded {_arg(case, 'generator').seed} "
+        f"and {other.seed}" + where + f"\n    {cause}",
+        mistakes=(cause,),
+    )
 
 
 def _unchecked_when_not_training(case):
@@ -690,8 +884,12 @@ def _unchecked_when_not_training(case):
 
 
 UNCHECKED_DROPOUT = [
-    Misconception("layers.p_checked_only_training_mode", "p is checked only in training mode: for training=False it returns x before looking at p; "
-                  "check p first, whatever `training` is", _unchecked_when_not_training),
+    Misconception(
+        "layers.p_checked_only_training_mode",
+        "p is checked only in training mode: for training=False it returns x before looking at p; "
+        "check p first, whatever `training` is",
+        _unchecked_when_not_training,
+    ),
 ]
 
 BAD_DROPOUT = [
@@ -704,30 +902,107 @@ BAD_DROPOUT = [
 
 
 CHECKS = [
-    Property("relu_matches_reference", "relu matches torch.relu (any shape, float32 and float64, NaN and ±inf)",
-             "relu", 2.0, strategy=relu_cases, verify=verify_relu, features=RELU_FEATURES),
-    Property("flatten_matches_reference", "flatten matches nn.Flatten for 2-D to 5-D inputs (NaN and ±inf passed through)",
-             "flatten", 1.25, strategy=flatten_cases, verify=verify_flatten, features=FLATTEN_FEATURES),
-    Property("flatten_non_contiguous", "flatten matches nn.Flatten for transposed and sliced (non-contiguous) inputs",
-             "flatten", 0.75, strategy=noncontiguous_cases(), verify=verify_noncontiguous),
-    raises_value_error("flatten_errors", "flatten raises ValueError for fewer than 2 dimensions",
-                       "flatten", BAD_FLATTEN, ("x",), 0.5, UNCHECKED_FLATTEN),
-    Property("batch_norm_matches_reference",
-             "batch_norm matches F.batch_norm in training mode ((N, C) and (N, C, H, W), any eps)",
-             "batch_norm", 2.5, strategy=batch_norm_cases, verify=verify_batch_norm, features=BN_FEATURES),
-    raises_value_error("batch_norm_errors", "batch_norm raises ValueError for a single value per channel",
-                       "batch_norm", BAD_BATCH_NORM, BN_ARGS, weight=0.5, misconceptions=UNCHECKED_BATCH_NORM),
-    Property("dropout_mask_values", "dropout zeroes elements and scales the survivors by 1 / (1 - p)",
-             "dropout", 1.0, strategy=dropout_mask_cases(), verify=verify_dropout_mask, parts=MASK_PARTS),
-    Property("dropout_identity_and_extremes",
-             "dropout is the identity (NaN and ±inf included) for training=False or p = 0, all zeros for p = 1",
-             "dropout", 0.5, strategy=dropout_identity_cases(), verify=verify_dropout_identity, examples=40,
-             array_valued=False, parts=IDENTITY_PARTS),
-    Property("dropout_rate", "dropout zeroes a fraction p of the elements",
-             "dropout", 0.5, strategy=dropout_rate_cases(), verify=verify_dropout_rate, examples=8, array_valued=False),
-    Property("dropout_seeded", "dropout is reproducible with a seeded torch.Generator",
-             "dropout", 0.25, strategy=dropout_seed_cases(), verify=verify_dropout_seed, examples=8,
-             array_valued=False, parts=SEED_PARTS),
-    raises_value_error("dropout_errors", "dropout raises ValueError for p outside [0, 1], in training and eval mode",
-                       "dropout", BAD_DROPOUT, DROPOUT_ARGS, weight=0.25, misconceptions=UNCHECKED_DROPOUT),
+    Property(
+        "relu_matches_reference",
+        "relu matches torch.relu (any shape, float32 and float64, NaN and ±inf)",
+        "relu",
+        2.0,
+        strategy=relu_cases,
+        verify=verify_relu,
+        features=RELU_FEATURES,
+    ),
+    Property(
+        "flatten_matches_reference",
+        "flatten matches nn.Flatten for 2-D to 5-D inputs (NaN and ±inf passed through)",
+        "flatten",
+        1.25,
+        strategy=flatten_cases,
+        verify=verify_flatten,
+        features=FLATTEN_FEATURES,
+    ),
+    Property(
+        "flatten_non_contiguous",
+        "flatten matches nn.Flatten for transposed and sliced (non-contiguous) inputs",
+        "flatten",
+        0.75,
+        strategy=noncontiguous_cases(),
+        verify=verify_noncontiguous,
+    ),
+    raises_value_error(
+        "flatten_errors",
+        "flatten raises ValueError for fewer than 2 dimensions",
+        "flatten",
+        BAD_FLATTEN,
+        ("x",),
+        0.5,
+        UNCHECKED_FLATTEN,
+    ),
+    Property(
+        "batch_norm_matches_reference",
+        "batch_norm matches F.batch_norm in training mode ((N, C) and (N, C, H, W), any eps)",
+        "batch_norm",
+        2.5,
+        strategy=batch_norm_cases,
+        verify=verify_batch_norm,
+        features=BN_FEATURES,
+    ),
+    raises_value_error(
+        "batch_norm_errors",
+        "batch_norm raises ValueError for a single value per channel",
+        "batch_norm",
+        BAD_BATCH_NORM,
+        BN_ARGS,
+        weight=0.5,
+        misconceptions=UNCHECKED_BATCH_NORM,
+    ),
+    Property(
+        "dropout_mask_values",
+        "dropout zeroes elements and scales the survivors by 1 / (1 - p)",
+        "dropout",
+        1.0,
+        strategy=dropout_mask_cases(),
+        verify=verify_dropout_mask,
+        parts=MASK_PARTS,
+    ),
+    Property(
+        "dropout_identity_and_extremes",
+        "dropout is the identity (NaN and ±inf included) for training=False or p = 0, all zeros for p = 1",
+        "dropout",
+        0.5,
+        strategy=dropout_identity_cases(),
+        verify=verify_dropout_identity,
+        examples=40,
+        array_valued=False,
+        parts=IDENTITY_PARTS,
+    ),
+    Property(
+        "dropout_rate",
+        "dropout zeroes a fraction p of the elements",
+        "dropout",
+        0.5,
+        strategy=dropout_rate_cases(),
+        verify=verify_dropout_rate,
+        examples=8,
+        array_valued=False,
+    ),
+    Property(
+        "dropout_seeded",
+        "dropout is reproducible with a seeded torch.Generator",
+        "dropout",
+        0.25,
+        strategy=dropout_seed_cases(),
+        verify=verify_dropout_seed,
+        examples=8,
+        array_valued=False,
+        parts=SEED_PARTS,
+    ),
+    raises_value_error(
+        "dropout_errors",
+        "dropout raises ValueError for p outside [0, 1], in training and eval mode",
+        "dropout",
+        BAD_DROPOUT,
+        DROPOUT_ARGS,
+        weight=0.25,
+        misconceptions=UNCHECKED_DROPOUT,
+    ),
 ]

@@ -1,14 +1,23 @@
 """Hidden tests for ``perceptron``: a stable sigmoid (torch.sigmoid) and the perceptron's output."""
+
 from __future__ import annotations
 
 import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from grader.checks import (Case, Failure, Misconception, Mistake, NotApplicable, Property, check_array_call,
-                           raises_value_error)
-from grader.sandbox.wire import Array
+from grader.checks import (
+    Case,
+    Failure,
+    Misconception,
+    Mistake,
+    NotApplicable,
+    Property,
+    check_array_call,
+    raises_value_error,
+)
 from grader.forbidden import Rule
+from grader.sandbox.wire import Array
 from grader.strategies import DTYPES, tensors, values
 
 POINTS = 5
@@ -52,8 +61,12 @@ def extreme_sigmoid_cases(draw):
     dtype = draw(DTYPES)
     shape = draw(shapes())
     # integers first: a failure shrinks to whole numbers such as -100 or 9000 where it can
-    z = draw(st.one_of(tensors(shape, dtype, -120.0, 120.0, specials=EXTREMES, patterns=("integers", "specials")),
-                       tensors(shape, dtype, -1e4, 1e4, patterns=("integers", "uniform", "negative"))))
+    z = draw(
+        st.one_of(
+            tensors(shape, dtype, -120.0, 120.0, specials=EXTREMES, patterns=("integers", "specials")),
+            tensors(shape, dtype, -1e4, 1e4, patterns=("integers", "uniform", "negative")),
+        )
+    )
     return Case((z,))
 
 
@@ -78,6 +91,7 @@ def perceptron_cases(draw, enabled: frozenset):
 
 
 # ------------------------------------------------------------------ references
+
 
 def _sigmoid_scale(z):
     """Sigmoid's outputs lie in (0, 1): the magnitude behind each is 1 (atol 1e-5 / 1e-9)."""
@@ -113,44 +127,82 @@ def _summed_batch(case):
 # A result computed in float32 for float64 inputs is reported by its dtype (values this close to the
 # float64 answer cannot name a mistake).
 SIGMOID_MISTAKES = [
-    Misconception("perceptron.exp_z_overflows_inf_large", "exp(z) overflows to inf for large z and inf / inf is nan: exp(z) / (1 + exp(z)) is only "
-                  "safe for z < 0; for z >= 0 use 1 / (1 + exp(-z)) (pick per element with torch.where)",
-                  lambda c: torch.exp(c.args[0]) / (1 + torch.exp(c.args[0]))),
-    Misconception("perceptron.sign_wrong_sigmoid_z_1", "the sign is wrong: sigmoid(z) = 1 / (1 + exp(-z)), which is close to 1 for large positive z",
-                  lambda c: 1 / (1 + torch.exp(c.args[0]))),
-    Misconception("perceptron.tanh_logistic_sigmoid_1_1", "that is tanh, not the logistic sigmoid 1 / (1 + exp(-z)) (whose values lie in (0, 1))",
-                  lambda c: torch.tanh(c.args[0])),
+    Misconception(
+        "perceptron.exp_z_overflows_inf_large",
+        "exp(z) overflows to inf for large z and inf / inf is nan: exp(z) / (1 + exp(z)) is only "
+        "safe for z < 0; for z >= 0 use 1 / (1 + exp(-z)) (pick per element with torch.where)",
+        lambda c: torch.exp(c.args[0]) / (1 + torch.exp(c.args[0])),
+    ),
+    Misconception(
+        "perceptron.sign_wrong_sigmoid_z_1",
+        "the sign is wrong: sigmoid(z) = 1 / (1 + exp(-z)), which is close to 1 for large positive z",
+        lambda c: 1 / (1 + torch.exp(c.args[0])),
+    ),
+    Misconception(
+        "perceptron.tanh_logistic_sigmoid_1_1",
+        "that is tanh, not the logistic sigmoid 1 / (1 + exp(-z)) (whose values lie in (0, 1))",
+        lambda c: torch.tanh(c.args[0]),
+    ),
 ]
 
 PERCEPTRON_MISTAKES = [
-    Misconception("perceptron.bias_missing_perceptron_computes_sigmoid", "the bias is missing: the perceptron computes sigmoid(x @ w + b)",
-                  lambda c: torch.sigmoid(c.args[0] @ c.args[1])),
-    Misconception("perceptron.bias_subtracted_perceptron_computes_sigmoid", "the bias is subtracted: the perceptron computes sigmoid(x @ w + b)",
-                  lambda c: torch.sigmoid(c.args[0] @ c.args[1] - c.args[2])),
-    Misconception("perceptron.activation_missing_apply_sigmoid_x", "the activation is missing: apply the sigmoid to x @ w + b",
-                  _logit),
-    Misconception("perceptron.uses_step_function_classic_perceptron", "it uses a step function (the classic perceptron); this one uses the sigmoid of x @ w + b",
-                  lambda c: (_logit(c) > 0).to(c.args[0].dtype)),
-    Misconception("perceptron.uses_tanh_perceptrons_activation_here", "it uses tanh; the perceptron's activation here is the logistic sigmoid 1 / (1 + exp(-z))",
-                  lambda c: torch.tanh(_logit(c))),
-    Misconception("perceptron.sigmoids_sign_wrong_sigmoid_z", "the sigmoid's sign is wrong: sigmoid(z) = 1 / (1 + exp(-z)) with z = x @ w + b",
-                  lambda c: torch.sigmoid(-_logit(c))),
-    Misconception("perceptron.torch_dot_takes_two_1", "torch.dot takes two 1-D tensors: for a batch x of shape (N, n) use x @ w (torch.matmul), "
-                  "which gives one output per sample", _dot_only),
-    Misconception("perceptron.sums_every_element_x_w", "it sums every element of x * w, the whole batch at once: sum each sample's row "
-                  "((x * w).sum(dim=-1), or x @ w) to get one output per sample", _summed_batch),
+    Misconception(
+        "perceptron.bias_missing_perceptron_computes_sigmoid",
+        "the bias is missing: the perceptron computes sigmoid(x @ w + b)",
+        lambda c: torch.sigmoid(c.args[0] @ c.args[1]),
+    ),
+    Misconception(
+        "perceptron.bias_subtracted_perceptron_computes_sigmoid",
+        "the bias is subtracted: the perceptron computes sigmoid(x @ w + b)",
+        lambda c: torch.sigmoid(c.args[0] @ c.args[1] - c.args[2]),
+    ),
+    Misconception(
+        "perceptron.activation_missing_apply_sigmoid_x",
+        "the activation is missing: apply the sigmoid to x @ w + b",
+        _logit,
+    ),
+    Misconception(
+        "perceptron.uses_step_function_classic_perceptron",
+        "it uses a step function (the classic perceptron); this one uses the sigmoid of x @ w + b",
+        lambda c: (_logit(c) > 0).to(c.args[0].dtype),
+    ),
+    Misconception(
+        "perceptron.uses_tanh_perceptrons_activation_here",
+        "it uses tanh; the perceptron's activation here is the logistic sigmoid 1 / (1 + exp(-z))",
+        lambda c: torch.tanh(_logit(c)),
+    ),
+    Misconception(
+        "perceptron.sigmoids_sign_wrong_sigmoid_z",
+        "the sigmoid's sign is wrong: sigmoid(z) = 1 / (1 + exp(-z)) with z = x @ w + b",
+        lambda c: torch.sigmoid(-_logit(c)),
+    ),
+    Misconception(
+        "perceptron.torch_dot_takes_two_1",
+        "torch.dot takes two 1-D tensors: for a batch x of shape (N, n) use x @ w (torch.matmul), "
+        "which gives one output per sample",
+        _dot_only,
+    ),
+    Misconception(
+        "perceptron.sums_every_element_x_w",
+        "it sums every element of x * w, the whole batch at once: sum each sample's row "
+        "((x * w).sum(dim=-1), or x @ w) to get one output per sample",
+        _summed_batch,
+    ),
 ]
 
 
-FLOAT32_RESULT = Mistake("perceptron.float32_result",
-                         "the result is built in float32 for float64 inputs (torch.tensor of a Python list, "
-                         "torch.zeros(shape) and .float() all give float32): compute with the input's tensors, "
-                         "or pass dtype=<input>.dtype")
+FLOAT32_RESULT = Mistake(
+    "perceptron.float32_result",
+    "the result is built in float32 for float64 inputs (torch.tensor of a Python list, "
+    "torch.zeros(shape) and .float() all give float32): compute with the input's tensors, "
+    "or pass dtype=<input>.dtype",
+)
 EXP_OVERFLOW_WARNING = Mistake(
     "perceptron.exp_overflow_warning",
     "exp overflows: NumPy warns when exp(-z) passes its largest float (z below about -88 in float32, -709 in "
     "float64). Never exponentiate a positive number: with e = exp(-|z|), take 1 / (1 + e) where z >= 0 and "
-    "e / (1 + e) elsewhere (torch.where), or stay in torch (torch.exp returns inf without a warning)")
+    "e / (1 + e) elsewhere (torch.where), or stay in torch (torch.exp returns inf without a warning)",
+)
 
 
 def _returned_dtype(ctx, function, case):
@@ -175,8 +227,15 @@ def check_dtype_kept(ctx, function, case, expected, **options):
 def verify_sigmoid(ctx, case):
     """sigmoid(z) equals torch.sigmoid(z)."""
     z = case.args[0]
-    check_dtype_kept(ctx, "sigmoid", case, torch.sigmoid(z), scale=_sigmoid_scale(z),
-                     misconceptions=SIGMOID_MISTAKES, arg_names=("z",))
+    check_dtype_kept(
+        ctx,
+        "sigmoid",
+        case,
+        torch.sigmoid(z),
+        scale=_sigmoid_scale(z),
+        misconceptions=SIGMOID_MISTAKES,
+        arg_names=("z",),
+    )
 
 
 def verify_sigmoid_extreme(ctx, case):
@@ -186,18 +245,30 @@ def verify_sigmoid_extreme(ctx, case):
     warned = ctx.call("sigmoid", case).warned("RuntimeWarning")
     if warned:
         first = warned[0]
-        where = f"\n    at {first['where']}" + (f": {first['line']}" if first.get("line") else "") \
-            if first.get("where") else ""
+        where = (
+            f"\n    at {first['where']}" + (f": {first['line']}" if first.get("line") else "")
+            if first.get("where")
+            else ""
+        )
         raise Failure(
             f"`sigmoid` issued RuntimeWarning: {first['message']}{where}\n"
             "    The values are right (1 / (1 + inf) is 0), but sigmoid must be warning-free for |z| up to 1e4."
-            f"\n    Input: {case.describe(('z',))}\n    {EXP_OVERFLOW_WARNING}", mistakes=(EXP_OVERFLOW_WARNING,))
+            f"\n    Input: {case.describe(('z',))}\n    {EXP_OVERFLOW_WARNING}",
+            mistakes=(EXP_OVERFLOW_WARNING,),
+        )
 
 
 def verify_perceptron(ctx, case):
     """perceptron(x, w, b) equals torch.sigmoid(x @ w + b)."""
-    check_dtype_kept(ctx, "perceptron", case, torch.sigmoid(_logit(case)), scale=_perceptron_scale(case),
-                     misconceptions=PERCEPTRON_MISTAKES, arg_names=PERCEPTRON_ARGS)
+    check_dtype_kept(
+        ctx,
+        "perceptron",
+        case,
+        torch.sigmoid(_logit(case)),
+        scale=_perceptron_scale(case),
+        misconceptions=PERCEPTRON_MISTAKES,
+        arg_names=PERCEPTRON_ARGS,
+    )
 
 
 def _unchecked(case, w_flat: bool):
@@ -208,34 +279,71 @@ def _unchecked(case, w_flat: bool):
 
 
 UNCHECKED_PERCEPTRON = [
-    Misconception("perceptron.shapes_checked_x_w_raises", "the shapes are not checked: x @ w raises PyTorch's RuntimeError when the numbers of "
-                  "features differ; compare x.shape[-1] with w.shape[0] first and raise ValueError",
-                  lambda c: _unchecked(c, w_flat=True)),
-    Misconception("perceptron.only_numbers_features_compared_w", "only the numbers of features are compared: a w of shape (n, 1) passes, and x @ w gives a "
-                  "result of shape (1,) or (N, 1) instead of () or (N,); w must be 1-D (w.dim() != 1: ValueError)",
-                  lambda c: _unchecked(c, w_flat=False)),
+    Misconception(
+        "perceptron.shapes_checked_x_w_raises",
+        "the shapes are not checked: x @ w raises PyTorch's RuntimeError when the numbers of "
+        "features differ; compare x.shape[-1] with w.shape[0] first and raise ValueError",
+        lambda c: _unchecked(c, w_flat=True),
+    ),
+    Misconception(
+        "perceptron.only_numbers_features_compared_w",
+        "only the numbers of features are compared: a w of shape (n, 1) passes, and x @ w gives a "
+        "result of shape (1,) or (N, 1) instead of () or (N,); w must be 1-D (w.dim() != 1: ValueError)",
+        lambda c: _unchecked(c, w_flat=False),
+    ),
 ]
 
 BAD_PERCEPTRON = [
     (lambda: Case((torch.ones(3), torch.ones(4), 0.0)), "when x has 3 features and w has 4 weights"),
-    (lambda: Case((torch.ones(2, 3), torch.ones(2), 0.5)),
-     "when x has shape (2, 3) (3 features) and w has 2 weights (the features are x's last dimension)"),
-    (lambda: Case((torch.ones(4, 5), torch.ones(4), torch.tensor(0.0))),
-     "when x has shape (4, 5) (5 features) and w has 4 weights"),
-    (lambda: Case((torch.tensor([0.5, -1.0, 2.0]), torch.ones(3, 1), 0.0)),
-     "when w has shape (3, 1) (w has shape (n,): one weight per feature)"),
+    (
+        lambda: Case((torch.ones(2, 3), torch.ones(2), 0.5)),
+        "when x has shape (2, 3) (3 features) and w has 2 weights (the features are x's last dimension)",
+    ),
+    (
+        lambda: Case((torch.ones(4, 5), torch.ones(4), torch.tensor(0.0))),
+        "when x has shape (4, 5) (5 features) and w has 4 weights",
+    ),
+    (
+        lambda: Case((torch.tensor([0.5, -1.0, 2.0]), torch.ones(3, 1), 0.0)),
+        "when w has shape (3, 1) (w has shape (n,): one weight per feature)",
+    ),
     (lambda: Case((torch.ones(2, 3), torch.full((3, 1), 0.5), 1.0)), "when x has shape (2, 3) and w has shape (3, 1)"),
 ]
 
 CHECKS = [
-    Property("sigmoid_matches_reference", "sigmoid matches torch.sigmoid (float32 and float64, any shape)",
-             "sigmoid", 1.25, strategy=sigmoid_cases, verify=verify_sigmoid, features=SIGMOID_FEATURES),
-    Property("sigmoid_extreme_values",
-             "sigmoid stays finite, exact and warning-free for |z| up to 1e4 (no overflow to nan or inf)",
-             "sigmoid", 1.0, strategy=extreme_sigmoid_cases(), verify=verify_sigmoid_extreme),
-    Property("perceptron_matches_reference", "perceptron computes sigmoid(x @ w + b) for one sample and for batches",
-             "perceptron", 2.0, strategy=perceptron_cases, verify=verify_perceptron, features=PERCEPTRON_FEATURES),
-    raises_value_error("perceptron_errors",
-                       "perceptron raises ValueError when x and w have different numbers of features or w is not 1-D",
-                       "perceptron", BAD_PERCEPTRON, PERCEPTRON_ARGS, 0.75, UNCHECKED_PERCEPTRON),
+    Property(
+        "sigmoid_matches_reference",
+        "sigmoid matches torch.sigmoid (float32 and float64, any shape)",
+        "sigmoid",
+        1.25,
+        strategy=sigmoid_cases,
+        verify=verify_sigmoid,
+        features=SIGMOID_FEATURES,
+    ),
+    Property(
+        "sigmoid_extreme_values",
+        "sigmoid stays finite, exact and warning-free for |z| up to 1e4 (no overflow to nan or inf)",
+        "sigmoid",
+        1.0,
+        strategy=extreme_sigmoid_cases(),
+        verify=verify_sigmoid_extreme,
+    ),
+    Property(
+        "perceptron_matches_reference",
+        "perceptron computes sigmoid(x @ w + b) for one sample and for batches",
+        "perceptron",
+        2.0,
+        strategy=perceptron_cases,
+        verify=verify_perceptron,
+        features=PERCEPTRON_FEATURES,
+    ),
+    raises_value_error(
+        "perceptron_errors",
+        "perceptron raises ValueError when x and w have different numbers of features or w is not 1-D",
+        "perceptron",
+        BAD_PERCEPTRON,
+        PERCEPTRON_ARGS,
+        0.75,
+        UNCHECKED_PERCEPTRON,
+    ),
 ]

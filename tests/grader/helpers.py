@@ -1,4 +1,5 @@
 """Shared helpers for the grader's own tests: run the real `grader` command on folders."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,14 @@ CASES = Path(__file__).resolve().parent / "cases"
 
 
 def run_grader(*args, timeout=600, env=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "grader", *map(str, args)], capture_output=True, text=True,
-                          timeout=timeout, cwd=ROOT, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "grader", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env=env,
+    )
 
 
 def grade_json(submission, *extra, timeout=600) -> dict:

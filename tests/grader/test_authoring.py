@@ -1,4 +1,5 @@
 """Stub generation and the student release."""
+
 from __future__ import annotations
 
 import os
@@ -10,11 +11,11 @@ import sysconfig
 import venv
 
 import pytest
+from helpers import ROOT
 
 from grader.authoring import AuthoringError, make_stub, stale_exercises, student_readme, write_release
 from grader.load import load_submission
 from grader.topics import TOPIC_NAMES, TOPICS
-from helpers import ROOT
 
 SOLUTION = '''"""Doc."""
 import torch
@@ -49,11 +50,14 @@ def test_stub_replaces_each_region_with_a_hinted_not_implemented_error():
         namespace["add"](1, 2)
 
 
-@pytest.mark.parametrize("broken", [
-    SOLUTION.replace("    ### END SOLUTION\n\n\nclass", "\n\nclass"),
-    SOLUTION.replace("### BEGIN SOLUTION\n    ### HINT", "### HINT", 1),
-    "### BEGIN SOLUTION\nx = 1\n### END SOLUTION\n",
-])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        SOLUTION.replace("    ### END SOLUTION\n\n\nclass", "\n\nclass"),
+        SOLUTION.replace("### BEGIN SOLUTION\n    ### HINT", "### HINT", 1),
+        "### BEGIN SOLUTION\nx = 1\n### END SOLUTION\n",
+    ],
+)
 def test_broken_markers_are_reported(broken):
     with pytest.raises(AuthoringError):
         make_stub(broken)
@@ -150,12 +154,17 @@ def test_release_installs_and_fails_only_with_not_implemented_until_solved(tmp_p
     assert not any("BEGIN SOLUTION" in p.read_text(errors="ignore") for p in files if p.suffix == ".py")
 
     python = _fresh_env(tmp_path)
-    install = subprocess.run([python, "-m", "pip", "install", "--no-deps", "--no-build-isolation", "-e", release],
-                             capture_output=True, text=True, timeout=300)
+    install = subprocess.run(
+        [python, "-m", "pip", "install", "--no-deps", "--no-build-isolation", "-e", release],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert install.returncode == 0, install.stdout + install.stderr
     env = {k: v for k, v in os.environ.items() if k != "CONVGRADE_IMPL"}
-    run = subprocess.run([python, "-m", "pytest", "-q"],
-                         cwd=release, capture_output=True, text=True, timeout=900, env=env)
+    run = subprocess.run(
+        [python, "-m", "pytest", "-q"], cwd=release, capture_output=True, text=True, timeout=900, env=env
+    )
     out = run.stdout
     assert "error" not in out.splitlines()[-1], out[-3000:]
     assert "NOT IMPLEMENTED YET" in out and "failed" in out.splitlines()[-1], out[-3000:]
@@ -165,6 +174,12 @@ def test_release_installs_and_fails_only_with_not_implemented_until_solved(tmp_p
     # repository's own run already passes every visible test against solutions/).
     shutil.rmtree(release / "exercises")
     shutil.copytree(ROOT / "solutions", release / "exercises", ignore=shutil.ignore_patterns("__pycache__"))
-    solved = subprocess.run([python, "-m", "pytest", "-q", "tests/test_augmentation.py", "tests/test_convolution.py"],
-                            cwd=release, capture_output=True, text=True, timeout=900, env=env)
+    solved = subprocess.run(
+        [python, "-m", "pytest", "-q", "tests/test_augmentation.py", "tests/test_convolution.py"],
+        cwd=release,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=env,
+    )
     assert solved.returncode == 0 and " passed" in solved.stdout, solved.stdout[-3000:]

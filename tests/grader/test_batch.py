@@ -1,5 +1,6 @@
 """`grader grade-all`: a class of 21 graded by two workers, rows that match `grader grade`, nothing
 lost when the run is killed, edited submissions graded again."""
+
 from __future__ import annotations
 
 import contextlib
@@ -16,10 +17,10 @@ import zipfile
 
 import nbformat
 import pytest
+from helpers import CASES, ROOT, run_grader
 
 from grader.batch import gradebook, students_in
 from grader.load import SubmissionError
-from helpers import CASES, ROOT, run_grader
 
 # One xdist worker runs them all (`--dist loadgroup`): the class is graded once, not once per worker.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("batch")]
@@ -57,8 +58,10 @@ def make_class(folder):
     cells = [nbformat.v4.new_code_cell(p.read_text()) for p in sorted((ROOT / "solutions").glob("[!_]*.py"))]
     (folder / "nora.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook(cells=cells)))
     student("harry", {"perceptron": "import os\nos._exit(3)\n"})
-    student("ivan", {"layers": (ROOT / "solutions" / "layers.py").read_text() + "\ndef relu(x):\n    while True:\n"
-                                                                                 "        pass\n"})
+    student(
+        "ivan",
+        {"layers": (ROOT / "solutions" / "layers.py").read_text() + "\ndef relu(x):\n    while True:\n        pass\n"},
+    )
     return folder
 
 
@@ -113,8 +116,20 @@ def test_a_run_killed_midway_resumes_to_the_same_gradebook(graded_class, tmp_pat
     for name in names:
         shutil.copytree(folder / name, small / name)
     resumed = tmp_path / "resumed"
-    command = [sys.executable, "-m", "grader", "grade-all", str(small), "--out", str(resumed), "-j", "2",
-               "--config", str(config), "--quiet"]
+    command = [
+        sys.executable,
+        "-m",
+        "grader",
+        "grade-all",
+        str(small),
+        "--out",
+        str(resumed),
+        "-j",
+        "2",
+        "--config",
+        str(config),
+        "--quiet",
+    ]
     run = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
     deadline = time.monotonic() + 900
     while not len(list((resumed / ".convgrade").glob("*.json"))) >= 2 and time.monotonic() < deadline:
@@ -190,17 +205,48 @@ def dask_cluster(tmp_path):
     """A real `dask scheduler` and two `dask worker` processes on 127.0.0.1."""
     pytest.importorskip("distributed", reason="the [cluster] extra (in [dev]) installs Dask")
     address_file = tmp_path / "scheduler.json"
-    processes = [subprocess.Popen(["dask", "scheduler", "--host", "127.0.0.1", "--port", "0",
-                                   "--dashboard-address", ":0", "--scheduler-file", str(address_file)],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)]
+    processes = [
+        subprocess.Popen(
+            [
+                "dask",
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--dashboard-address",
+                ":0",
+                "--scheduler-file",
+                str(address_file),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    ]
     deadline = time.monotonic() + 60
     while not address_file.exists() and time.monotonic() < deadline:
         time.sleep(0.2)
     for _ in range(2):
-        processes.append(subprocess.Popen(["dask", "worker", "--scheduler-file", str(address_file), "--nthreads", "1",
-                                           "--nworkers", "1", "--no-dashboard"], cwd=ROOT,
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                          start_new_session=True))
+        processes.append(
+            subprocess.Popen(
+                [
+                    "dask",
+                    "worker",
+                    "--scheduler-file",
+                    str(address_file),
+                    "--nthreads",
+                    "1",
+                    "--nworkers",
+                    "1",
+                    "--no-dashboard",
+                ],
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        )
     yield json.loads(address_file.read_text())["address"]
     for process in processes:
         with contextlib.suppress(ProcessLookupError):  # a test may have killed it already
@@ -217,9 +263,25 @@ def test_a_dask_cluster_gives_the_local_gradebook_even_when_a_worker_dies(graded
     small.mkdir()
     for name in ("alice", "bob", "dave", "wrong00"):
         shutil.copytree(folder / name, small / name)
-    run = subprocess.Popen([sys.executable, "-m", "grader", "grade-all", str(small), "--out", str(tmp_path / "out"),
-                            "--config", str(config), "--scheduler", dask_cluster], cwd=ROOT, text=True,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    run = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "grader",
+            "grade-all",
+            str(small),
+            "--out",
+            str(tmp_path / "out"),
+            "--config",
+            str(config),
+            "--scheduler",
+            dask_cluster,
+        ],
+        cwd=ROOT,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     with Client(dask_cluster, timeout="30s") as client:
         deadline, busy = time.monotonic() + 900, []
         while not busy and time.monotonic() < deadline and run.poll() is None:
@@ -240,6 +302,7 @@ def test_a_dask_cluster_gives_the_local_gradebook_even_when_a_worker_dies(graded
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):
     pytest.importorskip("distributed")
     (tmp_path / "class" / "alice").mkdir(parents=True)
-    result = run_grader("grade-all", tmp_path / "class", "--out", tmp_path / "out",
-                        "--scheduler", "tcp://127.0.0.1:9", timeout=300)
+    result = run_grader(
+        "grade-all", tmp_path / "class", "--out", tmp_path / "out", "--scheduler", "tcp://127.0.0.1:9", timeout=300
+    )
     assert result.returncode == 2 and "cannot reach the Dask scheduler" in result.stderr

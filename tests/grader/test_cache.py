@@ -1,5 +1,6 @@
 """The drawn-case cache (grader/cache.py) and concurrent topics change the cost of a grade, never
 its bytes: cold, warm and without the cache, at -j 1 and -j 2."""
+
 from __future__ import annotations
 
 import json
@@ -7,6 +8,7 @@ import os
 
 import pytest
 import torch
+from helpers import CASES, ROOT, as_module, run_grader, solution_source
 
 from grader.cache import MAGIC, CaseCache, dumps, loads, recall, references_in, remembered
 from grader.checks import Case
@@ -14,7 +16,6 @@ from grader.config import Config
 from grader.grade import grade_submission
 from grader.load import Submission
 from grader.report import render
-from helpers import CASES, ROOT, as_module, run_grader, solution_source
 
 CASE_A, CASE_B = [Case((1.0,), {"k": 2})], [Case(("x",))]
 
@@ -132,10 +133,16 @@ def test_only_module_level_functions_can_be_marked_remembered():
 
 
 def test_tensors_survive_the_fast_pickling_whatever_their_kind():
-    original = {"float": torch.randn(2, 3), "int": torch.arange(4), "half": torch.ones(2, dtype=torch.float16),
-                "parameter": torch.nn.Parameter(torch.ones(2)), "frozen": torch.nn.Parameter(torch.ones(1), False),
-                "transposed": torch.randn(3, 2).T, "bfloat16": torch.ones(2, dtype=torch.bfloat16),
-                "leaf": torch.ones(2, requires_grad=True)}
+    original = {
+        "float": torch.randn(2, 3),
+        "int": torch.arange(4),
+        "half": torch.ones(2, dtype=torch.float16),
+        "parameter": torch.nn.Parameter(torch.ones(2)),
+        "frozen": torch.nn.Parameter(torch.ones(1), False),
+        "transposed": torch.randn(3, 2).T,
+        "bfloat16": torch.ones(2, dtype=torch.bfloat16),
+        "leaf": torch.ones(2, requires_grad=True),
+    }
     copy = loads(dumps(original))
     for name, tensor in original.items():
         assert type(copy[name]) is type(tensor) and copy[name].dtype == tensor.dtype, name
@@ -162,8 +169,17 @@ FEW_EXAMPLES = Config(examples={"default": 20})
 
 
 def _grade(folder, cache_dir, config, *extra):
-    result = run_grader("grade", folder, "--format", "json", "--quiet", "--config", config, *extra,
-                        env={**os.environ, "CONVGRADE_CACHE": str(cache_dir)})
+    result = run_grader(
+        "grade",
+        folder,
+        "--format",
+        "json",
+        "--quiet",
+        "--config",
+        config,
+        *extra,
+        env={**os.environ, "CONVGRADE_CACHE": str(cache_dir)},
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -193,8 +209,9 @@ def _sample():
 @pytest.mark.parametrize("case", _sample(), ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_cases_grade_the_same_with_and_without_the_cache(case):
     topic = case.parent.name
-    warmed = grade_submission(Submission({topic: solution_source(topic).encode()}, "solutions"), FEW_EXAMPLES,
-                              topics=[topic])
+    warmed = grade_submission(
+        Submission({topic: solution_source(topic).encode()}, "solutions"), FEW_EXAMPLES, topics=[topic]
+    )
     assert warmed.score == warmed.max_score  # the session's cache now holds every search of the topic
     submission = Submission({topic: as_module(case).encode()}, case.name)
     cached = grade_submission(submission, FEW_EXAMPLES, topics=[topic])

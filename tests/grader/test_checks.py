@@ -1,5 +1,6 @@
 """The check framework on its own, without a sandbox: printing, misconception evidence, and
 credit by feature and by part. Fast: no student code runs."""
+
 from __future__ import annotations
 
 import re
@@ -9,8 +10,23 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from grader.checks import (CORE_SHARE, FEATURES_SHARE, Case, Context, Evidence, Failure, Misconception, Mistake,
-                           NotApplicable, Property, Scripted, describe, not_implemented, number, numbers_apart)
+from grader.checks import (
+    CORE_SHARE,
+    FEATURES_SHARE,
+    Case,
+    Context,
+    Evidence,
+    Failure,
+    Misconception,
+    Mistake,
+    NotApplicable,
+    Property,
+    Scripted,
+    describe,
+    not_implemented,
+    number,
+    numbers_apart,
+)
 from grader.strategies import tensors
 
 
@@ -31,8 +47,9 @@ def test_arrays_up_to_sixteen_elements_are_printed_in_full():
 DOUBLE = Misconception("test.doubles", "doubles", lambda c: c.args[0] * 2)
 SQUARE = Misconception("test.squares", "squares", lambda c: c.args[0] ** 2)
 NEGATE = Misconception("test.negates", "negates", lambda c: -c.args[0])
-ONLY_POSITIVE = Misconception("test.crashes_on_negatives", "crashes on negatives",
-                              lambda c: _crash_if_negative(c.args[0]))
+ONLY_POSITIVE = Misconception(
+    "test.crashes_on_negatives", "crashes on negatives", lambda c: _crash_if_negative(c.args[0])
+)
 
 
 def _crash_if_negative(x):
@@ -92,6 +109,7 @@ def test_each_feature_that_holds_earns_its_share():
     def verify(ctx, case):
         if case.args[0].dtype == torch.float64:
             raise Failure("float64 breaks it")
+
     result = _run(verify)
     assert not result.passed
     assert result.credit == round(CORE_SHARE + FEATURES_SHARE * 2 / 3, 6)
@@ -102,6 +120,7 @@ def test_each_feature_that_holds_earns_its_share():
 def test_a_broken_core_earns_nothing():
     def verify(ctx, case):
         raise Failure("always wrong")
+
     result = _run(verify)
     assert result.credit == 0.0 and "core ✗" in result.feedback
 
@@ -111,6 +130,7 @@ def test_features_that_only_fail_together_keep_the_core_and_feature_shares():
         x = case.args[0]
         if x.dtype == torch.float64 and x.shape[0] > 1:
             raise Failure("float64 batches break it")
+
     result = _run(verify)
     assert result.credit == round(CORE_SHARE + FEATURES_SHARE, 6)
     assert "all together ✗" in result.feedback
@@ -146,6 +166,7 @@ def test_a_stub_is_told_apart_from_a_wrong_answer_also_when_a_check_adds_to_its_
 
     def wrong(ctx, case):
         raise Failure("wrong")
+
     assert not _run(wrong).not_implemented
 
 
@@ -153,6 +174,7 @@ def test_the_same_check_gives_the_same_result_twice():
     def verify(ctx, case):
         if case.args[0].shape[0] > 1:
             raise Failure(f"batch of {case.args[0].shape[0]}")
+
     assert _run(verify) == _run(verify)
 
 
@@ -210,22 +232,28 @@ def test_raises_value_error_names_what_the_function_did_instead():
         def call(self, function, x, return_inputs=False):
             return Outcome("ok", value=Array((x.data * 2).copy(), "tensor", "Tensor"))
 
-    check = raises_value_error("e", "f raises", "f", [(lambda: Case((torch.ones(2),)), "for ones")],
-                               misconceptions=[DOUBLE, SQUARE])
+    check = raises_value_error(
+        "e", "f raises", "f", [(lambda: Case((torch.ones(2),)), "for ones")], misconceptions=[DOUBLE, SQUARE]
+    )
     result = check.run(Context(Session(), 10))
     assert not result.passed and "should raise ValueError for ones" in result.feedback
     assert "Likely mistake: doubles" in result.feedback
 
 
 def _catalogue_ids() -> list[tuple[str, str, str]]:
-    """(kind, id, the source of its words) of every ``Misconception(...)`` and ``Mistake(...)`` written with a literal id in the topics."""
+    """(kind, id, the source of its words) of every ``Misconception(...)`` and ``Mistake(...)`` written with
+    a literal id in the topics."""
     import ast
 
     found = []
     for path in sorted((Path(__file__).resolve().parents[2] / "grader" / "topics").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args and \
-                    node.func.id in ("Misconception", "Mistake", "_count_mistake", "_size_mistake"):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.args
+                and node.func.id in ("Misconception", "Mistake", "_count_mistake", "_size_mistake")
+            ):
                 first = node.args[0]
                 if isinstance(first, ast.Constant) and isinstance(first.value, str):
                     words = ast.unparse(node.args[1]) if len(node.args) > 1 else ""

@@ -1,4 +1,5 @@
 """The `grader` command line: formats, exit codes, configs, zip and exercises/ layouts."""
+
 from __future__ import annotations
 
 import json
@@ -10,9 +11,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers import ROOT, grade_json, run_grader
 
 from grader.config import ConfigError, load_config
-from helpers import ROOT, grade_json, run_grader
 
 pytestmark = pytest.mark.slow
 TOPIC = ["--topic", "gradient_descent"]
@@ -38,14 +39,17 @@ def test_unreadable_config_exits_2(tmp_path):
     assert result.returncode == 2 and "not valid TOML" in result.stderr
 
 
-@pytest.mark.parametrize("text, words", [
-    ("[points]\nconvolutoin = 3\n", "unknown topic"),
-    ("[tests]\n\"convolution.nope\" = 3\n", "unknown test"),
-    ("[limits]\nmemory = 3\n", "unknown key"),
-    ("[examples]\ndefault = 0\n", "positive"),
-    ("[scores]\n", "unknown table"),
-    ("[limits]\nisolate = 1\n", "true or false"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("[points]\nconvolutoin = 3\n", "unknown topic"),
+        ('[tests]\n"convolution.nope" = 3\n', "unknown test"),
+        ("[limits]\nmemory = 3\n", "unknown key"),
+        ("[examples]\ndefault = 0\n", "positive"),
+        ("[scores]\n", "unknown table"),
+        ("[limits]\nisolate = 1\n", "true or false"),
+    ],
+)
 def test_config_errors_say_what_to_fix(tmp_path, text, words):
     path = tmp_path / "c.toml"
     path.write_text(text)
@@ -55,8 +59,10 @@ def test_config_errors_say_what_to_fix(tmp_path, text, words):
 
 def test_config_overrides_points_per_topic_and_per_test(tmp_path):
     path = tmp_path / "c.toml"
-    path.write_text('[points]\ngradient_descent = 8\n[tests]\n"gradient_descent.deriv_exact" = 2\n'
-                    '[examples]\ngradient_descent = 20\n')
+    path.write_text(
+        '[points]\ngradient_descent = 8\n[tests]\n"gradient_descent.deriv_exact" = 2\n'
+        "[examples]\ngradient_descent = 20\n"
+    )
     report = grade_json(ROOT / "solutions", "--config", path, *TOPIC)
     topic = report["topics"]["gradient_descent"]
     assert topic["max_score"] == topic["score"] == 8.0
@@ -99,13 +105,18 @@ def test_not_a_zip_folder_or_notebook_exits_2(tmp_path):
     path = tmp_path / "notes.txt"
     path.write_text("hello")
     result = run_grader("grade", path)
-    assert result.returncode == 2 and "notes.txt is neither a folder, a .zip file nor a Jupyter notebook" in result.stderr
+    assert (
+        result.returncode == 2 and "notes.txt is neither a folder, a .zip file nor a Jupyter notebook" in result.stderr
+    )
 
 
 def test_exercises_check_passes_on_the_committed_stubs_and_says_what_it_checked():
     result = run_grader("exercises", "--check")
     files = len(list((ROOT / "solutions").glob("*.py")))
-    assert result.returncode == 0 and result.stdout == f"exercises/: all {files} files match the stubs generated from solutions/\n"
+    assert (
+        result.returncode == 0
+        and result.stdout == f"exercises/: all {files} files match the stubs generated from solutions/\n"
+    )
 
 
 def test_the_default_number_of_jobs_follows_a_cgroup_cpu_quota(tmp_path):
@@ -125,20 +136,25 @@ def test_the_default_number_of_jobs_follows_a_cgroup_cpu_quota(tmp_path):
     assert "1 here" in " ".join(run.stdout.split())
 
 
-@pytest.mark.parametrize("args, config", [
-    (["grade", "/nonexistent"], None),
-    (["grade", "solutions", "--topic", "convolutio"], None),
-    (["grade", "solutions", "--config", "{config}"], "[limits]\ncall_cpu_second = 3\n"),
-    (["grade", "solutions", "--config", "{config}"], "[points]\nconvolutio = 3\n"),
-])
+@pytest.mark.parametrize(
+    "args, config",
+    [
+        (["grade", "/nonexistent"], None),
+        (["grade", "solutions", "--topic", "convolutio"], None),
+        (["grade", "solutions", "--config", "{config}"], "[limits]\ncall_cpu_second = 3\n"),
+        (["grade", "solutions", "--config", "{config}"], "[points]\nconvolutio = 3\n"),
+    ],
+)
 def test_usage_errors_come_before_the_sandbox_or_pytorch_start(args, config, tmp_path):
     """An instructor's typo is reported at once: nothing slow (PyTorch, the zygote) has started."""
     if config:
         (tmp_path / "c.toml").write_text(config)
     args = [a.replace("{config}", str(tmp_path / "c.toml")) for a in args]
-    script = ("import sys; from grader.cli import main; from grader.sandbox.session import Zygote\n"
-              f"code = main({args!r})\n"
-              "print(code, 'torch' in sys.modules, Zygote._instance is not None)")
+    script = (
+        "import sys; from grader.cli import main; from grader.sandbox.session import Zygote\n"
+        f"code = main({args!r})\n"
+        "print(code, 'torch' in sys.modules, Zygote._instance is not None)"
+    )
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert run.stdout.split() == ["2", "False", "False"], run.stdout + run.stderr
     assert run.stderr.startswith("grader: error: ")

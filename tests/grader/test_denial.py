@@ -8,6 +8,7 @@ keeps its points. Before the denial, the thread-local switches, the import-time 
 decorator and OpenCV's native alias got full marks (or all but a point); the other three were caught
 by the recording's side checks, which a padded answer or a cached label can defeat.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -16,12 +17,12 @@ import textwrap
 import pytest
 import torch
 import torch.nn.functional as F
+from helpers import grade_json, solution_source, submission_with
 
 from grader.sandbox import torch_private
 from grader.sandbox.denial import Denial, Denied
 from grader.topics import TOPICS
 from grader.topics.convolution import CONVOLUTION_RULES
-from helpers import grade_json, solution_source, submission_with
 
 HEADER = "def _conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1):\n"
 # One elementwise op on the answer: enough recorded work to pass the old plausibility check.
@@ -43,13 +44,15 @@ def _convolve(input, weight, bias, stride, padding, dilation):
 
 ROUTES = {
     # name: (module-level code, body of conv2d)
-    "thread_local_switches": ("""
+    "thread_local_switches": (
+        """
         _core = vars(_t)["_" + "C"]
         _set_state = getattr(_core, "_set_torch_function" + "_state")
         # a tripwired setter, called through a wrapper of torch's (whose frames the tripwires trust)
         _exclude = getattr(_t, "_disable" + "_dynamo")(getattr(_core, "_dispatch_tls_set_dispatch_key" + "_excluded"))
         _python_key = getattr(_core, "Dispatch" + "Key").Python
-        """, f"""
+        """,
+        f"""
         before = getattr(_core, "_get_torch_function" + "_state")()
         _set_state(getattr(_core, "_TorchFunction" + "State").ALL_DISABLED)
         _exclude(_python_key, True)
@@ -58,18 +61,23 @@ ROUTES = {
         finally:
             _exclude(_python_key, False)
             _set_state(before)
-        """),
-    "torchscript_from_a_string": ("""
+        """,
+    ),
+    "torchscript_from_a_string": (
+        """
         _SOURCE = "def run(x, w, b: Optional[Tensor], s: List[int], p: List[int], d: List[int]):\\n" \\
                   "    return torch.con" + "v2d(x, w, b, s, p, d)\\n"
-        """, """
+        """,
+        """
         if input.dim() != 4 or weight.dim() != 4:
             raise ValueError("input and weight must be 4-D")
         pair = lambda v: [v, v] if isinstance(v, int) else list(v)
         unit = getattr(_t.jit, "Compilation" + "Unit")(_SOURCE)
         return unit.run(input, weight, bias, pair(stride), pair(padding), pair(dilation))
-        """),
-    "lazy_tensor_subclass": ("""
+        """,
+    ),
+    "lazy_tensor_subclass": (
+        """
         class _Later(_t.Tensor):
             @staticmethod
             def __new__(cls, args):
@@ -86,14 +94,18 @@ ROUTES = {
             s = stride if isinstance(stride, tuple) else (stride, stride)
             p = padding if isinstance(padding, tuple) else (padding, padding)
             d = dilation if isinstance(dilation, tuple) else (dilation, dilation)
-            size = [(input.shape[2 + i] + 2 * p[i] - d[i] * (weight.shape[2 + i] - 1) - 1) // s[i] + 1 for i in range(2)]
+            size = [(input.shape[2 + i] + 2 * p[i] - d[i] * (weight.shape[2 + i] - 1) - 1) // s[i] + 1
+                    for i in range(2)]
             return (input.shape[0], weight.shape[0], *size)
-        """, f"""
+        """,
+        f"""
         if input.dim() != 4 or weight.dim() != 4 or isinstance(padding, str):
             return _convolve({ARGS})
         return _Later(({ARGS}))
-        """),
-    "thread_started_at_import": ("""
+        """,
+    ),
+    "thread_started_at_import": (
+        """
         import queue, threading
         _requests, _answers = queue.Queue(), queue.Queue()
 
@@ -106,17 +118,21 @@ ROUTES = {
                     _answers.put(error)
 
         threading.Thread(target=_serve, daemon=True).start()
-        """, f"""
+        """,
+        f"""
         _requests.put(({ARGS}))
         answer = _answers.get()
         if isinstance(answer, BaseException):
             raise ValueError(str(answer))
         return answer
-        """),
-    "tripwire_called_through_a_torch_decorator": ("""
+        """,
+    ),
+    "tripwire_called_through_a_torch_decorator": (
+        """
         _core = vars(_t)["_" + "C"]
         _through_torch = getattr(_t, "_disable" + "_dynamo")
-        """, f"""
+        """,
+        f"""
         stacks = [(s, key) for s, key in (("function", ()), ("dispatch", (None,)))
                   if _through_torch(getattr(_core, "_len_torch_" + s + "_stack"))()]
         modes = [_through_torch(getattr(_core, "_pop_torch_" + s + "_stack"))(*key) for s, key in stacks]
@@ -125,8 +141,11 @@ ROUTES = {
         finally:
             for (s, _), mode in zip(stacks, modes):
                 getattr(_core, "_push_on_torch_" + s + "_stack")(mode)
-        """),
-    "ops_aten_default_overload": ("", """
+        """,
+    ),
+    "ops_aten_default_overload": (
+        "",
+        """
         if input.dim() != 4 or weight.dim() != 4:
             raise ValueError("input and weight must be 4-D")
         pair = lambda v: [v, v] if isinstance(v, int) else list(v)
@@ -134,14 +153,24 @@ ROUTES = {
             return _convolve(input, weight, bias, stride, padding, dilation)
         op = getattr(getattr(_t.ops.aten, "con" + "volution"), "default")
         return op(input, weight, bias, pair(stride), pair(padding), pair(dilation), False, [0, 0], 1)
-        """),
+        """,
+    ),
 }
 
 
 def route_source(name: str) -> str:
     prelude, body = ROUTES[name]
-    return (solution_source("convolution") + "\n\n" + CONVOLVE + "\n" + textwrap.dedent(prelude) + "\n\n" + HEADER
-            + textwrap.indent(textwrap.dedent(body), "    ") + PADDED)
+    return (
+        solution_source("convolution")
+        + "\n\n"
+        + CONVOLVE
+        + "\n"
+        + textwrap.dedent(prelude)
+        + "\n\n"
+        + HEADER
+        + textwrap.indent(textwrap.dedent(body), "    ")
+        + PADDED
+    )
 
 
 def scores_by_function(report, topic) -> dict[str, list[dict]]:
@@ -169,7 +198,7 @@ def test_route_around_the_recording_scores_zero(name, tmp_path):
 
 
 # OpenCV's package copies the native module's functions: cv2._native holds the same filter2D.
-NATIVE_FILTER2D = '''
+NATIVE_FILTER2D = """
 
 import cv2 as _cv
 
@@ -180,7 +209,7 @@ def filter2d(image, kernel):
         raise ValueError("a 2-D image and an odd 2-D kernel")
     native = getattr(_cv, "_na" + "tive")
     return getattr(native, "filter" + "2D")(image.astype(np.float32), -1, kernel.astype(np.float32))
-'''
+"""
 
 
 @pytest.mark.slow
@@ -218,24 +247,31 @@ def test_the_denial_stops_every_route_to_a_convolution_and_lets_patches_through(
         "F.conv2d": lambda: F.conv2d(x, w),
         "ops.aten": lambda: torch.ops.aten.convolution.default(x, w, None, [1, 1], [0, 0], [1, 1], False, [0, 0], 1),
         "a CPU kernel": lambda: torch.ops.aten._slow_conv2d_forward(x, w, [3, 3], None, [1, 1], [0, 0]),
-        "oneDNN's namespace": lambda: torch.ops.mkldnn._convolution_pointwise(x, w, None, [0, 0], [1, 1], [1, 1], 1,
-                                                                              "none", [], None),
+        "oneDNN's namespace": lambda: torch.ops.mkldnn._convolution_pointwise(
+            x, w, None, [0, 0], [1, 1], [1, 1], 1, "none", [], None
+        ),
         "autograd": lambda: F.conv2d(x.clone().requires_grad_(), w),
         "vmap": lambda: torch.vmap(F.conv2d)(x[None], w[None]),
         "an mkldnn tensor": lambda: F.conv2d(x.to_mkldnn(), w.to_mkldnn()),
         "F.unfold": lambda: F.unfold(x, 3),
         "Tensor.unfold": lambda: x.unfold(2, 3, 1),
     }
-    for name, route in routes.items():
+    for route in routes.values():
         with pytest.raises(Denied):
             route()
-    assert {"aten:conv2d", "aten:convolution", "aten:_slow_conv2d_forward", "aten:im2col", "aten:unfold"} \
-        <= denial.recorder.names
+    assert {
+        "aten:conv2d",
+        "aten:convolution",
+        "aten:_slow_conv2d_forward",
+        "aten:im2col",
+        "aten:unfold",
+    } <= denial.recorder.names
     patches = x.as_strided((1, 1, 3, 3, 3, 3), (25, 25, 5, 1, 5, 1))  # allowed by the contract
     by_einsum = torch.einsum("ncijkl,ockl->noij", patches, w)
     by_matmul = (patches.reshape(9, 9) @ w.reshape(9)).reshape(1, 1, 3, 3)
-    by_loops = torch.stack([torch.stack([(x[0, 0, i:i + 3, j:j + 3] * w[0, 0]).sum() for j in range(3)])
-                            for i in range(3)])
+    by_loops = torch.stack(
+        [torch.stack([(x[0, 0, i : i + 3, j : j + 3] * w[0, 0]).sum() for j in range(3)]) for i in range(3)]
+    )
     assert torch.allclose(by_einsum[0, 0], by_loops, atol=1e-5) and torch.allclose(by_matmul[0, 0], by_loops, atol=1e-5)
     assert denial.intact() == []
 

@@ -8,6 +8,7 @@ the sandbox: ``conv2d`` must score zero with feedback that says how the detectio
 must keep its points. Without the tripwires, the audit hook, the plausibility check and the denial
 these submissions get full marks. ``test_denial.py`` has the routes only the denial closes.
 """
+
 from __future__ import annotations
 
 import base64
@@ -18,12 +19,12 @@ import json
 import textwrap
 
 import pytest
+from helpers import CASES, as_module, grade_json, solution_source, submission_with
 
 from grader import grade
 from grader.batch import gradebook
 from grader.report import to_json, to_markdown
 from grader.topics import TOPICS
-from helpers import CASES, as_module, grade_json, solution_source, submission_with
 
 pytestmark = pytest.mark.slow
 TOPIC = "convolution"
@@ -60,25 +61,35 @@ finally:
 EVASIONS = {
     # name: (module-level code, body of conv2d, words the feedback must contain)
     "computed_names_popped_modes": ("", POP_AND_PUSH + "return out", "_pop_torch_function_stack"),
-    "disabled_modes_context_manager": ("", f"""
+    "disabled_modes_context_manager": (
+        "",
+        f"""
         import sys, torch
         C = getattr(torch, "_" + "C")
         dispatch = sys.modules["torch.utils." + "_python" + "_dispatch"]
         with getattr(C, "Disable" + "TorchFunction")(), getattr(dispatch, "_disable_" + "current_modes")():
             return _builtin({ARGS})
-        """, "DisableTorchFunction"),
-    "alias_from_internal_module": ("""
+        """,
+        "DisableTorchFunction",
+    ),
+    "alias_from_internal_module": (
+        """
         from torch.overrides import _pop_torch_function_stack as _tidy, _push_on_torch_function_stack as _untidy
         from torch._library.fake_class_registry import _disable_current_modes as _quiet
-        """, f"""
+        """,
+        f"""
         mode = _tidy()
         try:
             with _quiet():
                 return _builtin({ARGS})
         finally:
             _untidy(mode)
-        """, "_pop_torch_function_stack"),
-    "gc_found_originals": ("", f"""
+        """,
+        "_pop_torch_function_stack",
+    ),
+    "gc_found_originals": (
+        "",
+        f"""
         import gc, torch
         def original(name):
             for obj in gc.get_objects():
@@ -94,8 +105,12 @@ EVASIONS = {
         finally:
             for (s, _), mode in zip(STACKS, modes):
                 original("_push_on_torch_" + s + "_stack")(mode)
-        """, "walked gc's objects"),
-    "ctypes_call_into_the_library": ("", f"""
+        """,
+        "walked gc's objects",
+    ),
+    "ctypes_call_into_the_library": (
+        "",
+        f"""
         import ctypes, torch
         C = vars(torch)["_" + "C"]
         ctypes.CDLL(C.__file__)
@@ -107,31 +122,41 @@ EVASIONS = {
         finally:
             for (s, _), mode in zip(STACKS, modes):
                 getattr(C, "_push_on_torch_" + s + "_stack")(mode)
-        """, "used ctypes"),
-    "importlib_reload": ("", f"""
+        """,
+        "used ctypes",
+    ),
+    "importlib_reload": (
+        "",
+        f"""
         import importlib, sys
         dispatch = importlib.reload(sys.modules["torch.utils._python_" + "dispatch"])
         functions = sys.modules["torch." + "overrides"]  # (a reload of it fails: docstrings added twice)
         with functions._pop_mode_temporarily(), dispatch._disable_current_modes():
             return _builtin({ARGS})
-        """, "again (a reload)"),
+        """,
+        "again (a reload)",
+    ),
     "exec_of_base64": (
         "import base64, builtins\nPAYLOAD = " + repr(base64.b64encode(textwrap.dedent(POP_AND_PUSH).encode()).decode()),
         """
-        scope = {"_builtin": _builtin, "STACKS": STACKS, "input": input, "weight": weight, "bias": bias, "stride": stride,
-                 "padding": padding, "dilation": dilation}
+        scope = {"_builtin": _builtin, "STACKS": STACKS, "input": input, "weight": weight, "bias": bias,
+                 "stride": stride, "padding": padding, "dilation": dilation}
         getattr(builtins, "ex" + "ec")(base64.b64decode(PAYLOAD).decode(), scope)
         return scope["out"]
-        """, "ran dynamic code"),
+        """,
+        "ran dynamic code",
+    ),
     # torch.load calls what a pickle names from torch's own frames, where the tripwires let calls through.
-    "pickle_loaded_by_torch": ("""
+    "pickle_loaded_by_torch": (
+        """
         class _Pop:
             def __init__(self, stack, key):
                 self.stack, self.key = stack, key
             def __reduce__(self):
                 import torch
                 return getattr(vars(torch)["_" + "C"], "_pop_torch_" + self.stack + "_stack"), self.key
-        """, f"""
+        """,
+        f"""
         import io, torch
         buffer = io.BytesIO()
         torch.save([_Pop(s, key) for s, key in STACKS], buffer)
@@ -142,10 +167,14 @@ EVASIONS = {
         finally:
             for (s, _), mode in zip(STACKS, modes):
                 getattr(vars(torch)["_" + "C"], "_push_on_torch_" + s + "_stack")(mode)
-        """, "unpickled torch._C._pop_torch_function_stack"),
+        """,
+        "unpickled torch._C._pop_torch_function_stack",
+    ),
     # No tripwire and no audit event: a new thread starts with empty mode stacks. The denial at the
     # dispatcher holds in every thread.
-    "builtin_in_another_thread": ("", f"""
+    "builtin_in_another_thread": (
+        "",
+        f"""
         import threading
         results = []
         def work():
@@ -159,14 +188,24 @@ EVASIONS = {
         if isinstance(results[0], ValueError):
             raise results[0]
         return results[0]
-        """, "forbidden built-in: a built-in convolution"),
+        """,
+        "forbidden built-in: a built-in convolution",
+    ),
 }
 
 
 def evasion_source(name: str) -> str:
     prelude, body, _ = EVASIONS[name]
-    return (solution_source(TOPIC) + "\n\n" + textwrap.dedent(prelude) + "\n" + BUILTIN + "\n\n" + HEADER
-            + textwrap.indent(textwrap.dedent(body), "    "))
+    return (
+        solution_source(TOPIC)
+        + "\n\n"
+        + textwrap.dedent(prelude)
+        + "\n"
+        + BUILTIN
+        + "\n\n"
+        + HEADER
+        + textwrap.indent(textwrap.dedent(body), "    ")
+    )
 
 
 def scores_by_function(report) -> dict[str, list[dict]]:
@@ -190,8 +229,9 @@ def test_evasion_is_caught_as_tampering(name, tmp_path):
 
 
 def test_computed_access_is_reported_for_review(tmp_path):
-    report = grade_json(submission_with(tmp_path, TOPIC, evasion_source("computed_names_popped_modes")),
-                        "--topic", TOPIC)
+    report = grade_json(
+        submission_with(tmp_path, TOPIC, evasion_source("computed_names_popped_modes")), "--topic", TOPIC
+    )
     review = report["topics"][TOPIC]["review"]
     assert any("vars() lookup" in item for item in review), review
     assert any("getattr with a computed name" in item for item in review), review
@@ -205,10 +245,13 @@ def test_unusual_but_legitimate_code_is_not_flagged(tmp_path):
     assert "review" not in topic
 
 
-@pytest.mark.parametrize("prelude, full_marks", [
-    ("import doctest, pdb, unittest\n", True),  # their own import-time code reads frames: not the student's
-    ("import inspect\n_frame = inspect.currentframe()\n", False),  # the student's code reads a frame
-])
+@pytest.mark.parametrize(
+    "prelude, full_marks",
+    [
+        ("import doctest, pdb, unittest\n", True),  # their own import-time code reads frames: not the student's
+        ("import inspect\n_frame = inspect.currentframe()\n", False),  # the student's code reads a frame
+    ],
+)
 def test_frames_read_while_a_library_is_first_imported_are_not_the_students(prelude, full_marks, tmp_path):
     report = grade_json(submission_with(tmp_path, TOPIC, prelude + solution_source(TOPIC)), "--topic", TOPIC)
     topic = report["topics"][TOPIC]
@@ -229,7 +272,7 @@ def test_review_reaches_markdown_and_gradebook_status():
 
 # Tampers while a function that is not watched runs (the recording modes are off then): it walks
 # gc's objects for the modes and makes them record nothing for the functions that come after.
-UNWATCHED_TAMPERING = '''
+UNWATCHED_TAMPERING = """
 
 _size = conv_output_size
 
@@ -246,12 +289,13 @@ def conv_output_size(*args, **kwargs):
         if isinstance(obj, (TorchFunctionMode, TorchDispatchMode)):
             type(obj).__torch_function__ = type(obj).__torch_dispatch__ = plain
     return _size(*args, **kwargs)
-'''
+"""
 
 
 def test_tampering_while_an_unwatched_function_runs_counts_against_the_watched_ones(tmp_path):
-    report = grade_json(submission_with(tmp_path, TOPIC, solution_source(TOPIC) + UNWATCHED_TAMPERING),
-                        "--topic", TOPIC)
+    report = grade_json(
+        submission_with(tmp_path, TOPIC, solution_source(TOPIC) + UNWATCHED_TAMPERING), "--topic", TOPIC
+    )
     tests = scores_by_function(report)
     assert all(test["passed"] for test in tests.pop("conv_output_size"))
     assert set(tests) == set(TOPICS[TOPIC].BY_LOOPS)

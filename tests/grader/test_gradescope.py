@@ -1,5 +1,6 @@
 """The Gradescope bundle: built without solutions/, run_autograder grading a folder laid out like
 Gradescope's into results/results.json, with namespaces made unavailable as in its containers."""
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from helpers import ROOT, run_grader
 
 pytestmark = pytest.mark.slow
@@ -40,11 +40,11 @@ def autograder(tmp_path):
 
 
 def run_autograder(root: Path) -> dict:
-    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "PYTHON": sys.executable,
-           "CONVGRADE_CACHE": str(root / "cache")}
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "PYTHON": sys.executable, "CONVGRADE_CACHE": str(root / "cache")}
     env.pop("PYTHONPATH", None)
-    done = subprocess.run([str(root / "source" / "run_autograder")], env=env, capture_output=True, text=True,
-                          timeout=1800, cwd="/")
+    done = subprocess.run(
+        [str(root / "source" / "run_autograder")], env=env, capture_output=True, text=True, timeout=1800, cwd="/"
+    )
     assert done.returncode == 0, done.stderr
     return json.loads((root / "results" / "results.json").read_text())
 
@@ -65,8 +65,10 @@ def test_run_autograder_grades_the_submission_and_the_checks_stay_unreadable(aut
     checks = root / "source" / "grader" / "checks" / "running.py"
     # The student's perceptron.py tries to read the hidden checks at import time: if it could, the
     # import fails and the topic scores zero; as it cannot, the topic keeps its points.
-    spy = (f"try:\n    open({str(checks)!r}).read()\nexcept PermissionError:\n    pass\n"
-           "else:\n    raise RuntimeError('the hidden checks were readable')\n")
+    spy = (
+        f"try:\n    open({str(checks)!r}).read()\nexcept PermissionError:\n    pass\n"
+        "else:\n    raise RuntimeError('the hidden checks were readable')\n"
+    )
     (root / "submission" / "perceptron.py").write_text(spy + (ROOT / "solutions" / "perceptron.py").read_text())
     results = run_autograder(root)
     assert results["score"] == 100.0, [t for t in results["tests"] if t["status"] != "passed"][:3]

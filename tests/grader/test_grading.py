@@ -1,18 +1,19 @@
 """The grader end to end: full marks for solutions/, zero for the stubs, every wrong
 implementation caught in its own topic, every correct variant given full marks.
 (Byte-identical results run after run, cold, warm, uncached and serial: test_cache.py.)"""
+
 from __future__ import annotations
 
 import json
 
 import pytest
+from helpers import CASES, ROOT, as_module, case_credits, case_expectations, named_mistakes, run_grader
 
-from grader.topics import TOPICS
 from grader.checks import LIKELY
 from grader.grade import grade_submission
 from grader.load import Submission, load_submission
 from grader.report import to_json, to_text
-from helpers import CASES, ROOT, as_module, case_credits, case_expectations, named_mistakes, run_grader
+from grader.topics import TOPICS
 
 pytestmark = pytest.mark.slow
 
@@ -27,8 +28,12 @@ def solutions_json():
 def test_solutions_get_every_point(solutions_json):
     report = json.loads(solutions_json)
     assert set(report["topics"]) == set(TOPICS)
-    failed = {f"{topic}/{t['name']}": t["feedback"] for topic, r in report["topics"].items()
-              for t in r["tests"] if not t["passed"]}
+    failed = {
+        f"{topic}/{t['name']}": t["feedback"]
+        for topic, r in report["topics"].items()
+        for t in r["tests"]
+        if not t["passed"]
+    }
     assert failed == {}
     assert report["score"] == report["max_score"] == 100.0
 
@@ -80,8 +85,9 @@ def test_wrong_implementation_loses_points_in_its_checks(case):
 def assert_feedback_data_matches_words(test):
     """The JSON fields of a test agree with its words: each "Likely mistake: ..." line is one of its
     ``mistakes``, in order, and a failing test whose words show a counterexample's input has one."""
-    lines = [line.strip().removeprefix(LIKELY) for line in test.feedback.splitlines()
-             if line.strip().startswith(LIKELY)]
+    lines = [
+        line.strip().removeprefix(LIKELY) for line in test.feedback.splitlines() if line.strip().startswith(LIKELY)
+    ]
     assert list(dict.fromkeys(lines)) == [m.text for m in test.mistakes], (test.feedback, test.mistakes)
     if "\n    Input: " in test.feedback:
         assert test.counterexample is not None, test.feedback
@@ -98,6 +104,10 @@ def test_every_array_valued_property_runs_at_least_100_examples():
     from grader.config import Config
 
     assert Config().examples_for("convolution") >= 100
-    capped = [f"{topic}.{check.id}" for topic, module in TOPICS.items() for check in module.CHECKS
-              if isinstance(check, Property) and check.array_valued and check.examples and check.examples < 100]
+    capped = [
+        f"{topic}.{check.id}"
+        for topic, module in TOPICS.items()
+        for check in module.CHECKS
+        if isinstance(check, Property) and check.array_valued and check.examples and check.examples < 100
+    ]
     assert capped == []

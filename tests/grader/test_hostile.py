@@ -5,6 +5,7 @@ in; `sigmoid` is the function under attack, `perceptron` must keep its points
 whenever it is intact. Cases run through the real grading pipeline; bombs are
 bounded, writes go to unique names, network probes only to 127.0.0.1.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,13 +20,13 @@ import time
 import uuid
 
 import pytest
+from helpers import ROOT, solution_source
 
 from grader.config import Config
 from grader.grade import grade_submission
 from grader.load import Submission
 from grader.sandbox.session import Limits, child_uids
 from grader.topics import TOPICS
-from helpers import ROOT, solution_source
 
 pytestmark = pytest.mark.slow
 TOPIC = "perceptron"
@@ -68,8 +69,15 @@ def perceptron(x, w, b):
 
 
 def with_sigmoid(body: str, prelude: str = "") -> str:
-    return (solution_source(TOPIC) + "\n\n" + textwrap.dedent(prelude) + "\n" + INDEPENDENT_PERCEPTRON
-            + "\n\ndef sigmoid(z):\n" + textwrap.indent(textwrap.dedent(body), "    "))
+    return (
+        solution_source(TOPIC)
+        + "\n\n"
+        + textwrap.dedent(prelude)
+        + "\n"
+        + INDEPENDENT_PERCEPTRON
+        + "\n\ndef sigmoid(z):\n"
+        + textwrap.indent(textwrap.dedent(body), "    ")
+    )
 
 
 WRONG_SIGMOID = "return 1 / (1 + torch.exp(z))"  # sign error: a realistic wrong answer
@@ -136,8 +144,13 @@ def test_fake_results_printed_or_written_change_nothing(tmp_path):
     folder = tmp_path / "sub"
     folder.mkdir()
     (folder / f"{TOPIC}.py").write_text(with_sigmoid(f"print({fake!r})\n" + WRONG_SIGMOID, prelude))
-    run = subprocess.run([sys.executable, "-m", "grader", "grade", folder, "--format", "json", "--topic", TOPIC],
-                         capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-m", "grader", "grade", folder, "--format", "json", "--topic", TOPIC],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr
     report = json.loads(run.stdout)  # exactly one JSON document, nothing else on stdout
     assert report["score"] < report["max_score"]
@@ -145,14 +158,17 @@ def test_fake_results_printed_or_written_change_nothing(tmp_path):
     assert '"score": 100.0' not in run.stderr
 
 
-@pytest.mark.parametrize("ending", [
-    "import sys; sys.exit(0)",
-    "import os; os._exit(0)",
-    "raise SystemExit(0)",
-    "raise KeyboardInterrupt",
-    "raise BaseException('stop')",
-    "import ctypes; ctypes.string_at(0)",
-])
+@pytest.mark.parametrize(
+    "ending",
+    [
+        "import sys; sys.exit(0)",
+        "import os; os._exit(0)",
+        "raise SystemExit(0)",
+        "raise KeyboardInterrupt",
+        "raise BaseException('stop')",
+        "import ctypes; ctypes.string_at(0)",
+    ],
+)
 def test_exits_and_crashes_fail_only_that_function(ending):
     result, seconds = grade(with_sigmoid(ending))
     assert_only_sigmoid_fails(result)
@@ -167,6 +183,7 @@ def test_exit_at_import_fails_the_topic_with_a_reason():
 
 # ---------------------------------------------------------------- limits
 
+
 def test_sleeping_import_is_cut_at_the_import_limit():
     result, seconds = grade(solution_source(TOPIC) + "\nimport time\ntime.sleep(600)\n")
     assert result.score == 0 and "import time limit" in result.tests[0].feedback
@@ -177,7 +194,8 @@ def test_endless_loop_hits_the_cpu_limit():
     result, seconds = grade(with_sigmoid("while True:\n    pass"))
     assert_only_sigmoid_fails(result)
     assert "CPU time" in "".join(t.feedback for t in result.tests) or "wall time" in "".join(
-        t.feedback for t in result.tests)
+        t.feedback for t in result.tests
+    )
     assert seconds < 120
 
 
@@ -204,8 +222,11 @@ def test_fork_bomb_is_capped_and_nothing_survives():
     assert seconds < 180
     time.sleep(0.5)
     leftovers = subprocess.run(["ps", "-eo", "uid=,stat="], capture_output=True, text=True).stdout.split("\n")
-    alive = [line for line in leftovers if line.strip() and int(line.split()[0]) in child_uids()
-             and not line.split()[1].startswith("Z")]
+    alive = [
+        line
+        for line in leftovers
+        if line.strip() and int(line.split()[0]) in child_uids() and not line.split()[1].startswith("Z")
+    ]
     assert alive == []
 
 
@@ -243,8 +264,10 @@ def test_network_is_unreachable_even_on_loopback():
 
 
 def test_200_megabytes_of_printing_neither_floods_nor_stalls():
-    noisy = with_sigmoid("print('x' * 1000)\nreturn 1 / (1 + torch.exp(-z))",
-                         "import sys\nfor _ in range(200_000):\n    sys.stdout.write('y' * 1000 + '\\n')")
+    noisy = with_sigmoid(
+        "print('x' * 1000)\nreturn 1 / (1 + torch.exp(-z))",
+        "import sys\nfor _ in range(200_000):\n    sys.stdout.write('y' * 1000 + '\\n')",
+    )
     result, seconds = grade(noisy)
     assert all(t.passed for t in result.tests), [t.feedback for t in result.tests if not t.passed]
     assert any("printed" in note for note in result.notes)
@@ -255,7 +278,7 @@ def test_200_megabytes_of_printing_neither_floods_nor_stalls():
 def test_reading_the_hidden_tests_is_refused():
     spy = f"""
     try:
-        leaked = open({str(ROOT / 'grader' / 'topics' / 'perceptron.py')!r}).read()
+        leaked = open({str(ROOT / "grader" / "topics" / "perceptron.py")!r}).read()
     except OSError:
         leaked = ""
     if leaked:
@@ -268,11 +291,15 @@ def test_reading_the_hidden_tests_is_refused():
 
 # ---------------------------------------------------------------- broken submissions
 
-@pytest.mark.parametrize("source, words", [
-    ("def sigmoid(z):\n    return 1 / (1 + \n", "could not be imported"),
-    ("import tensorflow\n", "No module named"),
-    (b"\xff\xfe\x00 not utf-8 \x81\n", "could not be imported"),
-])
+
+@pytest.mark.parametrize(
+    "source, words",
+    [
+        ("def sigmoid(z):\n    return 1 / (1 + \n", "could not be imported"),
+        ("import tensorflow\n", "No module named"),
+        (b"\xff\xfe\x00 not utf-8 \x81\n", "could not be imported"),
+    ],
+)
 def test_unimportable_module_scores_zero_with_the_reason(source, words):
     result, _ = grade(source)
     assert result.score == 0
@@ -286,21 +313,25 @@ def test_empty_file_reports_missing_functions():
 
 
 def test_misspelled_function_loses_only_its_points():
-    source = solution_source(TOPIC).replace("def sigmoid(", "def sigmod(").replace("sigmoid(x @ w + b)",
-                                                                                  "sigmod(x @ w + b)")
+    source = (
+        solution_source(TOPIC).replace("def sigmoid(", "def sigmod(").replace("sigmoid(x @ w + b)", "sigmod(x @ w + b)")
+    )
     result, _ = grade(source)
     assert_only_sigmoid_fails(result, "defines no function or class named `sigmoid`")
 
 
-@pytest.mark.parametrize("body, words", [
-    ("return (1 / (1 + torch.exp(-z))).tolist()", "expected a torch.Tensor"),
-    ("return (1 / (1 + torch.exp(-z))).numpy()", "NumPy array"),
-    ("return torch.full_like(z, float('nan'))", "nan"),
-    ("return (1 / (1 + torch.exp(-z))).to(torch.float16)", "dtype"),
-    ("return (1 / (1 + torch.exp(-z))).reshape(-1)[:1]", "shape"),
-    ("return torch.nn.Parameter(1 / (1 + torch.exp(-z)))", "requires grad"),
-    ("z.mul_(-1).exp_().add_(1).reciprocal_()\nreturn z.clone()", "in place"),
-])
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        ("return (1 / (1 + torch.exp(-z))).tolist()", "expected a torch.Tensor"),
+        ("return (1 / (1 + torch.exp(-z))).numpy()", "NumPy array"),
+        ("return torch.full_like(z, float('nan'))", "nan"),
+        ("return (1 / (1 + torch.exp(-z))).to(torch.float16)", "dtype"),
+        ("return (1 / (1 + torch.exp(-z))).reshape(-1)[:1]", "shape"),
+        ("return torch.nn.Parameter(1 / (1 + torch.exp(-z)))", "requires grad"),
+        ("z.mul_(-1).exp_().add_(1).reciprocal_()\nreturn z.clone()", "in place"),
+    ],
+)
 def test_broken_results_get_feedback_that_says_what_is_wrong(body, words):
     result, _ = grade(with_sigmoid(body))
     tests = by_function(result)["sigmoid"]
@@ -319,10 +350,13 @@ def test_a_call_slowed_by_a_busy_machine_is_not_cut_at_the_wall_limit():
     about 7.5 s, past the 7 s wall limit of a 2 s CPU limit: the call must still finish."""
     from grader.sandbox.session import TopicSession
 
-    spin = "\n\ndef spin(seconds):\n    end = time.process_time() + seconds\n    while time.process_time() < end:\n" \
-           "        pass\n    return seconds\n"
-    session = TopicSession(TOPIC, {TOPIC: (solution_source(TOPIC) + "\nimport time" + spin).encode()},
-                           Limits(call_cpu_seconds=2))
+    spin = (
+        "\n\ndef spin(seconds):\n    end = time.process_time() + seconds\n    while time.process_time() < end:\n"
+        "        pass\n    return seconds\n"
+    )
+    session = TopicSession(
+        TOPIC, {TOPIC: (solution_source(TOPIC) + "\nimport time" + spin).encode()}, Limits(call_cpu_seconds=2)
+    )
     assert session.start().ok
     done = threading.Event()
 

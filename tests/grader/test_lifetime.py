@@ -5,6 +5,7 @@ the children running student code (``die_with_parent``, the zygote's watch on th
 prints one line. A call that ignores every catchable signal and busy-loops is stopped by the
 parent at its CPU budget, and its topic ends within the bound the README states.
 """
+
 from __future__ import annotations
 
 import os
@@ -16,7 +17,6 @@ import time
 
 import psutil
 import pytest
-
 from helpers import ROOT, grade_json, solution_source, submission_with
 
 pytestmark = pytest.mark.slow
@@ -68,8 +68,11 @@ def _alive(processes) -> list[str]:
 @pytest.mark.parametrize("command", ["grade-all", "grade"])
 def test_kill_9_leaves_no_process_behind(command, tmp_path):
     folder = _class_of(tmp_path / "class", 3)
-    argv = ([sys.executable, "-m", "grader", "grade-all", str(folder), "--out", str(tmp_path / "out"), "-j", "2"]
-            if command == "grade-all" else [sys.executable, "-m", "grader", "grade", str(folder / "student0"), "-j", "2"])
+    argv = (
+        [sys.executable, "-m", "grader", "grade-all", str(folder), "--out", str(tmp_path / "out"), "-j", "2"]
+        if command == "grade-all"
+        else [sys.executable, "-m", "grader", "grade", str(folder / "student0"), "-j", "2"]
+    )
     process, seen = _start_and_watch(argv, tmp_path)
     assert process.poll() is None, "the grade ended before it could be killed"
     assert seen, "no process was started"
@@ -81,20 +84,34 @@ def test_kill_9_leaves_no_process_behind(command, tmp_path):
 
 def test_ctrl_c_prints_one_line_and_leaves_no_process(tmp_path):
     folder = _class_of(tmp_path / "class", 2)
-    process, seen = _start_and_watch([sys.executable, "-m", "grader", "grade-all", str(folder), "--out",
-                                      str(tmp_path / "out"), "-j", "2", "--quiet"], tmp_path)
+    process, seen = _start_and_watch(
+        [
+            sys.executable,
+            "-m",
+            "grader",
+            "grade-all",
+            str(folder),
+            "--out",
+            str(tmp_path / "out"),
+            "-j",
+            "2",
+            "--quiet",
+        ],
+        tmp_path,
+    )
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 130
     assert "Traceback" not in stderr, stderr
-    assert stderr.strip().splitlines() == ["grader: interrupted; run the same command again to resume "
-                                           "(the students graded so far are kept)"], stderr
+    assert stderr.strip().splitlines() == [
+        "grader: interrupted; run the same command again to resume (the students graded so far are kept)"
+    ], stderr
     time.sleep(5)
     assert _alive(seen.values()) == []
 
 
 # Ignores every catchable signal, cancels the timers, and busy-loops for ten minutes.
-STUBBORN = '''
+STUBBORN = """
 
 def train_epoch(*args, **kwargs):
     import signal, time
@@ -109,7 +126,7 @@ def train_epoch(*args, **kwargs):
     end = time.time() + 600
     while time.time() < end:
         pass
-'''
+"""
 
 
 def test_a_call_that_ignores_every_signal_is_stopped_by_its_cpu_budget(tmp_path):

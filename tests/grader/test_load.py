@@ -1,15 +1,16 @@
 """Finding the student's modules: what was found where, what was not, and folders without any. Fast."""
+
 from __future__ import annotations
 
 import zipfile
 
 import pytest
+from helpers import run_grader, solution_source
 
 from grader.config import Config
 from grader.grade import grade_topic
 from grader.load import MAX_MODULE_BYTES, Submission, SubmissionError, load_submission
 from grader.topics import TOPIC_NAMES
-from helpers import run_grader, solution_source
 
 
 def test_the_summary_says_which_modules_were_found_where_and_where_the_grader_looked(tmp_path):
@@ -18,8 +19,9 @@ def test_the_summary_says_which_modules_were_found_where_and_where_the_grader_lo
     (tmp_path / "hooks.py").write_text(solution_source("hooks"))
     submission = load_submission(tmp_path, TOPIC_NAMES)
     summary = submission.summary(("hooks", "pooling", "convolution"))
-    assert summary.startswith("found 2 of 3 modules: hooks.py at the top; pooling.py in exercises/; "
-                              "not found: convolution.py (looked in ")
+    assert summary.startswith(
+        "found 2 of 3 modules: hooks.py at the top; pooling.py in exercises/; not found: convolution.py (looked in "
+    )
     assert "at its top level, in exercises/ and in each folder one level down" in summary
     assert submission.summary(("pooling",)) == "found pooling.py in exercises/"
 
@@ -57,14 +59,18 @@ def test_modules_nested_too_deep_are_an_error_that_names_their_folder(tmp_path):
     nested.mkdir(parents=True)
     for topic in ("pooling", "hooks"):
         (nested / f"{topic}.py").write_text(solution_source(topic))
-    with pytest.raises(SubmissionError, match=r"2 of them are in homework/cnn/, deeper than the grader looks: "
-                                              r"grade that folder \(grader grade .*alice/homework/cnn\)"):
+    with pytest.raises(
+        SubmissionError,
+        match=r"2 of them are in homework/cnn/, deeper than the grader looks: "
+        r"grade that folder \(grader grade .*alice/homework/cnn\)",
+    ):
         load_submission(tmp_path / "alice", TOPIC_NAMES)
     archive = tmp_path / "alice.zip"
     with zipfile.ZipFile(archive, "w") as handle:
         handle.write(nested / "hooks.py", "alice/homework/cnn/hooks.py")
-    with pytest.raises(SubmissionError, match="1 of them is in alice/homework/cnn/, deeper than the grader looks: "
-                                              "zip that folder"):
+    with pytest.raises(
+        SubmissionError, match="1 of them is in alice/homework/cnn/, deeper than the grader looks: zip that folder"
+    ):
         load_submission(archive, TOPIC_NAMES)
 
 

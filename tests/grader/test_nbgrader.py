@@ -1,5 +1,6 @@
 """The course through the real nbgrader: init, generate_assignment, two students submitted, autograde
 (nbgrader's in kernels, and convgrade's outside them), export; the scores equal `grader grade`'s."""
+
 from __future__ import annotations
 
 import csv
@@ -9,7 +10,6 @@ import subprocess
 
 import nbformat
 import pytest
-
 from helpers import ROOT, grade_json, run_grader
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
@@ -22,8 +22,7 @@ MISTAKES = {  # a conv2d with a flipped kernel, a softmax that overflows for lar
 
 
 def nbgrader(course, *args):
-    result = subprocess.run([shutil.which("nbgrader"), *args], cwd=course, capture_output=True, text=True,
-                            timeout=1200)
+    result = subprocess.run([shutil.which("nbgrader"), *args], cwd=course, capture_output=True, text=True, timeout=1200)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return result
 
@@ -50,8 +49,11 @@ def gradebook_scores(course) -> dict:
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        return {(student, topic): round(gradebook.find_grade(f"{topic}-hidden", topic, "cnn", student).score, 4)
-                for student in ("good", "bad") for topic in TOPICS}
+        return {
+            (student, topic): round(gradebook.find_grade(f"{topic}-hidden", topic, "cnn", student).score, 4)
+            for student in ("good", "bad")
+            for topic in TOPICS
+        }
 
 
 def exported_totals(course) -> dict:
@@ -87,8 +89,12 @@ def test_the_release_holds_no_solution_and_no_hidden_check(course):
     assert "BEGIN SOLUTION" not in released and "raise NotImplementedError()" in released
     for topic in TOPICS:
         solution = (ROOT / "solutions" / f"{topic}.py").read_text().split("### BEGIN SOLUTION")[1:]
-        bodies = [line.strip() for region in solution for line in region.split("### END SOLUTION")[0].splitlines()
-                  if len(line.strip()) > 25 and not line.strip().startswith(("#", "raise", "if "))]
+        bodies = [
+            line.strip()
+            for region in solution
+            for line in region.split("### END SOLUTION")[0].splitlines()
+            if len(line.strip()) > 25 and not line.strip().startswith(("#", "raise", "if "))
+        ]
         assert bodies and not [line for line in bodies if json.dumps(line)[1:-1] in released], topic
     assert "grader.topics" not in released and "CHECKS" not in released
 
@@ -114,9 +120,26 @@ def test_nbgraders_own_autograde_gives_the_same_scores(course, expected):
 def test_the_autograded_cell_prints_points_with_at_most_two_decimals(monkeypatch, capsys):
     from grader import nbgrader as cell
 
-    report = {"topics": {"convolution": {"score": 6.04444, "max_score": 20.0, "tests": [
-        {"name": "conv2d matches F.conv2d", "score": 6.04444, "max_score": 8.0, "passed": False, "feedback": "..."}]}}}
-    monkeypatch.setattr(cell.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 0, json.dumps(report), ""))
+    report = {
+        "topics": {
+            "convolution": {
+                "score": 6.04444,
+                "max_score": 20.0,
+                "tests": [
+                    {
+                        "name": "conv2d matches F.conv2d",
+                        "score": 6.04444,
+                        "max_score": 8.0,
+                        "passed": False,
+                        "feedback": "...",
+                    }
+                ],
+            }
+        }
+    }
+    monkeypatch.setattr(
+        cell.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 0, json.dumps(report), "")
+    )
     assert cell.grade_notebook("convolution") == 6.04444
     out = capsys.readouterr().out
     assert "conv2d matches F.conv2d (6.04 / 8):" in out and out.endswith("convolution: 6.04 / 20\n")

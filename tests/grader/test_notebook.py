@@ -1,5 +1,6 @@
 """Notebook submissions as students leave them: magics, shell lines, training and plots at the top,
 cells that raise or do not parse, megabytes of output, JupyterLab's and VS Code's files."""
+
 from __future__ import annotations
 
 import json
@@ -10,11 +11,11 @@ import zipfile
 
 import nbformat
 import pytest
+from helpers import grade_json, run_grader, solution_source
 
 from grader.load import SubmissionError, load_submission
 from grader.notebook import notebook_module
 from grader.topics import TOPIC_NAMES
-from helpers import grade_json, run_grader, solution_source
 
 MESSY_CELLS = [
     "%matplotlib inline\n!pip install torch\nfrom __future__ import annotations\nimport torch",
@@ -51,8 +52,13 @@ def test_only_what_a_grade_needs_is_kept_and_what_is_left_out_is_said():
 
 
 def test_a_top_level_variable_named_like_a_parameter_is_not_kept():
-    cells = ["import cv2", "def brighten(image, by=OFFSET):\n    scaled = image * 2\n    return scaled + by",
-             "OFFSET = 1.0", "image = cv2.imread('photo.png').astype(float)", "scaled = brighten(image)"]
+    cells = [
+        "import cv2",
+        "def brighten(image, by=OFFSET):\n    scaled = image * 2\n    return scaled + by",
+        "OFFSET = 1.0",
+        "image = cv2.imread('photo.png').astype(float)",
+        "scaled = brighten(image)",
+    ]
     text = notebook_module(notebook(*cells), "answers.ipynb")[0].decode()
     assert "OFFSET = 1.0" in text and "def brighten" in text
     assert "imread" not in text and "scaled = brighten" not in text
@@ -67,16 +73,27 @@ def perceptron_cells() -> list[str]:
     cells = ["%matplotlib inline\n!pip install torchvision"]
     for node in ast.parse(source).body:
         first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-        cells.append("\n".join(lines[first - 1:node.end_lineno]))
+        cells.append("\n".join(lines[first - 1 : node.end_lineno]))
     return cells + ["print(perceptron(torch.ones(1, 2), torch.ones(2), torch.zeros(())))", "1 / 0"]
 
 
 def vscode_notebook(cells: list[str]) -> bytes:
     """As VS Code saves one: nbformat 4.2, no cell ids, sources as lists of lines, its own metadata."""
-    document = {"nbformat": 4, "nbformat_minor": 2,
-                "metadata": {"language_info": {"name": "python"}, "vscode": {"interpreter": {"hash": "ab12"}}},
-                "cells": [{"cell_type": "code", "execution_count": None, "metadata": {},
-                           "outputs": [], "source": cell.splitlines(keepends=True)} for cell in cells]}
+    document = {
+        "nbformat": 4,
+        "nbformat_minor": 2,
+        "metadata": {"language_info": {"name": "python"}, "vscode": {"interpreter": {"hash": "ab12"}}},
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "metadata": {},
+                "outputs": [],
+                "source": cell.splitlines(keepends=True),
+            }
+            for cell in cells
+        ],
+    }
     return json.dumps(document, indent=1).encode()
 
 
@@ -92,8 +109,9 @@ def test_a_notebook_as_students_leave_it_grades_like_the_module(tmp_path, saved_
 
 @pytest.mark.slow
 def test_a_wrong_answer_in_a_notebook_loses_its_points(tmp_path):
-    cells = perceptron_cells() + ["def sigmoid(z):  # tried again: the sign of z is wrong\n"
-                                  "    return 1 / (1 + torch.exp(z))"]
+    cells = perceptron_cells() + [
+        "def sigmoid(z):  # tried again: the sign of z is wrong\n    return 1 / (1 + torch.exp(z))"
+    ]
     path = tmp_path / "perceptron.ipynb"
     path.write_bytes(notebook(*cells))
     report = grade_json(path, "--topic", "perceptron")
@@ -124,7 +142,7 @@ def test_notebooks_in_a_folder_or_zip_fill_the_topics_without_a_module(tmp_path)
     assert sorted(load_submission(archive, TOPIC_NAMES).modules) == ["layers"]
 
 
-@pytest.mark.parametrize("content", [b"hello", b"{\"cells\": 3}", b"\xff\xfe\x00"])
+@pytest.mark.parametrize("content", [b"hello", b'{"cells": 3}', b"\xff\xfe\x00"])
 def test_a_file_that_is_not_a_notebook_is_a_clear_error(tmp_path, content):
     path = tmp_path / "homework.ipynb"
     path.write_bytes(content)
@@ -139,7 +157,8 @@ def test_a_notebook_without_any_answer_says_so(tmp_path):
     path.write_bytes(notebook("import torch\nprint('hello')"))
     submission = load_submission(path, TOPIC_NAMES)
     assert submission.modules == {} and submission.notes == (
-        "empty.ipynb defines none of the functions the exercises ask for",)
+        "empty.ipynb defines none of the functions the exercises ask for",
+    )
 
 
 def test_a_topics_names_are_the_functions_its_hidden_tests_call():
@@ -160,8 +179,14 @@ def test_a_teaching_plot_draws_the_students_results_and_is_left_out_of_grading(t
     code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
     assert PLOTS[topic][1] in code
     script = "\n\n".join(c for c in code if "grade_notebook" not in c) + "\nprint(len(plt.gcf().axes))"
-    run = subprocess.run([sys.executable, "-c", script], cwd=folder, capture_output=True, text=True, timeout=300,
-                         env={**os.environ, "MPLBACKEND": "Agg"})
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     assert int(run.stdout.split()[-1]) >= 4  # the panels were drawn
     graded = grade_json(folder / f"{topic}.ipynb", "--topic", topic)

@@ -1,4 +1,5 @@
 """The report renderers on a hand-made result: fast, no grading."""
+
 from __future__ import annotations
 
 import json
@@ -9,18 +10,28 @@ from grader.grade import GradeResult, TopicResult
 from grader.grade import TestResult as Result
 from grader.report import PLAIN_WIDTH, terminal_width, to_gradescope, to_json, to_markdown, to_text
 
-FEEDBACK = ("conv2d: core ✓, stride ✓, dilation ✗ (see below)\n"
-            "dilation: the result of `conv2d` is wrong: at index [0, 0, 0, 0] expected 10, got -8\n"
-            "    Input: input=float32 tensor of shape (1, 1, 2, 2) [[[[2, -2], [1, -1]]]], weight=float32 tensor "
-            "of shape (1, 1, 2, 2) [[[[2, -2], [1, -1]]]], bias=None, dilation=2\n"
-            "    Likely mistake: your conv2d matches a *flipped* kernel: PyTorch's Conv2d is cross-correlation")
+FEEDBACK = (
+    "conv2d: core ✓, stride ✓, dilation ✗ (see below)\n"
+    "dilation: the result of `conv2d` is wrong: at index [0, 0, 0, 0] expected 10, got -8\n"
+    "    Input: input=float32 tensor of shape (1, 1, 2, 2) [[[[2, -2], [1, -1]]]], weight=float32 tensor "
+    "of shape (1, 1, 2, 2) [[[[2, -2], [1, -1]]]], bias=None, dilation=2\n"
+    "    Likely mistake: your conv2d matches a *flipped* kernel: PyTorch's Conv2d is cross-correlation"
+)
 
 
 def _result() -> GradeResult:
-    tests = [Result("conv2d matches F.conv2d", "conv2d_matches_reference", "conv2d", 5.5556, 7.7778, False,
-                        FEEDBACK),
-             Result("conv_output_size formula", "conv_output_size_formula", "conv_output_size", 0.0, 1.1112,
-                        False, "`conv_output_size` is not implemented yet")]
+    tests = [
+        Result("conv2d matches F.conv2d", "conv2d_matches_reference", "conv2d", 5.5556, 7.7778, False, FEEDBACK),
+        Result(
+            "conv_output_size formula",
+            "conv_output_size_formula",
+            "conv_output_size",
+            0.0,
+            1.1112,
+            False,
+            "`conv_output_size` is not implemented yet",
+        ),
+    ]
     return GradeResult("submission", {"convolution": TopicResult("convolution", 5.5556, 8.889, tests)})
 
 
@@ -48,7 +59,9 @@ def test_the_width_is_columns_else_the_terminals_else_a_plain_default(monkeypatc
 @pytest.mark.parametrize("width", range(60, 110))
 def test_a_tests_points_are_never_split_across_lines(width):
     result = _result()
-    result.topics["convolution"].tests[0].name = "conv2d matches F.conv2d (shapes, strides, paddings, dilations, dtypes)"
+    result.topics["convolution"].tests[
+        0
+    ].name = "conv2d matches F.conv2d (shapes, strides, paddings, dilations, dtypes)"
     lines = to_text(result, width=width).splitlines()
     assert any(line.endswith("(5.56 / 7.78)") for line in lines)
 
@@ -71,10 +84,21 @@ def test_json_keeps_exact_points_and_markdown_shows_two_decimals():
 def _stubs() -> GradeResult:
     """A topic whose conv2d is still the stub (three tests) and whose correlate2d failed for real."""
     stub = "`conv2d` is not implemented yet (it still raises NotImplementedError)"
-    tests = [Result(f"conv2d test {i}", f"conv2d_{i}", "conv2d", 0.0, 4.0, False, stub, not_implemented=True)
-             for i in range(3)]
-    tests.append(Result("correlate2d matches", "correlate2d_matches_reference", "correlate2d", 0.0, 3.0, False,
-                        "the result of `correlate2d` is wrong"))
+    tests = [
+        Result(f"conv2d test {i}", f"conv2d_{i}", "conv2d", 0.0, 4.0, False, stub, not_implemented=True)
+        for i in range(3)
+    ]
+    tests.append(
+        Result(
+            "correlate2d matches",
+            "correlate2d_matches_reference",
+            "correlate2d",
+            0.0,
+            3.0,
+            False,
+            "the result of `correlate2d` is wrong",
+        )
+    )
     return GradeResult("exercises", {"convolution": TopicResult("convolution", 0.0, 15.0, tests)})
 
 

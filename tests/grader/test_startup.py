@@ -1,23 +1,26 @@
 """What a grade pays before the first check: one zygote, only the imports it needs, no calls to stubs."""
+
 from __future__ import annotations
 
 import os
 
 import pytest
+from helpers import ROOT
 
 from grader.config import Config
 from grader.grade import grade_submission, unimplemented
 from grader.load import load_submission
 from grader.sandbox.session import Zygote, packages_needed
 from grader.topics import CHILD_IMPORTS, SLOWEST_FIRST, TOPIC_NAMES
-from helpers import ROOT
 
 
 def test_the_zygote_loads_what_the_topics_probes_and_the_graded_code_import():
-    sources = {"layers": b"from . import helper\nimport numpy as np\n",
-               "helper": b"def f():\n    from scipy.signal import convolve2d\n",
-               "edges": b"import matplotlib.pyplot as plt\n",
-               "pooling": b"this is not python("}
+    sources = {
+        "layers": b"from . import helper\nimport numpy as np\n",
+        "helper": b"def f():\n    from scipy.signal import convolve2d\n",
+        "edges": b"import matplotlib.pyplot as plt\n",
+        "pooling": b"this is not python(",
+    }
     assert packages_needed(["layers"], sources, CHILD_IMPORTS) == ("scipy",)  # through the module it imports
     assert packages_needed(["pooling", "augmentation"], sources, CHILD_IMPORTS) == ("torchvision",)  # the probes
     assert packages_needed(["layers", "edges"], sources, CHILD_IMPORTS) == ("matplotlib", "scipy")
@@ -102,9 +105,14 @@ def test_a_concurrent_grade_starts_one_zygote(monkeypatch, tmp_path):
     monkeypatch.setattr(Zygote, "__init__", counted)
     monkeypatch.setattr(Zygote, "_instance", None)
     events = []
-    result = grade_submission(load_submission(ROOT / "solutions", TOPIC_NAMES), Config(examples={"default": 5}),
-                              topics=["perceptron", "gradient_descent", "pooling"], jobs=2, cache=False,
-                              progress=lambda *event: events.append(event))
+    result = grade_submission(
+        load_submission(ROOT / "solutions", TOPIC_NAMES),
+        Config(examples={"default": 5}),
+        topics=["perceptron", "gradient_descent", "pooling"],
+        jobs=2,
+        cache=False,
+        progress=lambda *event: events.append(event),
+    )
     assert result.score == result.max_score
     assert len(started.read_text().split()) == 1
     for topic, graded in result.topics.items():  # the workers' progress reached this process, in order

@@ -1,4 +1,5 @@
 """What every topic module must define, and the points its tests are worth: fast, no grading."""
+
 from __future__ import annotations
 
 import pytest

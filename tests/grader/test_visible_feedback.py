@@ -1,17 +1,22 @@
 """What a student sees when a visible test fails: the failing call and the values, not library internals."""
+
 from __future__ import annotations
 
 import subprocess
 import sys
 
 import pytest
-
 from helpers import CASES, ROOT, as_module
 
 
 def visible(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *map(str, args)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
 
 
 @pytest.mark.slow

@@ -7,6 +7,7 @@ case's topic replaced by the reference followed by the case) and the visible tes
 it through ``CONVGRADE_IMPL``. All cases of a topic run in this one process, so torch and the
 tests' dependencies are imported once; ``-x`` stops a case at its first failing test.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -35,8 +36,21 @@ def fails_visible(topic: str, package: str) -> bool:
     for module in [m for m in sys.modules if m in ("course", f"test_{topic}") or m.startswith("case_")]:
         del sys.modules[module]
     with contextlib.redirect_stdout(io.StringIO()):
-        code = pytest.main([str(ROOT / "tests" / f"test_{topic}.py"), "-x", "-q", "-p", "no:cacheprovider",
-                            "-p", "no:randomly", "--rootdir", str(ROOT), "-W", "ignore"])
+        code = pytest.main(
+            [
+                str(ROOT / "tests" / f"test_{topic}.py"),
+                "-x",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "-p",
+                "no:randomly",
+                "--rootdir",
+                str(ROOT),
+                "-W",
+                "ignore",
+            ]
+        )
     return code != pytest.ExitCode.OK
 
 

@@ -5,14 +5,14 @@ parameters frozen (``probes.count_parameters_probe``, which builds ``probes.coun
 ``model.parameters()`` lists every parameter once, however deep and however often it is used; the known
 mistakes are other ways of walking the model, each run here on the same model.
 """
+
 from __future__ import annotations
 
 import torch
 import torch.nn as nn
 from hypothesis import strategies as st
 
-from grader.checks import (Case, Failure, Misconception, Property, not_implemented, outcome_value,
-                           predictions_of)
+from grader.checks import Case, Failure, Misconception, Property, not_implemented, outcome_value, predictions_of
 from grader.sandbox import probes
 from grader.sandbox.probes import counting_model
 
@@ -34,15 +34,22 @@ def count_models(draw):
         return leaves[i][0] in ("linear", "tied")
 
     def node(depth):
-        options = ["leaf"] + (["seq", "block"] if depth < 2 else []) + (["again"] if leaves else []) + \
-            (["tied"] if any(is_linear(i) for i in range(len(leaves))) else [])
+        options = (
+            ["leaf"]
+            + (["seq", "block"] if depth < 2 else [])
+            + (["again"] if leaves else [])
+            + (["tied"] if any(is_linear(i) for i in range(len(leaves))) else [])
+        )
         kind = draw(st.sampled_from(options))
         if kind in ("seq", "block"):
             return container(kind, depth + 1)
         if kind == "again":
             return ["again", draw(st.integers(0, len(leaves) - 1))]
-        made = ["tied", draw(st.sampled_from([i for i in range(len(leaves)) if is_linear(i)]))] \
-            if kind == "tied" else draw(LEAF)
+        made = (
+            ["tied", draw(st.sampled_from([i for i in range(len(leaves)) if is_linear(i)]))]
+            if kind == "tied"
+            else draw(LEAF)
+        )
         leaves.append(made)
         return made
 
@@ -76,8 +83,10 @@ def frozen_model(spec, frozen) -> nn.Module:
 COUNT_PARTS = {
     "trainable_only=True": [("True", "count_parameters(model, True)", True)],
     "default": [("default", "count_parameters(model)", True)],
-    "trainable_only=False": [("trainable_only=False", "count_parameters(model, trainable_only=False)", False),
-                             ("False", "count_parameters(model, False)", False)],
+    "trainable_only=False": [
+        ("trainable_only=False", "count_parameters(model, trainable_only=False)", False),
+        ("False", "count_parameters(model, False)", False),
+    ],
 }
 TRAINABLE_ONLY = {key: flag for calls in COUNT_PARTS.values() for key, _, flag in calls}
 
@@ -92,9 +101,11 @@ def right_count(model: nn.Module, trainable_only: bool) -> int:
 
 def _count_mistake(id, explanation, count):
     """A counting mistake: ``count(model, trainable_only, call)`` is its answer for the probe's call ``call``."""
+
     def compute(case: Case):
         call = case.kwargs["call"]
         return torch.tensor(count(frozen_model(*case.args), TRAINABLE_ONLY[call], call))
+
     return Misconception(id, explanation, compute)
 
 
@@ -103,38 +114,72 @@ def _state_dict_size(model) -> int:
 
 
 COUNT_MISTAKES = [
-    _count_mistake("architectures.frozen_parameters_requires_grad_false", "frozen parameters (requires_grad=False) are counted although trainable_only is true: skip a "
-                   "parameter p when trainable_only and not p.requires_grad",
-                   lambda model, flag, call: right_count(model, False)),
-    _count_mistake("architectures.counts_frozen_parameters_trainable_ones", "it counts the frozen parameters instead of the trainable ones",
-                   lambda model, flag, call: sum(p.numel() for p in model.parameters() if not p.requires_grad)
-                   if flag else right_count(model, False)),
-    _count_mistake("architectures.counts_buffers_too_state_dict", "it counts buffers too (state_dict() holds BatchNorm's running_mean, running_var and "
-                   "num_batches_tracked); count model.parameters() only",
-                   lambda model, flag, call: _state_dict_size(model)),
-    _count_mistake("architectures.trainable_only_false_counts_state", "with trainable_only=False it counts state_dict() entries, buffers included (BatchNorm's "
-                   "running_mean, running_var, num_batches_tracked); count model.parameters() only",
-                   lambda model, flag, call: right_count(model, True) if flag else _state_dict_size(model)),
-    _count_mistake("architectures.counts_parameter_tensors_count_elements", "it counts parameter tensors; count their elements (p.numel())",
-                   lambda model, flag, call: sum(1 for p in model.parameters() if p.requires_grad or not flag)),
-    _count_mistake("architectures.trainable_only_false_every_parameter", "with trainable_only=False every parameter counts, frozen ones too",
-                   lambda model, flag, call: right_count(model, True)),
-    _count_mistake("architectures.default_trainable_only_true_count", "the default is trainable_only=True: count_parameters(model) counts the trainable parameters "
-                   "only", lambda model, flag, call: right_count(model, flag and call != "default")),
-    _count_mistake("architectures.adds_up_m_parameters_every", "it adds up m.parameters() for every m in model.modules(): modules() lists the model and every "
-                   "container too, and m.parameters() already includes the submodules', so a nested parameter is "
-                   "counted once per enclosing module; sum over model.parameters() once",
-                   lambda model, flag, call: sum(_size(m.parameters(), flag) for m in model.modules())),
-    _count_mistake("architectures.iterates_over_model_layer_model", "it iterates over the model (for layer in model), which works for an nn.Sequential only and "
-                   "visits a layer used twice twice; sum over model.parameters(), which lists every parameter once",
-                   lambda model, flag, call: sum(_size(layer.parameters(), flag) for layer in model)),
-    _count_mistake("architectures.adds_up_parameters_model_children", "it adds up the parameters of model.children(), which misses those the model holds itself (a "
-                   "bare nn.Linear, a custom module's own nn.Parameter) and counts a weight two children share "
-                   "twice; sum over model.parameters()",
-                   lambda model, flag, call: sum(_size(child.parameters(), flag) for child in model.children())),
-    _count_mistake("architectures.adds_up_m_parameters_recurse", "it adds up m.parameters(recurse=False) over model.modules(), which counts a tied weight (one "
-                   "nn.Parameter used by two layers) once per layer; model.parameters() lists it once",
-                   lambda model, flag, call: sum(_size(m.parameters(recurse=False), flag) for m in model.modules())),
+    _count_mistake(
+        "architectures.frozen_parameters_requires_grad_false",
+        "frozen parameters (requires_grad=False) are counted although trainable_only is true: skip a "
+        "parameter p when trainable_only and not p.requires_grad",
+        lambda model, flag, call: right_count(model, False),
+    ),
+    _count_mistake(
+        "architectures.counts_frozen_parameters_trainable_ones",
+        "it counts the frozen parameters instead of the trainable ones",
+        lambda model, flag, call: (
+            sum(p.numel() for p in model.parameters() if not p.requires_grad) if flag else right_count(model, False)
+        ),
+    ),
+    _count_mistake(
+        "architectures.counts_buffers_too_state_dict",
+        "it counts buffers too (state_dict() holds BatchNorm's running_mean, running_var and "
+        "num_batches_tracked); count model.parameters() only",
+        lambda model, flag, call: _state_dict_size(model),
+    ),
+    _count_mistake(
+        "architectures.trainable_only_false_counts_state",
+        "with trainable_only=False it counts state_dict() entries, buffers included (BatchNorm's "
+        "running_mean, running_var, num_batches_tracked); count model.parameters() only",
+        lambda model, flag, call: right_count(model, True) if flag else _state_dict_size(model),
+    ),
+    _count_mistake(
+        "architectures.counts_parameter_tensors_count_elements",
+        "it counts parameter tensors; count their elements (p.numel())",
+        lambda model, flag, call: sum(1 for p in model.parameters() if p.requires_grad or not flag),
+    ),
+    _count_mistake(
+        "architectures.trainable_only_false_every_parameter",
+        "with trainable_only=False every parameter counts, frozen ones too",
+        lambda model, flag, call: right_count(model, True),
+    ),
+    _count_mistake(
+        "architectures.default_trainable_only_true_count",
+        "the default is trainable_only=True: count_parameters(model) counts the trainable parameters only",
+        lambda model, flag, call: right_count(model, flag and call != "default"),
+    ),
+    _count_mistake(
+        "architectures.adds_up_m_parameters_every",
+        "it adds up m.parameters() for every m in model.modules(): modules() lists the model and every "
+        "container too, and m.parameters() already includes the submodules', so a nested parameter is "
+        "counted once per enclosing module; sum over model.parameters() once",
+        lambda model, flag, call: sum(_size(m.parameters(), flag) for m in model.modules()),
+    ),
+    _count_mistake(
+        "architectures.iterates_over_model_layer_model",
+        "it iterates over the model (for layer in model), which works for an nn.Sequential only and "
+        "visits a layer used twice twice; sum over model.parameters(), which lists every parameter once",
+        lambda model, flag, call: sum(_size(layer.parameters(), flag) for layer in model),
+    ),
+    _count_mistake(
+        "architectures.adds_up_parameters_model_children",
+        "it adds up the parameters of model.children(), which misses those the model holds itself (a "
+        "bare nn.Linear, a custom module's own nn.Parameter) and counts a weight two children share "
+        "twice; sum over model.parameters()",
+        lambda model, flag, call: sum(_size(child.parameters(), flag) for child in model.children()),
+    ),
+    _count_mistake(
+        "architectures.adds_up_m_parameters_recurse",
+        "it adds up m.parameters(recurse=False) over model.modules(), which counts a tied weight (one "
+        "nn.Parameter used by two layers) once per layer; model.parameters() lists it once",
+        lambda model, flag, call: sum(_size(m.parameters(recurse=False), flag) for m in model.modules()),
+    ),
 ]
 
 
@@ -144,8 +189,9 @@ def observe_count(evidence, case: Case, value: int, right: int):
     if value != right:
         evidence.observe(COUNT_MISTAKES, case, torch.tensor(value), torch.tensor(right))
         return
-    for mistake, (answer, predicted) in zip(COUNT_MISTAKES, predictions_of(COUNT_MISTAKES, case,
-                                                                          f"{__name__}.COUNT_MISTAKES")):
+    for mistake, (answer, predicted) in zip(
+        COUNT_MISTAKES, predictions_of(COUNT_MISTAKES, case, f"{__name__}.COUNT_MISTAKES")
+    ):
         if answer == "not applicable":
             continue
         if answer == "raised" or int(predicted) != right:  # a crash, where the student's code counted right
@@ -154,11 +200,11 @@ def observe_count(evidence, case: Case, value: int, right: int):
 
 # ------------------------------------------------------------------ the check
 
+
 def verify_count(ctx, case: Case):
     """count_parameters counts the elements of model.parameters(), trainable ones only unless told otherwise."""
     spec, frozen = case.args
-    got = outcome_value(ctx.probe("count_parameters", probes.count_parameters_probe, spec, frozen),
-                        "count_parameters")
+    got = outcome_value(ctx.probe("count_parameters", probes.count_parameters_probe, spec, frozen), "count_parameters")
     if got["default"].get("raised", [None])[0] == "NotImplementedError":
         raise Failure(not_implemented("count_parameters"), stub=True)
     model = frozen_model(spec, frozen)
@@ -168,15 +214,19 @@ def verify_count(ctx, case: Case):
             right, result, here = right_count(model, trainable_only), got[key], Case(case.args, {"call": key})
             if "raised" in result:  # every answer is evidence, the waived parts' and the right ones too
                 ctx.evidence.observe_crash(COUNT_MISTAKES, here)
-                ctx.require(part, False, f"{call} raised {result['raised'][0]}: {result['raised'][1]}\n"
-                                         f"    Model: {described}")
+                ctx.require(
+                    part, False, f"{call} raised {result['raised'][0]}: {result['raised'][1]}\n    Model: {described}"
+                )
                 continue
             value = result["value"]
             if type(value) is int:
                 observe_count(ctx.evidence, here, value, right)
             shown = value if isinstance(value, (int, float)) else f"a {type(value).__name__}"
-            ctx.require(part, type(value) is int and value == right,
-                        f"{call} returned {shown}; expected the int {right}\n    Model: {described}")
+            ctx.require(
+                part,
+                type(value) is int and value == right,
+                f"{call} returned {shown}; expected the int {right}\n    Model: {described}",
+            )
 
 
 def describe_spec(spec) -> str:
@@ -219,6 +269,14 @@ def describe_spec(spec) -> str:
     return words
 
 
-COUNT = Property("count_parameters_counts", "count_parameters counts elements of model.parameters() (nested, shared, "
-                 "tied), trainable ones only by default", "count_parameters", weight=1.0, strategy=count_cases(),
-                 verify=verify_count, examples=30, array_valued=False, parts=tuple(COUNT_PARTS))
+COUNT = Property(
+    "count_parameters_counts",
+    "count_parameters counts elements of model.parameters() (nested, shared, tied), trainable ones only by default",
+    "count_parameters",
+    weight=1.0,
+    strategy=count_cases(),
+    verify=verify_count,
+    examples=30,
+    array_valued=False,
+    parts=tuple(COUNT_PARTS),
+)

@@ -1,14 +1,14 @@
 """The builders' forward pass: the student's model, with reference weights loaded strictly, against
 the reference network's output (``probes.architecture_forward``)."""
+
 from __future__ import annotations
 
 import torch
 from hypothesis import strategies as st
 
 from grader.checks import Case, Failure, Mistake, Property, as_tensor, compare, crashed, mistake_lines, outcome_value
-from grader.topics.architectures.references import TARGETS, Target, random_state, reference_output
 from grader.sandbox import probes
-
+from grader.topics.architectures.references import TARGETS, Target, random_state, reference_output
 
 FORWARD_FEATURES = ("batch",)
 CASE_STUDY_FEATURES = ("n_channels", "batch")
@@ -30,8 +30,10 @@ def forward_cases(draw, enabled: frozenset, target: Target, channels: bool = Fal
 
 def _words(target: Target, case: Case) -> str:
     x, args = case.args[0], case.kwargs["args"]
-    return (f"\n    Input: model = {target.name}({', '.join(map(repr, args))}), x = {tuple(x.shape)} float32 tensor "
-            f"(values around {float(x.mean()):.3g}), reference weights drawn with seed {case.kwargs['seed']}")
+    return (
+        f"\n    Input: model = {target.name}({', '.join(map(repr, args))}), x = {tuple(x.shape)} float32 tensor "
+        f"(values around {float(x.mean()):.3g}), reference weights drawn with seed {case.kwargs['seed']}"
+    )
 
 
 def run_forward(ctx, target: Target, case: Case):
@@ -43,8 +45,10 @@ def run_forward(ctx, target: Target, case: Case):
     if outcome.status == "raised" and "state_dict" in (outcome.error or {}).get("message", ""):
         message = outcome.error["message"].strip().replace("\n\t", " ").replace("\n", " ")
         message = message[:300] + ("..." if len(message) > 300 else "")
-        raise Failure(f"the reference weights do not load into the model of {called}: child names and parameter "
-                      f"shapes must match the contract exactly.\n    load_state_dict(strict=True) said: {message}")
+        raise Failure(
+            f"the reference weights do not load into the model of {called}: child names and parameter "
+            f"shapes must match the contract exactly.\n    load_state_dict(strict=True) said: {message}"
+        )
     if crashed(outcome):
         ctx.evidence.observe_crash(target.forward_mistakes, case)
     try:
@@ -61,8 +65,9 @@ def check_output(ctx, target: Target, case: Case, got: torch.Tensor):
     try:
         compare(got, expected, scale=scale, function=target.name, what="the output")
     except Failure as failure:
-        ctx.evidence.observe(target.forward_mistakes, case, got, expected,
-                             scale if got.shape == expected.shape else None)
+        ctx.evidence.observe(
+            target.forward_mistakes, case, got, expected, scale if got.shape == expected.shape else None
+        )
         named = _config_mistakes(ctx, target, case.kwargs["args"])
         raise Failure(str(failure) + mistake_lines(named) + _words(target, case), mistakes=named) from None
 
@@ -86,10 +91,13 @@ def verify_simple_net_forward(ctx, case: Case):
             raise
         ctx.require("a batch", False, str(failure))
         return
-    ctx.require("no printing", not printed,
-                f"the forward pass of SimpleNet() prints ({printed[:60]!r}...): forward runs for every batch, so "
-                f"printing there floods the output and slows training\n    {PRINTS}" + _words(target, case),
-                mistakes=(PRINTS,))
+    ctx.require(
+        "no printing",
+        not printed,
+        f"the forward pass of SimpleNet() prints ({printed[:60]!r}...): forward runs for every batch, so "
+        f"printing there floods the output and slows training\n    {PRINTS}" + _words(target, case),
+        mistakes=(PRINTS,),
+    )
     try:
         check_output(ctx, target, case, got)
     except Failure as failure:
@@ -120,8 +128,16 @@ def _config_mistakes(ctx, target: Target, args) -> tuple[Mistake, ...]:
         if name in reference and kind == type(reference[name]).__name__:
             if _normal(text) != _normal(repr(reference[name])):
                 differences.append(f"`{name}` is {text}, expected {reference[name]!r}")
-    return (Mistake("architectures.layer_settings_differ", "layer settings differ from the contract's: "
-                    + "; ".join(differences)),) if differences else ()
+    return (
+        (
+            Mistake(
+                "architectures.layer_settings_differ",
+                "layer settings differ from the contract's: " + "; ".join(differences),
+            ),
+        )
+        if differences
+        else ()
+    )
 
 
 def _normal(text: str) -> str:
@@ -131,13 +147,23 @@ def _normal(text: str) -> str:
 def forward_check(id, title, name, weight, channels=False):
     """The forward check of a builder: features ``batch`` (and ``n_channels`` for the case study)."""
     target = TARGETS[name]
-    return Property(id, title, name, weight=weight,
-                    strategy=lambda enabled: forward_cases(enabled, target, channels),
-                    verify=lambda ctx, case: verify_forward(ctx, target, case),
-                    features=CASE_STUDY_FEATURES if channels else FORWARD_FEATURES)
+    return Property(
+        id,
+        title,
+        name,
+        weight=weight,
+        strategy=lambda enabled: forward_cases(enabled, target, channels),
+        verify=lambda ctx, case: verify_forward(ctx, target, case),
+        features=CASE_STUDY_FEATURES if channels else FORWARD_FEATURES,
+    )
 
 
 SIMPLE_NET_FORWARD = Property(
-    "simple_net_forward", "SimpleNet.forward is conv, relu, pool, flatten, fc, sigmoid, and does not print",
-    "SimpleNet", weight=1.5, strategy=forward_cases(frozenset(FORWARD_FEATURES), TARGETS["SimpleNet"]),
-    verify=verify_simple_net_forward, parts=SIMPLE_NET_PARTS)
+    "simple_net_forward",
+    "SimpleNet.forward is conv, relu, pool, flatten, fc, sigmoid, and does not print",
+    "SimpleNet",
+    weight=1.5,
+    strategy=forward_cases(frozenset(FORWARD_FEATURES), TARGETS["SimpleNet"]),
+    verify=verify_simple_net_forward,
+    parts=SIMPLE_NET_PARTS,
+)

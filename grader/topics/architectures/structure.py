@@ -1,19 +1,22 @@
 """The builders' structure: children (name: class) and parameter shapes, from ``probes.architecture_summary``."""
+
 from __future__ import annotations
 
 import torch.nn as nn
 from hypothesis import strategies as st
 
 from grader.checks import Case, Failure, Property, Scripted, mistake_lines, outcome_value
-from grader.topics.architectures.references import TARGETS, Target
 from grader.sandbox import probes
+from grader.topics.architectures.references import TARGETS, Target
 
 
 def summary_of(model: nn.Module) -> dict:
     """What ``probes.architecture_summary`` reports, for a model built here."""
-    return {"children": [[n, type(c).__name__] for n, c in model.named_children()],
-            "parameters": [[n, list(p.shape)] for n, p in model.named_parameters()],
-            "count": sum(p.numel() for p in model.parameters())}
+    return {
+        "children": [[n, type(c).__name__] for n, c in model.named_children()],
+        "parameters": [[n, list(p.shape)] for n, p in model.named_parameters()],
+        "count": sum(p.numel() for p in model.parameters()),
+    }
 
 
 def _children(summary) -> list[str]:
@@ -49,7 +52,8 @@ def verify_structure(ctx, target: Target, args: tuple, kwargs: dict | None = Non
         named = (fitting[0].mistake,) if len(fitting) == 1 else ()
         if len(fitting) > 1:
             problem += "\n    Your model fits more than one known mistake:\n" + "\n".join(
-                f"    - {m.explanation}" for m in fitting)
+                f"    - {m.explanation}" for m in fitting
+            )
         raise Failure(f"{called}: {problem}{mistake_lines(named)}", mistakes=named)
 
 
@@ -61,10 +65,15 @@ def _structure_problem(target: Target, got: dict, expected: dict) -> str:
         if mine != theirs:
             common = min(len(mine), len(theirs))
             first = next((i for i, (a, b) in enumerate(zip(mine, theirs)) if a != b), common)
-            where = (f"child {first} is `{mine[first]}`, expected `{theirs[first]}`" if first < common
-                     else f"it has {len(mine)} children, expected {len(theirs)}")
-            return (f"the children (name: class) are wrong: {where}.\n    Yours:    {', '.join(mine)}"
-                    f"\n    Expected: {', '.join(theirs)}")
+            where = (
+                f"child {first} is `{mine[first]}`, expected `{theirs[first]}`"
+                if first < common
+                else f"it has {len(mine)} children, expected {len(theirs)}"
+            )
+            return (
+                f"the children (name: class) are wrong: {where}.\n    Yours:    {', '.join(mine)}"
+                f"\n    Expected: {', '.join(theirs)}"
+            )
     else:
         kinds = {name: kind for name, kind, *_ in got["children"]}
         for name, kind in expected["children"]:
@@ -102,7 +111,13 @@ def verify_case_study_structure(ctx, case: Case):
 
 
 CASE_STUDY_STRUCTURE = Property(
-    "build_case_study_cnn_structure", "build_case_study_cnn has the case-study children for every n_channels, "
-    "passed by position or by name, 1 by default", "build_case_study_cnn", weight=1.0,
-    strategy=st.integers(1, 4).map(lambda n: Case((n,))), verify=verify_case_study_structure, examples=6,
-    array_valued=False)
+    "build_case_study_cnn_structure",
+    "build_case_study_cnn has the case-study children for every n_channels, "
+    "passed by position or by name, 1 by default",
+    "build_case_study_cnn",
+    weight=1.0,
+    strategy=st.integers(1, 4).map(lambda n: Case((n,))),
+    verify=verify_case_study_structure,
+    examples=6,
+    array_valued=False,
+)

@@ -6,18 +6,23 @@ One module per function, over the evidence they share:
   (dtype mistakes, a larger companion case, mistakes that say nothing about a case);
 - ``sizes``: ``conv_output_size``;  ``correlate``: ``correlate2d``;  ``conv2d``: ``conv2d``.
 """
+
 from grader.forbidden import Rule
 from grader.topics.convolution import conv2d, correlate, sizes
 
 POINTS = 20
 
 CONVOLUTION_RULES = [
-    Rule("a built-in convolution (F.conv2d, torch.conv2d, nn.Conv2d or an aten convolution op)",
-         runtime=r"^(fn:(conv\d?d|convolution|_convolution|conv_transpose\dd|conv_tbc)|aten:(_?convolution|conv|cudnn_conv|mkldnn_conv|_slow_conv|slow_conv|thnn_conv|_nnpack|miopen_conv|deform_conv))",
-         static=r"\.(conv[123]d|convolution|_convolution|Conv[123]d|conv_transpose[123]d|conv_tbc)$"),
-    Rule("unfold/im2col (F.unfold, nn.Unfold, Tensor.unfold)",
-         runtime=r"^(fn:(unfold|im2col)|aten:(im2col|unfold))$",
-         static=r"\.(unfold|Unfold|im2col)$"),
+    Rule(
+        "a built-in convolution (F.conv2d, torch.conv2d, nn.Conv2d or an aten convolution op)",
+        runtime=r"^(fn:(conv\d?d|convolution|_convolution|conv_transpose\dd|conv_tbc)|aten:(_?convolution|conv|cudnn_conv|mkldnn_conv|_slow_conv|slow_conv|thnn_conv|_nnpack|miopen_conv|deform_conv))",
+        static=r"\.(conv[123]d|convolution|_convolution|Conv[123]d|conv_transpose[123]d|conv_tbc)$",
+    ),
+    Rule(
+        "unfold/im2col (F.unfold, nn.Unfold, Tensor.unfold)",
+        runtime=r"^(fn:(unfold|im2col)|aten:(im2col|unfold))$",
+        static=r"\.(unfold|Unfold|im2col)$",
+    ),
     Rule("cv2.filter2D", runtime=r"^cv2:", static=r"(^|\.)(filter2D|sepFilter2D|Sobel)$"),
     Rule("scipy.signal / scipy.ndimage", runtime=r"^scipy\.", static=r"^scipy\.(signal|ndimage)"),
     Rule("np.convolve / np.correlate", runtime=r"^numpy:", static=r"^(np|numpy)\.(convolve|correlate)$"),

@@ -1,4 +1,5 @@
 """``correlate2d``: valid cross-correlation of one image with one kernel, against F.conv2d."""
+
 from __future__ import annotations
 
 import torch
@@ -54,20 +55,33 @@ def _swapped_output(case):
     out = image.new_zeros((w - kw + 1, h - kh + 1))
     for y in range(out.shape[0]):
         for x in range(out.shape[1]):
-            out[y, x] = (image[y:y + kh, x:x + kw] * kernel).sum()  # raises when the window leaves the image
+            out[y, x] = (image[y : y + kh, x : x + kw] * kernel).sum()  # raises when the window leaves the image
     return out
 
 
 CORRELATE_MISTAKES = [
-    Misconception("convolution.flips_kernel_true_convolution_pytorchs", "it flips the kernel (true convolution); PyTorch's Conv2d and this exercise use "
-                  "cross-correlation: image[y+i, x+j] * kernel[i, j], no flip",
-                  lambda c: _correlate(c.args[0], c.args[1].flip(0, 1))),
-    Misconception("convolution.swaps_roles_rows_columns_kernel", "it swaps the roles of rows and columns of the kernel (kernel[j, i] where kernel[i, j] belongs)",
-                  _transposed),
-    Misconception("convolution.output_size_misses_1_kernel", "the output size misses the +1: a kernel of height kH fits in H - kH + 1 positions "
-                  "(the output is (H - kH + 1, W - kW + 1))", _no_plus_one),
-    Misconception("convolution.outputs_height_width_swapped_h", "the output's height and width are swapped: it is (H - kH + 1, W - kW + 1) for an (H, W) "
-                  "image, rows first", _swapped_output),
+    Misconception(
+        "convolution.flips_kernel_true_convolution_pytorchs",
+        "it flips the kernel (true convolution); PyTorch's Conv2d and this exercise use "
+        "cross-correlation: image[y+i, x+j] * kernel[i, j], no flip",
+        lambda c: _correlate(c.args[0], c.args[1].flip(0, 1)),
+    ),
+    Misconception(
+        "convolution.swaps_roles_rows_columns_kernel",
+        "it swaps the roles of rows and columns of the kernel (kernel[j, i] where kernel[i, j] belongs)",
+        _transposed,
+    ),
+    Misconception(
+        "convolution.output_size_misses_1_kernel",
+        "the output size misses the +1: a kernel of height kH fits in H - kH + 1 positions "
+        "(the output is (H - kH + 1, W - kW + 1))",
+        _no_plus_one,
+    ),
+    Misconception(
+        "convolution.outputs_height_width_swapped_h",
+        "the output's height and width are swapped: it is (H - kH + 1, W - kW + 1) for an (H, W) image, rows first",
+        _swapped_output,
+    ),
 ]
 CORRELATE_DTYPE_MISTAKES = [float32_mistake(lambda c: _correlate(*c.args), "image")]
 
@@ -85,9 +99,17 @@ def _grown_image(case):
 
 def verify_correlate(ctx, case):
     """correlate2d equals the valid cross-correlation F.conv2d computes on one image and one kernel."""
-    check_tensor_call(ctx, "correlate2d", case, lambda c: _correlate(*c.args), _correlate_scale,
-                      misconceptions=CORRELATE_MISTAKES, dtype_mistakes=CORRELATE_DTYPE_MISTAKES,
-                      arg_names=CORRELATE_ARGS, grown=_grown_image)
+    check_tensor_call(
+        ctx,
+        "correlate2d",
+        case,
+        lambda c: _correlate(*c.args),
+        _correlate_scale,
+        misconceptions=CORRELATE_MISTAKES,
+        dtype_mistakes=CORRELATE_DTYPE_MISTAKES,
+        arg_names=CORRELATE_ARGS,
+        grown=_grown_image,
+    )
 
 
 BAD_CORRELATE = [
@@ -100,8 +122,20 @@ BAD_CORRELATE = [
 
 
 CHECKS = [
-    Property("correlate2d_matches_reference", "correlate2d matches valid cross-correlation (F.conv2d)",
-             "correlate2d", 3.0, strategy=correlate_cases, verify=verify_correlate, features=CORRELATE_FEATURES),
-    raises_value_error("correlate2d_errors", "correlate2d raises ValueError for non-2-D inputs and oversized kernels",
-                       "correlate2d", BAD_CORRELATE, CORRELATE_ARGS),
+    Property(
+        "correlate2d_matches_reference",
+        "correlate2d matches valid cross-correlation (F.conv2d)",
+        "correlate2d",
+        3.0,
+        strategy=correlate_cases,
+        verify=verify_correlate,
+        features=CORRELATE_FEATURES,
+    ),
+    raises_value_error(
+        "correlate2d_errors",
+        "correlate2d raises ValueError for non-2-D inputs and oversized kernels",
+        "correlate2d",
+        BAD_CORRELATE,
+        CORRELATE_ARGS,
+    ),
 ]

@@ -8,17 +8,30 @@ companion, whose answer tells apart mistakes a 1x1 input cannot; and a mistake t
 And ``Signature``: the contract's parameter order and defaults, for cases drawn as positional calls
 or with defaults left out (pooling and edges use it too; a wish for ``grader.checks``).
 """
+
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import torch
 
-from grader.checks import (Case, Evidence, Failure, Misconception, Mistake, NotApplicable, as_tensor, compare, crashed,
-                           first_difference, inputs_unchanged, outcome_value)
+from grader.checks import (
+    Case,
+    Evidence,
+    Failure,
+    Misconception,
+    Mistake,
+    NotApplicable,
+    as_tensor,
+    compare,
+    crashed,
+    first_difference,
+    inputs_unchanged,
+    outcome_value,
+)
 
 
 def pair(value) -> tuple[int, int]:
@@ -41,8 +54,11 @@ class Signature:
     leading: int  # parameters the canonical form passes by position (defaults filled in)
 
     def text(self) -> str:
-        return f"{self.function}(" + ", ".join(n if n not in self.defaults else f"{n}={self.defaults[n]!r}"
-                                               for n in self.names) + ")"
+        return (
+            f"{self.function}("
+            + ", ".join(n if n not in self.defaults else f"{n}={self.defaults[n]!r}" for n in self.names)
+            + ")"
+        )
 
     def positional(self, case: Case) -> Case:
         """The same call with its options passed by position, in the contract's order."""
@@ -56,13 +72,13 @@ class Signature:
     def canonical(self, case: Case) -> Case:
         """The leading parameters by position (defaults filled in), the options given by keyword."""
         values = self._values(case)
-        args = tuple(values.pop(n) if n in values else self.defaults[n] for n in self.names[:self.leading])
+        args = tuple(values.pop(n) if n in values else self.defaults[n] for n in self.names[: self.leading])
         return Case(args, values)
 
     def spelled_out(self, case: Case) -> Case:
         """The leading parameters by position, every option by keyword (defaults written out)."""
         values = dict(self.defaults, **self._values(case))
-        return Case(tuple(values.pop(n) for n in self.names[:self.leading]), values)
+        return Case(tuple(values.pop(n) for n in self.names[: self.leading]), values)
 
     def on_canonical(self, compute: Callable) -> Callable:
         """``compute`` (written for the canonical form) applied to any form of a case."""
@@ -87,25 +103,39 @@ class Signature:
         finally:
             ctx.evidence = evidence
         check(full)  # a mistake that shows with keyword arguments too: its own feedback and evidence
-        left_out = [n for n in self.names[len(case.args):] if n not in case.kwargs]
-        mistake = Mistake("signature.not_the_contracts",
-                          f"the signature is not the contract's `{self.text()}` (parameter order, names or "
-                          f"defaults): the call `{self.call_text(case)}`"
-                          + (f" (leaving out {', '.join(left_out)})" if left_out else "")
-                          + " fails, but the same call with every argument given by keyword works")
+        left_out = [n for n in self.names[len(case.args) :] if n not in case.kwargs]
+        mistake = Mistake(
+            "signature.not_the_contracts",
+            f"the signature is not the contract's `{self.text()}` (parameter order, names or "
+            f"defaults): the call `{self.call_text(case)}`"
+            + (f" (leaving out {', '.join(left_out)})" if left_out else "")
+            + " fails, but the same call with every argument given by keyword works",
+        )
         raise Failure(f"{first}\n    {mistake}", mistakes=(mistake,)) from None
 
     def call_text(self, case: Case) -> str:
         """The call as written: arrays by their parameter names, other values as literals."""
+
         def shown(name, value):
             return name if isinstance(value, (torch.Tensor, np.ndarray)) else repr(value)
+
         parts = [shown(name, value) for name, value in zip(self.names, case.args)]
         parts += [f"{name}={shown(name, value)}" for name, value in case.kwargs.items()]
         return f"{self.function}({', '.join(parts)})"
 
 
-def check_tensor_call(ctx, function: str, case: Case, reference, scale_of, *, misconceptions=(), dtype_mistakes=(),
-                      arg_names=(), grown=None) -> torch.Tensor:
+def check_tensor_call(
+    ctx,
+    function: str,
+    case: Case,
+    reference,
+    scale_of,
+    *,
+    misconceptions=(),
+    dtype_mistakes=(),
+    arg_names=(),
+    grown=None,
+) -> torch.Tensor:
     """``check_array_call`` against ``reference(case)``, with two more sources of evidence on a failure.
 
     A result of the wrong dtype is matched against ``dtype_mistakes`` (``Evidence`` compares values only,
@@ -123,8 +153,9 @@ def check_tensor_call(ctx, function: str, case: Case, reference, scale_of, *, mi
         try:
             compare(got, expected, scale=scale, function=function)
         except Failure:
-            ctx.evidence.observe(applicable(misconceptions, case), case, got, expected,
-                                 scale if got.shape == expected.shape else None)
+            ctx.evidence.observe(
+                applicable(misconceptions, case), case, got, expected, scale if got.shape == expected.shape else None
+            )
             if got.dtype != expected.dtype:
                 ctx.evidence.observe(applicable(dtype_mistakes, case), case, got, None)
             raise
@@ -159,6 +190,7 @@ def applicable(misconceptions, case: Case) -> list[Misconception]:
 def _raises(error: Exception):
     def compute(case):
         raise error
+
     return compute
 
 
@@ -178,8 +210,7 @@ def _observe_companion(ctx, function: str, case: Case, reference, scale_of, misc
     except Failure:
         return
     right = got.shape == expected.shape and first_difference(got, expected, scale)[0] is None
-    telling = [m for m in applicable(misconceptions, case)
-               if not right or predicts_otherwise(m, case, expected, scale)]
+    telling = [m for m in applicable(misconceptions, case) if not right or predicts_otherwise(m, case, expected, scale)]
     ctx.evidence.observe(telling, case, got, expected, scale if got.shape == expected.shape else None)
 
 
@@ -191,8 +222,11 @@ def predicts_otherwise(mistake: Misconception, case: Case, expected: torch.Tenso
         return False
     except Exception:  # noqa: BLE001 -- the mistake crashes here
         return True
-    return not (isinstance(predicted, torch.Tensor) and predicted.shape == expected.shape
-                and first_difference(predicted.to(expected.dtype), expected, scale)[0] is None)
+    return not (
+        isinstance(predicted, torch.Tensor)
+        and predicted.shape == expected.shape
+        and first_difference(predicted.to(expected.dtype), expected, scale)[0] is None
+    )
 
 
 def grown_values(shape, dtype) -> torch.Tensor:
@@ -203,15 +237,21 @@ def grown_values(shape, dtype) -> torch.Tensor:
 
 def _float32_result(reference):
     """What a function returns that builds its result with ``torch.zeros(...)`` (float32) whatever the inputs."""
+
     def compute(case):
         expected = reference(case)
         if expected.dtype == torch.float32:
             raise NotApplicable("float32 inputs")
         return expected.to(torch.float32)
+
     return compute
 
 
 def float32_mistake(reference, like: str) -> Misconception:
-    return Misconception("dtype.float32_result", f"the result is float32 whatever the inputs' dtype (torch.zeros(...) and torch.empty(...) "
-                         f"default to float32): create it with dtype={like}.dtype (or {like}.new_zeros(...)) so that "
-                         f"float64 inputs give a float64 result", _float32_result(reference))
+    return Misconception(
+        "dtype.float32_result",
+        f"the result is float32 whatever the inputs' dtype (torch.zeros(...) and torch.empty(...) "
+        f"default to float32): create it with dtype={like}.dtype (or {like}.new_zeros(...)) so that "
+        f"float64 inputs give a float64 result",
+        _float32_result(reference),
+    )

@@ -1,11 +1,20 @@
 """``conv_output_size``: the formula, its known mistakes, its argument checks."""
+
 from __future__ import annotations
 
 import torch
 from hypothesis import strategies as st
 
-from grader.checks import (Case, Failure, Misconception, NotApplicable, Property, crashed, outcome_value,
-                           raises_value_error)
+from grader.checks import (
+    Case,
+    Failure,
+    Misconception,
+    NotApplicable,
+    Property,
+    crashed,
+    outcome_value,
+    raises_value_error,
+)
 from grader.topics.convolution.evidence import Signature, applicable
 
 SIZE_ARGS = ("n", "kernel_size", "stride", "padding", "dilation")
@@ -20,8 +29,11 @@ def size_cases(draw):
     p = draw(st.integers(0, 3))
     span = d * (k - 1) + 1
     n = draw(st.integers(max(1, span - 2 * p), span - 2 * p + 40))
-    options = {name: value for name, value in zip(SIZE_ARGS[2:], (s, p, d))
-               if value != SIGNATURE.defaults[name] or draw(st.booleans())}
+    options = {
+        name: value
+        for name, value in zip(SIZE_ARGS[2:], (s, p, d))
+        if value != SIGNATURE.defaults[name] or draw(st.booleans())
+    }
     case = Case((n, k), options)
     return draw(st.sampled_from([case, SIGNATURE.positional(case)]))
 
@@ -32,6 +44,7 @@ def _size(n, k, stride=1, padding=0, dilation=1):
 
 def _size_mistake(id: str, explanation: str, formula) -> Misconception:
     """A conv_output_size mistake: ``formula(n, k, s, p, d)`` is the size it computes (as a 0-d tensor)."""
+
     def compute(case):
         case = SIGNATURE.spelled_out(case)
         n, k = case.args
@@ -39,6 +52,7 @@ def _size_mistake(id: str, explanation: str, formula) -> Misconception:
         if size < 1:
             raise NotApplicable("a size below 1: the code may raise (its own check) or return it")
         return torch.tensor(float(size), dtype=torch.float64)
+
     return Misconception(id, explanation, compute)
 
 
@@ -50,25 +64,47 @@ def _true_division(n, k, s, p, d):
 
 
 SIZE_MISTAKES = [
-    _size_mistake("convolution.ignores_dilation_dilated_kernel_spans", "it ignores dilation: a dilated kernel spans dilation*(kernel_size-1)+1 cells",
-                  lambda n, k, s, p, d: (n + 2 * p - (k - 1) - 1) // s + 1),
-    _size_mistake("convolution.pads_only_one_side_padding", "it pads only one side: padding is added on both sides (2*padding)",
-                  lambda n, k, s, p, d: (n + p - d * (k - 1) - 1) // s + 1),
-    _size_mistake("convolution.rounds_up_formula_uses_floor", "it rounds up: the formula uses floor, not ceil",
-                  lambda n, k, s, p, d: -((-(n + 2 * p - d * (k - 1) - 1)) // s) + 1),
-    _size_mistake("convolution.forgets_1_first_position_kernel", "it forgets the +1 (the first position of the kernel counts too)",
-                  lambda n, k, s, p, d: (n + 2 * p - d * (k - 1) - 1) // s),
-    _size_mistake("convolution.ignores_stride_kernel_moves_stride", "it ignores the stride: the kernel moves `stride` cells at a time, so divide by the stride "
-                  "(floor division //) before adding 1", lambda n, k, s, p, d: n + 2 * p - d * (k - 1)),
-    _size_mistake("convolution.divides_float_2_5_positions", "it divides with / (a float, 2.5 positions): use floor division //, which drops the last "
-                  "partial step and keeps the result an int", _true_division),
+    _size_mistake(
+        "convolution.ignores_dilation_dilated_kernel_spans",
+        "it ignores dilation: a dilated kernel spans dilation*(kernel_size-1)+1 cells",
+        lambda n, k, s, p, d: (n + 2 * p - (k - 1) - 1) // s + 1,
+    ),
+    _size_mistake(
+        "convolution.pads_only_one_side_padding",
+        "it pads only one side: padding is added on both sides (2*padding)",
+        lambda n, k, s, p, d: (n + p - d * (k - 1) - 1) // s + 1,
+    ),
+    _size_mistake(
+        "convolution.rounds_up_formula_uses_floor",
+        "it rounds up: the formula uses floor, not ceil",
+        lambda n, k, s, p, d: -((-(n + 2 * p - d * (k - 1) - 1)) // s) + 1,
+    ),
+    _size_mistake(
+        "convolution.forgets_1_first_position_kernel",
+        "it forgets the +1 (the first position of the kernel counts too)",
+        lambda n, k, s, p, d: (n + 2 * p - d * (k - 1) - 1) // s,
+    ),
+    _size_mistake(
+        "convolution.ignores_stride_kernel_moves_stride",
+        "it ignores the stride: the kernel moves `stride` cells at a time, so divide by the stride "
+        "(floor division //) before adding 1",
+        lambda n, k, s, p, d: n + 2 * p - d * (k - 1),
+    ),
+    _size_mistake(
+        "convolution.divides_float_2_5_positions",
+        "it divides with / (a float, 2.5 positions): use floor division //, which drops the last "
+        "partial step and keeps the result an int",
+        _true_division,
+    ),
 ]
 
 
 # Two cases that tell every pair of SIZE_MISTAKES apart (the shrunk failure, n=1 and kernel_size=1, tells none):
 # on a failure the student's sizes there are observed too.
-SIZE_COMPANIONS = (Case((2, 1), {"stride": 2, "padding": 1, "dilation": 1}),
-                   Case((1, 2), {"stride": 1, "padding": 2, "dilation": 2}))
+SIZE_COMPANIONS = (
+    Case((2, 1), {"stride": 2, "padding": 1, "dilation": 1}),
+    Case((1, 2), {"stride": 1, "padding": 2, "dilation": 2}),
+)
 
 
 def verify_size(ctx, case):
@@ -98,28 +134,50 @@ def _check_size(ctx, case):
         mistakes = applicable(SIZE_MISTAKES, case)
         if value == expected:  # right here: only the mistakes that predict another size are ruled out
             mistakes = [m for m in mistakes if float(m.compute(case)) != expected]
-        ctx.evidence.observe(mistakes, case, torch.tensor(float(value), dtype=torch.float64),
-                             torch.tensor(float(expected), dtype=torch.float64))
+        ctx.evidence.observe(
+            mistakes,
+            case,
+            torch.tensor(float(value), dtype=torch.float64),
+            torch.tensor(float(expected), dtype=torch.float64),
+        )
     if type(value) is not int or value != expected:
         shown = value if isinstance(value, (int, float)) else f"a {type(value).__name__}"
-        raise Failure(f"`conv_output_size` returned {shown}; expected the int {expected}.\n"
-                      f"    Input: {case.describe(SIZE_ARGS)}")
+        raise Failure(
+            f"`conv_output_size` returned {shown}; expected the int {expected}.\n    Input: {case.describe(SIZE_ARGS)}"
+        )
 
 
 BAD_SIZES = [
-    (Case((0, 3)), "for n = 0"), (Case((-4, 3)), "for a negative n"), (Case((5, 0)), "for kernel_size = 0"),
-    (Case((5, 3), {"stride": 0}), "for stride = 0"), (Case((5, 3), {"padding": -1}), "for negative padding"),
-    (Case((5, 3), {"dilation": 0}), "for dilation = 0"), (Case((3, 5)), "when the kernel does not fit (result below 1)"),
+    (Case((0, 3)), "for n = 0"),
+    (Case((-4, 3)), "for a negative n"),
+    (Case((5, 0)), "for kernel_size = 0"),
+    (Case((5, 3), {"stride": 0}), "for stride = 0"),
+    (Case((5, 3), {"padding": -1}), "for negative padding"),
+    (Case((5, 3), {"dilation": 0}), "for dilation = 0"),
+    (Case((3, 5)), "when the kernel does not fit (result below 1)"),
     (Case((4, 3), {"dilation": 2}), "when the dilated kernel does not fit"),
     (Case((0, 3), {"padding": 2}), "for n = 0, even though the padded input (0 + 2 * 2) holds the kernel"),
-    (Case((5, -1)), "for a negative kernel_size"), (Case((3, 3), {"stride": -1}), "for a negative stride"),
+    (Case((5, -1)), "for a negative kernel_size"),
+    (Case((3, 3), {"stride": -1}), "for a negative stride"),
     (Case((5, 3, 1, 0, -1)), "for a negative dilation (given by position)"),
 ]
 
 
 CHECKS = [
-    Property("conv_output_size_formula", "conv_output_size matches nn.Conv2d's output size",
-             "conv_output_size", 2.0, strategy=size_cases(), verify=verify_size, array_valued=False),
-    raises_value_error("conv_output_size_errors", "conv_output_size raises ValueError for invalid arguments",
-                       "conv_output_size", [(lambda c=c: c, why) for c, why in BAD_SIZES], SIZE_ARGS),
+    Property(
+        "conv_output_size_formula",
+        "conv_output_size matches nn.Conv2d's output size",
+        "conv_output_size",
+        2.0,
+        strategy=size_cases(),
+        verify=verify_size,
+        array_valued=False,
+    ),
+    raises_value_error(
+        "conv_output_size_errors",
+        "conv_output_size raises ValueError for invalid arguments",
+        "conv_output_size",
+        [(lambda c=c: c, why) for c, why in BAD_SIZES],
+        SIZE_ARGS,
+    ),
 ]

@@ -13,6 +13,7 @@ slides, run here on the same weights and batches. One module per function group:
 - ``inference``: ``predict``, ``correct``;  ``loader_apply``;
 - ``weights``: ``save_weights``, ``load_weights``;  ``image_folder``: ``image_folder_loader``.
 """
+
 from grader.topics.training import epoch, fit, image_folder, inference, loader_apply, weights
 from grader.topics.training.scenarios import describe_model, random_state
 

@@ -3,6 +3,7 @@
 The probe builds the student's loader on a folder of the shipped data sets and
 sends back its settings and first batch; the reference is ImageFolder here.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,26 +14,33 @@ from hypothesis import strategies as st
 from torchvision import transforms
 
 import grader
-from grader.checks import mistake_lines, Case, Failure, Mistake, Property, compare, outcome_value
-from grader.sandbox.wire import Array
+from grader.checks import Case, Failure, Mistake, Property, compare, mistake_lines, outcome_value
 from grader.sandbox import probes
+from grader.sandbox.wire import Array
 
 DATASETS = Path(grader.__file__).resolve().parents[1] / "datasets"
 FOLDERS = ["shapes/train", "shapes/test", "digits/test"]
 PARTS = ("ImageFolder", "batch_size and shuffle", "defaults", "images")
 
 
-CALLS = {"keywords": "image_folder_loader(root, batch_size={b}, shuffle=False)",
-         "positional": "image_folder_loader(root, {b}, False)",
-         "shuffle only": "image_folder_loader(root, shuffle=False)"}
+CALLS = {
+    "keywords": "image_folder_loader(root, batch_size={b}, shuffle=False)",
+    "positional": "image_folder_loader(root, {b}, False)",
+    "shuffle only": "image_folder_loader(root, shuffle=False)",
+}
 
 
 @st.composite
 def folder_cases(draw):
     """A shipped folder, given as a str or a Path; options by name, by position, or batch_size left out."""
-    return Case((draw(st.sampled_from(FOLDERS)),), {"batch_size": draw(st.integers(1, 12)),
-                                                    "as_path": draw(st.booleans()),
-                                                    "style": draw(st.sampled_from(list(CALLS)))})
+    return Case(
+        (draw(st.sampled_from(FOLDERS)),),
+        {
+            "batch_size": draw(st.integers(1, 12)),
+            "as_path": draw(st.booleans()),
+            "style": draw(st.sampled_from(list(CALLS))),
+        },
+    )
 
 
 def reference_folder(folder: str):
@@ -52,31 +60,44 @@ def verify_image_folder(ctx, case: Case):
     folder, drawn, style = case.args[0], case.kwargs["batch_size"], case.kwargs["style"]
     call = CALLS[style].format(b=drawn)
     batch_size = 8 if style == "shuffle only" else drawn
-    words = (f"\n    Input: {call}, root = datasets/{folder} (as "
-             f"{'a pathlib.Path' if case.kwargs['as_path'] else 'a str'})")
+    words = (
+        f"\n    Input: {call}, root = datasets/{folder} (as {'a pathlib.Path' if case.kwargs['as_path'] else 'a str'})"
+    )
     try:
         got = _probe(ctx, str(DATASETS / folder), batch_size=drawn, as_path=case.kwargs["as_path"], style=style)
     except Failure as failure:
         raise Failure(f"{failure}{words}", failure.fatal) from None
     dataset = reference_folder(folder)
-    ctx.require("ImageFolder", got["classes"] == dataset.classes and got["length"] == len(dataset),
-                f"the loader's dataset has classes {got['classes']} and {got['length']} images; expected "
-                f"{dataset.classes} and {len(dataset)} (torchvision.datasets.ImageFolder(root, ...)){words}")
+    ctx.require(
+        "ImageFolder",
+        got["classes"] == dataset.classes and got["length"] == len(dataset),
+        f"the loader's dataset has classes {got['classes']} and {got['length']} images; expected "
+        f"{dataset.classes} and {len(dataset)} (torchvision.datasets.ImageFolder(root, ...)){words}",
+    )
     shuffles = "shuffles" if got["shuffle"] else "does not shuffle"
     if style == "shuffle only":  # the default batch_size, left out
-        ctx.require("defaults", got["batch_size"] == 8, f"{call} gives a loader with batch_size={got['batch_size']}; "
-                                                        f"the default batch_size is 8{words}")
+        ctx.require(
+            "defaults",
+            got["batch_size"] == 8,
+            f"{call} gives a loader with batch_size={got['batch_size']}; the default batch_size is 8{words}",
+        )
         batch_size = got["batch_size"] if isinstance(got["batch_size"], int) and "defaults" in ctx.waived else 8
     named = (ARGUMENTS_DROPPED,) if style == "keywords" else ()
-    ctx.require("batch_size and shuffle", got["batch_size"] == batch_size and not got["shuffle"],
-                f"{call} gives a loader with batch_size={got['batch_size']} that {shuffles}; expected "
-                f"batch_size={batch_size}, no shuffling" + mistake_lines(named) + words,
-                mistakes=named)
+    ctx.require(
+        "batch_size and shuffle",
+        got["batch_size"] == batch_size and not got["shuffle"],
+        f"{call} gives a loader with batch_size={got['batch_size']} that {shuffles}; expected "
+        f"batch_size={batch_size}, no shuffling" + mistake_lines(named) + words,
+        mistakes=named,
+    )
     defaults = _probe(ctx, str(DATASETS / "shapes/train"))
-    ctx.require("defaults", defaults["batch_size"] == 8 and defaults["shuffle"],
-                f"image_folder_loader(root) gives batch_size={defaults['batch_size']} and "
-                f"{'shuffling' if defaults['shuffle'] else 'no shuffling'}; the defaults are batch_size=8, "
-                "shuffle=True")
+    ctx.require(
+        "defaults",
+        defaults["batch_size"] == 8 and defaults["shuffle"],
+        f"image_folder_loader(root) gives batch_size={defaults['batch_size']} and "
+        f"{'shuffling' if defaults['shuffle'] else 'no shuffling'}; the defaults are batch_size=8, "
+        "shuffle=True",
+    )
     if "images" not in ctx.waived:
         _require_images(ctx, got, dataset, min(batch_size, len(dataset)), words)
 
@@ -94,15 +115,19 @@ def _require_images(ctx, got: dict, dataset, n: int, words: str):
             compare(tensor, expected, function="image_folder_loader", what=f"the first batch's {what}")
         except Failure as failure:
             named = _image_mistakes(tensor, expected) if key == "x" else ()
-            ctx.require("images", False, f"{failure}" + mistake_lines(named) + words,
-                        mistakes=named)
+            ctx.require("images", False, f"{failure}" + mistake_lines(named) + words, mistakes=named)
             return
 
 
-ARGUMENTS_DROPPED = Mistake("training.loader_arguments_dropped", "the arguments are not passed on: "
-                            "DataLoader(dataset, batch_size=batch_size, shuffle=shuffle)")
-NO_NORMALIZE = Mistake("training.normalize_missing", "the Normalize step is missing: after ToTensor apply "
-                       "Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5)) so pixels lie in [-1, 1]")
+ARGUMENTS_DROPPED = Mistake(
+    "training.loader_arguments_dropped",
+    "the arguments are not passed on: DataLoader(dataset, batch_size=batch_size, shuffle=shuffle)",
+)
+NO_NORMALIZE = Mistake(
+    "training.normalize_missing",
+    "the Normalize step is missing: after ToTensor apply "
+    "Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5)) so pixels lie in [-1, 1]",
+)
 NOT_RGB = Mistake("training.images_not_rgb", "the images must be loaded as RGB (three channels), as ImageFolder does")
 
 
@@ -115,8 +140,15 @@ def _image_mistakes(x: torch.Tensor, expected: torch.Tensor) -> tuple[Mistake, .
 
 
 IMAGE_FOLDER = Property(
-    "image_folder_loader_matches", "image_folder_loader is ImageFolder with ToTensor and Normalize(0.5, 0.5)",
-    "image_folder_loader", weight=0.5, strategy=folder_cases(), verify=verify_image_folder, examples=5,
-    array_valued=False, parts=PARTS)
+    "image_folder_loader_matches",
+    "image_folder_loader is ImageFolder with ToTensor and Normalize(0.5, 0.5)",
+    "image_folder_loader",
+    weight=0.5,
+    strategy=folder_cases(),
+    verify=verify_image_folder,
+    examples=5,
+    array_valued=False,
+    parts=PARTS,
+)
 
 CHECKS = [IMAGE_FOLDER]

@@ -5,6 +5,7 @@ a final ``nn.Sigmoid`` sometimes when it has one output, or an MLP with batch
 norm, whose output depends on the mode) and records the training flag and
 gradient mode of every forward pass and the modes afterwards.
 """
+
 from __future__ import annotations
 
 import torch
@@ -14,10 +15,10 @@ from hypothesis import strategies as st
 
 from grader.cache import remembered
 from grader.checks import Case, Failure, Misconception, Mistake, Property, outcome_value
+from grader.sandbox import probes
 from grader.sandbox.wire import Array
 from grader.topics.training.results import observe_right
 from grader.topics.training.scenarios import describe_model, random_data, random_state, reference_model
-from grader.sandbox import probes
 
 INFERENCE_PARTS = ("eval mode", "no gradients", "mode restored")
 
@@ -36,8 +37,14 @@ def inference_cases(draw, with_labels: bool = False):
         classes = draw(st.integers(1, 4))
         spec = {"kind": "identity", "inputs": classes, "classes": classes, "dtype": dtype}
     else:
-        spec = {"kind": "mlp", "inputs": draw(st.integers(1, 4)), "hidden": draw(st.integers(2, 5)),
-                "classes": draw(st.integers(2, 4)), "batch_norm": True, "dtype": dtype}
+        spec = {
+            "kind": "mlp",
+            "inputs": draw(st.integers(1, 4)),
+            "hidden": draw(st.integers(2, 5)),
+            "classes": draw(st.integers(2, 4)),
+            "batch_norm": True,
+            "dtype": dtype,
+        }
     seed = draw(st.integers(0, 2**31 - 1))
     x, y = random_data(spec, draw(st.integers(2, 8)), seed)
     kwargs = {"spec": spec, "state": random_state(spec, seed + 1), "training": draw(st.booleans())}
@@ -54,8 +61,10 @@ def reference_logits(case: Case) -> torch.Tensor:
 def describe_inference(case: Case) -> str:
     kw = case.kwargs
     x = case.args[0]
-    text = (f"model = {describe_model(kw['spec'])} in {'training' if kw['training'] else 'eval'} mode, "
-            f"x = {tuple(x.shape)} {kw['spec']['dtype']} tensor")
+    text = (
+        f"model = {describe_model(kw['spec'])} in {'training' if kw['training'] else 'eval'} mode, "
+        f"x = {tuple(x.shape)} {kw['spec']['dtype']} tensor"
+    )
     if len(case.args) > 1:
         text += f", y = {case.args[1].tolist()}"
     return "\n    Input: " + text
@@ -75,27 +84,49 @@ def require_modes(ctx, function: str, got: dict, case: Case, words: str):
     """The inference parts: every forward pass in eval mode without gradients, the mode restored after."""
     if not got["calls"]:
         raise Failure(f"`{function}` never ran the model (no forward pass){words}")
-    ctx.require("eval mode", not any(training for training, _ in got["calls"]),
-                f"`{function}` ran the model in training mode\n    {NO_EVAL}{words}", mistakes=(NO_EVAL,))
-    ctx.require("no gradients", not any(grad for _, grad in got["calls"]),
-                f"`{function}` ran the model with gradient tracking on\n    {NO_NO_GRAD}" + words,
-                mistakes=(NO_NO_GRAD,))
+    ctx.require(
+        "eval mode",
+        not any(training for training, _ in got["calls"]),
+        f"`{function}` ran the model in training mode\n    {NO_EVAL}{words}",
+        mistakes=(NO_EVAL,),
+    )
+    ctx.require(
+        "no gradients",
+        not any(grad for _, grad in got["calls"]),
+        f"`{function}` ran the model with gradient tracking on\n    {NO_NO_GRAD}" + words,
+        mistakes=(NO_NO_GRAD,),
+    )
     before = case.kwargs["training"]
     restored = all(mode == before for mode in got["modes"])
     cause = MODE_NOT_RESTORED if before else EVAL_MODE_LOST
-    ctx.require("mode restored", restored,
-                f"after `{function}` the model is in {'eval' if before else 'training'} mode, but it was in "
-                f"{'training' if before else 'eval'} mode before the call\n    {cause}{words}", mistakes=(cause,))
+    ctx.require(
+        "mode restored",
+        restored,
+        f"after `{function}` the model is in {'eval' if before else 'training'} mode, but it was in "
+        f"{'training' if before else 'eval'} mode before the call\n    {cause}{words}",
+        mistakes=(cause,),
+    )
 
 
-NO_EVAL = Mistake("training.no_eval_before_inference", "model.eval() is not called before the forward pass (batch "
-                  "norm then normalises with the batch's own statistics, and dropout drops values)")
-NO_NO_GRAD = Mistake("training.no_no_grad_in_inference", "the forward pass is not inside `with torch.no_grad():` "
-                     "(model.eval() does not turn gradients off)")
-MODE_NOT_RESTORED = Mistake("training.mode_not_restored", "the mode is not restored: remember was_training = "
-                            "model.training before model.eval() and call model.train(was_training) at the end")
-EVAL_MODE_LOST = Mistake("training.train_instead_of_restore", "model.train() at the end puts a model that was in "
-                         "eval mode into training mode: restore the mode it had (model.train(was_training))")
+NO_EVAL = Mistake(
+    "training.no_eval_before_inference",
+    "model.eval() is not called before the forward pass (batch "
+    "norm then normalises with the batch's own statistics, and dropout drops values)",
+)
+NO_NO_GRAD = Mistake(
+    "training.no_no_grad_in_inference",
+    "the forward pass is not inside `with torch.no_grad():` (model.eval() does not turn gradients off)",
+)
+MODE_NOT_RESTORED = Mistake(
+    "training.mode_not_restored",
+    "the mode is not restored: remember was_training = "
+    "model.training before model.eval() and call model.train(was_training) at the end",
+)
+EVAL_MODE_LOST = Mistake(
+    "training.train_instead_of_restore",
+    "model.train() at the end puts a model that was in "
+    "eval mode into training mode: restore the mode it had (model.train(was_training))",
+)
 
 
 def _tensor(value):
@@ -116,16 +147,31 @@ def _returned(value) -> str:
 # ------------------------------------------------------------------ predict
 
 PREDICT_MISTAKES = [
-    Misconception("training.returns_scores_logits_themselves_class", "it returns the scores (logits) themselves, not class indices: take argmax(dim=1)",
-                  reference_logits),
-    Misconception("training.returns_softmax_probabilities_class_indices", "it returns softmax probabilities, not class indices: take argmax(dim=1)",
-                  lambda c: reference_logits(c).softmax(dim=1)),
-    Misconception("training.returns_largest_logit_each_sample", "it returns the largest logit of each sample (max values); the class is its index, argmax",
-                  lambda c: reference_logits(c).max(dim=1).values),
-    Misconception("training.argmax_over_dim_0_samples", "argmax over dim 0 (the samples); the classes are along dim 1",
-                  lambda c: reference_logits(c).argmax(dim=0)),
-    Misconception("training.argmax_keeps_class_dimension_keepdim", "argmax keeps the class dimension (keepdim=True): the result must have shape (N,)",
-                  lambda c: reference_logits(c).argmax(dim=1, keepdim=True)),
+    Misconception(
+        "training.returns_scores_logits_themselves_class",
+        "it returns the scores (logits) themselves, not class indices: take argmax(dim=1)",
+        reference_logits,
+    ),
+    Misconception(
+        "training.returns_softmax_probabilities_class_indices",
+        "it returns softmax probabilities, not class indices: take argmax(dim=1)",
+        lambda c: reference_logits(c).softmax(dim=1),
+    ),
+    Misconception(
+        "training.returns_largest_logit_each_sample",
+        "it returns the largest logit of each sample (max values); the class is its index, argmax",
+        lambda c: reference_logits(c).max(dim=1).values,
+    ),
+    Misconception(
+        "training.argmax_over_dim_0_samples",
+        "argmax over dim 0 (the samples); the classes are along dim 1",
+        lambda c: reference_logits(c).argmax(dim=0),
+    ),
+    Misconception(
+        "training.argmax_keeps_class_dimension_keepdim",
+        "argmax keeps the class dimension (keepdim=True): the result must have shape (N,)",
+        lambda c: reference_logits(c).argmax(dim=1, keepdim=True),
+    ),
 ]
 
 
@@ -134,23 +180,44 @@ def verify_predict(ctx, case: Case):
     assume(not near_tie(case))
     words = describe_inference(case)
     kw = case.kwargs
-    got = outcome_value(ctx.probe("predict", probes.inference_probe, "predict", spec=kw["spec"],
-                                  state=kw["state"], x=case.args[0], training=kw["training"]), "predict")
+    got = outcome_value(
+        ctx.probe(
+            "predict",
+            probes.inference_probe,
+            "predict",
+            spec=kw["spec"],
+            state=kw["state"],
+            x=case.args[0],
+            training=kw["training"],
+        ),
+        "predict",
+    )
     require_modes(ctx, "predict", got, case, words)
     predicted, expected = _tensor(got["result"]), reference_logits(case).argmax(dim=1)
     if predicted is None:
-        ctx.require("classes", False, f"`predict` returned {_returned(got['result'])}; expected a torch.Tensor of "
-                                      f"class indices{words}")
+        ctx.require(
+            "classes",
+            False,
+            f"`predict` returned {_returned(got['result'])}; expected a torch.Tensor of class indices{words}",
+        )
         return
     if predicted.dtype != torch.int64 or predicted.shape != expected.shape:
-        problem = (f"`predict` returned a {str(predicted.dtype).replace('torch.', '')} tensor of shape "
-                   f"{tuple(predicted.shape)}; expected int64 class indices of shape {tuple(expected.shape)}")
+        problem = (
+            f"`predict` returned a {str(predicted.dtype).replace('torch.', '')} tensor of shape "
+            f"{tuple(predicted.shape)}; expected int64 class indices of shape {tuple(expected.shape)}"
+        )
     else:
         wrong = (predicted != expected).nonzero()
         i = int(wrong[0, 0]) if len(wrong) else None
-        problem = "" if i is None else (f"`predict` gave class {int(predicted[i])} for sample {i}; expected "
-                                        f"{int(expected[i])}, the index of its largest logit\n    expected: "
-                                        f"{expected.tolist()}\n    got:      {predicted.tolist()}")
+        problem = (
+            ""
+            if i is None
+            else (
+                f"`predict` gave class {int(predicted[i])} for sample {i}; expected "
+                f"{int(expected[i])}, the index of its largest logit\n    expected: "
+                f"{expected.tolist()}\n    got:      {predicted.tolist()}"
+            )
+        )
     if problem and "classes" not in ctx.waived:
         ctx.evidence.observe(PREDICT_MISTAKES, case, predicted, expected)
     elif not problem:  # right here: a mistake that answers otherwise here is not the student's
@@ -159,12 +226,18 @@ def verify_predict(ctx, case: Case):
 
 
 PREDICT = Property(
-    "predict_argmax_eval_mode", "predict returns int64 argmax classes in eval mode without gradients and restores "
-    "the mode", "predict", weight=1.0, strategy=inference_cases(), verify=verify_predict,
-    parts=("classes",) + INFERENCE_PARTS)
+    "predict_argmax_eval_mode",
+    "predict returns int64 argmax classes in eval mode without gradients and restores the mode",
+    "predict",
+    weight=1.0,
+    strategy=inference_cases(),
+    verify=verify_predict,
+    parts=("classes",) + INFERENCE_PARTS,
+)
 
 
 # ------------------------------------------------------------------ correct
+
 
 def _probability(case: Case, logits: torch.Tensor) -> torch.Tensor:
     """The contract's probability of class 1 for a one-output model: the output itself after a final Sigmoid."""
@@ -176,8 +249,11 @@ def _probability(case: Case, logits: torch.Tensor) -> torch.Tensor:
 def _counts(predicted, y, n_classes, column0="hits", column1="labels") -> torch.Tensor:
     rows = []
     for c in range(n_classes):
-        hits = {"hits": ((y == c) & (predicted == c)).sum(), "all hits": (predicted == y).sum(),
-                "predicted": (predicted == c).sum()}[column0]
+        hits = {
+            "hits": ((y == c) & (predicted == c)).sum(),
+            "all hits": (predicted == y).sum(),
+            "predicted": (predicted == c).sum(),
+        }[column0]
         total = {"labels": (y == c).sum(), "predicted": (predicted == c).sum()}[column1]
         rows.append([int(hits), int(total)])
     return torch.tensor(rows, dtype=torch.int64).reshape(n_classes, 2)
@@ -212,28 +288,62 @@ def _one_output(compute):
 
 
 CORRECT_MISTAKES = [
-    Misconception("training.columns_swapped_each_row_number", "the columns are swapped: each row is [number predicted correctly, number of samples]",
-                  lambda c: expected_counts(c).flip(1)),
-    Misconception("training.result_transposed_one_row_per", "the result is transposed: one row per class, shape (n_classes, 2)", lambda c: expected_counts(c).T),
-    Misconception("training.second_column_counts_samples_predicted", "the second column counts the samples *predicted* as class c; it must count the samples whose "
-                  "label is c", lambda c: expected_counts(c, column1="predicted")),
-    Misconception("training.first_column_counts_every_correct", "the first column counts every correct prediction, whatever the class; count only the samples of "
-                  "class c that were predicted as c", lambda c: expected_counts(c, column0="all hits")),
-    Misconception("training.first_column_counts_samples_predicted", "the first column counts the samples predicted as class c, right or wrong; count only those whose "
-                  "label is c", lambda c: expected_counts(c, column0="predicted")),
-    Misconception("training.n_classes_taken_labels_models", "n_classes is taken from the labels; it is the model's output width (at least 2), so classes "
-                  "absent from y still get a row",
-                  lambda c: expected_counts(c)[: int(c.args[1].max()) + 1]),
-    Misconception("training.one_output_model_binary_argmax", "a one-output model is binary: argmax over one column always gives class 0; predict class 1 when "
-                  "sigmoid(output) > 0.5 (output > 0.5 when the model ends in nn.Sigmoid)",
-                  _one_output(lambda c: expected_counts(c, "argmax"))),
-    Misconception("training.one_output_model_still_describes", "a one-output model still describes two classes: the result has two rows, and class 1 is predicted "
-                  "when sigmoid(output) > 0.5 (output > 0.5 when the model ends in nn.Sigmoid)",
-                  _one_output(lambda c: expected_counts(c, "one row"))),
-    Misconception("training.raw_output_compared_0_5", "the raw output is compared with 0.5: without a final nn.Sigmoid the output is a logit, so apply "
-                  "torch.sigmoid first", _one_output(lambda c: expected_counts(c, "no sigmoid"))),
-    Misconception("training.sigmoid_applied_model_already_ends", "the sigmoid is applied to a model that already ends in nn.Sigmoid: its output is already a "
-                  "probability, compare it with 0.5 directly", _one_output(lambda c: expected_counts(c, "sigmoid twice"))),
+    Misconception(
+        "training.columns_swapped_each_row_number",
+        "the columns are swapped: each row is [number predicted correctly, number of samples]",
+        lambda c: expected_counts(c).flip(1),
+    ),
+    Misconception(
+        "training.result_transposed_one_row_per",
+        "the result is transposed: one row per class, shape (n_classes, 2)",
+        lambda c: expected_counts(c).T,
+    ),
+    Misconception(
+        "training.second_column_counts_samples_predicted",
+        "the second column counts the samples *predicted* as class c; it must count the samples whose label is c",
+        lambda c: expected_counts(c, column1="predicted"),
+    ),
+    Misconception(
+        "training.first_column_counts_every_correct",
+        "the first column counts every correct prediction, whatever the class; count only the samples of "
+        "class c that were predicted as c",
+        lambda c: expected_counts(c, column0="all hits"),
+    ),
+    Misconception(
+        "training.first_column_counts_samples_predicted",
+        "the first column counts the samples predicted as class c, right or wrong; count only those whose label is c",
+        lambda c: expected_counts(c, column0="predicted"),
+    ),
+    Misconception(
+        "training.n_classes_taken_labels_models",
+        "n_classes is taken from the labels; it is the model's output width (at least 2), so classes "
+        "absent from y still get a row",
+        lambda c: expected_counts(c)[: int(c.args[1].max()) + 1],
+    ),
+    Misconception(
+        "training.one_output_model_binary_argmax",
+        "a one-output model is binary: argmax over one column always gives class 0; predict class 1 when "
+        "sigmoid(output) > 0.5 (output > 0.5 when the model ends in nn.Sigmoid)",
+        _one_output(lambda c: expected_counts(c, "argmax")),
+    ),
+    Misconception(
+        "training.one_output_model_still_describes",
+        "a one-output model still describes two classes: the result has two rows, and class 1 is predicted "
+        "when sigmoid(output) > 0.5 (output > 0.5 when the model ends in nn.Sigmoid)",
+        _one_output(lambda c: expected_counts(c, "one row")),
+    ),
+    Misconception(
+        "training.raw_output_compared_0_5",
+        "the raw output is compared with 0.5: without a final nn.Sigmoid the output is a logit, so apply "
+        "torch.sigmoid first",
+        _one_output(lambda c: expected_counts(c, "no sigmoid")),
+    ),
+    Misconception(
+        "training.sigmoid_applied_model_already_ends",
+        "the sigmoid is applied to a model that already ends in nn.Sigmoid: its output is already a "
+        "probability, compare it with 0.5 directly",
+        _one_output(lambda c: expected_counts(c, "sigmoid twice")),
+    ),
 ]
 
 
@@ -243,13 +353,28 @@ def verify_correct(ctx, case: Case):
     words = describe_inference(case)
     kw = case.kwargs
     x, y = case.args
-    got = outcome_value(ctx.probe("correct", probes.inference_probe, "correct", spec=kw["spec"],
-                                  state=kw["state"], x=x, training=kw["training"], y=y), "correct")
+    got = outcome_value(
+        ctx.probe(
+            "correct",
+            probes.inference_probe,
+            "correct",
+            spec=kw["spec"],
+            state=kw["state"],
+            x=x,
+            training=kw["training"],
+            y=y,
+        ),
+        "correct",
+    )
     require_modes(ctx, "correct", got, case, words)
     counts, expected = _tensor(got["result"]), expected_counts(case)
     if counts is None:
-        ctx.require("counts", False, f"`correct` returned {_returned(got['result'])}; expected an int64 tensor of "
-                                     f"shape {tuple(expected.shape)}{words}")
+        ctx.require(
+            "counts",
+            False,
+            f"`correct` returned {_returned(got['result'])}; expected an int64 tensor of "
+            f"shape {tuple(expected.shape)}{words}",
+        )
         return
     same = counts.dtype == torch.int64 and counts.shape == expected.shape and torch.equal(counts, expected)
     if not same and "counts" not in ctx.waived:
@@ -257,12 +382,19 @@ def verify_correct(ctx, case: Case):
         _second_opinion(ctx, case)
     elif same:  # right here: a mistake that counts otherwise here is not the student's
         observe_right(ctx.evidence, CORRECT_MISTAKES, case, expected, f"{__name__}.CORRECT_MISTAKES")
-    rule = ("" if reference_logits(case).shape[1] > 1 else
-            " (one output: class 1 when " + ("output > 0.5, the model ends in nn.Sigmoid)" if kw["spec"].get("sigmoid")
-                                              else "sigmoid(output) > 0.5)"))
-    ctx.require("counts", same, f"`correct` returned a {str(counts.dtype).replace('torch.', '')} tensor "
-                                f"{counts.tolist()}; expected the int64 counts {expected.tolist()}, per class "
-                                f"[predicted correctly, samples]{rule}{words}")
+    rule = (
+        ""
+        if reference_logits(case).shape[1] > 1
+        else " (one output: class 1 when "
+        + ("output > 0.5, the model ends in nn.Sigmoid)" if kw["spec"].get("sigmoid") else "sigmoid(output) > 0.5)")
+    )
+    ctx.require(
+        "counts",
+        same,
+        f"`correct` returned a {str(counts.dtype).replace('torch.', '')} tensor "
+        f"{counts.tolist()}; expected the int64 counts {expected.tolist()}, per class "
+        f"[predicted correctly, samples]{rule}{words}",
+    )
 
 
 def _second_opinion(ctx, case: Case):
@@ -273,8 +405,16 @@ def _second_opinion(ctx, case: Case):
     if torch.equal(predicted, case.args[1]):
         return
     kw = case.kwargs
-    outcome = ctx.probe("correct", probes.inference_probe, "correct", spec=kw["spec"], state=kw["state"],
-                        x=case.args[0], training=kw["training"], y=predicted)
+    outcome = ctx.probe(
+        "correct",
+        probes.inference_probe,
+        "correct",
+        spec=kw["spec"],
+        state=kw["state"],
+        x=case.args[0],
+        training=kw["training"],
+        y=predicted,
+    )
     counts = _tensor(outcome.value["result"]) if outcome.ok and isinstance(outcome.value, dict) else None
     if counts is None:
         return
@@ -286,8 +426,13 @@ def _second_opinion(ctx, case: Case):
 
 
 CORRECT = Property(
-    "correct_counts", "correct counts [correct, samples] per class, n_classes from the output width",
-    "correct", weight=1.0, strategy=inference_cases(with_labels=True), verify=verify_correct,
-    parts=("counts",) + INFERENCE_PARTS)
+    "correct_counts",
+    "correct counts [correct, samples] per class, n_classes from the output width",
+    "correct",
+    weight=1.0,
+    strategy=inference_cases(with_labels=True),
+    verify=verify_correct,
+    parts=("counts",) + INFERENCE_PARTS,
+)
 
 CHECKS = [PREDICT, CORRECT]

@@ -3,19 +3,32 @@
 The probe builds an unshuffled loader over drawn ``(x, y)`` and passes one of
 the trusted ``probes.LOADER_FUNCS`` by name.
 """
+
 from __future__ import annotations
 
 import torch
 from hypothesis import strategies as st
 
-from grader.checks import (Case, Failure, Misconception, NotApplicable, Property, Scripted, as_tensor, compare,
-                           crashed, describe, first_difference, outcome_value)
+from grader.checks import (
+    Case,
+    Failure,
+    Misconception,
+    NotApplicable,
+    Property,
+    Scripted,
+    as_tensor,
+    compare,
+    crashed,
+    describe,
+    first_difference,
+    outcome_value,
+)
+from grader.sandbox import probes
 from grader.sandbox.probes import LOADER_FUNCS
 from grader.sandbox.wire import Array
 from grader.strategies import tensors
 from grader.topics.training.results import observe_right, observe_typed
 from grader.topics.training.scenarios import batches
-from grader.sandbox import probes
 
 APPLY_FEATURES = ("reduce='mean'", "default reduce", "reduce by position", "int64 results", "0-d results", "float64")
 
@@ -29,13 +42,20 @@ def loader_apply_cases(draw, enabled: frozenset = frozenset(APPLY_FEATURES)):
     n, batch_size = draw(st.integers(1, 6)), draw(st.integers(1, 3))
     x = draw(tensors((n, draw(st.integers(1, 2))), dtype))
     y = torch.tensor(draw(st.lists(st.integers(0, 2), min_size=n, max_size=n)), dtype=torch.int64)
-    funcs = ["column_sums"] + (["class_counts", "hits"] if on("int64 results") else []) + \
-        (["batch_mean"] if on("0-d results") else [])
+    funcs = (
+        ["column_sums"]
+        + (["class_counts", "hits"] if on("int64 results") else [])
+        + (["batch_mean"] if on("0-d results") else [])
+    )
     reduces = ["sum"] + (["mean"] if on("reduce='mean'") else []) + ([None] if on("default reduce") else [])
-    return Case((x, y, batch_size, draw(st.sampled_from(funcs))),
-                {"reduce": draw(st.sampled_from(reduces)),
-                 "positional": draw(st.booleans()) if on("reduce by position") else False,
-                 "as_list": draw(st.booleans())})
+    return Case(
+        (x, y, batch_size, draw(st.sampled_from(funcs))),
+        {
+            "reduce": draw(st.sampled_from(reduces)),
+            "positional": draw(st.booleans()) if on("reduce by position") else False,
+            "as_list": draw(st.booleans()),
+        },
+    )
 
 
 def _stacked(case: Case) -> torch.Tensor:
@@ -59,54 +79,97 @@ def _only_for_mean(compute):
         if _summing(case):
             raise NotApplicable
         return compute(case)
+
     return applies
 
 
 APPLY_MISTAKES = [
-    Misconception("training.mean_taken_results_own_dtype", "the mean is taken in the results' own dtype; cast to float32 first (results.float().mean(0)): "
-                  "int64 counts cannot be averaged as they are",
-                  _only_for_mean(lambda c: _stacked(c).mean(dim=0))),
-    Misconception("training.sum_changes_dtype_sum_keeps", "the sum changes the dtype: 'sum' keeps the results' dtype",
-                  lambda c: _stacked(c).float().sum(dim=0) if _summing(c) else reference_apply(c)),
-    Misconception("training.reduce_ignored_always_sums_reduce", "reduce is ignored: it always sums; reduce='mean' averages the float32 results",
-                  lambda c: reference_apply(c, "sum")),
-    Misconception("training.reduce_ignored_always_averages_reduce", "reduce is ignored: it always averages; reduce='sum' (the default) adds the results up",
-                  lambda c: reference_apply(c, "mean")),
-    Misconception("training.default_reduce_sum_mean", "the default reduce is 'sum', not 'mean'",
-                  lambda c: reference_apply(c, "mean") if c.kwargs["reduce"] is None else reference_apply(c)),
-    Misconception("training.reduces_over_every_dimension_reduce", "it reduces over every dimension; reduce only over the new first (batch) dimension",
-                  lambda c: reference_apply(c).sum() if _summing(c) else _stacked(c).float().mean()),
-    Misconception("training.results_concatenated_torch_cat_stacked", "the results are concatenated (torch.cat) instead of stacked along a new first dimension",
-                  lambda c: torch.cat(list(_stacked(c))).sum(dim=0) if _summing(c)
-                  else torch.cat(list(_stacked(c))).float().mean(dim=0)),
-    Misconception("training.mean_divides_number_samples_averages", "'mean' divides by the number of samples; it averages the per-batch results (divide by the "
-                  "number of batches)", _only_for_mean(lambda c: _stacked(c).float().sum(dim=0) / len(c.args[0]))),
+    Misconception(
+        "training.mean_taken_results_own_dtype",
+        "the mean is taken in the results' own dtype; cast to float32 first (results.float().mean(0)): "
+        "int64 counts cannot be averaged as they are",
+        _only_for_mean(lambda c: _stacked(c).mean(dim=0)),
+    ),
+    Misconception(
+        "training.sum_changes_dtype_sum_keeps",
+        "the sum changes the dtype: 'sum' keeps the results' dtype",
+        lambda c: _stacked(c).float().sum(dim=0) if _summing(c) else reference_apply(c),
+    ),
+    Misconception(
+        "training.reduce_ignored_always_sums_reduce",
+        "reduce is ignored: it always sums; reduce='mean' averages the float32 results",
+        lambda c: reference_apply(c, "sum"),
+    ),
+    Misconception(
+        "training.reduce_ignored_always_averages_reduce",
+        "reduce is ignored: it always averages; reduce='sum' (the default) adds the results up",
+        lambda c: reference_apply(c, "mean"),
+    ),
+    Misconception(
+        "training.default_reduce_sum_mean",
+        "the default reduce is 'sum', not 'mean'",
+        lambda c: reference_apply(c, "mean") if c.kwargs["reduce"] is None else reference_apply(c),
+    ),
+    Misconception(
+        "training.reduces_over_every_dimension_reduce",
+        "it reduces over every dimension; reduce only over the new first (batch) dimension",
+        lambda c: reference_apply(c).sum() if _summing(c) else _stacked(c).float().mean(),
+    ),
+    Misconception(
+        "training.results_concatenated_torch_cat_stacked",
+        "the results are concatenated (torch.cat) instead of stacked along a new first dimension",
+        lambda c: (
+            torch.cat(list(_stacked(c))).sum(dim=0) if _summing(c) else torch.cat(list(_stacked(c))).float().mean(dim=0)
+        ),
+    ),
+    Misconception(
+        "training.mean_divides_number_samples_averages",
+        "'mean' divides by the number of samples; it averages the per-batch results (divide by the number of batches)",
+        _only_for_mean(lambda c: _stacked(c).float().sum(dim=0) / len(c.args[0])),
+    ),
 ]
 
-FUNC_WORDS = {"class_counts": "lambda x, y: torch.bincount(y, minlength=3)  (int64, shape (3,))",
-              "column_sums": "lambda x, y: x.sum(dim=0)  (x's dtype, shape (d,))",
-              "batch_mean": "lambda x, y: x.mean()  (x's dtype, shape ())",
-              "hits": "per class c: [count of (y == c) & (x[:, 0] > 0), count of y == c]  (int64, shape (3, 2))"}
+FUNC_WORDS = {
+    "class_counts": "lambda x, y: torch.bincount(y, minlength=3)  (int64, shape (3,))",
+    "column_sums": "lambda x, y: x.sum(dim=0)  (x's dtype, shape (d,))",
+    "batch_mean": "lambda x, y: x.mean()  (x's dtype, shape ())",
+    "hits": "per class c: [count of (y == c) & (x[:, 0] > 0), count of y == c]  (int64, shape (3, 2))",
+}
 
 
 def describe_apply(case: Case) -> str:
     x, y, batch_size, func = case.args
     sizes = [len(b) for b, _ in batches(x, y, batch_size)]
     reduce, kw = case.kwargs["reduce"], case.kwargs
-    call = ("loader_apply(loader, func)" if reduce is None else f"loader_apply(loader, func, {reduce!r})"
-            if kw.get("positional") else f"loader_apply(loader, func, reduce={reduce!r})")
+    call = (
+        "loader_apply(loader, func)"
+        if reduce is None
+        else f"loader_apply(loader, func, {reduce!r})"
+        if kw.get("positional")
+        else f"loader_apply(loader, func, reduce={reduce!r})"
+    )
     loader = "a plain list of" if kw.get("as_list") else "a DataLoader of"
-    return (f"\n    Input: {call}, loader = {loader} {len(sizes)} unshuffled batches of sizes {sizes} over "
-            f"x = {describe(x)}, y = {y.tolist()}; func = {FUNC_WORDS[func]}")
+    return (
+        f"\n    Input: {call}, loader = {loader} {len(sizes)} unshuffled batches of sizes {sizes} over "
+        f"x = {describe(x)}, y = {y.tolist()}; func = {FUNC_WORDS[func]}"
+    )
 
 
 def verify_loader_apply(ctx, case: Case):
     """loader_apply stacks func's results and sums them (same dtype) or averages them (float32)."""
     x, y, batch_size, func = case.args
     words = describe_apply(case)
-    outcome = ctx.probe("loader_apply", probes.loader_apply_probe, x=x, y=y, batch_size=batch_size, func=func,
-                        reduce=case.kwargs["reduce"], positional=case.kwargs["positional"],
-                        as_list=case.kwargs["as_list"])
+    outcome = ctx.probe(
+        "loader_apply",
+        probes.loader_apply_probe,
+        x=x,
+        y=y,
+        batch_size=batch_size,
+        func=func,
+        reduce=case.kwargs["reduce"],
+        positional=case.kwargs["positional"],
+        as_list=case.kwargs["as_list"],
+    )
     if crashed(outcome):
         ctx.evidence.observe_crash(APPLY_MISTAKES, case)
     try:
@@ -121,9 +184,11 @@ def verify_loader_apply(ctx, case: Case):
     scale = stacked.abs().to(torch.float64).sum(dim=0) if stacked.is_floating_point() else None
     try:
         if got.dtype != expected.dtype:
-            raise Failure(f"the result of `loader_apply` has dtype {str(got.dtype).replace('torch.', '')}; expected "
-                          f"{str(expected.dtype).replace('torch.', '')} ('sum' keeps the dtype of func's results, "
-                          "'mean' casts them to float32 first)")
+            raise Failure(
+                f"the result of `loader_apply` has dtype {str(got.dtype).replace('torch.', '')}; expected "
+                f"{str(expected.dtype).replace('torch.', '')} ('sum' keeps the dtype of func's results, "
+                "'mean' casts them to float32 first)"
+            )
         compare(got, expected, scale=scale, function="loader_apply")
     except Failure as failure:
         observe_typed(ctx.evidence, APPLY_MISTAKES, case, got, expected, scale)
@@ -138,9 +203,17 @@ def _second_opinion(ctx, case: Case):
     if func == "hits":
         return
     other = Case((x, y, batch_size, "hits"), dict(case.kwargs))
-    outcome = ctx.probe("loader_apply", probes.loader_apply_probe, x=x, y=y, batch_size=batch_size, func="hits",
-                        reduce=case.kwargs["reduce"], positional=case.kwargs["positional"],
-                        as_list=case.kwargs["as_list"])
+    outcome = ctx.probe(
+        "loader_apply",
+        probes.loader_apply_probe,
+        x=x,
+        y=y,
+        batch_size=batch_size,
+        func="hits",
+        reduce=case.kwargs["reduce"],
+        positional=case.kwargs["positional"],
+        as_list=case.kwargs["as_list"],
+    )
     if crashed(outcome):
         ctx.evidence.observe_crash(APPLY_MISTAKES, other)
         return
@@ -162,8 +235,14 @@ def _numel(shape) -> int:
 
 
 APPLY = Property(
-    "loader_apply_reduces", "loader_apply stacks func(x, y) per batch and sums (same dtype) or averages (float32)",
-    "loader_apply", weight=0.75, strategy=loader_apply_cases, verify=verify_loader_apply, features=APPLY_FEATURES)
+    "loader_apply_reduces",
+    "loader_apply stacks func(x, y) per batch and sums (same dtype) or averages (float32)",
+    "loader_apply",
+    weight=0.75,
+    strategy=loader_apply_cases,
+    verify=verify_loader_apply,
+    features=APPLY_FEATURES,
+)
 
 
 def verify_loader_apply_errors(ctx):
@@ -171,21 +250,36 @@ def verify_loader_apply_errors(ctx):
     x, y = torch.arange(6.0).reshape(3, 2), torch.tensor([0, 1, 2])
     for reduce, positional in (("max", False), ("median", True), ("Sum", False), ("avg", True)):
         call = f"loader_apply(loader, func, {'' if positional else 'reduce='}{reduce!r})"
-        outcome = ctx.probe("loader_apply", probes.loader_apply_probe, x=x, y=y, batch_size=2, func="column_sums",
-                            reduce=reduce, positional=positional)
+        outcome = ctx.probe(
+            "loader_apply",
+            probes.loader_apply_probe,
+            x=x,
+            y=y,
+            batch_size=2,
+            func="column_sums",
+            reduce=reduce,
+            positional=positional,
+        )
         error = outcome.error or {}
         if outcome.status == "raised" and error.get("type") == "ValueError":
             if "reduce" in error.get("message", ""):
                 continue
-            raise Failure(f"{call} raised ValueError, but its message does not say which argument is wrong: "
-                          f"{error.get('message', '')!r}; name `reduce` in it")
+            raise Failure(
+                f"{call} raised ValueError, but its message does not say which argument is wrong: "
+                f"{error.get('message', '')!r}; name `reduce` in it"
+            )
         if outcome.status != "ok" and (error.get("type") == "NotImplementedError" or outcome.status != "raised"):
             outcome_value(outcome, "loader_apply")
         got = f"raised {error.get('type')}" if outcome.status == "raised" else "returned normally"
         raise Failure(f"{call} should raise ValueError (only 'sum' and 'mean' are valid), but it {got}")
 
 
-APPLY_ERRORS = Scripted("loader_apply_errors", "loader_apply raises ValueError naming reduce for an unknown reduce",
-                        "loader_apply", weight=0.25, body=verify_loader_apply_errors)
+APPLY_ERRORS = Scripted(
+    "loader_apply_errors",
+    "loader_apply raises ValueError naming reduce for an unknown reduce",
+    "loader_apply",
+    weight=0.25,
+    body=verify_loader_apply_errors,
+)
 
 CHECKS = [APPLY, APPLY_ERRORS]

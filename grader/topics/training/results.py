@@ -1,4 +1,5 @@
 """Judging what the training probes send back: numbers, state_dicts, and the mistakes behind them."""
+
 from __future__ import annotations
 
 import torch
@@ -26,11 +27,15 @@ def as_float(value, function: str, what: str, ctx=None, part: str | None = None,
     named = ()
     if isinstance(value, Array) and value.requires_grad:
         named = (LOSS_TENSORS_ADDED,)
-        problem = (f"`{function}` returned a tensor that requires grad as {what}; expected a Python float\n"
-                   f"    {LOSS_TENSORS_ADDED}")
+        problem = (
+            f"`{function}` returned a tensor that requires grad as {what}; expected a Python float\n"
+            f"    {LOSS_TENSORS_ADDED}"
+        )
     elif isinstance(value, Array):
-        problem = (f"`{function}` returned a tensor as {what}; expected a Python float: use `loss.item()` for each "
-                   "batch (float(...) converts a 0-d tensor)")
+        problem = (
+            f"`{function}` returned a tensor as {what}; expected a Python float: use `loss.item()` for each "
+            "batch (float(...) converts a 0-d tensor)"
+        )
     elif type(value) not in (float, int) or isinstance(value, bool):
         shown = "None (did you forget `return`?)" if value is None else f"a {type(value).__name__}"
         problem = f"`{function}` returned {shown} as {what}; expected a float"
@@ -42,8 +47,11 @@ def as_float(value, function: str, what: str, ctx=None, part: str | None = None,
     return None
 
 
-LOSS_TENSORS_ADDED = Mistake("training.loss_tensors_added", "the losses are added up as tensors (total += loss); "
-                             "add loss.item() instead (a loss tensor keeps its whole computation graph alive)")
+LOSS_TENSORS_ADDED = Mistake(
+    "training.loss_tensors_added",
+    "the losses are added up as tensors (total += loss); "
+    "add loss.item() instead (a loss tensor keeps its whole computation graph alive)",
+)
 
 
 def state_difference(got: dict, expected: dict) -> str:
@@ -92,35 +100,70 @@ def flat_scale(like: dict) -> torch.Tensor:
 
 def mean_mistakes(losses: list[float], sizes: list[int], dtype) -> list[Misconception]:
     """How a mean of per-batch losses goes wrong, given the losses and the batch sizes."""
+
     def loss(value):
         return lambda case: scalar(value, dtype)
+
     return [
-        Misconception("training.returns_last_batchs_loss_return", "it returns the last batch's loss; return the mean of all per-batch losses",
-                      loss(losses[-1])),
-        Misconception("training.returns_sum_batch_losses_divide", "it returns the sum of the batch losses; divide by the number of batches",
-                      loss(sum(losses))),
-        Misconception("training.weights_each_batchs_loss_size", "it weights each batch's loss by its size (a per-sample mean); the contract asks for the "
-                      "plain mean of the per-batch losses", loss(sum(v * s for v, s in zip(losses, sizes)) / sum(sizes))),
-        Misconception("training.multiplies_each_batchs_loss_batch", "it multiplies each batch's loss by the batch size but divides by the number of batches; "
-                      "return the plain mean of the per-batch losses",
-                      loss(sum(v * s for v, s in zip(losses, sizes)) / len(losses))),
-        Misconception("training.divides_summed_batch_losses_number", "it divides the summed batch losses by the number of samples; divide by the number of "
-                      "batches", loss(sum(losses) / sum(sizes))),
+        Misconception(
+            "training.returns_last_batchs_loss_return",
+            "it returns the last batch's loss; return the mean of all per-batch losses",
+            loss(losses[-1]),
+        ),
+        Misconception(
+            "training.returns_sum_batch_losses_divide",
+            "it returns the sum of the batch losses; divide by the number of batches",
+            loss(sum(losses)),
+        ),
+        Misconception(
+            "training.weights_each_batchs_loss_size",
+            "it weights each batch's loss by its size (a per-sample mean); the contract asks for the "
+            "plain mean of the per-batch losses",
+            loss(sum(v * s for v, s in zip(losses, sizes)) / sum(sizes)),
+        ),
+        Misconception(
+            "training.multiplies_each_batchs_loss_batch",
+            "it multiplies each batch's loss by the batch size but divides by the number of batches; "
+            "return the plain mean of the per-batch losses",
+            loss(sum(v * s for v, s in zip(losses, sizes)) / len(losses)),
+        ),
+        Misconception(
+            "training.divides_summed_batch_losses_number",
+            "it divides the summed batch losses by the number of samples; divide by the number of batches",
+            loss(sum(losses) / sum(sizes)),
+        ),
     ]
 
 
-def check_mean(ctx, part: str, function: str, value: float | None, losses: list[float], sizes: list[int], dtype,
-               words: str, what: str = "the mean of the per-batch losses"):
+def check_mean(
+    ctx,
+    part: str,
+    function: str,
+    value: float | None,
+    losses: list[float],
+    sizes: list[int],
+    dtype,
+    words: str,
+    what: str = "the mean of the per-batch losses",
+):
     """``ctx.require`` that ``value`` is the mean of ``losses``; a wrong value is weighed against ``mean_mistakes``."""
     if value is None:  # not a number, and that part is waived
         return
     expected = sum(losses) / len(losses)
     holds = close(value, expected, dtype)
     if not holds and part not in ctx.waived:
-        ctx.evidence.observe(mean_mistakes(losses, sizes, dtype), None, scalar(value, dtype), scalar(expected, dtype),
-                             scalar(max(1.0, abs(expected)), dtype))
-    ctx.require(part, holds, f"`{function}` returned {value:.7g}; expected {expected:.7g}, {what} "
-                             f"{[round(v, 5) for v in losses]}{words}")
+        ctx.evidence.observe(
+            mean_mistakes(losses, sizes, dtype),
+            None,
+            scalar(value, dtype),
+            scalar(expected, dtype),
+            scalar(max(1.0, abs(expected)), dtype),
+        )
+    ctx.require(
+        part,
+        holds,
+        f"`{function}` returned {value:.7g}; expected {expected:.7g}, {what} {[round(v, 5) for v in losses]}{words}",
+    )
 
 
 def observe_right(evidence, misconceptions, case, expected: torch.Tensor, known_as: str):
@@ -136,8 +179,10 @@ def observe_right(evidence, misconceptions, case, expected: torch.Tensor, known_
             evidence._rule_out(mistake)
             continue
         if isinstance(predicted, torch.Tensor) and (
-                predicted.dtype != expected.dtype or predicted.shape != expected.shape
-                or first_difference(predicted, expected)[0] is not None):
+            predicted.dtype != expected.dtype
+            or predicted.shape != expected.shape
+            or first_difference(predicted, expected)[0] is not None
+        ):
             evidence._rule_out(mistake)
 
 
@@ -156,8 +201,11 @@ def observe_typed(evidence, misconceptions, case, got: torch.Tensor, expected: t
         if not isinstance(predicted, torch.Tensor) or predicted.shape != got.shape or predicted.dtype != got.dtype:
             evidence._rule_out(mistake)
             continue
-        if predicted.dtype == expected.dtype and predicted.shape == expected.shape and \
-                first_difference(predicted, expected)[0] is None:
+        if (
+            predicted.dtype == expected.dtype
+            and predicted.shape == expected.shape
+            and first_difference(predicted, expected)[0] is None
+        ):
             evidence._rule_out(mistake)  # the right answer explains nothing
             continue
         fits = first_difference(got, predicted, scale if scale is not None and scale.shape == got.shape else None)

@@ -4,6 +4,7 @@ The model is built by the trusted ``probes.build_model`` both here (for the
 reference) and in the sandbox (for the student), from the same ``spec``, and
 gets the same weights from ``random_state``.
 """
+
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -20,8 +21,12 @@ from grader.sandbox.probes import build_model
 @st.composite
 def model_specs(draw, dtypes=("float32", "float64")):
     """A small classifier: an MLP or the case-study CNN, with or without batch norm."""
-    spec = {"kind": draw(st.sampled_from(["mlp", "cnn"])), "classes": draw(st.integers(2, 4)),
-            "batch_norm": draw(st.booleans()), "dtype": draw(st.sampled_from(dtypes))}
+    spec = {
+        "kind": draw(st.sampled_from(["mlp", "cnn"])),
+        "classes": draw(st.integers(2, 4)),
+        "batch_norm": draw(st.booleans()),
+        "dtype": draw(st.sampled_from(dtypes)),
+    }
     if spec["kind"] == "mlp":
         spec.update(inputs=draw(st.integers(1, 5)), hidden=draw(st.integers(2, 6)))
     else:
@@ -29,7 +34,7 @@ def model_specs(draw, dtypes=("float32", "float64")):
     return spec
 
 
-def random_state(spec: dict, seed: int) -> "OrderedDict[str, torch.Tensor]":
+def random_state(spec: dict, seed: int) -> OrderedDict[str, torch.Tensor]:
     """Deterministic weights (and BatchNorm statistics) for ``build_model(spec)``."""
     generator = torch.Generator().manual_seed(seed)
     state = OrderedDict()
@@ -82,9 +87,15 @@ def training_cases(draw, fit: bool = False):
     n, batch_size = draw(batch_sizes(spec))
     seed = draw(st.integers(0, 2**31 - 1))
     x, y = random_data(spec, n, seed)
-    kwargs = {"spec": spec, "state": random_state(spec, seed + 1), "batch_size": batch_size,
-              "lr": draw(st.sampled_from([0.01, 0.1, 0.5])), "momentum": draw(st.sampled_from([0.0, 0.9])),
-              "training": draw(st.booleans()), "as_list": draw(st.booleans())}
+    kwargs = {
+        "spec": spec,
+        "state": random_state(spec, seed + 1),
+        "batch_size": batch_size,
+        "lr": draw(st.sampled_from([0.01, 0.1, 0.5])),
+        "momentum": draw(st.sampled_from([0.0, 0.9])),
+        "training": draw(st.booleans()),
+        "as_list": draw(st.booleans()),
+    }
     if fit:
         kwargs["val"] = random_data(spec, draw(st.integers(1, 7)), seed + 2)
         kwargs["epochs"] = draw(st.sampled_from([0, 1, 2, 2, 2]))  # two epochs mostly: a second one shows more
@@ -99,7 +110,7 @@ def training_cases(draw, fit: bool = False):
 
 def batches(x, y, batch_size):
     """The batches of an unshuffled loader."""
-    return [(x[i:i + batch_size], y[i:i + batch_size]) for i in range(0, len(x), batch_size)]
+    return [(x[i : i + batch_size], y[i : i + batch_size]) for i in range(0, len(x), batch_size)]
 
 
 def reference_model(spec: dict, state, training: bool = False) -> nn.Module:
@@ -115,6 +126,7 @@ def dtype_of(spec: dict) -> torch.dtype:
 
 # ------------------------------------------------------------------ words
 
+
 @remembered
 def describe_model(spec: dict) -> str:
     model = build_model(spec)
@@ -127,9 +139,17 @@ def describe_model(spec: dict) -> str:
 
 def _short(module) -> str:
     text = repr(module).replace("\n", "")
-    for noise in (", bias=True", ", eps=1e-05, momentum=0.1, affine=True, track_running_stats=True", ", stride=(1, 1)",
-                  ", padding=0, dilation=1, ceil_mode=False", "start_dim=1, end_dim=-1", ", inplace=False",
-                  "in_features=", "out_features=", "kernel_size="):
+    for noise in (
+        ", bias=True",
+        ", eps=1e-05, momentum=0.1, affine=True, track_running_stats=True",
+        ", stride=(1, 1)",
+        ", padding=0, dilation=1, ceil_mode=False",
+        "start_dim=1, end_dim=-1",
+        ", inplace=False",
+        "in_features=",
+        "out_features=",
+        "kernel_size=",
+    ):
         text = text.replace(noise, "")
     return text
 
@@ -141,13 +161,16 @@ def describe_case(case: Case, with_optimizer: bool = True) -> str:
     sizes = [len(b) for b, _ in batches(x, x, kw["batch_size"])]
     shuffled = "shuffled" if kw.get("shuffle") else "not shuffled"
     loader = "a DataLoader" if "epochs" in kw or not kw.get("as_list") else "a plain list of (x, y) batches"
-    text = (f"model = {describe_model(kw['spec'])} starting in {'training' if kw['training'] else 'eval'} mode, "
-            f"{len(sizes)} batches of sizes {sizes} ({shuffled}, {loader}), loss_fn = nn.CrossEntropyLoss()")
+    text = (
+        f"model = {describe_model(kw['spec'])} starting in {'training' if kw['training'] else 'eval'} mode, "
+        f"{len(sizes)} batches of sizes {sizes} ({shuffled}, {loader}), loss_fn = nn.CrossEntropyLoss()"
+    )
     if with_optimizer:
         text += f", optimizer = SGD(lr={kw['lr']}, momentum={kw['momentum']})"
     if "epochs" in kw:
         val = "a plain list of (x, y) batches" if kw.get("as_list") else "a DataLoader"
         epochs = f"epochs={kw['epochs']} (by name)" if kw.get("epochs_keyword") else f"epochs = {kw['epochs']}"
-        text += (f", {len(kw['val'][0])} validation samples ({val}), {epochs}, "
-                 f"called after torch.manual_seed({kw['seed']})")
+        text += (
+            f", {len(kw['val'][0])} validation samples ({val}), {epochs}, called after torch.manual_seed({kw['seed']})"
+        )
     return "\n    Input: " + text
