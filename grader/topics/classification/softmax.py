@@ -1,0 +1,277 @@
+"""``softmax`` and ``log_softmax``: equal to PyTorch's along any ``dim``, stable for large logits; their
+known mistakes."""
+
+from __future__ import annotations
+
+import torch
+from hypothesis import strategies as st
+
+from grader.checks import (
+    Case,
+    Failure,
+    Misconception,
+    NotApplicable,
+    check_array_call,
+    crashed,
+    first_difference,
+)
+from grader.sandbox.wire import Array
+from grader.strategies import DTYPES, tensors
+
+SOFTMAX_ARGS = ("logits", "dim")
+LOSS_ARGS = ("logits", "labels")
+BCE_ARGS = ("probs", "labels")
+
+
+def _shapes(min_dims, max_dims):
+    return st.lists(st.integers(1, 4), min_size=min_dims, max_size=max_dims).map(tuple)
+
+
+@st.composite
+def large_logits(draw, shape, dtype):
+    """Logits up to |1e4|: huge and nearly equal, plateaus of equal values, or spread over the range
+    (in that order, so that a failure shrinks to round numbers such as 10000 + 1)."""
+    kind = draw(st.sampled_from(["offset", "plateau", "wide"]))
+    if kind == "offset":  # every exp overflows (or underflows) unless the max is subtracted
+        base = draw(st.sampled_from([1e4, -1e4, 1000.0, -1000.0, 200.0]))
+        return base + draw(tensors(shape, dtype, -4.0, 4.0))
+    if kind == "plateau":
+        plateau = draw(tensors(shape, dtype, 0, 4, patterns=("integers",)))  # indices into the plateau values
+        return torch.tensor([0.0, 1e4, -1e4, 9999.0, -5000.0], dtype=dtype)[plateau.long()]
+    return draw(tensors(shape, dtype, -1e4, 1e4))
+
+
+def logits_strategy(shape, dtype, large: bool):
+    return large_logits(shape, dtype) if large else tensors(shape, dtype, -20.0, 20.0)
+
+
+# "1-D and 3-D+ inputs" first: its counterexample tells "always the last dimension" from "always dimension 1",
+# which agree on 2-D tensors
+SOFTMAX_FEATURES = ("1-D and 3-D+ inputs", "any dim", "float64")
+
+
+@st.composite
+def softmax_cases(draw, enabled: frozenset, large: bool = False):
+    """softmax/log_softmax arguments drawing only the ``enabled`` features; the core is a float32
+    2-D tensor of at least 2 x 2 (a single row or column hides which dimension is normalised)
+    normalised along its last dimension (``dim`` left out, or given as -1 or 1)."""
+    on = enabled.__contains__
+    dtype = draw(DTYPES) if on("float64") else torch.float32
+    shape = draw(_shapes(1, 4)) if on("1-D and 3-D+ inputs") else (draw(st.integers(2, 4)), draw(st.integers(2, 4)))
+    logits = draw(logits_strategy(shape, dtype, large))
+    last = len(shape) - 1
+    dim = draw(st.one_of(st.none(), st.integers(-len(shape), last) if on("any dim") else st.sampled_from([-1, last])))
+    if dim is None:
+        return Case((logits,))
+    return Case((logits, dim)) if draw(st.booleans()) else Case((logits,), {"dim": dim})
+
+
+def _dim(case):
+    return case.args[1] if len(case.args) > 1 else case.kwargs.get("dim", -1)
+
+
+def _axis(case):
+    """``dim`` as a non-negative axis."""
+    return _dim(case) % case.args[0].dim()
+
+
+def _row_scale(case):
+    """The largest |logit| of each output's row (the contract's magnitude for softmax-like functions)."""
+    logits = case.args[0]
+    return logits.abs().amax(dim=_dim(case), keepdim=True).expand_as(logits)
+
+
+def _log_row_scale(case):
+    """For log_softmax ``x_i - m - log(sum(exp(x - m)))``: the row's largest |logit|, plus |logsumexp|,
+    plus 1 for the log of the shifted sum (a value in [1, C] whose rounding costs about one ulp of 1
+    however small the logits are)."""
+    logits = case.args[0].to(torch.float64)
+    lse = torch.logsumexp(logits, dim=_dim(case), keepdim=True).abs()
+    return (logits.abs().amax(dim=_dim(case), keepdim=True) + lse + 1).expand_as(logits)
+
+
+def _naive_softmax(x, dim):
+    e = torch.exp(x)
+    return e / e.sum(dim=dim, keepdim=True)
+
+
+def _global_shift_softmax(x, dim):
+    return _naive_softmax(x - x.max(), dim)
+
+
+WRONG_DEFAULT = "the default dim is wrong"
+
+
+def _dim_given(case) -> bool:
+    return len(case.args) > 1 or "dim" in case.kwargs
+
+
+def _along(function, axis: int, ranks=None):
+    """``function(logits, axis)``, whatever ``dim`` is, for tensors of ``ranks`` (``NotApplicable`` for others)."""
+
+    def compute(case):
+        x = case.args[0]
+        if ranks is not None and x.dim() not in ranks:
+            raise NotApplicable("on these tensors the mistake is another one's")
+        return function(x, axis)  # an axis the tensor lacks raises IndexError, as the student's code does
+
+    return compute
+
+
+def _default_dim(function, axis: int):
+    """``function`` with the default ``dim=axis``: wrong only where ``dim`` is left out."""
+
+    def compute(case):
+        return function(case.args[0], _dim(case) if _dim_given(case) else axis)
+
+    return compute
+
+
+def _whole_sum_softmax(case):
+    x = case.args[0]
+    e = torch.exp(x - x.max())
+    return e / e.sum()
+
+
+def _no_keepdim_softmax(case):
+    x = case.args[0]
+    e = torch.exp(x - x.amax(dim=_dim(case), keepdim=True))
+    return e / e.sum(dim=_dim(case))  # broadcasts against the trailing dimensions, or raises
+
+
+SOFTMAX_MISTAKES = [
+    Misconception(
+        "classification.exp_overflows_inf_inf_nan",
+        "exp overflows (inf / inf = nan) or underflows (0 / 0 = nan) for large logits: subtract "
+        "the maximum along `dim` before exponentiating (it cancels in the ratio)",
+        lambda c: _naive_softmax(c.args[0], _dim(c)),
+    ),
+    Misconception(
+        "classification.subtracts_maximum_whole_tensor_subtract",
+        "it subtracts the maximum of the whole tensor; subtract each row's own maximum "
+        "(amax along `dim`, keepdim=True), or rows far below the global maximum underflow to 0 / 0",
+        lambda c: _global_shift_softmax(c.args[0], _dim(c)),
+    ),
+    Misconception(
+        "classification.ignores_dim_always_normalises_along",
+        "it ignores `dim` and always normalises along the last dimension",
+        _along(torch.softmax, -1),
+    ),
+    # on 2-D tensors dimension 1 is the last one: the mistake above names both there
+    Misconception(
+        "classification.always_normalises_along_dimension_1",
+        "it always normalises along dimension 1 (as d2l's X_exp.sum(1, keepdim=True)); "
+        "normalise along `dim`, which may be any dimension of a tensor of any rank",
+        _along(torch.softmax, 1, ranks=(1, 3, 4)),
+    ),
+    Misconception(
+        "classification.softmax_wrong_default_dim",
+        WRONG_DEFAULT + ": softmax(logits) normalises along the last dimension "
+        "(the signature is softmax(logits, dim=-1))",
+        _default_dim(torch.softmax, 1),
+    ),
+    Misconception(
+        "classification.normalises_along_dimension_0_dim",
+        "it normalises along dimension 0 instead of `dim`",
+        _along(torch.softmax, 0),
+    ),
+    Misconception(
+        "classification.divides_sum_over_whole_tensor",
+        "it divides by the sum over the whole tensor; the sum runs along `dim` only (keepdim=True so it broadcasts)",
+        _whole_sum_softmax,
+    ),
+    Misconception(
+        "classification.sum_along_dim_taken_without",
+        "the sum along `dim` is taken without keepdim=True, so it broadcasts against the wrong "
+        "dimension (or not at all): divide by e.sum(dim=dim, keepdim=True)",
+        _no_keepdim_softmax,
+    ),
+]
+
+
+def check_softmax_like(ctx, function, case, expected, scale, mistakes):
+    """``check_array_call``; where ``dim`` was left out and the answer is wrong, the call is repeated with
+    dim=-1 given: what it returns tells a wrong default (right once -1 is given) from a wrong dimension."""
+    try:
+        check_array_call(ctx, function, case, expected, scale=scale, misconceptions=mistakes, arg_names=SOFTMAX_ARGS)
+    except Failure as failure:
+        if failure.fatal or _dim_given(case):
+            raise
+        explicit = Case((case.args[0], -1))
+        outcome = ctx.call(function, explicit)
+        if crashed(outcome):
+            ctx.evidence.observe_crash(mistakes, explicit)
+        elif outcome.ok and isinstance(outcome.value, Array) and outcome.value.kind == "tensor":
+            got = torch.from_numpy(outcome.value.data.copy())
+            right = got.shape == expected.shape and first_difference(got.to(expected.dtype), expected, scale)[0] is None
+            # right with dim=-1 given: every mistake but the default's is ruled out by this answer
+            ctx.evidence.observe(
+                [m for m in mistakes if not (right and m.explanation.startswith(WRONG_DEFAULT))],
+                explicit,
+                got,
+                expected,
+                scale,
+            )
+        raise
+
+
+def verify_softmax(ctx, case):
+    """softmax(logits, dim) equals torch.softmax(logits, dim)."""
+    check_softmax_like(
+        ctx, "softmax", case, torch.softmax(case.args[0], _dim(case)), _row_scale(case), SOFTMAX_MISTAKES
+    )
+
+
+LOG_SOFTMAX_MISTAKES = [
+    Misconception(
+        "classification.takes_log_softmax_x_probability",
+        "it takes log(softmax(x)): a probability that underflows to 0 gives -inf; use "
+        "x - max - log(sum(exp(x - max))), which stays finite",
+        lambda c: torch.log(torch.softmax(c.args[0], _dim(c))),
+    ),
+    Misconception(
+        "classification.log_sum_exp_x_overflows",
+        "log(sum(exp(x))) overflows for large logits: subtract the maximum along `dim` first, "
+        "x - m - log(sum(exp(x - m)))",
+        lambda c: c.args[0] - torch.log(torch.exp(c.args[0]).sum(dim=_dim(c), keepdim=True)),
+    ),
+    Misconception(
+        "classification.takes_log_softmax_computed_without",
+        "it takes the log of a softmax computed without subtracting the maximum: exp overflows "
+        "(nan) or every probability underflows (log 0 = -inf); use x - m - log(sum(exp(x - m)))",
+        lambda c: torch.log(_naive_softmax(c.args[0], _dim(c))),
+    ),
+    Misconception(
+        "classification.subtracts_maximum_whole_tensor_use",
+        "it subtracts the maximum of the whole tensor; use each row's own maximum along `dim`",
+        lambda c: torch.log(_global_shift_softmax(c.args[0], _dim(c))),
+    ),
+    Misconception(
+        "classification.ignores_dim_always_works_along",
+        "it ignores `dim` and always works along the last dimension",
+        _along(torch.log_softmax, -1),
+    ),
+    Misconception(
+        "classification.works_along_dimension_0_dim",
+        "it works along dimension 0 instead of `dim`",
+        _along(torch.log_softmax, 0),
+    ),
+    Misconception(
+        "classification.log_softmax_wrong_default_dim",
+        WRONG_DEFAULT + ": log_softmax(logits) works along the last dimension "
+        "(the signature is log_softmax(logits, dim=-1))",
+        _default_dim(torch.log_softmax, 1),
+    ),
+]
+
+
+def verify_log_softmax(ctx, case):
+    """log_softmax(logits, dim) equals torch.log_softmax(logits, dim)."""
+    check_softmax_like(
+        ctx,
+        "log_softmax",
+        case,
+        torch.log_softmax(case.args[0], _dim(case)),
+        _log_row_scale(case),
+        LOG_SOFTMAX_MISTAKES,
+    )
