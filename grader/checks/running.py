@@ -181,9 +181,9 @@ class Property(Check):
                 calls,
                 0.0,
                 core.not_implemented,
-                core.counterexample,
-                core.mistakes,
-                (("core", False),),
+                counterexample=core.counterexample,
+                mistakes=core.mistakes,
+                features=(("core", False),),
             )
         verdicts, first_failure = ["core ✓"], None
         checklist = [("core", True)]
@@ -228,8 +228,8 @@ class Property(Check):
                     calls,
                     0.0,
                     search.not_implemented and not feedback,
-                    shown[0].counterexample,
-                    _in_order(m for s in shown for m in s.mistakes),
+                    counterexample=shown[0].counterexample,
+                    mistakes=_in_order(m for s in shown for m in s.mistakes),
                 )
             if search.parts <= broken:  # a waived part failed again (raised without ctx.require): stop here
                 break
@@ -256,9 +256,9 @@ class Property(Check):
             f"{self.function}: {', '.join(verdicts)}\n" + "\n".join(feedback),
             calls,
             round(credit, 6),
-            shown[0].counterexample,
-            _in_order(m for s in shown for m in s.mistakes),
-            tuple((part, part not in broken) for part in self.parts),
+            counterexample=shown[0].counterexample,
+            mistakes=_in_order(m for s in shown for m in s.mistakes),
+            features=tuple((part, part not in broken) for part in self.parts),
         )
 
     def search(self, ctx: Context, strategy, budget: int, label: str = "") -> Search:

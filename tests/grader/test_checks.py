@@ -115,6 +115,7 @@ def test_each_feature_that_holds_earns_its_share():
     assert result.credit == round(CORE_SHARE + FEATURES_SHARE * 2 / 3, 6)
     assert result.feedback.splitlines()[0] == "f: core ✓, float64 ✗ (see below), batch ✓, negative ✓"
     assert "float64 breaks it" in result.feedback
+    assert result.features == (("core", True), ("float64", False), ("batch", True), ("negative", True))
 
 
 def test_a_broken_core_earns_nothing():
@@ -122,7 +123,7 @@ def test_a_broken_core_earns_nothing():
         raise Failure("always wrong")
 
     result = _run(verify)
-    assert result.credit == 0.0 and "core ✗" in result.feedback
+    assert result.credit == 0.0 and "core ✗" in result.feedback and result.features == (("core", False),)
 
 
 def test_features_that_only_fail_together_keep_the_core_and_feature_shares():
@@ -133,7 +134,7 @@ def test_features_that_only_fail_together_keep_the_core_and_feature_shares():
 
     result = _run(verify)
     assert result.credit == round(CORE_SHARE + FEATURES_SHARE, 6)
-    assert "all together ✗" in result.feedback
+    assert "all together ✗" in result.feedback and result.features[-1] == ("all together", False)
 
 
 def test_parts_that_are_never_broken_earn_their_shares():
@@ -141,9 +142,11 @@ def test_parts_that_are_never_broken_earn_their_shares():
     def cases(draw):
         return Case((draw(st.integers(0, 10)),))
 
+    wrong_mode = Mistake("test.wrong_mode", "the mode is wrong")
+
     def verify(ctx, case):
         value = case.args[0]
-        ctx.require("mode", False, "wrong mode")
+        ctx.require("mode", False, f"wrong mode\n    {wrong_mode}", mistakes=(wrong_mode,))
         ctx.require("value", value < 8, "wrong value for 8 and above")
         ctx.require("grad", True, "never happens")
 
@@ -151,6 +154,9 @@ def test_parts_that_are_never_broken_earn_their_shares():
     result = check.run(Context(session=None, examples=60))
     assert result.credit == round(1 / 3, 6)
     assert result.feedback.splitlines()[0] == "f: value ✗, mode ✗, grad ✓"
+    assert result.features == (("value", False), ("mode", False), ("grad", True))
+    assert result.mistakes == (wrong_mode,) and "Likely mistake: the mode is wrong" in result.feedback
+    assert result.counterexample is None  # no call of the student's function was made
 
 
 def test_a_stub_is_told_apart_from_a_wrong_answer_also_when_a_check_adds_to_its_text():
