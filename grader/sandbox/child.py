@@ -38,7 +38,7 @@ import numpy as np
 import torch
 
 from grader.sandbox import OPTIONAL_IMPORTS, confine, denial, die_with_parent, probes, tripwires
-from grader.sandbox.wire import Array, Status, WireError, decode, encode, recv_message, send_message
+from grader.sandbox.wire import DTYPES, Array, Status, WireError, decode, encode, recv_message, send_message
 
 MODULE_DIR = "submission"
 MAX_ITEMS = 100_000
@@ -242,17 +242,7 @@ def to_wire(value, depth: int = 0):
             data = np.array(torch.Tensor.numpy(plain.resolve_conj().resolve_neg()), copy=True)
         return Array(data, "tensor", type(value).__name__, requires_grad)
     if isinstance(value, np.ndarray):
-        if value.dtype.name not in (
-            "bool",
-            "uint8",
-            "int8",
-            "int16",
-            "int32",
-            "int64",
-            "float16",
-            "float32",
-            "float64",
-        ):
+        if value.dtype.name not in DTYPES:  # what the wire carries
             return {"$special": ["object", f"numpy array of dtype {value.dtype}", ""]}
         return Array(np.array(value, copy=True), "ndarray", type(value).__name__)
     if isinstance(value, np.generic):

@@ -291,6 +291,27 @@ def removal_cases(draw):
     return case
 
 
+def _run_raising(ctx, case: Case) -> dict:
+    """capture_outputs run by the error probe (the model's forward pass may raise); a stub fails here."""
+    x, names = case.args
+    kw = case.kwargs
+    got = outcome_value(
+        ctx.probe(
+            "capture_outputs",
+            probes.capture_error_probe,
+            spec=kw["spec"],
+            state=kw["state"],
+            x=x,
+            names=names,
+            keyword=kw["keyword"],
+        ),
+        "capture_outputs",
+    )
+    if (got["raised"] or {}).get("type") == "NotImplementedError":
+        raise Failure(not_implemented("capture_outputs"), stub=True)
+    return got
+
+
 REMOVAL_PARTS = ("hooks removed", "removed when forward raises", "error comes through", "only its own")
 
 
@@ -300,20 +321,7 @@ def verify_removal(ctx, case: Case):
     kw = case.kwargs
     words = describe_case(case)
     if kw["spec"]["kind"] == "exploding":
-        got = outcome_value(
-            ctx.probe(
-                "capture_outputs",
-                probes.capture_error_probe,
-                spec=kw["spec"],
-                state=kw["state"],
-                x=x,
-                names=names,
-                keyword=kw["keyword"],
-            ),
-            "capture_outputs",
-        )
-        if (got["raised"] or {}).get("type") == "NotImplementedError":
-            raise Failure(not_implemented("capture_outputs"), stub=True)
+        got = _run_raising(ctx, case)
         if got["hooks_left"] and "removed when forward raises" not in ctx.waived:
             cause = REMOVED_AFTER_SUCCESS if _removes_after_success(ctx) else NEVER_REMOVED_FINALLY
             ctx.require(
@@ -412,21 +420,8 @@ def verify_unknown(ctx, case: Case):
     x, names = case.args
     kw = case.kwargs
     words = describe_case(case)
-    got = outcome_value(
-        ctx.probe(
-            "capture_outputs",
-            probes.capture_error_probe,
-            spec=kw["spec"],
-            state=kw["state"],
-            x=x,
-            names=names,
-            keyword=kw["keyword"],
-        ),
-        "capture_outputs",
-    )
+    got = _run_raising(ctx, case)
     raised = got["raised"] or {}
-    if raised.get("type") == "NotImplementedError":
-        raise Failure(not_implemented("capture_outputs"), stub=True)
     did = f"raised {raised['type']}" if raised else "returned normally"
     named = (NAMES_UNCHECKED,) if raised.get("type") == "KeyError" else ()
     ctx.require(
