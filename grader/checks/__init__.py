@@ -20,7 +20,7 @@ answer with its reference), ``running`` (contexts, scenarios, searches, credit) 
 (calling a student's function and demanding an answer). Import from ``grader.checks``.
 """
 
-from grader.checks.calls import check_array_call, check_raises, inputs_unchanged, raises_value_error
+from grader.checks.calls import check_array_call, check_dtype_kept, check_raises, inputs_unchanged, raises_value_error
 from grader.checks.cases import (
     SHOWN_ELEMENTS,
     Affine,
@@ -90,6 +90,7 @@ __all__ = [
     "as_ndarray",
     "as_tensor",
     "check_array_call",
+    "check_dtype_kept",
     "check_raises",
     "compare",
     "crashed",

@@ -7,6 +7,7 @@ import torch
 
 from grader.checks.cases import Case, describe
 from grader.checks.failure import Failure
+from grader.checks.mistakes import Mistake
 from grader.checks.running import Context, Scripted
 from grader.checks.verdicts import _is_stub, as_tensor, compare, crashed, not_implemented, outcome_value
 from grader.sandbox.session import Outcome
@@ -43,6 +44,25 @@ def check_array_call(
     except Failure as failure:
         raise Failure(f"{failure}\n    Input: {case.describe(arg_names)}", failure.fatal) from None
     return got
+
+
+def check_dtype_kept(ctx: Context, function: str, case: Case, expected: torch.Tensor, float32: Mistake, **options):
+    """``check_array_call``, naming the mistake ``float32`` when a float64 case comes back float32 (a dtype
+    alone, not the values, shows it; the call is repeated for the dtype, check_array_call keeps only
+    the value)."""
+    try:
+        check_array_call(ctx, function, case, expected, **options)
+    except Failure as failure:
+        if failure.fatal or expected.dtype != torch.float64 or _returned_dtype(ctx, function, case) != np.float32:
+            raise
+        raise Failure(f"{failure}\n    {float32}", mistakes=(float32,)) from None
+
+
+def _returned_dtype(ctx: Context, function: str, case: Case):
+    """The dtype of the tensor ``function`` returns on ``case``, or None."""
+    outcome = ctx.call(function, case)
+    value = outcome.value if outcome.ok else None
+    return value.data.dtype if isinstance(value, Array) and value.kind == "tensor" else None
 
 
 def inputs_unchanged(outcome: Outcome, case: Case, function: str):

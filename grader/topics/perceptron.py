@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 from hypothesis import strategies as st
 
@@ -13,11 +12,10 @@ from grader.checks import (
     Mistake,
     NotApplicable,
     Property,
-    check_array_call,
+    check_dtype_kept,
     raises_value_error,
 )
 from grader.forbidden import Rule
-from grader.sandbox.wire import Array
 from grader.strategies import DTYPES, tensors, values
 
 POINTS = 5
@@ -205,25 +203,6 @@ EXP_OVERFLOW_WARNING = Mistake(
 )
 
 
-def _returned_dtype(ctx, function, case):
-    """The dtype of the tensor ``function`` returns on ``case``, or None."""
-    outcome = ctx.call(function, case)
-    value = outcome.value if outcome.ok else None
-    return value.data.dtype if isinstance(value, Array) and value.kind == "tensor" else None
-
-
-def check_dtype_kept(ctx, function, case, expected, **options):
-    """``check_array_call``, naming the float32 mistake when a float64 case comes back float32 (a dtype
-    alone, not the values, shows it; the call is repeated for the dtype, check_array_call keeps only
-    the value)."""
-    try:
-        check_array_call(ctx, function, case, expected, **options)
-    except Failure as failure:
-        if failure.fatal or expected.dtype != torch.float64 or _returned_dtype(ctx, function, case) != np.float32:
-            raise
-        raise Failure(f"{failure}\n    {FLOAT32_RESULT}", mistakes=(FLOAT32_RESULT,)) from None
-
-
 def verify_sigmoid(ctx, case):
     """sigmoid(z) equals torch.sigmoid(z)."""
     z = case.args[0]
@@ -233,6 +212,7 @@ def verify_sigmoid(ctx, case):
         case,
         torch.sigmoid(z),
         scale=_sigmoid_scale(z),
+        float32=FLOAT32_RESULT,
         misconceptions=SIGMOID_MISTAKES,
         arg_names=("z",),
     )
@@ -266,6 +246,7 @@ def verify_perceptron(ctx, case):
         case,
         torch.sigmoid(_logit(case)),
         scale=_perceptron_scale(case),
+        float32=FLOAT32_RESULT,
         misconceptions=PERCEPTRON_MISTAKES,
         arg_names=PERCEPTRON_ARGS,
     )

@@ -3,16 +3,11 @@ named as a mistake."""
 
 from __future__ import annotations
 
-import numpy as np
-import torch
 from hypothesis import strategies as st
 
 from grader.checks import (
-    Failure,
     Mistake,
-    check_array_call,
 )
-from grader.sandbox.wire import Array
 from grader.strategies import tensors
 
 
@@ -26,28 +21,6 @@ FLOAT32_RESULT = Mistake(
     "torch.zeros(shape) and .float() all give float32): compute with the input's tensors, "
     "or pass dtype=x.dtype",
 )
-
-
-def _returned(ctx, function, case):
-    """The tensor ``function`` returns on ``case`` (as an ``Array``), or None."""
-    outcome = ctx.call(function, case)
-    value = outcome.value if outcome.ok else None
-    return value if isinstance(value, Array) and value.kind == "tensor" else None
-
-
-def check_dtype_kept(ctx, function, case, expected, **options):
-    """``check_array_call``, naming the float32 mistake when a float64 case comes back float32 (a dtype
-    alone, not the values, shows it; the call is repeated for the dtype, check_array_call keeps only
-    the value)."""
-    try:
-        check_array_call(ctx, function, case, expected, **options)
-    except Failure as failure:
-        if failure.fatal or expected.dtype != torch.float64:
-            raise
-        returned = _returned(ctx, function, case)
-        if returned is None or returned.data.dtype != np.float32:
-            raise
-        raise Failure(f"{failure}\n    {FLOAT32_RESULT}", mistakes=(FLOAT32_RESULT,)) from None
 
 
 NON_FINITE = [float("nan"), float("inf"), -float("inf")]

@@ -10,9 +10,10 @@ from grader.checks import (
     Case,
     Misconception,
     NotApplicable,
+    check_dtype_kept,
 )
 from grader.strategies import DTYPES
-from grader.topics.layers.common import _finite_or_not, _shapes, check_dtype_kept
+from grader.topics.layers.common import FLOAT32_RESULT, _finite_or_not, _shapes
 
 RELU_FEATURES = ("any shape", "float64", "NaN and ±inf")
 
@@ -74,4 +75,6 @@ RELU_MISTAKES = [
 def verify_relu(ctx, case):
     """relu(x) equals torch.relu(x)."""
     x = case.args[0]
-    check_dtype_kept(ctx, "relu", case, torch.relu(x), scale=x.abs(), misconceptions=RELU_MISTAKES, arg_names=("x",))
+    check_dtype_kept(
+        ctx, "relu", case, torch.relu(x), FLOAT32_RESULT, scale=x.abs(), misconceptions=RELU_MISTAKES, arg_names=("x",)
+    )
