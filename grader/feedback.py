@@ -13,6 +13,8 @@ import math
 
 import numpy as np
 
+from grader.checks.cases import describe
+
 VALUES_SHOWN = 256  # elements of an array given in full; a larger one gives its first ones
 ITEMS_SHOWN = 64  # items of a list or dict
 
@@ -51,9 +53,7 @@ def value(obj):
         return [value(v) for v in obj[:ITEMS_SHOWN]]
     if isinstance(obj, dict):
         return {str(k): value(v) for k, v in list(obj.items())[:ITEMS_SHOWN]}
-    from grader.checks import describe  # generators, callables: their words
-
-    return describe(obj)
+    return describe(obj)  # generators, callables: their words
 
 
 def _as_array(obj) -> np.ndarray | None:

@@ -32,16 +32,8 @@ from grader.checks.cases import (
     to_wire,
     values_text,
 )
-from grader.checks.failure import Failure
-from grader.checks.mistakes import (
-    LIKELY,
-    Evidence,
-    Misconception,
-    Mistake,
-    NotApplicable,
-    mistake_lines,
-    predictions_of,
-)
+from grader.checks.failure import LIKELY, Failure, Mistake, mistake_lines
+from grader.checks.mistakes import Evidence, Misconception, NotApplicable, predictions_of
 from grader.checks.running import (
     CORE_SHARE,
     FEATURES_SHARE,

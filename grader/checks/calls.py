@@ -6,8 +6,7 @@ import numpy as np
 import torch
 
 from grader.checks.cases import Case, describe
-from grader.checks.failure import Failure
-from grader.checks.mistakes import Mistake
+from grader.checks.failure import Failure, Mistake
 from grader.checks.running import Context, Scripted
 from grader.checks.verdicts import _is_stub, as_tensor, compare, crashed, not_implemented, outcome_value
 from grader.sandbox.session import Outcome

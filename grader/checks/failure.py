@@ -1,13 +1,32 @@
-"""``Failure``: a check failed; its words, and the data a failing test's report carries."""
+"""``Failure``: a check failed; its words, and the data a failing test's report carries, the
+``Mistake`` s its words name among them."""
 
 from __future__ import annotations
 
 import contextvars
 import sys
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-if TYPE_CHECKING:
-    from grader.checks.mistakes import Mistake
+LIKELY = "Likely mistake: "
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known mistake as the feedback names it: ``id`` is stable (``"<topic>.<name>"``, what the class
+    summary counts), ``text`` is the words, which may change. ``str`` gives the feedback's line; a
+    ``Failure`` whose words use it lists it in ``mistakes``."""
+
+    id: str
+    text: str
+
+    def __str__(self) -> str:
+        return LIKELY + self.text
+
+
+def mistake_lines(mistakes) -> str:
+    """The feedback's lines for ``mistakes``: "\n    Likely mistake: ..." each."""
+    return "".join(f"\n    {mistake}" for mistake in mistakes)
+
 
 # The student's function and the arguments it was last given (``Context.call``): the failing call.
 _last_call: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("last call", default=None)

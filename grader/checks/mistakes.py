@@ -1,9 +1,8 @@
-"""Known mistakes: named in the feedback, predicted by a ``Misconception``, weighed by ``Evidence``.
+"""Known mistakes predicted by a ``Misconception`` and weighed by ``Evidence``.
 
-A ``Mistake`` is what the feedback names ("Likely mistake: ..."), with a stable id. A
-``Misconception`` also says what a function making the mistake returns on a case, so that the
-failing outputs of a search can name it: ``Evidence`` names a mistake that fits some failing case
-and is ruled out by none.
+A ``Misconception`` is a ``Mistake`` (``failure``: what the feedback names) that also says what a
+function making the mistake returns on a case, so that the failing outputs of a search can name it:
+``Evidence`` names a mistake that fits some failing case and is ruled out by none.
 """
 
 from __future__ import annotations
@@ -15,27 +14,8 @@ import torch
 
 from grader.cache import recall
 from grader.checks.cases import Case
+from grader.checks.failure import LIKELY, Mistake
 from grader.checks.verdicts import first_difference
-
-LIKELY = "Likely mistake: "
-
-
-@dataclass(frozen=True)
-class Mistake:
-    """A known mistake as the feedback names it: ``id`` is stable (``"<topic>.<name>"``, what the class
-    summary counts), ``text`` is the words, which may change. ``str`` gives the feedback's line; a
-    ``Failure`` whose words use it lists it in ``mistakes``."""
-
-    id: str
-    text: str
-
-    def __str__(self) -> str:
-        return LIKELY + self.text
-
-
-def mistake_lines(mistakes) -> str:
-    """The feedback's lines for ``mistakes``: "\n    Likely mistake: ..." each."""
-    return "".join(f"\n    {mistake}" for mistake in mistakes)
 
 
 class NotApplicable(Exception):

@@ -15,8 +15,8 @@ from hypothesis.errors import UnsatisfiedAssumption
 from grader import feedback
 from grader.cache import CaseCache
 from grader.checks.cases import Case, to_wire
-from grader.checks.failure import Failure, _last_call
-from grader.checks.mistakes import Evidence, Mistake
+from grader.checks.failure import Failure, Mistake, _last_call
+from grader.checks.mistakes import Evidence
 from grader.sandbox.session import Outcome, Timings, TopicSession
 
 SHRINK_FAILURES = 60  # failing calls allowed while shrinking, before we settle

@@ -19,6 +19,7 @@ afresh.
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 
@@ -74,11 +75,9 @@ class Denial:
         compiled = [re.compile(p) for p in patterns]
         self.labels = frozenset(label for label in guard_labels if any(p.search(label) for p in compiled))
         plan = self._plan(patterns, compiled)
-        label_of = {qualified: label for qualified, label, _ in plan}
         recorder = self.recorder
 
-        def denied(qualified, *args, **kwargs):
-            label = label_of[qualified]
+        def denied(label, *args, **kwargs):  # a registered kernel is not told which operator it serves
             recorder.names.add(label)
             raise Denied(
                 f"{label.removeprefix('aten:')} is a forbidden built-in here: write it with loops "
@@ -89,14 +88,14 @@ class Denial:
         canaries: dict[str, tuple[str, str]] = {}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "overriding a previously registered kernel"
-            for qualified, _, keys in plan:
+            for qualified, label, keys in plan:
                 namespace, name = qualified.split("::", 1)
                 library = libraries.get(namespace)
                 if library is None:
                     library = libraries[namespace] = torch.library.Library(namespace, "IMPL")
                     canaries[namespace] = (qualified, keys[0])
                 for key in keys:
-                    library.impl(name, _Call(denied, qualified), key)
+                    library.impl(name, functools.partial(denied, label), key)
         self._libraries = [
             (library, library.m, canaries[namespace] + (_kernel_line(*canaries[namespace]),))
             for namespace, library in libraries.items()
@@ -149,9 +148,7 @@ class Denial:
                 namespace[name] = guard
         if broken and self.patterns:  # arm afresh: the next call is denied again
             patterns, labels = self.patterns, self.labels
-            for library, _, _ in self._libraries:
-                library._destroy()
-            self.patterns = None
+            self.disarm()
             self._arm(patterns, labels)
         return broken
 
@@ -160,15 +157,3 @@ def _kernel_line(operator: str, key: str) -> str:
     """The dispatcher's line for the kernel ``operator`` runs on ``key``: it names where it was registered."""
     prefix = (key + ": ", key + "[alias]: ")
     return next((line for line in torch._C._dispatch_dump(operator).splitlines() if line.startswith(prefix)), "")
-
-
-class _Call:
-    """``kernel(operator, *args)``: a registered Python kernel is not told which operator it serves."""
-
-    __slots__ = ("kernel", "operator")
-
-    def __init__(self, kernel, operator: str):
-        self.kernel, self.operator = kernel, operator
-
-    def __call__(self, *args, **kwargs):
-        return self.kernel(self.operator, *args, **kwargs)

@@ -491,7 +491,7 @@ class TopicSession:
         self, wall_seconds: float, what: str, cpu_seconds: float | None = None, deadline: float = math.inf
     ) -> Outcome:
         used_before = _process_cpu_seconds(self._stat)
-        stopped = self._wait_for_answer(wall_seconds, cpu_seconds, deadline)
+        stopped = self._wait_for_answer(wall_seconds, cpu_seconds, deadline, used_before)
         used_after = _process_cpu_seconds(self._stat)
         if used_before is not None and used_after is not None:
             self.cpu_spent += used_after - used_before
@@ -522,16 +522,19 @@ class TopicSession:
             warnings=_warnings(answer.get("warnings")),
         )
 
-    def _wait_for_answer(self, wall_seconds: float, cpu_seconds: float | None, deadline: float) -> str | None:
+    def _wait_for_answer(
+        self, wall_seconds: float, cpu_seconds: float | None, deadline: float, start: float | None
+    ) -> str | None:
         """Wait for the child's answer: None once it is there, else why it was given up (in words).
 
         The parent enforces ``cpu_seconds`` from the child's CPU time, whatever the child does with
         signals and timers, and the topic's wall ``deadline`` (``time.monotonic``). The wall limit
         catches code that waits (``sleep``, ``input``, a lock). A child still computing at the wall
         limit is only slowed by a busy machine: it gets more windows (up to ``WALL_WINDOWS``) while
-        its CPU budget lasts, which keeps grades the same under load.
+        its CPU budget lasts, which keeps grades the same under load. ``start``: the child's CPU seconds
+        when the request was sent.
         """
-        start = used = _process_cpu_seconds(self._stat)
+        used = start
         window_start_cpu, window_end, windows = used, time.monotonic() + wall_seconds, 1
         while True:
             wait = min(POLL_SECONDS, window_end - time.monotonic(), deadline - time.monotonic())

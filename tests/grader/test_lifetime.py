@@ -8,6 +8,7 @@ parent at its CPU budget, and its topic ends within the bound the README states.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -29,22 +30,30 @@ def _class_of(folder, students: int):
     return folder
 
 
-def _start_and_watch(command, tmp_path, timeout: float = 120):
+@contextlib.contextmanager
+def _started_and_watched(command, tmp_path, timeout: float = 120):
     """Start ``command``; once a child runs student code (or it has three descendants where children
-    keep the grader's uid), every process it has started so far."""
+    keep the grader's uid), the process and every process it has started so far. Whatever the test
+    found, all of them are killed when the block ends."""
     process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     seen: dict[int, psutil.Process] = {}
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            descendants = psutil.Process(process.pid).children(recursive=True)
-        except psutil.NoSuchProcess:
-            break
-        seen.update((p.pid, p) for p in descendants)
-        if any(_uid(p) >= 1_200_000 for p in descendants) or (os.geteuid() != 0 and len(descendants) >= 3):
-            break
-        time.sleep(0.2)
-    return process, seen
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                descendants = psutil.Process(process.pid).children(recursive=True)
+            except psutil.NoSuchProcess:
+                break
+            seen.update((p.pid, p) for p in descendants)
+            if any(_uid(p) >= 1_200_000 for p in descendants) or (os.geteuid() != 0 and len(descendants) >= 3):
+                break
+            time.sleep(0.2)
+        yield process, seen
+    finally:
+        for leftover in [process, *seen.values()]:
+            with contextlib.suppress(psutil.Error, ProcessLookupError):
+                leftover.kill()
+        process.communicate()
 
 
 def _uid(process) -> int:
@@ -73,18 +82,18 @@ def test_kill_9_leaves_no_process_behind(command, tmp_path):
         if command == "grade-all"
         else [sys.executable, "-m", "grader", "grade", str(folder / "student0"), "-j", "2"]
     )
-    process, seen = _start_and_watch(argv, tmp_path)
-    assert process.poll() is None, "the grade ended before it could be killed"
-    assert seen, "no process was started"
-    process.kill()
-    process.wait()
-    time.sleep(5)
-    assert _alive(seen.values()) == []
+    with _started_and_watched(argv, tmp_path) as (process, seen):
+        assert process.poll() is None, "the grade ended before it could be killed"
+        assert seen, "no process was started"
+        process.kill()
+        process.wait()
+        time.sleep(5)
+        assert _alive(seen.values()) == []
 
 
 def test_ctrl_c_prints_one_line_and_leaves_no_process(tmp_path):
     folder = _class_of(tmp_path / "class", 2)
-    process, seen = _start_and_watch(
+    with _started_and_watched(
         [
             sys.executable,
             "-m",
@@ -98,16 +107,16 @@ def test_ctrl_c_prints_one_line_and_leaves_no_process(tmp_path):
             "--quiet",
         ],
         tmp_path,
-    )
-    process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=30)
-    assert process.returncode == 130
-    assert "Traceback" not in stderr, stderr
-    assert stderr.strip().splitlines() == [
-        "grader: interrupted; run the same command again to resume (the students graded so far are kept)"
-    ], stderr
-    time.sleep(5)
-    assert _alive(seen.values()) == []
+    ) as (process, seen):
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+        assert process.returncode == 130
+        assert "Traceback" not in stderr, stderr
+        assert stderr.strip().splitlines() == [
+            "grader: interrupted; run the same command again to resume (the students graded so far are kept)"
+        ], stderr
+        time.sleep(5)
+        assert _alive(seen.values()) == []
 
 
 # Ignores every catchable signal, cancels the timers, and busy-loops for ten minutes.
