@@ -34,10 +34,10 @@ def main() -> int:
     import torch
     from helpers import CASES, as_module, solution_source
 
-    from grader.config import Config
-    from grader.grade import grade_submission
-    from grader.load import Submission
+    from grader.load.submission import Submission
     from grader.report import render
+    from grader.score.config import Config
+    from grader.score.grade import grade_submission
 
     torch.set_num_threads(1)
     config = Config(examples={"default": args.examples})

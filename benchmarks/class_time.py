@@ -97,8 +97,8 @@ def dask_cluster(workers: int, folder: Path, env: dict):
 
 STUDENT_CODE = """
 import sys
-from grader.grade import grade_submission
-from grader.load import load_submission
+from grader.score.grade import grade_submission
+from grader.load.submission import load_submission
 from grader.topics import TOPICS
 result = grade_submission(load_submission(sys.argv[1], TOPICS))
 print(sum(topic.timings.student for topic in result.topics.values()))

@@ -2,7 +2,7 @@
 
     python benchmarks/false_positives.py [--grade]
 
-Static: the computed-access scan (``grader.forbidden.computed_access``) and the static tampering rule
+Static: the computed-access scan (``grader.checks.forbidden.computed_access``) and the static tampering rule
 (``EVASION``) over solutions/ and every right and wrong case of tests/grader/cases/ (each as the module
 the grader sees: the reference module with the case appended). The wrong cases are wrong answers, not
 cheats, so a hit on any of them counts too. The grader scans only modules with "by loops" functions;
@@ -38,7 +38,7 @@ def graded_modules():
 
 
 def static_false_positives() -> int:
-    from grader.forbidden import EVASION, computed_access, static_hits
+    from grader.checks.forbidden import EVASION, computed_access, static_hits
     from grader.topics import TOPICS
 
     flagged, scanned, elsewhere = 0, 0, []
@@ -65,8 +65,8 @@ def static_false_positives() -> int:
 def runtime_false_positives() -> int:
     from helpers import CASES, as_module
 
-    import grader.grade as grade
-    from grader.load import Submission
+    import grader.score.grade as grade
+    from grader.load.submission import Submission
     from grader.topics import TOPICS
 
     zeroed = 0

@@ -50,8 +50,8 @@ def breakdown(cache: Path):
     os.environ["CONVGRADE_CACHE"] = str(cache)
     import torch
 
-    from grader.grade import grade_submission
-    from grader.load import load_submission
+    from grader.load.submission import load_submission
+    from grader.score.grade import grade_submission
     from grader.topics import TOPICS
 
     torch.set_num_threads(1)

@@ -43,9 +43,9 @@ def submissions() -> list[tuple[str, str | None, dict[str, bytes]]]:
 def _reports(item) -> tuple[str, dict[str, str]]:
     import torch
 
-    from grader.grade import grade_submission
-    from grader.load import Submission
+    from grader.load.submission import Submission
     from grader.report import to_json, to_markdown, to_text
+    from grader.score.grade import grade_submission
 
     torch.set_num_threads(1)
     name, topic, modules = item

@@ -163,7 +163,7 @@ def student_readme() -> str:
 
 def handin_script() -> str:
     """The student's ``handin.py``: ``templates/student_handin.py`` with the course's modules and limit."""
-    from grader.load import MAX_MODULE_BYTES
+    from grader.load.submission import MAX_MODULE_BYTES
     from grader.topics import TOPIC_NAMES
 
     return _filled("student_handin.py", {"topics": repr(TOPIC_NAMES), "max_module_bytes": str(MAX_MODULE_BYTES)})

@@ -248,7 +248,7 @@ def _fail(message: str) -> int:
 
 
 def _grade(args) -> int:
-    from grader.load import SubmissionError, load_submission
+    from grader.load.submission import SubmissionError, load_submission
     from grader.topics import CHILD_IMPORTS, TOPIC_NAMES
 
     unknown = [t for t in args.topic or [] if t not in TOPIC_NAMES]
@@ -258,7 +258,7 @@ def _grade(args) -> int:
         submission = load_submission(args.submission, TOPIC_NAMES)
     except SubmissionError as exc:
         return _fail(str(exc))
-    from grader.config import ConfigError, load_config
+    from grader.score.config import ConfigError, load_config
 
     try:
         config = load_config(args.config)
@@ -278,8 +278,8 @@ def _grade(args) -> int:
     Zygote.shared(packages_needed(args.topic or TOPIC_NAMES, submission.modules, CHILD_IMPORTS))
     import torch
 
-    from grader.grade import grade_submission
     from grader.report import render
+    from grader.score.grade import grade_submission
 
     torch.set_num_threads(1)  # the references are tiny; extra threads only contend with the sandbox
     with _topic_progress(args.quiet, len(args.topic or TOPIC_NAMES)) as progress:
@@ -287,7 +287,7 @@ def _grade(args) -> int:
             submission, config, topics=args.topic, progress=progress, jobs=args.jobs, cache=args.cache
         )
     if args.output and args.format == "text" and "COLUMNS" not in os.environ:  # a file, not this terminal
-        from grader.report import PLAIN_WIDTH, to_text
+        from grader.report.text import PLAIN_WIDTH, to_text
 
         report = to_text(result, PLAIN_WIDTH)
     else:
@@ -304,15 +304,15 @@ def _grade(args) -> int:
 
 
 def _grade_all(args) -> int:
-    from grader.load import SubmissionError
+    from grader.load.submission import SubmissionError
 
     if not args.submissions.is_dir():
         return _fail(f"{args.submissions} is not a folder: give the folder that holds one entry per student")
     from grader.sandbox.session import Zygote
 
     Zygote.shared()
-    from grader.batch import grade_all
-    from grader.config import ConfigError, load_config
+    from grader.integrations.batch import grade_all
+    from grader.score.config import ConfigError, load_config
 
     try:
         config = load_config(args.config)
@@ -420,7 +420,7 @@ class _LineProgress:
 
 
 def _nbgrader(args) -> int:
-    from grader.config import ConfigError, load_config
+    from grader.score.config import ConfigError, load_config
     from grader.topics import TOPIC_NAMES
 
     unknown = [t for t in args.topic or [] if t not in TOPIC_NAMES]
@@ -430,7 +430,7 @@ def _nbgrader(args) -> int:
         config = load_config(args.config)
     except ConfigError as exc:
         return _fail(str(exc))
-    from grader import nbgrader
+    from grader.integrations import nbgrader
 
     if args.action == "init":
         written = nbgrader.init_course(
@@ -461,8 +461,8 @@ def _nbgrader(args) -> int:
 
 
 def _gradescope(args) -> int:
-    from grader.config import ConfigError, load_config
-    from grader.gradescope import build
+    from grader.integrations.gradescope import build
+    from grader.score.config import ConfigError, load_config
 
     if args.bundle.suffix.lower() != ".zip":
         return _fail(f"{args.bundle}: the bundle is a .zip file; give a name ending in .zip")
@@ -504,8 +504,8 @@ def _release(args) -> int:
 
 
 def _tests(args) -> int:
-    from grader.config import Config
-    from grader.grade import allocate_points
+    from grader.score.config import Config
+    from grader.score.grade import allocate_points
     from grader.topics import TOPICS
 
     for topic, module in TOPICS.items():

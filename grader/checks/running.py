@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.errors import UnsatisfiedAssumption
 
-from grader import feedback
 from grader.cache import CaseCache
+from grader.checks import feedback
 from grader.checks.cases import Case, to_wire
 from grader.checks.failure import Failure, Mistake, _last_call
 from grader.checks.mistakes import Evidence
@@ -62,7 +62,7 @@ class CheckResult:
     examples: int = 0
     credit: float = 0.0  # the share of the check's points earned; 1.0 when passed
     not_implemented: bool = False  # failed because the function is still a stub
-    # The feedback as data: what its renderers and the class summary read (``grader.feedback``).
+    # The feedback as data: what its renderers and the class summary read (``grader.checks.feedback``).
     counterexample: dict | None = None  # the failing call shown (``feedback.counterexample``)
     mistakes: tuple[Mistake, ...] = ()  # the mistakes the feedback names, in order
     features: tuple[tuple[str, bool], ...] = ()  # the checklist shown: (feature or part, held)

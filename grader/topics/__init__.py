@@ -2,7 +2,7 @@
 
 Each topic module defines ``POINTS`` (the contract's default), ``CHECKS`` (a
 list of ``grader.checks.Check``) and ``BY_LOOPS`` (function -> forbidden
-``grader.forbidden.Rule`` s).
+``grader.checks.forbidden.Rule`` s).
 """
 
 from collections.abc import Mapping

@@ -24,8 +24,8 @@ from grader.checks import (
     outcome_value,
     raises_value_error,
 )
-from grader.forbidden import Rule
-from grader.strategies import arrays
+from grader.checks.forbidden import Rule
+from grader.checks.strategies import arrays
 from grader.topics.convolution.evidence import Signature, applicable, grown_values, predicts_otherwise
 
 POINTS = 10

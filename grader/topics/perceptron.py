@@ -15,8 +15,8 @@ from grader.checks import (
     check_dtype_kept,
     raises_value_error,
 )
-from grader.forbidden import Rule
-from grader.strategies import DTYPES, tensors, values
+from grader.checks.forbidden import Rule
+from grader.checks.strategies import DTYPES, tensors, values
 
 POINTS = 5
 

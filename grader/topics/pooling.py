@@ -7,8 +7,8 @@ import torch.nn.functional as F
 from hypothesis import strategies as st
 
 from grader.checks import Case, Misconception, NotApplicable, Property, raises_value_error
-from grader.forbidden import Rule
-from grader.strategies import DTYPES, int_or_pair, pairs, tensors
+from grader.checks.forbidden import Rule
+from grader.checks.strategies import DTYPES, int_or_pair, pairs, tensors
 from grader.topics.convolution.evidence import Signature, check_tensor_call, float32_mistake
 
 POINTS = 10

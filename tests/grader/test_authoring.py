@@ -14,7 +14,7 @@ import pytest
 from helpers import ROOT
 
 from grader.authoring import AuthoringError, make_stub, stale_exercises, student_readme, write_release
-from grader.load import load_submission
+from grader.load.submission import load_submission
 from grader.topics import TOPIC_NAMES, TOPICS
 
 SOLUTION = '''"""Doc."""

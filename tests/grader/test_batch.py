@@ -19,8 +19,8 @@ import nbformat
 import pytest
 from helpers import CASES, ROOT, run_grader
 
-from grader.batch import gradebook, students_in
-from grader.load import SubmissionError
+from grader.integrations.batch import gradebook, students_in
+from grader.load.submission import SubmissionError
 
 # One xdist worker runs them all (`--dist loadgroup`): the class is graded once, not once per worker.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("batch")]
@@ -161,7 +161,7 @@ def test_only_edited_submissions_are_graded_again(graded_class, tmp_path):
 
 
 def test_students_without_any_module_get_a_row_that_says_so(tmp_path):
-    from grader.batch import grade_all
+    from grader.integrations.batch import grade_all
 
     (tmp_path / "class" / "erin").mkdir(parents=True)
     nested = tmp_path / "class" / "olga" / "homework" / "cnn"
@@ -177,8 +177,8 @@ def test_students_without_any_module_get_a_row_that_says_so(tmp_path):
 
 def test_a_module_moved_to_another_folder_is_graded_again(tmp_path):
     """The report says where each module was found, so where is part of what a result depends on."""
-    from grader.batch import submission_key
-    from grader.load import load_submission
+    from grader.integrations.batch import submission_key
+    from grader.load.submission import load_submission
     from grader.topics import TOPIC_NAMES
 
     for folder in (tmp_path / "before", tmp_path / "after" / "exercises"):

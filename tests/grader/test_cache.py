@@ -12,10 +12,10 @@ from helpers import CASES, ROOT, as_module, run_grader, solution_source
 
 from grader.cache import MAGIC, CaseCache, dumps, loads, recall, references_in, remembered
 from grader.checks import Case
-from grader.config import Config
-from grader.grade import grade_submission
-from grader.load import Submission
+from grader.load.submission import Submission
 from grader.report import render
+from grader.score.config import Config
+from grader.score.grade import grade_submission
 
 CASE_A, CASE_B = [Case((1.0,), {"k": 2})], [Case(("x",))]
 

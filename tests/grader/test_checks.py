@@ -27,7 +27,7 @@ from grader.checks import (
     number,
     numbers_apart,
 )
-from grader.strategies import tensors
+from grader.checks.strategies import tensors
 
 
 def test_numbers_are_short_and_rounding_is_marked():

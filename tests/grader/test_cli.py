@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from helpers import ROOT, grade_json, run_grader
 
-from grader.config import ConfigError, load_config
+from grader.score.config import ConfigError, load_config
 
 pytestmark = pytest.mark.slow
 TOPIC = ["--topic", "gradient_descent"]

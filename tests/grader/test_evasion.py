@@ -21,9 +21,9 @@ import textwrap
 import pytest
 from helpers import CASES, as_module, grade_json, solution_source, submission_with
 
-from grader import grade
-from grader.batch import gradebook
+from grader.integrations.batch import gradebook
 from grader.report import to_json, to_markdown
+from grader.score import grade
 from grader.topics import TOPICS
 
 pytestmark = pytest.mark.slow

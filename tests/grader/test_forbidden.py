@@ -11,7 +11,7 @@ import pytest
 import torch
 from helpers import CASES, ROOT, as_module, grade_json, solution_source, submission_with
 
-from grader.forbidden import EVASION, computed_access, static_hits
+from grader.checks.forbidden import EVASION, computed_access, static_hits
 from grader.topics import TOPICS
 
 pytestmark = pytest.mark.slow

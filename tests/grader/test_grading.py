@@ -10,9 +10,9 @@ import pytest
 from helpers import CASES, ROOT, as_module, case_credits, case_expectations, named_mistakes, run_grader
 
 from grader.checks import LIKELY
-from grader.grade import grade_submission
-from grader.load import Submission, load_submission
+from grader.load.submission import Submission, load_submission
 from grader.report import to_json, to_text
+from grader.score.grade import grade_submission
 from grader.topics import TOPICS
 
 pytestmark = pytest.mark.slow
@@ -101,7 +101,7 @@ def test_correct_variant_gets_full_marks(case):
 
 def test_every_array_valued_property_runs_at_least_100_examples():
     from grader.checks import Property
-    from grader.config import Config
+    from grader.score.config import Config
 
     assert Config().examples_for("convolution") >= 100
     capped = [

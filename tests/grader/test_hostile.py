@@ -22,10 +22,10 @@ import uuid
 import pytest
 from helpers import ROOT, solution_source
 
-from grader.config import Config
-from grader.grade import grade_submission
-from grader.load import Submission
+from grader.load.submission import Submission
 from grader.sandbox.session import Limits, child_uids
+from grader.score.config import Config
+from grader.score.grade import grade_submission
 from grader.topics import TOPICS
 
 pytestmark = pytest.mark.slow

@@ -7,9 +7,9 @@ import zipfile
 import pytest
 from helpers import run_grader, solution_source
 
-from grader.config import Config
-from grader.grade import grade_topic
-from grader.load import MAX_MODULE_BYTES, Submission, SubmissionError, load_submission
+from grader.load.submission import MAX_MODULE_BYTES, Submission, SubmissionError, load_submission
+from grader.score.config import Config
+from grader.score.grade import grade_topic
 from grader.topics import TOPIC_NAMES
 
 

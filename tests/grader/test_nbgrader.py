@@ -118,7 +118,7 @@ def test_nbgraders_own_autograde_gives_the_same_scores(course, expected):
 
 
 def test_the_autograded_cell_prints_points_with_at_most_two_decimals(monkeypatch, capsys):
-    from grader import nbgrader as cell
+    from grader.integrations import nbgrader as cell
 
     report = {
         "topics": {

@@ -13,8 +13,8 @@ import nbformat
 import pytest
 from helpers import grade_json, run_grader, solution_source
 
-from grader.load import SubmissionError, load_submission
-from grader.notebook import notebook_module
+from grader.load.notebook import notebook_module
+from grader.load.submission import SubmissionError, load_submission
 from grader.topics import TOPIC_NAMES
 
 MESSY_CELLS = [
@@ -162,7 +162,7 @@ def test_a_notebook_without_any_answer_says_so(tmp_path):
 
 
 def test_a_topics_names_are_the_functions_its_hidden_tests_call():
-    from grader.notebook import contract_names
+    from grader.load.notebook import contract_names
 
     assert contract_names("hooks") == {"capture_outputs"}
     assert {"conv2d", "correlate2d", "conv_output_size"} <= contract_names("convolution")
@@ -171,7 +171,7 @@ def test_a_topics_names_are_the_functions_its_hidden_tests_call():
 @pytest.mark.slow
 @pytest.mark.parametrize("topic", ["edges", "hooks"])
 def test_a_teaching_plot_draws_the_students_results_and_is_left_out_of_grading(topic, tmp_path):
-    from grader.nbgrader import PLOTS, init_course
+    from grader.integrations.nbgrader import PLOTS, init_course
 
     init_course(tmp_path, "cnn", topics=[topic])
     folder = tmp_path / "source" / "cnn"

@@ -6,9 +6,10 @@ import json
 
 import pytest
 
-from grader.grade import GradeResult, TopicResult
-from grader.grade import TestResult as Result
-from grader.report import PLAIN_WIDTH, terminal_width, to_gradescope, to_json, to_markdown, to_text
+from grader.report import to_gradescope, to_json, to_markdown, to_text
+from grader.report.text import PLAIN_WIDTH, terminal_width
+from grader.score.grade import GradeResult, TopicResult
+from grader.score.grade import TestResult as Result
 
 FEEDBACK = (
     "conv2d: core ✓, stride ✓, dilation ✗ (see below)\n"

@@ -7,10 +7,10 @@ import os
 import pytest
 from helpers import ROOT
 
-from grader.config import Config
-from grader.grade import grade_submission, unimplemented
-from grader.load import load_submission
+from grader.load.submission import load_submission
 from grader.sandbox.session import Zygote, packages_needed
+from grader.score.config import Config
+from grader.score.grade import grade_submission, unimplemented
 from grader.topics import CHILD_IMPORTS, SLOWEST_FIRST, TOPIC_NAMES
 
 
@@ -73,7 +73,7 @@ def test_unfilled_stubs_score_zero_without_a_child(monkeypatch):
     def no_child(*args, **kwargs):
         raise AssertionError("a stub-only topic started a child")
 
-    monkeypatch.setattr("grader.grade.TopicSession", no_child)
+    monkeypatch.setattr("grader.score.grade.TopicSession", no_child)
     result = grade_submission(load_submission(ROOT / "exercises", TOPIC_NAMES), topics=["convolution", "pooling"])
     for topic in result.topics.values():
         assert topic.score == 0 and topic.tests

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from grader.checks import Check
-from grader.config import Config
-from grader.forbidden import Rule
-from grader.grade import allocate_points
+from grader.checks.forbidden import Rule
+from grader.score.config import Config
+from grader.score.grade import allocate_points
 from grader.topics import TOPIC_NAMES, TOPICS
 
 

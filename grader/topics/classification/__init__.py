@@ -6,7 +6,7 @@ One module per function family: ``softmax`` (softmax, log_softmax), ``cross_entr
 from __future__ import annotations
 
 from grader.checks import Property, Scripted, raises_value_error
-from grader.forbidden import Rule
+from grader.checks.forbidden import Rule
 from grader.topics.classification.binary_cross_entropy import (
     BAD_BCE,
     BCE_FEATURES,

@@ -13,7 +13,7 @@ from grader.checks import (
     NotApplicable,
     check_array_call,
 )
-from grader.strategies import DTYPES, tensors
+from grader.checks.strategies import DTYPES, tensors
 from grader.topics.classification.softmax import BCE_ARGS, _shapes
 
 BCE_FEATURES = ("float64", "probabilities 0 and 1 (clamp)", "n-D")

@@ -14,7 +14,7 @@ from grader.checks import (
     NotApplicable,
     check_array_call,
 )
-from grader.strategies import DTYPES
+from grader.checks.strategies import DTYPES
 from grader.topics.classification.softmax import LOSS_ARGS, _naive_softmax, logits_strategy
 
 CE_FEATURES = ("float64", "one sample or one class")

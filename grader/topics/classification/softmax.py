@@ -15,8 +15,8 @@ from grader.checks import (
     crashed,
     first_difference,
 )
+from grader.checks.strategies import DTYPES, tensors
 from grader.sandbox.wire import Array
-from grader.strategies import DTYPES, tensors
 
 SOFTMAX_ARGS = ("logits", "dim")
 LOSS_ARGS = ("logits", "labels")

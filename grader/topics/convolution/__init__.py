@@ -7,7 +7,7 @@ One module per function, over the evidence they share:
 - ``sizes``: ``conv_output_size``;  ``correlate``: ``correlate2d``;  ``conv2d``: ``conv2d``.
 """
 
-from grader.forbidden import Rule
+from grader.checks.forbidden import Rule
 from grader.topics.convolution import conv2d, correlate, sizes
 
 POINTS = 20

@@ -7,7 +7,7 @@ import torch.nn.functional as F
 from hypothesis import strategies as st
 
 from grader.checks import Case, Misconception, NotApplicable, Property, raises_value_error
-from grader.strategies import DTYPES, int_or_pair, pairs, tensors
+from grader.checks.strategies import DTYPES, int_or_pair, pairs, tensors
 from grader.topics.convolution.evidence import Signature, check_tensor_call, float32_mistake, grown_values, pair
 
 CONV_ARGS = ("input", "weight", "bias", "stride", "padding", "dilation")

@@ -7,7 +7,7 @@ import torch.nn.functional as F
 from hypothesis import strategies as st
 
 from grader.checks import Case, Misconception, NotApplicable, Property, raises_value_error
-from grader.strategies import DTYPES, pairs, tensors
+from grader.checks.strategies import DTYPES, pairs, tensors
 from grader.topics.convolution.evidence import check_tensor_call, float32_mistake, grown_values
 
 CORRELATE_ARGS = ("image", "kernel")

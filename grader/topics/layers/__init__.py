@@ -6,7 +6,7 @@ One module per function, over what they share (``common``): ``relu``, ``flatten`
 from __future__ import annotations
 
 from grader.checks import Property, raises_value_error
-from grader.forbidden import Rule
+from grader.checks.forbidden import Rule
 from grader.topics.layers.batch_norm import (
     BAD_BATCH_NORM,
     BN_ARGS,

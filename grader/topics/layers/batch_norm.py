@@ -12,7 +12,7 @@ from grader.checks import (
     Misconception,
     check_array_call,
 )
-from grader.strategies import DTYPES, tensors
+from grader.checks.strategies import DTYPES, tensors
 
 BN_FEATURES = ("(N, C, H, W) inputs", "eps", "float64")
 BN_ARGS = ("x", "eps")

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from grader.checks import (
     Mistake,
 )
-from grader.strategies import tensors
+from grader.checks.strategies import tensors
 
 
 def _shapes(min_dims: int, max_dims: int, low: int = 1, high: int = 4):

@@ -23,7 +23,7 @@ from grader.checks import (
     number,
     outcome_value,
 )
-from grader.strategies import DTYPES, tensors
+from grader.checks.strategies import DTYPES, tensors
 from grader.topics.layers.common import _finite_or_not, _shapes
 
 MASK_IN_PLACE = Mistake(

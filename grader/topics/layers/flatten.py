@@ -18,8 +18,8 @@ from grader.checks import (
     describe,
     outcome_value,
 )
+from grader.checks.strategies import DTYPES, tensors
 from grader.sandbox import probes
-from grader.strategies import DTYPES, tensors
 from grader.topics.layers.common import _finite_or_not, _shapes
 
 FLATTEN_FEATURES = ("2-D, 3-D and 5-D inputs", "float64", "NaN and ±inf")

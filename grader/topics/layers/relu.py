@@ -12,7 +12,7 @@ from grader.checks import (
     NotApplicable,
     check_dtype_kept,
 )
-from grader.strategies import DTYPES
+from grader.checks.strategies import DTYPES
 from grader.topics.layers.common import FLOAT32_RESULT, _finite_or_not, _shapes
 
 RELU_FEATURES = ("any shape", "float64", "NaN and ±inf")

@@ -23,10 +23,10 @@ from grader.checks import (
     first_difference,
     outcome_value,
 )
+from grader.checks.strategies import tensors
 from grader.sandbox import probes
 from grader.sandbox.probes import LOADER_FUNCS
 from grader.sandbox.wire import Array
-from grader.strategies import tensors
 from grader.topics.training.results import observe_right, observe_typed
 from grader.topics.training.scenarios import batches
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 
 from grader.authoring import BEGIN, REPO_ROOT
-from grader.notebook import contract_names
+from grader.load.notebook import contract_names
 from grader.topics import TOPIC_NAMES
 
 ASSIGNMENT = "cnn"
@@ -140,7 +140,7 @@ def topic_notebook(topic: str, points: float) -> nbformat.NotebookNode:
     cells.append(
         nbformat.v4.new_code_cell(
             f"# Hidden tests of {topic} ({points:g} points), run on this notebook's file in a fresh process.\n"
-            "from grader.nbgrader import grade_notebook\n\n"
+            "from grader.integrations.nbgrader import grade_notebook\n\n"
             f"grade_notebook({topic!r})",
             metadata=_metadata(f"{topic}-hidden", False, True, points),
         )
@@ -198,8 +198,8 @@ def autograde(course: Path, assignment: str = ASSIGNMENT, config=None, jobs: int
     """Grade ``submitted/<student>/<assignment>/`` outside any kernel; scores into nbgrader's gradebook."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    from grader.batch import grade_all
-    from grader.config import Config
+    from grader.integrations.batch import grade_all
+    from grader.score.config import Config
 
     config = config or Config()
     submitted = course / "submitted"

@@ -30,8 +30,8 @@ from pathlib import Path
 
 from grader import __version__
 from grader.cache import grader_fingerprint
-from grader.config import Config
-from grader.load import Submission, SubmissionError, load_submission
+from grader.load.submission import Submission, SubmissionError, load_submission
+from grader.score.config import Config
 from grader.topics import TOPIC_NAMES
 
 STATE = ".convgrade"  # per student: the key of the graded submission and the status of its grade
@@ -79,7 +79,7 @@ def grade_all(
     With ``scheduler`` (a Dask distributed scheduler's address) the students are graded by that
     cluster's workers instead of a local pool; results are saved here as they arrive, the same way.
     """
-    import grader.grade  # noqa: F401 -- torch and every check imported once, before the workers fork
+    import grader.score.grade  # noqa: F401 -- torch and every check imported once, before the workers fork
 
     out.mkdir(parents=True, exist_ok=True)
     (out / STATE).mkdir(exist_ok=True)
@@ -118,8 +118,8 @@ def _graded(todo, config: Config, jobs: int):
     is assembled as their last topic arrives, exactly as ``grade_submission`` would. Topics whose
     worker died are graded again in a fresh pool, once.
     """
-    from grader.grade import assemble, grade_topic, load_before_forking, start_worker
     from grader.sandbox.session import Zygote
+    from grader.score.grade import assemble, grade_topic, load_before_forking, start_worker
     from grader.topics import SLOWEST_FIRST
 
     topics = sorted(TOPIC_NAMES, key=SLOWEST_FIRST.index)
@@ -203,7 +203,7 @@ def grade_on_worker(submission: Submission, config: Config):
     """``grade_submission`` on a Dask worker: its zygote and imports stay warm between students."""
     import torch
 
-    from grader.grade import grade_submission
+    from grader.score.grade import grade_submission
 
     torch.set_num_threads(1)
     return grade_submission(submission, config)
@@ -211,7 +211,7 @@ def grade_on_worker(submission: Submission, config: Config):
 
 def _not_graded(reason: str, config: Config):
     """A result with every test failed for ``reason``: the student still gets a row and a report."""
-    from grader.grade import GradeResult, all_failed, allocate_points
+    from grader.score.grade import GradeResult, all_failed, allocate_points
     from grader.topics import TOPICS
 
     topics = {}

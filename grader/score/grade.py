@@ -24,11 +24,11 @@ import torch
 from grader import __version__
 from grader.cache import CaseCache, references_in
 from grader.checks import Check, CheckResult, Context, not_implemented
-from grader.config import Config
-from grader.forbidden import computed_access, runtime_hits, static_hits, tampering_hits
-from grader.load import Submission
+from grader.checks.forbidden import computed_access, runtime_hits, static_hits, tampering_hits
+from grader.load.submission import Submission
 from grader.sandbox import die_with_parent
 from grader.sandbox.session import Timings, TopicSession, Zygote
+from grader.score.config import Config
 from grader.topics import SLOWEST_FIRST, TOPICS
 
 
@@ -43,7 +43,7 @@ class TestResult:
     feedback: str
     examples: int = 0
     not_implemented: bool = False  # failed because the function is still the exercise's stub
-    counterexample: dict | None = None  # the feedback as data (``grader.feedback``)
+    counterexample: dict | None = None  # the feedback as data (``grader.checks.feedback``)
     mistakes: tuple = ()  # ``grader.checks.Mistake`` s the feedback names
     features: tuple = ()  # the checklist the feedback shows: (name, held)
 

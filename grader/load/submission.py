@@ -111,7 +111,7 @@ def load_zip_bytes(data: bytes, topics, origin: str = "<zip>") -> Submission:
 
 def load_notebook_bytes(data: bytes, topics, origin: str = "<notebook>") -> Submission:
     """A notebook on its own: the module for the topic it is named after, or for every topic it answers."""
-    from grader.notebook import NotebookError
+    from grader.load.notebook import NotebookError
 
     try:
         modules, notes = _notebook_modules(data, PurePosixPath(origin), topics)
@@ -123,7 +123,7 @@ def load_notebook_bytes(data: bytes, topics, origin: str = "<notebook>") -> Subm
 
 
 def _notebook_modules(data: bytes, name: PurePosixPath, topics) -> tuple[dict[str, bytes], list[str]]:
-    from grader.notebook import MAX_NOTEBOOK_BYTES, notebook_module, topics_of_notebook
+    from grader.load.notebook import MAX_NOTEBOOK_BYTES, notebook_module, topics_of_notebook
 
     if len(data) > MAX_NOTEBOOK_BYTES:
         return {}, [f"{name.name} is larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB and was not graded"]
@@ -136,7 +136,7 @@ def _notebook_modules(data: bytes, name: PurePosixPath, topics) -> tuple[dict[st
 
 def _pick(files: dict, read, topics, origin: str) -> Submission:
     """Choose, per topic, the shallowest ``<topic>.py`` at the top, in ``exercises/`` or one folder down;
-    topics without one come from the notebooks there (``grader.notebook``).
+    topics without one come from the notebooks there (``grader.load.notebook``).
 
     ``SubmissionError`` when none of the modules is there at all, naming the folder that holds them
     when they sit deeper.
@@ -158,7 +158,7 @@ def _pick(files: dict, read, topics, origin: str) -> Submission:
     missing = [topic for topic in topics if topic not in modules and topic not in problems]
     for _, name in shallow:
         if missing and name.endswith(".ipynb"):
-            from grader.notebook import MAX_NOTEBOOK_BYTES, NotebookError  # nbformat, IPython: only for notebooks
+            from grader.load.notebook import MAX_NOTEBOOK_BYTES, NotebookError  # nbformat, IPython: only for notebooks
 
             try:
                 answered, said = _notebook_modules(read(files[name], MAX_NOTEBOOK_BYTES), PurePosixPath(name), missing)

@@ -1,0 +1,1 @@
+"""Stage 1, load: a submission (folder, .zip or notebook) -> module bytes per topic."""
