@@ -20,7 +20,14 @@ answer with its reference), ``running`` (contexts, scenarios, searches, credit) 
 (calling a student's function and demanding an answer). Import from ``grader.checks``.
 """
 
-from grader.checks.calls import check_array_call, check_dtype_kept, check_raises, inputs_unchanged, raises_value_error
+from grader.checks.calls import (
+    Companion,
+    check_array_call,
+    check_raises,
+    inputs_unchanged,
+    raises_value_error,
+    returned_tensor,
+)
 from grader.checks.cases import (
     SHOWN_ELEMENTS,
     Affine,
@@ -33,7 +40,15 @@ from grader.checks.cases import (
     values_text,
 )
 from grader.checks.failure import LIKELY, Failure, Mistake, mistake_lines
-from grader.checks.mistakes import Evidence, Misconception, NotApplicable, predictions_of
+from grader.checks.mistakes import (
+    Evidence,
+    Misconception,
+    NotApplicable,
+    applicable,
+    float32_result,
+    predictions_of,
+    predicts_otherwise,
+)
 from grader.checks.running import (
     CORE_SHARE,
     FEATURES_SHARE,
@@ -48,6 +63,7 @@ from grader.checks.running import (
 )
 from grader.checks.verdicts import (
     TOLERANCES,
+    allowed_error,
     as_ndarray,
     as_tensor,
     compare,
@@ -68,6 +84,7 @@ __all__ = [
     "Affine",
     "Case",
     "Check",
+    "Companion",
     "CheckResult",
     "Context",
     "Evidence",
@@ -79,15 +96,17 @@ __all__ = [
     "Property",
     "Scripted",
     "Search",
+    "applicable",
     "as_ndarray",
     "as_tensor",
     "check_array_call",
-    "check_dtype_kept",
     "check_raises",
     "compare",
     "crashed",
     "describe",
+    "allowed_error",
     "first_difference",
+    "float32_result",
     "inputs_unchanged",
     "mistake_lines",
     "not_implemented",
@@ -95,7 +114,9 @@ __all__ = [
     "numbers_apart",
     "outcome_value",
     "predictions_of",
+    "predicts_otherwise",
     "raises_value_error",
+    "returned_tensor",
     "to_wire",
     "values_text",
 ]

@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 import torch
 
 from grader.checks.cases import Case, describe
-from grader.checks.failure import Failure, Mistake
+from grader.checks.failure import Failure
+from grader.checks.mistakes import applicable, predicts_otherwise
 from grader.checks.running import Context, Scripted
-from grader.checks.verdicts import _is_stub, as_tensor, compare, crashed, not_implemented, outcome_value
+from grader.checks.verdicts import (
+    _is_stub,
+    as_tensor,
+    compare,
+    crashed,
+    first_difference,
+    not_implemented,
+    outcome_value,
+)
 from grader.sandbox.session import Outcome
 from grader.sandbox.wire import Array
+
+
+@dataclass(frozen=True)
+class Companion:
+    """A larger relative of a failing case: ``grow(case)``, judged against ``reference`` with ``scale``.
+
+    A tiny case (a 1x1 input) often fits several mistakes at once (a flipped kernel and top/left "same"
+    padding both give x * w[1, 1]); the student's answer on its companion tells them apart.
+    """
+
+    grow: Callable[[Case], Case]
+    reference: Callable[[Case], torch.Tensor]
+    scale: Callable[[Case], torch.Tensor | None]
 
 
 def check_array_call(
@@ -21,12 +46,16 @@ def check_array_call(
     *,
     scale: torch.Tensor | None = None,
     misconceptions=(),
+    dtype_mistakes=(),
+    companion: Companion | None = None,
     arg_names=(),
     check_inputs: bool = True,
 ) -> torch.Tensor:
-    """Call ``function`` on ``case`` and demand a tensor equal to ``expected``.
+    """Call ``function`` on ``case`` and demand a tensor equal to ``expected`` (and the inputs unchanged).
 
-    What a wrong answer (or a crash) says about ``misconceptions`` goes to ``ctx.evidence``.
+    What a wrong answer or a crash says about ``misconceptions`` goes to ``ctx.evidence``; a result of
+    another dtype is also weighed against ``dtype_mistakes`` (a float32 copy of the right float64 answer
+    agrees in value); and a failing case's ``companion`` is called too, its answer weighed the same way.
     """
     outcome = ctx.call(function, case, return_inputs=check_inputs)
     try:
@@ -36,32 +65,52 @@ def check_array_call(
         try:
             compare(got, expected, scale=scale, function=function)
         except Failure:
-            ctx.evidence.observe(misconceptions, case, got, expected, scale if got.shape == expected.shape else None)
+            same_shape = got.shape == expected.shape
+            ctx.evidence.observe(applicable(misconceptions, case), case, got, expected, scale if same_shape else None)
+            if got.dtype != expected.dtype:
+                ctx.evidence.observe(applicable(dtype_mistakes, case), case, got, None)
             raise
         if check_inputs:
             inputs_unchanged(outcome, case, function)
     except Failure as failure:
+        if companion is not None and not failure.fatal and not outcome.child_lost:
+            _observe_companion(ctx, function, companion.grow(case), companion, misconceptions)
         raise Failure(f"{failure}\n    Input: {case.describe(arg_names)}", failure.fatal) from None
     return got
 
 
-def check_dtype_kept(ctx: Context, function: str, case: Case, expected: torch.Tensor, float32: Mistake, **options):
-    """``check_array_call``, naming the mistake ``float32`` when a float64 case comes back float32 (a dtype
-    alone, not the values, shows it; the call is repeated for the dtype, check_array_call keeps only
-    the value)."""
+def returned_tensor(
+    ctx: Context, function: str, case: Case, *, misconceptions=(), arg_names=()
+) -> tuple[Outcome, torch.Tensor]:
+    """Call ``function`` on ``case`` (inputs returned too): its outcome and the tensor it returned, or a
+    ``Failure`` naming the input. A crash goes to ``ctx.evidence`` for ``misconceptions``."""
+    outcome = ctx.call(function, case, return_inputs=True)
+    if crashed(outcome):
+        ctx.evidence.observe_crash(misconceptions, case)
     try:
-        check_array_call(ctx, function, case, expected, **options)
+        return outcome, as_tensor(outcome_value(outcome, function), function)
     except Failure as failure:
-        if failure.fatal or expected.dtype != torch.float64 or _returned_dtype(ctx, function, case) != np.float32:
-            raise
-        raise Failure(f"{failure}\n    {float32}", mistakes=(float32,)) from None
+        raise Failure(f"{failure}\n    Input: {case.describe(arg_names)}", failure.fatal) from None
 
 
-def _returned_dtype(ctx: Context, function: str, case: Case):
-    """The dtype of the tensor ``function`` returns on ``case``, or None."""
+def _observe_companion(ctx: Context, function: str, case: Case, companion: Companion, misconceptions):
+    """What the student's answer on ``case`` says about ``misconceptions``, right or wrong.
+
+    Where the student is right, the mistakes that predict anything else are ruled out (and the ones
+    that also predict the right answer are left alone: this case says nothing about them).
+    """
+    expected, scale = companion.reference(case), companion.scale(case)
     outcome = ctx.call(function, case)
-    value = outcome.value if outcome.ok else None
-    return value.data.dtype if isinstance(value, Array) and value.kind == "tensor" else None
+    if crashed(outcome):
+        ctx.evidence.observe_crash(misconceptions, case)
+        return
+    try:
+        got = as_tensor(outcome_value(outcome, function), function)
+    except Failure:
+        return
+    right = got.shape == expected.shape and first_difference(got, expected, scale)[0] is None
+    telling = [m for m in applicable(misconceptions, case) if not right or predicts_otherwise(m, case, expected, scale)]
+    ctx.evidence.observe(telling, case, got, expected, scale if got.shape == expected.shape else None)
 
 
 def inputs_unchanged(outcome: Outcome, case: Case, function: str):

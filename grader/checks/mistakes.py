@@ -7,6 +7,7 @@ function making the mistake returns on a case, so that the failing outputs of a 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -135,4 +136,60 @@ def _agrees(predicted: torch.Tensor, expected) -> bool:
         isinstance(expected, torch.Tensor)
         and predicted.shape == expected.shape
         and first_difference(predicted.to(expected.dtype), expected)[0] is None
+    )
+
+
+def applicable(misconceptions, case: Case) -> list[Misconception]:
+    """The mistakes that say something about ``case``, each with its prediction computed once (a mistake
+    that crashes there keeps that prediction; one raising ``NotApplicable`` is left out)."""
+    kept = []
+    for mistake in misconceptions:
+        try:
+            predicted = mistake.compute(case)
+        except NotApplicable:
+            continue
+        except Exception as error:  # noqa: BLE001 -- the mistake crashes here: keep that prediction
+            kept.append(dataclasses.replace(mistake, compute=_raises(error)))
+            continue
+        kept.append(dataclasses.replace(mistake, compute=lambda c, predicted=predicted: predicted))
+    return kept
+
+
+def _raises(error: Exception):
+    def compute(case):
+        raise error
+
+    return compute
+
+
+def predicts_otherwise(mistake: Misconception, case: Case, expected: torch.Tensor, scale) -> bool:
+    """``mistake`` predicts a crash or a value other than ``expected`` on ``case``."""
+    try:
+        predicted = mistake.compute(case)
+    except NotApplicable:
+        return False
+    except Exception:  # noqa: BLE001 -- the mistake crashes here
+        return True
+    return not (
+        isinstance(predicted, torch.Tensor)
+        and predicted.shape == expected.shape
+        and first_difference(predicted.to(expected.dtype), expected, scale)[0] is None
+    )
+
+
+def float32_result(reference: Callable[[Case], torch.Tensor], like: str) -> Misconception:
+    """The result built in float32 whatever the inputs' dtype; ``like`` names the input whose dtype it should keep."""
+
+    def compute(case):
+        expected = reference(case)
+        if expected.dtype == torch.float32:
+            raise NotApplicable("float32 inputs")
+        return expected.to(torch.float32)
+
+    return Misconception(
+        "dtype.float32_result",
+        f"the result is float32 whatever the inputs' dtype (torch.zeros(...), torch.empty(...), torch.tensor "
+        f"of a Python list and .float() all give float32): build it from {like}'s tensors, or pass "
+        f"dtype={like}.dtype (or use {like}.new_zeros(...)), so that float64 inputs give a float64 result",
+        compute,
     )

@@ -3,6 +3,7 @@ with credit per feature or per part; each gives a ``CheckResult`` (words and dat
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from collections.abc import Callable
@@ -22,8 +23,20 @@ from grader.sandbox.session import Outcome, Timings, TopicSession
 SHRINK_FAILURES = 60  # failing calls allowed while shrinking, before we settle
 
 
+@dataclass
+class Attempt:
+    """One search, replay or scenario: the ``Evidence`` its failures gather, and whether it ``passed``."""
+
+    evidence: Evidence
+    passed: bool = False
+
+
 class Context:
-    """What a check needs while it runs: the sandbox, budgets, and what was seen."""
+    """What a check needs while it runs: the sandbox, budgets, and what was seen.
+
+    ``evidence`` and ``waived`` change only through the context managers below, so that no check can
+    leave them (or the cache's pending references) in a state the next one inherits.
+    """
 
     def __init__(self, session: TopicSession, examples: int, cache: CaseCache | None = None):
         self.session = session
@@ -34,6 +47,37 @@ class Context:
         self.waived: frozenset[str] = frozenset()
         self.timings = session.timings if session else Timings()
         self.cache = cache or CaseCache.off()
+
+    @contextlib.contextmanager
+    def attempt(self):
+        """A fresh ``Evidence`` for one search, replay or scenario. The references computed inside are
+        kept for later grades if the block sets ``attempt.passed`` (a passing check's references are every
+        right submission's), and for this grade only otherwise."""
+        attempt = Attempt(Evidence())
+        self.evidence = attempt.evidence
+        try:
+            yield attempt
+        finally:
+            self.evidence = Evidence()
+            (self.cache.keep if attempt.passed else self.cache.discard)()
+
+    @contextlib.contextmanager
+    def evidence_apart(self):
+        """A fresh ``Evidence`` for the block, dropped after it: what the block sees may mislead."""
+        kept, self.evidence = self.evidence, Evidence()
+        try:
+            yield
+        finally:
+            self.evidence = kept
+
+    @contextlib.contextmanager
+    def waiving(self, parts):
+        """``require`` lets ``parts`` (already found broken) pass inside the block."""
+        self.waived = frozenset(parts)
+        try:
+            yield
+        finally:
+            self.waived = frozenset()
 
     def call(self, function: str, case: Case, return_inputs: bool = False) -> Outcome:
         _last_call.set((function, case))
@@ -92,25 +136,24 @@ class Scripted(Check):
     body: Callable[[Context], None] = None
 
     def run(self, ctx: Context) -> CheckResult:
-        ctx.evidence = Evidence()
         _last_call.set(None)
         started = time.perf_counter()
-        try:
-            self.body(ctx)
-        except Failure as failure:
-            ctx.cache.discard()
-            feedback, verdict = _with_verdict(str(failure), ctx.evidence)
-            return CheckResult(
-                False,
-                feedback,
-                1,
-                not_implemented=failure.not_implemented,
-                counterexample=_completed(failure),
-                mistakes=_in_order(failure.mistakes + verdict),
-            )
-        finally:
-            ctx.timings.checking += time.perf_counter() - started
-        ctx.cache.keep()  # the references of a passing check are every right submission's
+        with ctx.attempt() as attempt:
+            try:
+                self.body(ctx)
+            except Failure as failure:
+                feedback, verdict = _with_verdict(str(failure), attempt.evidence)
+                return CheckResult(
+                    False,
+                    feedback,
+                    1,
+                    not_implemented=failure.not_implemented,
+                    counterexample=_completed(failure),
+                    mistakes=_in_order(failure.mistakes + verdict),
+                )
+            finally:
+                ctx.timings.checking += time.perf_counter() - started
+            attempt.passed = True
         return CheckResult(True, "", 1)
 
 
@@ -236,16 +279,13 @@ class Property(Check):
             broken |= set(search.parts)
             feedback.append(search.feedback)
             shown.append(search)
-            ctx.waived = frozenset(broken)
-            try:
+            with ctx.waiving(broken):
                 search = self.search(
                     ctx,
                     self._drawn(self.features),
                     min(budget, SUB_SEARCH_EXAMPLES),
                     "without " + ", ".join(sorted(broken)),
                 )
-            finally:
-                ctx.waived = frozenset()
             calls += search.calls
             if search.passed:
                 break
@@ -270,83 +310,81 @@ class Property(Check):
         replayed = self._replay(ctx, ctx.cache.cases(name))
         if replayed is not None:
             return replayed
-        state = {"calls": 0, "failures": 0, "stop": False, "best": None, "parts": set(), "checking": 0.0}
-        drawn = []
-        started = time.perf_counter()
-        ctx.evidence = evidence = Evidence()
+        with ctx.attempt() as attempt:
+            state = {"calls": 0, "failures": 0, "stop": False, "best": None, "parts": set(), "checking": 0.0}
+            drawn = []
+            started = time.perf_counter()
 
-        def attempt(case):
-            if state["stop"]:
-                return
-            state["calls"] += 1
-            drawn.append(case)
-            checking = time.perf_counter()
-            _last_call.set(None)
+            def try_case(case):
+                if state["stop"]:
+                    return
+                state["calls"] += 1
+                drawn.append(case)
+                checking = time.perf_counter()
+                _last_call.set(None)
+                try:
+                    self.verify(ctx, case)
+                except Failure as failure:
+                    state["failures"] += 1
+                    state["best"] = failure
+                    state["counterexample"] = _completed(failure)
+                    state["parts"].add(failure.part)
+                    if failure.fatal or state["failures"] >= SHRINK_FAILURES:
+                        state["stop"] = True
+                    raise
+                finally:
+                    state["checking"] += time.perf_counter() - checking
+
+            test = settings(
+                max_examples=budget,
+                database=None,
+                deadline=None,
+                derandomize=False,
+                suppress_health_check=list(HealthCheck),
+                verbosity=Verbosity.quiet,
+                report_multiple_bugs=False,
+                phases=(Phase.explicit, Phase.generate, Phase.shrink),
+            )(seed(_stable_seed(f"{self.id}/{label}" if label else self.id))(given(strategy)(try_case)))
             try:
-                self.verify(ctx, case)
-            except Failure as failure:
-                state["failures"] += 1
-                state["best"] = failure
-                state["counterexample"] = _completed(failure)
-                state["parts"].add(failure.part)
-                if failure.fatal or state["failures"] >= SHRINK_FAILURES:
-                    state["stop"] = True
-                raise
-            finally:
-                state["checking"] += time.perf_counter() - checking
-
-        test = settings(
-            max_examples=budget,
-            database=None,
-            deadline=None,
-            derandomize=False,
-            suppress_health_check=list(HealthCheck),
-            verbosity=Verbosity.quiet,
-            report_multiple_bugs=False,
-            phases=(Phase.explicit, Phase.generate, Phase.shrink),
-        )(seed(_stable_seed(f"{self.id}/{label}" if label else self.id))(given(strategy)(attempt)))
-        try:
-            test()
-        except Exception:  # noqa: BLE001 -- the failure we want is in state["best"]
+                test()
+            except Exception:  # noqa: BLE001 -- the failure we want is in state["best"]
+                if state["best"] is None:
+                    raise
+            ctx.examples_run += state["calls"]
+            ctx.timings.checking += state["checking"]
+            ctx.timings.generation += time.perf_counter() - started - state["checking"]
             if state["best"] is None:
-                raise
-        ctx.examples_run += state["calls"]
-        ctx.timings.checking += state["checking"]
-        ctx.timings.generation += time.perf_counter() - started - state["checking"]
-        if state["best"] is None:
-            ctx.cache.record(name, drawn)
-            ctx.cache.keep()
-            return Search(True, "", state["calls"])
-        ctx.cache.discard()
-        feedback, verdict = _with_verdict(str(state["best"]), evidence)
-        return Search(
-            False,
-            feedback,
-            state["calls"],
-            frozenset(state["parts"]),
-            state["best"].not_implemented,
-            state["counterexample"],
-            _in_order(state["best"].mistakes + verdict),
-        )
+                ctx.cache.record(name, drawn)
+                attempt.passed = True
+                return Search(True, "", state["calls"])
+            feedback, verdict = _with_verdict(str(state["best"]), attempt.evidence)
+            return Search(
+                False,
+                feedback,
+                state["calls"],
+                frozenset(state["parts"]),
+                state["best"].not_implemented,
+                state["counterexample"],
+                _in_order(state["best"].mistakes + verdict),
+            )
 
     def _replay(self, ctx: Context, cases: list | None) -> Search | None:
         """The passing search ``cases`` were recorded from, if every one passes again; else None."""
         if cases is None:
             return None
         started = time.perf_counter()
-        try:
-            for case in cases:
-                try:
-                    self.verify(ctx, case)
-                except UnsatisfiedAssumption:  # the search drew it and rejected it the same way
-                    continue
-        except Failure:
-            ctx.cache.discard()
-            return None
-        finally:
-            ctx.evidence = Evidence()
-            ctx.timings.checking += time.perf_counter() - started
-        ctx.cache.keep()
+        with ctx.attempt() as attempt:
+            try:
+                for case in cases:
+                    try:
+                        self.verify(ctx, case)
+                    except UnsatisfiedAssumption:  # the search drew it and rejected it the same way
+                        continue
+            except Failure:
+                return None
+            finally:
+                ctx.timings.checking += time.perf_counter() - started
+            attempt.passed = True
         ctx.examples_run += len(cases)
         return Search(True, "", len(cases))
 

@@ -1,4 +1,4 @@
-"""Hypothesis strategies shared by the topics: arrays, tensors, dtypes, int-or-pair arguments.
+"""Hypothesis strategies shared by the topics: arrays, tensors, dtypes, int-or-pair arguments; seeded weights.
 
 Array values come from NumPy's generator seeded by a drawn integer, not from
 one hypothesis draw per element: generating is about ten times cheaper, and
@@ -12,6 +12,8 @@ is reported with them.
 """
 
 from __future__ import annotations
+
+from collections import OrderedDict
 
 import numpy as np
 import torch
@@ -103,3 +105,24 @@ def pairs(low: int, high: int, square: bool = False):
     """Pairs ``(a, b)``, square ones more often than not (only square ones if ``square``)."""
     equal = st.integers(low, high).map(lambda n: (n, n))
     return equal if square else st.one_of(equal, st.tuples(st.integers(low, high), st.integers(low, high)))
+
+
+def seeded_weights(template: dict[str, torch.Tensor], seed: int, counter_offset: int = 0) -> OrderedDict:
+    """Deterministic values for a model's ``state_dict`` ``template``, from a generator seeded with ``seed``:
+    weights uniform and scaled by fan-in, other parameters in [-0.5, 0.5], BatchNorm variances in
+    [0.5, 1.5]; integer buffers (``num_batches_tracked``) kept, plus ``counter_offset``."""
+    generator = torch.Generator().manual_seed(seed)
+    state = OrderedDict()
+    for name, value in template.items():
+        if not value.is_floating_point():
+            state[name] = value.clone() + counter_offset
+            continue
+        u = torch.rand(value.shape, generator=generator, dtype=torch.float64) * 2 - 1
+        if name.endswith("running_var"):
+            u = 0.5 + u.abs()
+        elif value.dim() > 1:
+            u = u * (3.0 / value[0].numel()) ** 0.5
+        else:
+            u = u * 0.5
+        state[name] = u.to(value.dtype)
+    return state

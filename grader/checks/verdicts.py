@@ -21,6 +21,13 @@ TOLERANCES = {  # dtype -> (rtol, atol per unit of magnitude), from the contract
 }
 
 
+def allowed_error(expected, scale, dtype: torch.dtype):
+    """How far an answer may lie from ``expected`` (a number or a tensor) of magnitude ``scale``: the
+    contract's tolerance for ``dtype`` (float64's for any other dtype)."""
+    rtol, atol = TOLERANCES.get(dtype, TOLERANCES[torch.float64])
+    return atol * scale + rtol * abs(expected)
+
+
 def outcome_value(outcome: Outcome, function: str):
     """The value a call returned, or a ``Failure`` that says why there is none."""
     if outcome.ok:
@@ -132,7 +139,6 @@ def first_difference(got: torch.Tensor, expected: torch.Tensor, scale=None):
     if got.dtype == expected.dtype and got.shape == expected.shape and torch.equal(got, expected):
         return None, ""  # the common case, cheaply
     g, e = got.detach().to(torch.float64), expected.detach().to(torch.float64)
-    rtol, atol = TOLERANCES.get(expected.dtype, (1e-7, 1e-9))
     if scale is None:
         scale = torch.ones_like(e)
     s = scale.detach().to(torch.float64).abs()
@@ -141,7 +147,7 @@ def first_difference(got: torch.Tensor, expected: torch.Tensor, scale=None):
         close = (
             (g == e)
             | (torch.isnan(g) & torch.isnan(e))
-            | (finite & ((g - e).abs() <= atol * torch.where(torch.isfinite(s), s, 0) + rtol * e.abs()))
+            | (finite & ((g - e).abs() <= allowed_error(e, torch.where(torch.isfinite(s), s, 0), expected.dtype)))
         )
     if bool(close.all()):
         return None, ""

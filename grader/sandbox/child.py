@@ -54,8 +54,15 @@ class _Recorder:
         self.names: set[str] = set()
         self.active = False
 
-    def clear(self):
+    @contextlib.contextmanager
+    def watching(self):
+        """Record what the student's code reaches inside the block, starting from nothing."""
         self.names.clear()
+        self.active = True
+        try:
+            yield self
+        finally:
+            self.active = False
 
 
 RECORDER = _Recorder()
@@ -359,18 +366,16 @@ def serve(channel, output_fd: int, settings: dict):
         del sys.modules[name]
     tripwires.seal()
     _set_call_cpu_limit(settings["import_cpu_seconds"])
-    RECORDER.clear()
-    RECORDER.active = True
     started = time.perf_counter()
-    try:
-        module = importlib.import_module(f"exercises.{topic}")
-        import_status = {"status": Status.OK}
-    except BaseException as exc:  # noqa: BLE001 -- any failure of student code is data
-        module = None
-        import_status = {"status": Status.RAISED, "error": describe_exception(exc, student_file)}
-        if isinstance(exc, SyntaxError):
-            import_status["error"].update(where=f"{student_file}, line {exc.lineno}", line=(exc.text or "").strip())
-    RECORDER.active = False
+    with RECORDER.watching():
+        try:
+            module = importlib.import_module(f"exercises.{topic}")
+            import_status = {"status": Status.OK}
+        except BaseException as exc:  # noqa: BLE001 -- any failure of student code is data
+            module = None
+            import_status = {"status": Status.RAISED, "error": describe_exception(exc, student_file)}
+            if isinstance(exc, SyntaxError):
+                import_status["error"].update(where=f"{student_file}, line {exc.lineno}", line=(exc.text or "").strip())
     import_status["seconds"] = time.perf_counter() - started
     import_status["names"] = sorted(RECORDER.names)
     reply(import_status)
@@ -390,7 +395,7 @@ def serve(channel, output_fd: int, settings: dict):
         patterns = denied.get(function)
         DENIAL.switch(patterns, GUARD_LABELS)
         _set_call_cpu_limit(settings["call_cpu_seconds"])
-        RECORDER.clear()
+        RECORDER.names.clear()
         caught: list = []
         started_cpu = _cpu_seconds()
         try:
@@ -403,14 +408,11 @@ def serve(channel, output_fd: int, settings: dict):
                 run = functools.partial(getattr(probes, request["probe"]), module, *args, **kwargs)
             else:
                 raise WireError(f"unknown request {op!r}")
-            RECORDER.active = True
-            try:
+            with RECORDER.watching():
                 with recording_warnings(caught):
                     value = run()
                 # made into wire values while the denial is in force: a lazy tensor computes now, denied
                 answer = {"status": Status.OK, "value": to_wire(value)}
-            finally:
-                RECORDER.active = False
         except _Missing as exc:
             answer = {"status": Status.MISSING, "error": {"type": "AttributeError", "message": str(exc)}}
         except AttributeError as exc:  # a probe asked the module for a name it does not define

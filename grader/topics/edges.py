@@ -15,6 +15,7 @@ from grader.checks import (
     NotApplicable,
     Property,
     Scripted,
+    applicable,
     as_ndarray,
     compare,
     crashed,
@@ -22,11 +23,12 @@ from grader.checks import (
     inputs_unchanged,
     mistake_lines,
     outcome_value,
+    predicts_otherwise,
     raises_value_error,
 )
 from grader.checks.forbidden import Rule
 from grader.checks.strategies import arrays
-from grader.topics.convolution.evidence import Signature, applicable, grown_values, predicts_otherwise
+from grader.topics.convolution.evidence import Signature, grown_values
 
 POINTS = 10
 
@@ -379,7 +381,7 @@ def check_image_call(
     """Call ``function`` and demand a float32 NumPy array equal to ``expected``.
 
     ``companion``: (case, expected, scale) of a larger relative, whose answer (right or wrong) tells apart
-    mistakes that a failing thin image cannot (see ``check_tensor_call`` of convolution).
+    mistakes that a failing thin image cannot (see ``grader.checks.Companion``).
     """
     outcome = ctx.call(function, case, return_inputs=True)
     try:

@@ -31,6 +31,7 @@ from grader.checks import (
     not_implemented,
     outcome_value,
 )
+from grader.checks.strategies import seeded_weights
 from grader.sandbox import probes
 from grader.sandbox.probes import EXPLODING_MESSAGE, build_model
 from grader.sandbox.wire import Array
@@ -43,12 +44,7 @@ BY_LOOPS: dict = {}
 
 
 def random_state(spec: dict, seed: int) -> OrderedDict[str, torch.Tensor]:
-    generator = torch.Generator().manual_seed(seed)
-    state = OrderedDict()
-    for name, value in build_model(spec).state_dict().items():
-        u = torch.rand(value.shape, generator=generator, dtype=torch.float64) * 2 - 1
-        state[name] = (u * (3.0 / value[0].numel()) ** 0.5 if value.dim() > 1 else u * 0.5).to(value.dtype)
-    return state
+    return seeded_weights(build_model(spec).state_dict(), seed)
 
 
 def module_names(spec: dict) -> list[str]:

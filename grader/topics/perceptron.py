@@ -12,7 +12,8 @@ from grader.checks import (
     Mistake,
     NotApplicable,
     Property,
-    check_dtype_kept,
+    check_array_call,
+    float32_result,
     raises_value_error,
 )
 from grader.checks.forbidden import Rule
@@ -189,12 +190,6 @@ PERCEPTRON_MISTAKES = [
 ]
 
 
-FLOAT32_RESULT = Mistake(
-    "perceptron.float32_result",
-    "the result is built in float32 for float64 inputs (torch.tensor of a Python list, "
-    "torch.zeros(shape) and .float() all give float32): compute with the input's tensors, "
-    "or pass dtype=<input>.dtype",
-)
 EXP_OVERFLOW_WARNING = Mistake(
     "perceptron.exp_overflow_warning",
     "exp overflows: NumPy warns when exp(-z) passes its largest float (z below about -88 in float32, -709 in "
@@ -206,14 +201,14 @@ EXP_OVERFLOW_WARNING = Mistake(
 def verify_sigmoid(ctx, case):
     """sigmoid(z) equals torch.sigmoid(z)."""
     z = case.args[0]
-    check_dtype_kept(
+    check_array_call(
         ctx,
         "sigmoid",
         case,
         torch.sigmoid(z),
         scale=_sigmoid_scale(z),
-        float32=FLOAT32_RESULT,
         misconceptions=SIGMOID_MISTAKES,
+        dtype_mistakes=[float32_result(lambda c: torch.sigmoid(c.args[0]), "z")],
         arg_names=("z",),
     )
 
@@ -240,14 +235,14 @@ def verify_sigmoid_extreme(ctx, case):
 
 def verify_perceptron(ctx, case):
     """perceptron(x, w, b) equals torch.sigmoid(x @ w + b)."""
-    check_dtype_kept(
+    check_array_call(
         ctx,
         "perceptron",
         case,
         torch.sigmoid(_logit(case)),
         scale=_perceptron_scale(case),
-        float32=FLOAT32_RESULT,
         misconceptions=PERCEPTRON_MISTAKES,
+        dtype_mistakes=[float32_result(lambda c: torch.sigmoid(_logit(c)), "x")],
         arg_names=PERCEPTRON_ARGS,
     )
 

@@ -6,10 +6,18 @@ import torch
 import torch.nn.functional as F
 from hypothesis import strategies as st
 
-from grader.checks import Case, Misconception, NotApplicable, Property, raises_value_error
+from grader.checks import (
+    Case,
+    Misconception,
+    NotApplicable,
+    Property,
+    check_array_call,
+    float32_result,
+    raises_value_error,
+)
 from grader.checks.forbidden import Rule
 from grader.checks.strategies import DTYPES, int_or_pair, pairs, tensors
-from grader.topics.convolution.evidence import Signature, check_tensor_call, float32_mistake
+from grader.topics.convolution.evidence import Signature
 
 POINTS = 10
 
@@ -356,7 +364,7 @@ AVG_MISTAKES = [
 ]
 
 
-MAX_DTYPE_MISTAKES, AVG_DTYPE_MISTAKES = [float32_mistake(_max, "input")], [float32_mistake(_avg, "input")]
+MAX_DTYPE_MISTAKES, AVG_DTYPE_MISTAKES = [float32_result(_max, "input")], [float32_result(_avg, "input")]
 
 
 def verify_max(ctx, case):
@@ -364,12 +372,12 @@ def verify_max(ctx, case):
     SIGNATURES["max_pool2d"].check(
         ctx,
         case,
-        lambda called: check_tensor_call(
+        lambda called: check_array_call(
             ctx,
             "max_pool2d",
             called,
-            _max,
-            _scale,
+            _max(called),
+            scale=_scale(called),
             misconceptions=MAX_MISTAKES,
             dtype_mistakes=MAX_DTYPE_MISTAKES,
             arg_names=POOL_ARGS,
@@ -382,12 +390,12 @@ def verify_avg(ctx, case):
     SIGNATURES["avg_pool2d"].check(
         ctx,
         case,
-        lambda called: check_tensor_call(
+        lambda called: check_array_call(
             ctx,
             "avg_pool2d",
             called,
-            _avg,
-            _scale,
+            _avg(called),
+            scale=_scale(called),
             misconceptions=AVG_MISTAKES,
             dtype_mistakes=AVG_DTYPE_MISTAKES,
             arg_names=POOL_ARGS,

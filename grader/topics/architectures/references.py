@@ -10,6 +10,7 @@ import torch.nn as nn
 
 from grader.cache import remembered
 from grader.checks import Case, Misconception
+from grader.checks.strategies import seeded_weights
 
 
 def simple_cnn(pool=nn.AvgPool2d, sigmoid=True, features=16 * 16 * 6) -> nn.Sequential:
@@ -73,21 +74,7 @@ def case_study_cnn(n_channels: int = 1, pool=nn.MaxPool2d) -> nn.Sequential:
 
 def random_state(model: nn.Module, seed: int) -> OrderedDict[str, torch.Tensor]:
     """Deterministic weights for ``model`` (uniform, scaled by fan-in), from a seeded generator."""
-    generator = torch.Generator().manual_seed(seed)
-    state = OrderedDict()
-    for name, value in model.state_dict().items():
-        if not value.is_floating_point():
-            state[name] = value.clone()
-            continue
-        u = torch.rand(value.shape, generator=generator, dtype=torch.float64) * 2 - 1
-        if name.endswith("running_var"):
-            u = 0.5 + u.abs()
-        elif value.dim() > 1:
-            u = u * (3.0 / value[0].numel()) ** 0.5
-        else:
-            u = u * 0.5
-        state[name] = u.to(value.dtype)
-    return state
+    return seeded_weights(model.state_dict(), seed)
 
 
 def absolute_forward(model: nn.Module, state, x: torch.Tensor) -> torch.Tensor:

@@ -6,9 +6,18 @@ import torch
 import torch.nn.functional as F
 from hypothesis import strategies as st
 
-from grader.checks import Case, Misconception, NotApplicable, Property, raises_value_error
+from grader.checks import (
+    Case,
+    Companion,
+    Misconception,
+    NotApplicable,
+    Property,
+    check_array_call,
+    float32_result,
+    raises_value_error,
+)
 from grader.checks.strategies import DTYPES, int_or_pair, pairs, tensors
-from grader.topics.convolution.evidence import Signature, check_tensor_call, float32_mistake, grown_values, pair
+from grader.topics.convolution.evidence import Signature, grown_values, pair
 
 CONV_ARGS = ("input", "weight", "bias", "stride", "padding", "dilation")
 # References and mistakes below read a case as (input, weight, bias) plus the options given by keyword.
@@ -274,17 +283,20 @@ CONV_MISTAKES = [
         _no_string_padding,
     ),
 ]
-CONV_DTYPE_MISTAKES = [float32_mistake(_conv, "input")]
+CONV_DTYPE_MISTAKES = [float32_result(_conv, "input")]
 
 
 def _grown_input(case):
-    """The failing case with an input 2 rows and 2 columns larger (a companion, see ``check_tensor_call``)."""
+    """The failing case with an input 2 rows and 2 columns larger (its ``Companion``)."""
     x, weight, bias = case.args
     n, c, h, w = x.shape
     return Case((grown_values((n, c, h + 2, w + 2), x.dtype), weight, bias), case.kwargs)
 
 
 CALLED_MISTAKES, CALLED_DTYPE_MISTAKES = SIGNATURE.mistakes(CONV_MISTAKES), SIGNATURE.mistakes(CONV_DTYPE_MISTAKES)
+CONV_COMPANION = Companion(
+    SIGNATURE.on_canonical(_grown_input), SIGNATURE.on_canonical(_conv), SIGNATURE.on_canonical(_conv_scale)
+)
 
 
 def verify_conv(ctx, case):
@@ -292,16 +304,16 @@ def verify_conv(ctx, case):
     SIGNATURE.check(
         ctx,
         case,
-        lambda called: check_tensor_call(
+        lambda called: check_array_call(
             ctx,
             "conv2d",
             called,
-            SIGNATURE.on_canonical(_conv),
-            SIGNATURE.on_canonical(_conv_scale),
+            _conv(SIGNATURE.canonical(called)),
+            scale=_conv_scale(SIGNATURE.canonical(called)),
             misconceptions=CALLED_MISTAKES,
             dtype_mistakes=CALLED_DTYPE_MISTAKES,
+            companion=CONV_COMPANION,
             arg_names=CONV_ARGS,
-            grown=SIGNATURE.on_canonical(_grown_input),
         ),
     )
 

@@ -6,9 +6,18 @@ import torch
 import torch.nn.functional as F
 from hypothesis import strategies as st
 
-from grader.checks import Case, Misconception, NotApplicable, Property, raises_value_error
+from grader.checks import (
+    Case,
+    Companion,
+    Misconception,
+    NotApplicable,
+    Property,
+    check_array_call,
+    float32_result,
+    raises_value_error,
+)
 from grader.checks.strategies import DTYPES, pairs, tensors
-from grader.topics.convolution.evidence import check_tensor_call, float32_mistake, grown_values
+from grader.topics.convolution.evidence import grown_values
 
 CORRELATE_ARGS = ("image", "kernel")
 
@@ -83,7 +92,7 @@ CORRELATE_MISTAKES = [
         _swapped_output,
     ),
 ]
-CORRELATE_DTYPE_MISTAKES = [float32_mistake(lambda c: _correlate(*c.args), "image")]
+CORRELATE_DTYPE_MISTAKES = [float32_result(lambda c: _correlate(*c.args), "image")]
 
 
 def _correlate_scale(case):
@@ -92,23 +101,23 @@ def _correlate_scale(case):
 
 
 def _grown_image(case):
-    """The failing case with a 2-rows-and-columns larger image (a companion, see ``check_tensor_call``)."""
+    """The failing case with a 2-rows-and-columns larger image (its ``Companion``)."""
     image, kernel = case.args
     return Case((grown_values((image.shape[0] + 2, image.shape[1] + 2), image.dtype), kernel))
 
 
 def verify_correlate(ctx, case):
     """correlate2d equals the valid cross-correlation F.conv2d computes on one image and one kernel."""
-    check_tensor_call(
+    check_array_call(
         ctx,
         "correlate2d",
         case,
-        lambda c: _correlate(*c.args),
-        _correlate_scale,
+        _correlate(*case.args),
+        scale=_correlate_scale(case),
         misconceptions=CORRELATE_MISTAKES,
         dtype_mistakes=CORRELATE_DTYPE_MISTAKES,
+        companion=Companion(_grown_image, lambda c: _correlate(*c.args), _correlate_scale),
         arg_names=CORRELATE_ARGS,
-        grown=_grown_image,
     )
 
 

@@ -1,12 +1,6 @@
-"""Calling a tensor function, and what its wrong answers say about the known mistakes.
-
-``check_array_call`` of ``grader.checks`` with three additions (wishes for the framework):
-a result of the wrong dtype is matched against dtype mistakes; a failing case gets a larger
-companion, whose answer tells apart mistakes a 1x1 input cannot; and a mistake that raises
-``NotApplicable`` is left out of ``Evidence.observe`` instead of being ruled out.
-
-And ``Signature``: the contract's parameter order and defaults, for cases drawn as positional calls
-or with defaults left out (pooling and edges use it too; a wish for ``grader.checks``).
+"""``Signature``: the contract's parameter order and defaults, for cases drawn as positional calls or
+with defaults left out (pooling and edges use it too); and ``grown_values``, the inputs of a failing
+case's larger companion (``grader.checks.Companion``).
 """
 
 from __future__ import annotations
@@ -20,17 +14,9 @@ import torch
 
 from grader.checks import (
     Case,
-    Evidence,
     Failure,
     Misconception,
     Mistake,
-    NotApplicable,
-    as_tensor,
-    compare,
-    crashed,
-    first_difference,
-    inputs_unchanged,
-    outcome_value,
 )
 
 
@@ -93,15 +79,13 @@ class Signature:
         full = self.spelled_out(case)
         if len(case.args) == len(full.args) and set(case.kwargs) == set(full.kwargs):
             return check(case)
-        evidence, ctx.evidence = ctx.evidence, Evidence()  # what this call says may be about the binding only
-        try:
-            return check(case)
-        except Failure as failure:
-            if failure.fatal:
-                raise
-            first = failure
-        finally:
-            ctx.evidence = evidence
+        with ctx.evidence_apart():  # what this call says may be about the binding only
+            try:
+                return check(case)
+            except Failure as failure:
+                if failure.fatal:
+                    raise
+                first = failure
         check(full)  # a mistake that shows with keyword arguments too: its own feedback and evidence
         left_out = [n for n in self.names[len(case.args) :] if n not in case.kwargs]
         mistake = Mistake(
@@ -124,134 +108,7 @@ class Signature:
         return f"{self.function}({', '.join(parts)})"
 
 
-def check_tensor_call(
-    ctx,
-    function: str,
-    case: Case,
-    reference,
-    scale_of,
-    *,
-    misconceptions=(),
-    dtype_mistakes=(),
-    arg_names=(),
-    grown=None,
-) -> torch.Tensor:
-    """``check_array_call`` against ``reference(case)``, with two more sources of evidence on a failure.
-
-    A result of the wrong dtype is matched against ``dtype_mistakes`` (``Evidence`` compares values only,
-    and a float32 copy of the right float64 answer agrees with it). And the function is called once more
-    on ``grown(case)``, a larger relative of the failing case: a tiny case (a 1x1 input) often fits
-    several mistakes at once (a flipped kernel and top/left "same" padding both give x * w[1, 1]),
-    and its companion tells them apart.
-    """
-    expected, scale = reference(case), scale_of(case)
-    outcome = ctx.call(function, case, return_inputs=True)
-    try:
-        if crashed(outcome):
-            ctx.evidence.observe_crash(misconceptions, case)
-        got = as_tensor(outcome_value(outcome, function), function)
-        try:
-            compare(got, expected, scale=scale, function=function)
-        except Failure:
-            ctx.evidence.observe(
-                applicable(misconceptions, case), case, got, expected, scale if got.shape == expected.shape else None
-            )
-            if got.dtype != expected.dtype:
-                ctx.evidence.observe(applicable(dtype_mistakes, case), case, got, None)
-            raise
-        inputs_unchanged(outcome, case, function)
-    except Failure as failure:
-        if grown is not None and not failure.fatal and not outcome.child_lost:
-            _observe_companion(ctx, function, grown(case), reference, scale_of, misconceptions)
-        raise Failure(f"{failure}\n    Input: {case.describe(arg_names)}", failure.fatal) from None
-    return got
-
-
-def applicable(misconceptions, case: Case) -> list[Misconception]:
-    """The mistakes that say something about ``case``, each with its prediction computed once.
-
-    ``Evidence.observe`` takes a ``NotApplicable`` for a predicted crash, which rules the mistake out
-    on every failing case it says nothing about (a correlate2d missing its +1 on a 1x1 image); so the
-    inapplicable ones are left out here.
-    """
-    kept = []
-    for mistake in misconceptions:
-        try:
-            predicted = mistake.compute(case)
-        except NotApplicable:
-            continue
-        except Exception as error:  # noqa: BLE001 -- the mistake crashes here: keep that prediction
-            kept.append(dataclasses.replace(mistake, compute=_raises(error)))
-            continue
-        kept.append(dataclasses.replace(mistake, compute=lambda c, predicted=predicted: predicted))
-    return kept
-
-
-def _raises(error: Exception):
-    def compute(case):
-        raise error
-
-    return compute
-
-
-def _observe_companion(ctx, function: str, case: Case, reference, scale_of, misconceptions):
-    """What the student's answer on ``case`` says about ``misconceptions``, right or wrong.
-
-    Where the student is right, the mistakes that predict anything else are ruled out (and the ones
-    that also predict the right answer are left alone: this case says nothing about them).
-    """
-    expected, scale = reference(case), scale_of(case)
-    outcome = ctx.call(function, case)
-    if crashed(outcome):
-        ctx.evidence.observe_crash(misconceptions, case)
-        return
-    try:
-        got = as_tensor(outcome_value(outcome, function), function)
-    except Failure:
-        return
-    right = got.shape == expected.shape and first_difference(got, expected, scale)[0] is None
-    telling = [m for m in applicable(misconceptions, case) if not right or predicts_otherwise(m, case, expected, scale)]
-    ctx.evidence.observe(telling, case, got, expected, scale if got.shape == expected.shape else None)
-
-
-def predicts_otherwise(mistake: Misconception, case: Case, expected: torch.Tensor, scale) -> bool:
-    """``mistake`` predicts a crash or a value other than ``expected`` on ``case``."""
-    try:
-        predicted = mistake.compute(case)
-    except NotApplicable:
-        return False
-    except Exception:  # noqa: BLE001 -- the mistake crashes here
-        return True
-    return not (
-        isinstance(predicted, torch.Tensor)
-        and predicted.shape == expected.shape
-        and first_difference(predicted.to(expected.dtype), expected, scale)[0] is None
-    )
-
-
 def grown_values(shape, dtype) -> torch.Tensor:
     """Small integers (-3..3) without an obvious symmetry, for a companion input."""
     index = torch.arange(int(torch.Size(shape).numel()), dtype=torch.float64)
     return ((3 * index * index + 5 * index + 1) % 7 - 3).reshape(shape).to(dtype)
-
-
-def _float32_result(reference):
-    """What a function returns that builds its result with ``torch.zeros(...)`` (float32) whatever the inputs."""
-
-    def compute(case):
-        expected = reference(case)
-        if expected.dtype == torch.float32:
-            raise NotApplicable("float32 inputs")
-        return expected.to(torch.float32)
-
-    return compute
-
-
-def float32_mistake(reference, like: str) -> Misconception:
-    return Misconception(
-        "dtype.float32_result",
-        f"the result is float32 whatever the inputs' dtype (torch.zeros(...) and torch.empty(...) "
-        f"default to float32): create it with dtype={like}.dtype (or {like}.new_zeros(...)) so that "
-        f"float64 inputs give a float64 result",
-        _float32_result(reference),
-    )

@@ -11,11 +11,12 @@ from grader.checks import (
     Misconception,
     NotApplicable,
     Property,
+    applicable,
     crashed,
     outcome_value,
     raises_value_error,
 )
-from grader.topics.convolution.evidence import Signature, applicable
+from grader.topics.convolution.evidence import Signature
 
 SIZE_ARGS = ("n", "kernel_size", "stride", "padding", "dilation")
 SIGNATURE = Signature("conv_output_size", SIZE_ARGS, {"stride": 1, "padding": 0, "dilation": 1}, leading=2)

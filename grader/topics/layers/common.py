@@ -5,22 +5,11 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from grader.checks import (
-    Mistake,
-)
 from grader.checks.strategies import tensors
 
 
 def _shapes(min_dims: int, max_dims: int, low: int = 1, high: int = 4):
     return st.lists(st.integers(low, high), min_size=min_dims, max_size=max_dims).map(tuple)
-
-
-FLOAT32_RESULT = Mistake(
-    "layers.float32_result",
-    "the result is built in float32 for float64 inputs (torch.tensor of a Python list, "
-    "torch.zeros(shape) and .float() all give float32): compute with the input's tensors, "
-    "or pass dtype=x.dtype",
-)
 
 
 NON_FINITE = [float("nan"), float("inf"), -float("inf")]

@@ -8,13 +8,13 @@ import torch
 from hypothesis import strategies as st
 
 from grader.checks import (
-    TOLERANCES,
     Case,
     Failure,
     Generator,
     Misconception,
     Mistake,
     NotApplicable,
+    allowed_error,
     as_tensor,
     compare,
     crashed,
@@ -22,6 +22,7 @@ from grader.checks import (
     mistake_lines,
     number,
     outcome_value,
+    returned_tensor,
 )
 from grader.checks.strategies import DTYPES, tensors
 from grader.topics.layers.common import _finite_or_not, _shapes
@@ -110,22 +111,12 @@ def dropout_mask_cases(draw):
     return _dropout_case(x, p, True, draw(_generators()), draw)
 
 
-def _call_tensor(ctx, function, case, arg_names=()):
-    """Call dropout on ``case``: its outcome and the tensor it returned, or a ``Failure`` naming the input."""
-    outcome = ctx.call(function, case, return_inputs=True)
-    if crashed(outcome):
-        ctx.evidence.observe_crash([_options_by_position(lambda c: c.args[0])], case)
-    try:
-        got = as_tensor(outcome_value(outcome, function), function)
-    except Failure as failure:
-        raise Failure(f"{failure}\n    Input: {case.describe(arg_names)}", failure.fatal) from None
-    return outcome, got
+CRASH_MISTAKES = [_options_by_position(lambda c: c.args[0])]  # what a crash on a valid call says
 
 
 def _close(got, target, scale, dtype):
-    rtol, atol = TOLERANCES[dtype]
     g, t = got.to(torch.float64), target.to(torch.float64)
-    return (g == t) | ((g - t).abs() <= atol * scale + rtol * t.abs())
+    return (g == t) | ((g - t).abs() <= allowed_error(t, scale, dtype))
 
 
 MASK_PARTS = ("zero or x / (1 - p)", "input unchanged")
@@ -152,7 +143,7 @@ def _mask_mistakes(x, p, got):
 def verify_dropout_mask(ctx, case):
     """Every element of dropout(x, p) is 0 or x / (1 - p), and x is left unchanged."""
     x, p = case.args[0], _p(case)
-    outcome, got = _call_tensor(ctx, "dropout", case, DROPOUT_ARGS)
+    outcome, got = returned_tensor(ctx, "dropout", case, misconceptions=CRASH_MISTAKES, arg_names=DROPOUT_ARGS)
     where = f"\n    Input: {case.describe(DROPOUT_ARGS)}"
     if got.dtype != x.dtype or got.shape != x.shape:
         raise Failure(
@@ -296,7 +287,7 @@ def _rate_bound(p, n):
 def verify_dropout_rate(ctx, case):
     """dropout(ones, p) zeroes a fraction p of the elements (within 6 standard deviations)."""
     x, p = case.args
-    outcome, got = _call_tensor(ctx, "dropout", case, DROPOUT_ARGS)
+    outcome, got = returned_tensor(ctx, "dropout", case, misconceptions=CRASH_MISTAKES, arg_names=DROPOUT_ARGS)
     if got.shape != x.shape:
         raise Failure(
             f"the result of `dropout` has shape {tuple(got.shape)}; expected {tuple(x.shape)}"
@@ -339,8 +330,8 @@ SEED_PARTS = ("same seed, same mask", "other seed, other mask")
 def verify_dropout_seed(ctx, drawn):
     """dropout gives the same result twice for one seed, and another result for another seed."""
     case, other = drawn
-    first = _call_tensor(ctx, "dropout", case, DROPOUT_ARGS)[1]
-    again = _call_tensor(ctx, "dropout", case, DROPOUT_ARGS)[1]
+    first = returned_tensor(ctx, "dropout", case, misconceptions=CRASH_MISTAKES, arg_names=DROPOUT_ARGS)[1]
+    again = returned_tensor(ctx, "dropout", case, misconceptions=CRASH_MISTAKES, arg_names=DROPOUT_ARGS)[1]
     where = f"\n    Input: {case.describe(DROPOUT_ARGS)}"
     ctx.require(
         SEED_PARTS[0],
@@ -351,7 +342,7 @@ def verify_dropout_seed(ctx, drawn):
         mistakes=(GLOBAL_GENERATOR,),
     )
     different = _with_generator(case, other)
-    third = _call_tensor(ctx, "dropout", different, DROPOUT_ARGS)[1]
+    third = returned_tensor(ctx, "dropout", different, misconceptions=CRASH_MISTAKES, arg_names=DROPOUT_ARGS)[1]
     if bool((first != 0).all()):  # x has no zeros: nothing was dropped
         cause = Mistake(
             "layers.dropout_drops_nothing_any_seed",

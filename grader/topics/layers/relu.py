@@ -10,10 +10,11 @@ from grader.checks import (
     Case,
     Misconception,
     NotApplicable,
-    check_dtype_kept,
+    check_array_call,
+    float32_result,
 )
 from grader.checks.strategies import DTYPES
-from grader.topics.layers.common import FLOAT32_RESULT, _finite_or_not, _shapes
+from grader.topics.layers.common import _finite_or_not, _shapes
 
 RELU_FEATURES = ("any shape", "float64", "NaN and ±inf")
 
@@ -72,9 +73,19 @@ RELU_MISTAKES = [
 ]
 
 
+RELU_DTYPE_MISTAKES = [float32_result(lambda c: torch.relu(c.args[0]), "x")]
+
+
 def verify_relu(ctx, case):
     """relu(x) equals torch.relu(x)."""
     x = case.args[0]
-    check_dtype_kept(
-        ctx, "relu", case, torch.relu(x), FLOAT32_RESULT, scale=x.abs(), misconceptions=RELU_MISTAKES, arg_names=("x",)
+    check_array_call(
+        ctx,
+        "relu",
+        case,
+        torch.relu(x),
+        scale=x.abs(),
+        misconceptions=RELU_MISTAKES,
+        dtype_mistakes=RELU_DTYPE_MISTAKES,
+        arg_names=("x",),
     )

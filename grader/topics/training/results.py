@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import torch
 
-from grader.checks import TOLERANCES, Failure, Misconception, Mistake, first_difference, predictions_of
+from grader.checks import Failure, Misconception, Mistake, allowed_error, first_difference, predictions_of
 from grader.sandbox.wire import Array, numpy_scalar
 
 
 def close(got: float, expected: float, dtype=torch.float32) -> bool:
-    rtol, atol = TOLERANCES[dtype]
-    return abs(got - expected) <= rtol * abs(expected) + atol * max(1.0, abs(expected))
+    """``got`` is within the contract's tolerance of the number ``expected`` (of magnitude at least 1)."""
+    return abs(got - expected) <= allowed_error(expected, max(1.0, abs(expected)), dtype)
 
 
 def scalar(value: float, dtype=torch.float32) -> torch.Tensor:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from grader.cache import remembered
 from grader.checks import Case
+from grader.checks.strategies import seeded_weights
 from grader.sandbox.probes import build_model
 
 
@@ -36,21 +37,7 @@ def model_specs(draw, dtypes=("float32", "float64")):
 
 def random_state(spec: dict, seed: int) -> OrderedDict[str, torch.Tensor]:
     """Deterministic weights (and BatchNorm statistics) for ``build_model(spec)``."""
-    generator = torch.Generator().manual_seed(seed)
-    state = OrderedDict()
-    for name, value in build_model(spec).state_dict().items():
-        if not value.is_floating_point():
-            state[name] = value.clone() + 3  # num_batches_tracked
-            continue
-        u = torch.rand(value.shape, generator=generator, dtype=torch.float64) * 2 - 1
-        if name.endswith("running_var"):
-            u = 0.5 + u.abs()
-        elif value.dim() > 1:
-            u = u * (3.0 / value[0].numel()) ** 0.5
-        else:
-            u = u * 0.5
-        state[name] = u.to(value.dtype)
-    return state
+    return seeded_weights(build_model(spec).state_dict(), seed, counter_offset=3)
 
 
 def random_data(spec: dict, n: int, seed: int):

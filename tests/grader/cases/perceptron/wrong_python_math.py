@@ -3,7 +3,7 @@ raises OverflowError.
 
 expect-fail: sigmoid_matches_reference, sigmoid_extreme_values, perceptron_matches_reference
 expect-feedback: dtype float32
-expect-feedback: built in float32
+expect-feedback: float32 whatever the inputs' dtype
 expect-credit: sigmoid_matches_reference = 0.6
 expect-credit: perceptron_matches_reference = 0.667
 """
