@@ -19,9 +19,12 @@ def points(x: float) -> str:
     return f"{round(x, 2):g}"
 
 
+EMPHASIS = re.compile(r"(?<![\w*])\*([^*\s][^*]*?)\*(?![\w*])")  # Markdown's *flipped* in the feedback
+
+
 def plain(text: str) -> str:
     """Feedback without Markdown emphasis (``*flipped*`` -> ``flipped``)."""
-    return re.sub(r"(?<![\w*])\*([^*\s][^*]*?)\*(?![\w*])", r"\1", text)
+    return EMPHASIS.sub(r"\1", text)
 
 
 def score_text(score: float, max_score: float) -> str:
