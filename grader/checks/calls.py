@@ -50,14 +50,16 @@ def check_array_call(
     companion: Companion | None = None,
     arg_names=(),
     check_inputs: bool = True,
+    callees=(),
 ) -> torch.Tensor:
     """Call ``function`` on ``case`` and demand a tensor equal to ``expected`` (and the inputs unchanged).
 
     What a wrong answer or a crash says about ``misconceptions`` goes to ``ctx.evidence``; a result of
     another dtype is also weighed against ``dtype_mistakes`` (a float32 copy of the right float64 answer
     agrees in value); and a failing case's ``companion`` is called too, its answer weighed the same way.
+    ``callees``: the student functions ``function`` calls (``Context.call``).
     """
-    outcome = ctx.call(function, case, return_inputs=check_inputs)
+    outcome = ctx.call(function, case, return_inputs=check_inputs, callees=callees)
     try:
         if crashed(outcome):
             ctx.evidence.observe_crash(misconceptions, case)

@@ -7,7 +7,7 @@ import contextlib
 import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis import strategies as st
@@ -45,6 +45,8 @@ class Context:
         self.examples_run = 0
         self.evidence = Evidence()
         self.waived: frozenset[str] = frozenset()
+        self.known_wrong: frozenset[str] = frozenset()  # functions that failed an earlier check of the topic
+        self.replaced: dict[str, set[str]] = {}  # function -> its callees replaced by the grader's versions
         self.timings = session.timings if session else Timings()
         self.cache = cache or CaseCache.off()
 
@@ -79,16 +81,34 @@ class Context:
         finally:
             self.waived = frozenset()
 
-    def call(self, function: str, case: Case, return_inputs: bool = False) -> Outcome:
+    def _trusted(self, function: str, callees) -> tuple[str, ...]:
+        """The ``callees`` of ``function`` already known wrong: the call gets the grader's versions of them
+        (``grader.sandbox.trusted``), so that their mistake is charged to their own tests only."""
+        trusted = tuple(sorted(set(callees) & self.known_wrong))
+        if trusted:
+            self.replaced.setdefault(function, set()).update(trusted)
+        return trusted
+
+    def call(self, function: str, case: Case, return_inputs: bool = False, callees=()) -> Outcome:
+        """``function`` on ``case`` in the sandbox; ``callees``: the student functions it calls (see ``_trusted``)."""
         _last_call.set((function, case))
-        outcome = self.session.call(function, *to_wire(case.args), return_inputs=return_inputs, **to_wire(case.kwargs))
+        outcome = self.session.call(
+            function,
+            *to_wire(case.args),
+            return_inputs=return_inputs,
+            trusted=self._trusted(function, callees),
+            **to_wire(case.kwargs),
+        )
         self.names_seen.setdefault(function, set()).update(outcome.names)
         return outcome
 
-    def probe(self, function: str, probe: Callable, *args, **kwargs) -> Outcome:
-        """Run ``probe`` (a function of ``grader.sandbox.probes``) on the student's module to test ``function``."""
+    def probe(self, function: str, probe: Callable, *args, callees=(), **kwargs) -> Outcome:
+        """Run ``probe`` (a function of ``grader.sandbox.probes``) on the student's module to test ``function``
+        (``callees`` as in ``call``)."""
         _last_call.set((function, Case(args, kwargs)))
-        outcome = self.session.probe(probe, *to_wire(args), for_function=function, **to_wire(kwargs))
+        outcome = self.session.probe(
+            probe, *to_wire(args), for_function=function, trusted=self._trusted(function, callees), **to_wire(kwargs)
+        )
         self.names_seen.setdefault(function, set()).update(outcome.names)
         return outcome
 
@@ -189,6 +209,16 @@ class Property(Check):
     array_valued: bool = True  # False: a capped scenario (training runs, file I/O) or scalar results
     features: tuple[str, ...] = ()
     parts: tuple[str, ...] = ()
+    core_part: str | None = None  # a part without which the others earn nothing (the function's central result)
+    part_weights: dict[str, float] = field(default_factory=dict)  # a part's weight among the parts (default 1)
+
+    def __post_init__(self):
+        unknown = ({self.core_part} - {None}) | set(self.part_weights)
+        if not unknown <= set(self.parts):
+            raise ValueError(
+                f"{self.id}: core_part and part_weights name parts {sorted(unknown - set(self.parts))} "
+                f"that are not among its parts {self.parts}"
+            )
 
     def _drawn(self, enabled) -> st.SearchStrategy:
         return self.strategy(frozenset(enabled)) if self.features else self.strategy
@@ -290,7 +320,9 @@ class Property(Check):
             if search.passed:
                 break
         verdicts = [f"{part} {'✗' if part in broken else '✓'}" for part in self.parts]
-        credit = sum(part not in broken for part in self.parts) / len(self.parts)
+        weights = {part: self.part_weights.get(part, 1.0) for part in self.parts}
+        held = 0.0 if self.core_part in broken else sum(w for part, w in weights.items() if part not in broken)
+        credit = held / sum(weights.values())
         return CheckResult(
             False,
             f"{self.function}: {', '.join(verdicts)}\n" + "\n".join(feedback),

@@ -419,16 +419,15 @@ class TopicSession:
         return zygote.wait(pid)
 
     # -------------------------------------------------------------- requests
-    def call(self, function: str, *args, return_inputs: bool = False, **kwargs) -> Outcome:
-        """Call ``function`` of the student's module on wire values."""
-        return self._request(
-            {"op": "call", "function": function, "args": list(args), "kwargs": kwargs, "return_inputs": return_inputs},
-            f"`{function}`",
-        )
+    def call(self, function: str, *args, return_inputs: bool = False, trusted=(), **kwargs) -> Outcome:
+        """Call ``function`` of the student's module on wire values; the module's ``trusted`` functions are
+        the grader's versions during the call (``grader.sandbox.trusted``)."""
+        request = {"op": "call", "function": function, "args": list(args), "kwargs": kwargs}
+        return self._request(request | {"return_inputs": return_inputs, "trusted": list(trusted)}, f"`{function}`")
 
-    def probe(self, probe: Callable, *args, for_function: str | None = None, **kwargs) -> Outcome:
+    def probe(self, probe: Callable, *args, for_function: str | None = None, trusted=(), **kwargs) -> Outcome:
         """Run the trusted ``probe`` (a function of ``probes``) as ``probe(module, *args, **kwargs)`` in the child,
-        under the denial of ``for_function``'s forbidden built-ins.
+        under the denial of ``for_function``'s forbidden built-ins, with ``trusted`` as in ``call``.
 
         The arguments are bound to the probe's signature here, in the grader: a check that calls a
         probe wrongly is the grader's bug (a ``TypeError`` raised now), never the student's.
@@ -439,7 +438,14 @@ class TopicSession:
             raise TypeError(f"{probe!r} is not a probe of grader.sandbox.probes")
         inspect.signature(probe).bind(None, *args, **kwargs)
         return self._request(
-            {"op": "probe", "probe": probe.__name__, "args": list(args), "kwargs": kwargs, "function": for_function},
+            {
+                "op": "probe",
+                "probe": probe.__name__,
+                "args": list(args),
+                "kwargs": kwargs,
+                "function": for_function,
+                "trusted": list(trusted),
+            },
             "the check",
         )
 

@@ -238,6 +238,8 @@ def _grade_topic(topic, submission, config, cache, progress) -> TopicResult:
                     if progress and outcomes:
                         progress(topic, len(outcomes), len(checks))
                     outcomes.append(_stub_result(check.function) if check.function in stubs else check.run(ctx))
+                    if not outcomes[-1].passed:
+                        ctx.known_wrong |= {check.function}
             cases.save()
             forbidden, tampered = {}, {}
             # Tampering at import time or while an unwatched function ran counts against every function.
@@ -256,6 +258,11 @@ def _grade_topic(topic, submission, config, cache, progress) -> TopicResult:
     finally:
         session.close()
         session.timings.total = time.perf_counter() - started
+    for function, callees in sorted(ctx.replaced.items()):
+        notes.append(
+            f"`{function}` was graded with the grader's own {', '.join(f'`{c}`' for c in sorted(callees))}: "
+            f"yours failed {'its' if len(callees) == 1 else 'their'} own test, which is where that mistake costs points"
+        )
     if session.output_bytes > 64 * 1024:
         notes.append(
             f"your code printed {session.output_bytes / 1e6:.1f} MB while being graded; "

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 import torch
 from hypothesis import strategies as st
 
@@ -159,6 +160,33 @@ def test_parts_that_are_never_broken_earn_their_shares():
     assert result.counterexample is None  # no call of the student's function was made
 
 
+def _parts_check(broken: set, **options) -> Property:
+    def verify(ctx, case):
+        for part in ("value", "mode", "grad"):
+            ctx.require(part, part not in broken, f"{part} is wrong")
+
+    return Property("p", "p", "f", strategy=st.just(Case()), verify=verify, parts=("value", "mode", "grad"), **options)
+
+
+def test_a_broken_core_part_leaves_nothing_for_the_other_parts():
+    result = _parts_check({"value"}, core_part="value").run(Context(session=None, examples=10))
+    assert result.credit == 0.0 and result.feedback.splitlines()[0] == "f: value ✗, mode ✓, grad ✓"
+    assert _parts_check({"mode"}, core_part="value").run(Context(session=None, examples=10)).credit == round(2 / 3, 6)
+
+
+def test_parts_earn_their_weights():
+    weights = {"mode": 3.0}
+    assert _parts_check({"mode"}, part_weights=weights).run(Context(None, 10)).credit == round(2 / 5, 6)
+    assert _parts_check({"grad"}, part_weights=weights).run(Context(None, 10)).credit == round(4 / 5, 6)
+
+
+def test_a_core_part_or_weight_must_name_one_of_the_parts():
+    with pytest.raises(ValueError, match="speed"):
+        _parts_check(set(), core_part="speed")
+    with pytest.raises(ValueError, match="speed"):
+        _parts_check(set(), part_weights={"speed": 2.0})
+
+
 def test_a_stub_is_told_apart_from_a_wrong_answer_also_when_a_check_adds_to_its_text():
     def stub(ctx, case):
         try:
@@ -235,7 +263,7 @@ def test_raises_value_error_names_what_the_function_did_instead():
     class Session:  # stands in for the sandbox: the function returns x * 2 instead of raising
         timings = Timings()
 
-        def call(self, function, x, return_inputs=False):
+        def call(self, function, x, return_inputs=False, trusted=()):
             return Outcome("ok", value=Array((x.data * 2).copy(), "tensor", "Tensor"))
 
     check = raises_value_error(
