@@ -21,6 +21,8 @@ EPILOG = """examples:
   grader grade solutions/ --topic convolution --topic pooling
   grader grade solutions/ -j 1  # one topic at a time (default: one per core)
   grader grade-all class/ --out results/   # every sub-folder or .zip of class/ is a student
+  grader grade-all submissions.zip --out results/ --roster gradebook.csv  # an LMS's download
+  grader export canvas results/ --roster gradebook.csv --assignment "CNN lab (1234)" --dry-run
   grader gradescope build autograder.zip   # a Gradescope autograder bundle
   grader nbgrader init course/             # an nbgrader course: a notebook per topic
   grader nbgrader autograde course/ cnn    # grade submitted/ into nbgrader's gradebook
@@ -77,12 +79,17 @@ def build_parser() -> argparse.ArgumentParser:
     batch = commands.add_parser(
         "grade-all",
         help="grade a whole class into a folder: a gradebook, reports, a class summary",
-        description="Grade every student of SUBMISSIONS (each sub-folder or .zip is one student, named by "
-        "the entry without its extension) into OUT: <student>.json and <student>.md as each "
-        "finishes, then gradebook.csv, summary.md and scores.png. Re-running the command "
-        "grades only new or changed submissions (or those an interrupted run did not finish).",
+        description="Grade every student of SUBMISSIONS into OUT: <student>.json and <student>.md as each "
+        "finishes, then gradebook.csv, summary.md and scores.png. SUBMISSIONS is a folder or a .zip: "
+        'Canvas\'s "Download Submissions", Moodle\'s "Download all submissions", Gradescope\'s export, '
+        "nbgrader's submitted/ (each student named by the LMS's id for them), or a folder with one "
+        "sub-folder, .zip or notebook per student (named by the entry). OUT/students.csv maps the "
+        "students to the download's files and lists the entries that are no submission. Re-running "
+        "the command grades only new or changed submissions (or those an interrupted run did not finish).",
     )
-    batch.add_argument("submissions", type=Path, metavar="SUBMISSIONS", help="folder with one entry per student")
+    batch.add_argument(
+        "submissions", type=Path, metavar="SUBMISSIONS", help="the class: a folder or a .zip (an LMS's download)"
+    )
     batch.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for the results")
     batch.add_argument("--config", type=Path, help="TOML config: points, example budgets, limits")
     batch.add_argument(
@@ -99,7 +106,55 @@ def build_parser() -> argparse.ArgumentParser:
         help="grade on an existing Dask distributed cluster (e.g. tcp://10.0.0.5:8786) instead "
         "of local workers; needs the [cluster] extra",
     )
+    batch.add_argument(
+        "--roster",
+        type=Path,
+        metavar="FILE",
+        help="the LMS's class list (Canvas gradebook export, Moodle grading worksheet or participants export, "
+        "any CSV with a login, email or student id column): before grading, list the submissions it does "
+        "not name, the ambiguous ones and the students without a submission",
+    )
     batch.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+    export = commands.add_parser(
+        "export",
+        help="write the class's totals as a CSV that Canvas's or Moodle's gradebook imports",
+        description="export canvas|moodle DIR --roster FILE: the totals of DIR (a grade-all result) as Canvas's "
+        "gradebook import (Grades, Import) or Moodle's CSV grade import (Grades, Import, CSV file) takes "
+        "them, matched to the roster's students; what would change is listed first. Only students graded "
+        "without error are written; the others are listed.",
+    )
+    export.add_argument("lms", choices=["canvas", "moodle"], help="the LMS to import into")
+    export.add_argument("dir", type=Path, metavar="DIR", help="the folder grade-all wrote (gradebook.csv)")
+    export.add_argument(
+        "--roster",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="the LMS's class list: for Canvas its gradebook export, for Moodle its grading worksheet "
+        "or participants export (or any CSV with a login, email or student id column)",
+    )
+    export.add_argument(
+        "--assignment",
+        metavar="NAME",
+        help='the gradebook column: for Canvas "Name (id)" of an existing assignment (a name alone is looked up '
+        "in the roster, else Canvas makes a new assignment); for Moodle the grade column's header "
+        '(default: "convgrade")',
+    )
+    export.add_argument(
+        "--points",
+        type=_points,
+        metavar="N",
+        help="scale the totals to N points (default: the assignment's points in the roster, else the grader's)",
+    )
+    export.add_argument(
+        "--identifier",
+        choices=["email", "username", "idnumber"],
+        help="moodle: the roster column that identifies students, mapped on import to useremail, username or "
+        "useridnumber (default: email)",
+    )
+    export.add_argument("--output", type=Path, metavar="FILE", help="where to write (default: DIR/<lms>_import.csv)")
+    export.add_argument("--dry-run", action="store_true", help="only list what would change; write nothing")
 
     gradescope = commands.add_parser(
         "gradescope",
@@ -210,11 +265,22 @@ def _jobs(text: str) -> int:
     return int(text)
 
 
+def _points(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number of points above 0; got {text!r}")
+    return value
+
+
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     commands = {
         "grade": _grade,
         "grade-all": _grade_all,
+        "export": _export,
         "gradescope": _gradescope,
         "nbgrader": _nbgrader,
         "exercises": _exercises,
@@ -304,10 +370,26 @@ def _grade(args) -> int:
 
 
 def _grade_all(args) -> int:
+    from grader.integrations.lms import class_students
     from grader.load.submission import SubmissionError
 
-    if not args.submissions.is_dir():
-        return _fail(f"{args.submissions} is not a folder: give the folder that holds one entry per student")
+    try:
+        found = class_students(args.submissions)
+    except SubmissionError as exc:
+        return _fail(str(exc))
+    layout = {"folder": "a folder per student"}.get(found.layout, f"a {found.layout} download")
+    print(f"{args.submissions}: {layout}, {len(found.students)} submission(s)", file=sys.stderr)
+    if found.ignored:
+        print(f"not graded, no submission of the layout: {', '.join(found.ignored)}", file=sys.stderr)
+    if args.roster:
+        from grader.integrations.lms.roster import RosterError, match, read_roster, report
+
+        try:
+            roster = read_roster(args.roster)
+        except RosterError as exc:
+            return _fail(str(exc))
+        people = [(student.name, person) for student in found.students for person in student.people]
+        print(report(people, match([person for _, person in people], roster), roster), file=sys.stderr)
     from grader.sandbox.session import Zygote
 
     Zygote.shared()
@@ -324,6 +406,35 @@ def _grade_all(args) -> int:
         return _fail(f"cannot write to {args.out}: {exc.strerror or exc}")
     done = ", ".join(f"{count} {what}" for what, count in sorted(counts.items())) or "no students"
     print(f"{done}; gradebook: {args.out / 'gradebook.csv'}", file=sys.stderr)
+    return 0
+
+
+def _export(args) -> int:
+    from grader.integrations.lms.export import export
+    from grader.integrations.lms.roster import RosterError
+
+    if args.identifier and args.lms != "moodle":
+        return _fail("--identifier chooses Moodle's user field; Canvas finds students by its own ids")
+    try:
+        done = export(args.lms, args.dir, args.roster, args.assignment, args.points, args.identifier or "email")
+    except RosterError as exc:
+        return _fail(str(exc))
+    print("\n".join(done.lines), file=sys.stderr)
+    output = args.output or args.dir / f"{args.lms}_import.csv"
+    if args.dry_run:
+        print(f"dry run: nothing written ({output} would hold {done.written} student(s))", file=sys.stderr)
+        return 0
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(done.text, encoding="utf-8")
+    except OSError as exc:
+        return _fail(f"cannot write {output}: {exc.strerror or exc}")
+    where = {
+        "canvas": "Canvas: Grades, Import",
+        "moodle": "Moodle: Grades, Import, CSV file; map the identifier column to its user field and the "
+        "grade column to the grade item",
+    }[args.lms]
+    print(f"wrote {output} ({done.written} student(s)); import it in {where}", file=sys.stderr)
     return 0
 
 
@@ -369,27 +480,25 @@ def _class_progress(quiet: bool):
         yield None
         return
     if sys.stderr.isatty():
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
-        with Progress(
-            TextColumn("grading"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.speed}"),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-            transient=False,
-        ) as bar:
+        with _class_bar() as bar:
             yield _BarProgress(bar)
         return
     yield _LineProgress()
+
+
+def _class_bar(console=None):
+    """The terminal's class progress bar: students graded of all, per minute, time taken and time left."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"))
+    return Progress(*columns, TimeElapsedColumn(), TimeRemainingColumn(), transient=False, console=console)
 
 
 class _BarProgress:
@@ -397,10 +506,12 @@ class _BarProgress:
         self.bar, self.task = bar, None
 
     def start(self, total: int):
-        self.task = self.bar.add_task("grading", total=total)
+        self.task, self.done, self.started = self.bar.add_task("grading", total=total, rate=""), 0, time.monotonic()
 
     def advance(self, student: str, status: str):
-        self.bar.advance(self.task)
+        self.done += 1
+        rate = self.done / max(time.monotonic() - self.started, 1e-9) * 60
+        self.bar.update(self.task, advance=1, rate=f"{rate:.1f}/min")
 
 
 class _LineProgress:

@@ -1,15 +1,17 @@
 """Grade a whole class: every entry of a folder, in a pool of warm workers, nothing lost.
 
-Each entry of the class folder (a folder or a ``.zip``) is one student, named by the entry's name
-without its extension. Workers are forked once, with torch, the checks and a channel to the
-sandbox's zygote already in place, and grade one topic of one student at a time (``grade_topic``,
-assembled as ``grade_submission`` does); every student's code still runs in its own confined
-children. The parent writes each student's ``<student>.json`` (the contract's JSON),
-``<student>.md`` (their feedback) and the key that says which submission, grader and config
-produced them, atomically, as soon as the result arrives. A re-run grades only the students whose
-key changed or who have no result yet, so an interrupted run (Ctrl-C, ``kill -9``) resumes where
-it stopped; ``gradebook.csv``, ``summary.md`` and ``scores.png`` are then written from every
-student's saved result.
+The class is a folder or a ``.zip``: an LMS's download (Canvas, Moodle, Gradescope, nbgrader's
+``submitted/``), each student named by the LMS's id for them, or a plain folder whose entries (a
+folder, a ``.zip`` or a notebook) are the students, named by the entry's name without its extension
+(``grader.integrations.lms``); ``students.csv`` says who is who. Workers are forked once, with
+torch, the checks and a channel to the sandbox's zygote already in place, and grade one topic of
+one student at a time (``grade_topic``, assembled as ``grade_submission`` does); every student's
+code still runs in its own confined children. The parent writes each student's ``<student>.json``
+(the contract's JSON), ``<student>.md`` (their feedback) and the key that says which submission,
+grader and config produced them, atomically, as soon as the result arrives. A re-run grades only
+the students whose key changed or who have no result yet, so an interrupted run (Ctrl-C,
+``kill -9``) resumes where it stopped; ``gradebook.csv``, ``summary.md`` and ``scores.png`` are
+then written from every student's saved result.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ from pathlib import Path
 
 from grader import __version__
 from grader.cache import grader_fingerprint
-from grader.load.submission import Submission, SubmissionError, load_submission
+from grader.integrations.lms import class_students, students_table
+from grader.load.submission import Submission, SubmissionError
 from grader.score.config import Config
 from grader.topics import TOPIC_NAMES
 
@@ -83,11 +86,13 @@ def grade_all(
 
     out.mkdir(parents=True, exist_ok=True)
     (out / STATE).mkdir(exist_ok=True)
-    students = students_in(folder)
+    found = class_students(folder)
+    _write(out / "students.csv", students_table(found))
+    students = found.students
     todo, counts = [], Counter()
     for student in students:
         try:
-            submission = load_submission(student.path, TOPIC_NAMES)
+            submission = student.load(TOPIC_NAMES)
         except SubmissionError as exc:
             reason = f"not graded: {exc}"
             _save(out, student.name, _not_graded(reason, config), None, reason.splitlines()[0])  # a one-line status
@@ -343,7 +348,20 @@ def summary(results: dict) -> str:
 
 
 def scores_figure(results: dict, path: Path):
-    """A box plot of each topic's score as a share of its points, over the graded students."""
+    """``scores_plot`` saved as a PNG."""
+    figure = scores_plot(results)
+    import matplotlib.pyplot as plt  # after scores_plot chose the Agg backend
+
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".png")
+    os.close(fd)
+    figure.savefig(temporary, dpi=100)
+    plt.close(figure)
+    _publish(temporary, path)
+
+
+def scores_plot(results: dict):
+    """A box plot of each topic's score as a share of its points, over the graded students, with a
+    legend for its median and mean marks."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -353,14 +371,19 @@ def scores_figure(results: dict, path: Path):
     shares = [[d["topics"][t]["score"] / (d["topics"][t]["max_score"] or 1) * 100 for d in graded] for t in TOPIC_NAMES]
     figure, axes = plt.subplots(figsize=(10, 4.5))
     if graded:
-        axes.boxplot(shares, showmeans=True)
+        from matplotlib.patches import Patch
+
+        marks = axes.boxplot(shares, showmeans=True)
+        axes.legend(
+            [marks["medians"][0], marks["means"][0], Patch(fill=False, edgecolor="black"), marks["fliers"][0]],
+            ["median", "mean", "box: the middle half of the students", "outlier"],
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1),
+            frameon=False,
+        )
     axes.set_xticks(range(1, len(TOPIC_NAMES) + 1), TOPIC_NAMES, rotation=30, ha="right")
     axes.set_ylabel("score (% of the topic's points)")
     axes.set_ylim(-5, 105)
     axes.set_title(f"Scores per topic ({len(graded)} students)")
     figure.tight_layout()
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".png")
-    os.close(fd)
-    figure.savefig(temporary, dpi=100)
-    plt.close(figure)
-    _publish(temporary, path)
+    return figure

@@ -109,6 +109,13 @@ def load_zip_bytes(data: bytes, topics, origin: str = "<zip>") -> Submission:
     return _pick(infos, read, topics, origin)
 
 
+def load_files(files: dict, topics, origin: str) -> Submission:
+    """A submission given as files by their path in it, each a ``read(limit)`` that returns at most
+    ``limit + 1`` bytes (an LMS download's files for one student): chosen as in a folder."""
+    files = {name: read for name, read in files.items() if name.endswith((".py", ".ipynb"))}
+    return _pick(files, lambda read, limit: read(limit), topics, origin)
+
+
 def load_notebook_bytes(data: bytes, topics, origin: str = "<notebook>") -> Submission:
     """A notebook on its own: the module for the topic it is named after, or for every topic it answers."""
     from grader.load.notebook import NotebookError
