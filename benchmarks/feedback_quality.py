@@ -1,11 +1,14 @@
-"""How good is the feedback on our own wrong implementations? Prints, per topic:
+"""How good is the feedback on our own wrong implementations? Prints, per topic, over the failing tests:
 
-- named: wrong cases whose feedback names a mistake ("Likely mistake: ...") that is the case's own
-  (one of its `expect-feedback` texts);
-- misleading: cases whose feedback names a mistake the case does not make;
-- hand-sized: failing tests whose counterexample a person can redo on paper (every array in the
-  "Input:" line printed in full, at most 16 elements, no rounded value "…");
-- partial credit: the score of every case that declares `expect-credit`.
+- named: the feedback names a mistake (``TestResult.mistakes``) and every one it names is the case's own
+  (its text contains one of the case's `expect-feedback` texts);
+- misleading: it names a mistake the case does not make;
+- described: it names none, but says precisely what is wrong (one of the case's `expect-feedback` texts);
+- missing: neither a mistake nor a precise description;
+- hand-sized: counterexamples a person can redo on paper (every array of the "Input:" line printed in
+  full, at most 16 elements, no rounded value "…");
+- credit: for every `expect-credit` of a case, the share it keeps against the share a reader judged fair;
+  and the wrong cases that do not declare a credit for each test they fail.
 
 Usage: python benchmarks/feedback_quality.py [--topic NAME ...]
 """
@@ -21,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "grader")]
 
-from helpers import CASES, case_credits, case_expectations, named_mistakes  # noqa: E402
+from helpers import CASES, case_credits, case_expectations  # noqa: E402
 from test_grading import grade_case  # noqa: E402
 
 ARRAY = re.compile(r"(tensor|array) of shape \(([\d, ]*)\)( \[)?")
@@ -33,44 +36,64 @@ def hand_sized(input_line: str) -> bool:
     return "…" not in input_line and all(match.group(3) for match in arrays)
 
 
+KINDS = ("named", "described", "misleading", "missing")
+
+
+def judged(test, expected: list[str]) -> str:
+    """``test``'s feedback, judged against the case's own ``expect-feedback`` texts."""
+    own = [m for m in test.mistakes if any(text.lower() in m.text.lower() for text in expected)]
+    if len(own) < len(test.mistakes):
+        return "misleading"
+    if own:
+        return "named"
+    return "described" if any(text.lower() in test.feedback.lower() for text in expected) else "missing"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--topic", nargs="*", help="only these topics")
     args = parser.parse_args()
-    rows = defaultdict(lambda: {"cases": 0, "named": 0, "misleading": 0, "inputs": 0, "hand": 0})
-    credits = []
+    rows = defaultdict(lambda: dict.fromkeys(KINDS + ("tests", "inputs", "hand"), 0))
+    credits, undeclared, unexplained = [], [], []
     for case in sorted(CASES.glob("*/wrong_*.py")):
         topic = case.parent.name
         if args.topic and topic not in args.topic:
             continue
-        _, expected = case_expectations(case)
+        failing, expected = case_expectations(case)
         result = grade_case(case)
-        failed = [t for t in result.tests if not t.passed]
-        feedback = "\n".join(t.feedback for t in failed)
-        named = named_mistakes(feedback)
-        own = [n for n in named if any(text.lower() in n.lower() for text in expected)]
         row = rows[topic]
-        row["cases"] += 1
-        row["named"] += bool(own) and len(own) == len(named)
-        row["misleading"] += len(named) != len(own)
-        for test in failed:
+        for test in (t for t in result.tests if not t.passed):
+            kind = judged(test, expected)
+            row["tests"] += 1
+            row[kind] += 1
+            if kind in ("misleading", "missing"):
+                unexplained.append(f"{topic}/{case.stem}: {test.id} {kind}")
             inputs = [line for line in test.feedback.splitlines() if line.strip().startswith("Input:")]
             if inputs:
                 row["inputs"] += 1
                 row["hand"] += hand_sized(inputs[-1])
-        for check, share in case_credits(case).items():
+        declared = case_credits(case)
+        undeclared += [f"{topic}/{case.stem}: {check}" for check in sorted(failing - set(declared))]
+        for check, share in declared.items():
             got = next(t for t in result.tests if t.id == check)
-            credits.append(f"{topic}/{case.stem}: {check} {got.score:g} / {got.max_score:g} (expected share {share:g})")
-        print(f"{topic}/{case.stem}: named={bool(own)} misleading={len(named) != len(own)}", file=sys.stderr)
-    total = {key: sum(row[key] for row in rows.values()) for key in ("cases", "named", "misleading", "inputs", "hand")}
-    print(f"{'topic':<18}{'named':>12}{'misleading':>12}{'hand-sized':>14}")
+            kept = got.score / got.max_score
+            mark = "" if round(kept, 3) == share else "   <- differs"
+            credits.append(f"{topic}/{case.stem}: {check} keeps {kept:.3f} (fair: {share:g}){mark}")
+        print(f"{topic}/{case.stem}: graded", file=sys.stderr)
+    keys = KINDS + ("tests", "inputs", "hand")
+    total = {key: sum(row[key] for row in rows.values()) for key in keys}
+    print(f"{'topic':<18}" + "".join(f"{k:>12}" for k in KINDS) + f"{'hand-sized':>14}")
     for topic, row in sorted(rows.items()) + [("all", total)]:
-        named = f"{row['named']}/{row['cases']} {100 * row['named'] / max(row['cases'], 1):.0f}%"
+        shares = "".join(f"{row[k]:>5}/{row['tests']:<3} " for k in KINDS)
         hand = f"{row['hand']}/{row['inputs']} {100 * row['hand'] / max(row['inputs'], 1):.0f}%"
-        print(f"{topic:<18}{named:>12}{row['misleading']:>12}{hand:>14}")
-    if credits:
-        print("\npartial credit:")
-        print("\n".join(f"  {line}" for line in credits))
+        print(f"{topic:<18}{shares}{hand:>14}")
+    for title, lines in (
+        ("failing tests without a hint or a precise description, or with a misleading hint", unexplained),
+        ("failing tests without an expect-credit", undeclared),
+        ("credit kept against credit judged fair", credits),
+    ):
+        print(f"\n{title}: {len(lines)}")
+        print("\n".join(f"  {line}" for line in lines))
 
 
 if __name__ == "__main__":

@@ -37,6 +37,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from packaging.version import Version
+
 if TYPE_CHECKING:
     import numpy as np
     import torch
@@ -54,13 +56,19 @@ def cache_folder() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "convgrade"
 
 
+def drawing_libraries() -> dict[str, str]:
+    """The libraries whose versions decide the drawn inputs and the references, at their public versions
+    (a CPU and a CUDA build of PyTorch, ``2.14.1+cpu`` and ``2.14.1``, compute alike on the CPU)."""
+    return {library: Version(version(library)).public for library in ("hypothesis", "numpy", "torch")}
+
+
 @lru_cache(maxsize=1)
 def grader_fingerprint() -> str:
     """A hash of the grader's own source and of the versions of the libraries that draw the inputs."""
     digest = hashlib.sha256()
     for path in sorted(GRADER.rglob("*.py")):
         digest.update(str(path.relative_to(GRADER)).encode() + b"\0" + path.read_bytes() + b"\0")
-    digest.update(" ".join(version(library) for library in ("hypothesis", "numpy", "torch")).encode())
+    digest.update(" ".join(drawing_libraries().values()).encode())
     return digest.hexdigest()
 
 

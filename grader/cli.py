@@ -166,6 +166,12 @@ def build_parser() -> argparse.ArgumentParser:
     gradescope.add_argument("action", choices=["build"], help="what to do (build the bundle)")
     gradescope.add_argument("bundle", type=Path, metavar="OUT.zip", help="where to write the bundle")
     gradescope.add_argument("--config", type=Path, help="a grader config to ship in the bundle (checked first)")
+    gradescope.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="leave out the cache of drawn inputs and references (made by grading solutions/, about a minute): "
+        "the container's first grades then draw everything afresh",
+    )
 
     nbgrader = commands.add_parser(
         "nbgrader",
@@ -579,7 +585,9 @@ def _gradescope(args) -> int:
         return _fail(f"{args.bundle}: the bundle is a .zip file; give a name ending in .zip")
     try:
         load_config(args.config)
-        names = build(args.bundle, args.config)
+        if not args.no_cache:
+            print("grading solutions/ for the bundle's cache ...", file=sys.stderr)
+        names = build(args.bundle, args.config, warm=not args.no_cache)
     except ConfigError as exc:
         return _fail(str(exc))
     except OSError as exc:

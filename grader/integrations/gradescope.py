@@ -5,6 +5,11 @@ The bundle holds the grader (its code, templates and the shipped ``datasets/``; 
 ``run_autograder``, which grades ``/autograder/submission`` into
 ``/autograder/results/results.json``. ``$AUTOGRADER_ROOT`` moves ``/autograder`` (for tests).
 
+A fresh container has no cache of drawn inputs and references (``grader.cache``), so its first grade
+would draw and compute everything on a shared CPU. The bundle therefore ships ``cache/``: the cache of
+grading ``solutions/`` under the bundled config, made here, and pins the libraries whose versions the
+cache depends on (``grader.cache.drawing_libraries``) to the versions that made it.
+
 On Gradescope the student's code runs in the autograder's own container, usually without the
 capabilities that namespaces need. ``run_autograder`` therefore first makes the grader's files
 readable by root only (``datasets/`` excepted): the child, which runs under a uid of its own,
@@ -14,11 +19,14 @@ cannot read the checks even where the mount namespace that hides them is missing
 from __future__ import annotations
 
 import io
+import os
 import stat
+import tempfile
 import zipfile
 from pathlib import Path
 
 import grader
+from grader.cache import drawing_libraries
 
 REPO = Path(grader.__file__).resolve().parents[1]
 
@@ -29,7 +37,8 @@ cd "$(dirname "$0")"
 apt-get update -qq && apt-get install -y -qq python3 python3-pip python3-venv >/dev/null || true
 python3 -m pip install --upgrade pip
 # CPU-only builds: Gradescope has no GPU, and the CUDA builds are ten times larger.
-python3 -m pip install --index-url https://download.pytorch.org/whl/cpu "torch>=2.14,<2.15" "torchvision>=0.29,<0.30"
+python3 -m pip install --index-url https://download.pytorch.org/whl/cpu "torch==$(cat torch-version.txt)" \
+    "torchvision>=0.29,<0.30"
 python3 -m pip install -r requirements.txt
 """
 
@@ -40,7 +49,8 @@ ROOT="${AUTOGRADER_ROOT:-/autograder}"
 SOURCE="$ROOT/source"
 # Where namespaces are missing, file permissions keep the checks from the student's code
 # (it runs under a uid of its own): the grader's files for root only, datasets/ for all.
-chmod -R go-rwx "$SOURCE/grader" 2>/dev/null
+chmod -R go-rwx "$SOURCE/grader" "$SOURCE/cache" 2>/dev/null
+export CONVGRADE_CACHE="${CONVGRADE_CACHE:-$SOURCE/cache}"  # the cache the bundle ships
 chmod -R go+rX "$SOURCE/datasets" 2>/dev/null
 chmod go+x "$SOURCE" 2>/dev/null
 mkdir -p "$ROOT/results"
@@ -64,26 +74,31 @@ EOF
 fi
 """
 
-REQUIREMENTS = """numpy>=1.24
-opencv-python-headless>=4.8
+REQUIREMENTS = """opencv-python-headless>=4.8
 matplotlib>=3.7
 pillow>=10
-hypothesis>=6.100
 rich>=13
 nbformat>=5.9
 ipython>=8.10
+packaging>=23
 """
 
 
-def build(destination: Path, config: Path | None = None) -> list[str]:
-    """Write the bundle to ``destination`` (a .zip), with the grader ``config`` if given; the names it holds."""
+def build(destination: Path, config: Path | None = None, warm: bool = True) -> list[str]:
+    """Write the bundle to ``destination`` (a .zip), with the grader ``config`` if given, and (``warm``) the
+    cache of grading ``solutions/`` under it; the names it holds."""
+    libraries = drawing_libraries()
+    pinned = "".join(f"{name}=={libraries[name]}\n" for name in ("hypothesis", "numpy"))
     files: dict[str, tuple[bytes, bool]] = {
         "setup.sh": (SETUP.encode(), True),
         "run_autograder": (RUN.encode(), True),
-        "requirements.txt": (REQUIREMENTS.encode(), False),
+        "requirements.txt": ((REQUIREMENTS + pinned).encode(), False),
+        "torch-version.txt": (libraries["torch"].encode() + b"\n", False),
     }
     if config is not None:
         files["config.toml"] = (Path(config).read_bytes(), False)
+    if warm:
+        files |= {f"cache/{name}": (data, False) for name, data in warm_cache(config).items()}
     for folder in ("grader", "datasets"):
         for path in sorted((REPO / folder).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
@@ -98,3 +113,21 @@ def build(destination: Path, config: Path | None = None) -> list[str]:
     destination.parent.mkdir(parents=True, exist_ok=True)
     destination.write_bytes(buffer.getvalue())
     return list(files)
+
+
+def warm_cache(config: Path | None) -> dict[str, bytes]:
+    """The cache files (name -> bytes) of grading ``solutions/`` under ``config``: every search a right
+    submission passes, with its inputs and references."""
+    from grader.load.submission import load_submission
+    from grader.score.config import load_config
+    from grader.score.grade import grade_submission
+    from grader.topics import TOPIC_NAMES
+
+    with tempfile.TemporaryDirectory(prefix="convgrade-cache-") as folder:
+        previous = os.environ.get("CONVGRADE_CACHE")
+        os.environ["CONVGRADE_CACHE"] = folder
+        try:
+            grade_submission(load_submission(REPO / "solutions", TOPIC_NAMES), load_config(config))
+        finally:
+            os.environ.pop("CONVGRADE_CACHE") if previous is None else os.environ.update(CONVGRADE_CACHE=previous)
+        return {path.name: path.read_bytes() for path in sorted(Path(folder).glob("*.cases"))}

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from helpers import ROOT, run_grader
 
+from grader.cache import drawing_libraries
+
 pytestmark = pytest.mark.slow
 
 CONFIG = "[examples]\ndefault = 8\n[limits]\nnamespaces = false\n"
@@ -40,8 +42,10 @@ def autograder(tmp_path):
 
 
 def run_autograder(root: Path) -> dict:
-    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "PYTHON": sys.executable, "CONVGRADE_CACHE": str(root / "cache")}
+    """Run the bundle's run_autograder as Gradescope does, with the cache the bundle ships."""
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "PYTHON": sys.executable}
     env.pop("PYTHONPATH", None)
+    env.pop("CONVGRADE_CACHE", None)
     done = subprocess.run(
         [str(root / "source" / "run_autograder")], env=env, capture_output=True, text=True, timeout=1800, cwd="/"
     )
@@ -57,6 +61,12 @@ def test_the_bundle_holds_the_grader_and_datasets_but_no_solutions(autograder):
     setup = subprocess.run(["bash", "-n", str(Path(autograder[0]) / "source" / "setup.sh")])
     assert setup.returncode == 0
     assert "download.pytorch.org/whl/cpu" in (Path(autograder[0]) / "source" / "setup.sh").read_text()
+    # the cache of grading the solutions, for the libraries that made it
+    assert any(n.startswith("cache/") and n.endswith(".cases") for n in names)
+    libraries = drawing_libraries()
+    pinned = (Path(autograder[0]) / "source" / "requirements.txt").read_text().split()
+    assert {f"hypothesis=={libraries['hypothesis']}", f"numpy=={libraries['numpy']}"} <= set(pinned)
+    assert (Path(autograder[0]) / "source" / "torch-version.txt").read_text().strip() == libraries["torch"]
 
 
 def test_run_autograder_grades_the_submission_and_the_checks_stay_unreadable(autograder):
@@ -70,10 +80,14 @@ def test_run_autograder_grades_the_submission_and_the_checks_stay_unreadable(aut
         "else:\n    raise RuntimeError('the hidden checks were readable')\n"
     )
     (root / "submission" / "perceptron.py").write_text(spy + (ROOT / "solutions" / "perceptron.py").read_text())
+    shipped = {path: path.read_bytes() for path in (root / "source" / "cache").iterdir()}
     results = run_autograder(root)
     assert results["score"] == 100.0, [t for t in results["tests"] if t["status"] != "passed"][:3]
     assert {t["status"] for t in results["tests"]} == {"passed"}
     assert oct(checks.stat().st_mode & 0o777) == "0o600"
+    # a fresh container grades a right submission from the shipped cache alone: nothing new to record
+    assert {path: path.read_bytes() for path in (root / "source" / "cache").iterdir()} == shipped
+    assert all(oct(path.stat().st_mode & 0o777) == "0o600" for path in shipped)
 
 
 def test_a_submission_without_modules_shows_the_student_what_the_grader_expected(autograder):
