@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,11 @@ EMPHASIS = re.compile(r"(?<![\w*])\*([^*\s][^*]*?)\*(?![\w*])")  # Markdown's *f
 def plain(text: str) -> str:
     """Feedback without Markdown emphasis (``*flipped*`` -> ``flipped``)."""
     return EMPHASIS.sub(r"\1", text)
+
+
+def html_words(text: str) -> str:
+    """Feedback for HTML: escaped (it can hold the student's output), its Markdown emphasis as ``<em>``."""
+    return EMPHASIS.sub(r"<em>\1</em>", html.escape(text, quote=True))
 
 
 def score_text(score: float, max_score: float) -> str:

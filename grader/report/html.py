@@ -16,7 +16,7 @@ import html
 import re
 from typing import TYPE_CHECKING
 
-from grader.report.common import EMPHASIS, REVIEW, points, stub_line, unimplemented
+from grader.report.common import REVIEW, html_words, points, stub_line, unimplemented
 from grader.report.pictures import Picture, test_pictures
 
 if TYPE_CHECKING:  # annotations only: the command line reads FORMATS before PyTorch is imported
@@ -140,7 +140,7 @@ def _failed(test: TestResult) -> str:
         f'<h3><span class="mark">{"PARTIAL" if partial else "FAILED"}</span> {_text(test.name)} '
         f"{_score(test.score, test.max_score)}</h3>",
     ]
-    parts += [f'<p class="mistake"><strong>Likely mistake:</strong> {_words(m.text)}</p>' for m in test.mistakes]
+    parts += [f'<p class="mistake"><strong>Likely mistake:</strong> {html_words(m.text)}</p>' for m in test.mistakes]
     if test.features:
         items = "".join(
             f'<li class="{"held" if held else "missed"}">{"✓" if held else "✗"} {_text(name)}</li>'
@@ -148,15 +148,16 @@ def _failed(test: TestResult) -> str:
         )
         parts.append(f'<ul class="features" aria-label="what works">{items}</ul>')
     if test.feedback:
-        parts.append(f"<pre>{_words(test.feedback)}</pre>")
+        parts.append(f"<pre>{html_words(test.feedback)}</pre>")
     parts += [figure(picture) for picture in test_pictures(test)]
     parts.append("</article>")
     return "\n".join(parts)
 
 
-def figure(picture: Picture, kind: str = "svg") -> str:
-    """``picture`` as a ``<figure>``: the image (a ``data:`` URI, scaled down to fit) and its caption."""
-    width, height = picture.pixels
+def figure(picture: Picture, kind: str = "svg", scale: float = 1.5) -> str:
+    """``picture`` as a ``<figure>``: the image (a ``data:`` URI, ``scale`` times its size, scaled down to fit
+    a narrow screen) and its caption."""
+    width, height = (round(n * scale) for n in picture.pixels)
     return (
         f'<figure><img src="{picture.data_uri(kind)}" alt="{_text(picture.alt)}" width="{width}" height="{height}">'
         f"<figcaption>{_text(picture.caption)}</figcaption></figure>"
@@ -182,8 +183,3 @@ def _anchor(name: str) -> str:
 
 def _text(text: str) -> str:
     return html.escape(text, quote=True)
-
-
-def _words(text: str) -> str:
-    """Escaped feedback, its Markdown emphasis (``*flipped*``) as ``<em>``."""
-    return EMPHASIS.sub(r"<em>\1</em>", _text(text))

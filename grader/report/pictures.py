@@ -26,6 +26,7 @@ import base64
 import contextlib
 import functools
 import io
+import json
 import math
 from dataclasses import dataclass, field
 
@@ -34,7 +35,7 @@ import numpy as np
 MAX_CHANNELS = 4  # channel panels drawn per array
 NUMBERS_UP_TO = 8  # a panel of at most this many rows and columns has its numbers written in
 MAX_INPUTS = 4  # array arguments drawn
-CELL, PANEL = 0.3, 1.9  # inches: a cell of a small panel, the largest side of any panel
+CELL, PANEL, THINNEST = 0.3, 1.9, 0.2  # inches: a cell of a small panel, a panel's largest and smallest side
 TITLE, GAP, BAR = 0.2, 0.12, 0.1  # inches: a title line, the space between panels, a colour bar's height
 CHARACTER = 0.062  # inches: about the width of one 8-point character
 STYLE = {  # text as text (small, selectable), ids fixed by a salt
@@ -43,9 +44,10 @@ STYLE = {  # text as text (small, selectable), ids fixed by a salt
     "font.family": ["DejaVu Sans"],
     "font.size": 8.0,
 }
+PNG_COLOURS = 128
 SVG_METADATA = dict.fromkeys(("Creator", "Date", "Format", "Type"))  # none: no date, the same bytes everywhere
 SHARED_MAP, DIFFERENCE_MAP, NOT_FINITE = "viridis", "RdBu_r", "#bbbbbb"
-MARK = "#ff2d2d"  # the frame of the first differing cell
+MARK = "#ff00c8"  # the frame of the first differing cell: a colour neither colour map uses
 TIMES, MINUS = "\u00d7", "\u2212"
 
 
@@ -63,7 +65,15 @@ class Picture:
 
     @functools.cached_property
     def png(self) -> bytes:
-        return self._render("png")
+        """The picture in at most 128 colours: a quarter of the bytes of matplotlib's PNG, no visible change."""
+        from PIL import Image
+
+        palette = Image.open(io.BytesIO(self._render("png"))).quantize(
+            PNG_COLOURS, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+        )
+        buffer = io.BytesIO()
+        palette.save(buffer, format="PNG")
+        return buffer.getvalue()
 
     @property
     def pixels(self) -> tuple[int, int]:
@@ -79,7 +89,9 @@ class Picture:
     def _render(self, kind: str) -> bytes:
         buffer = io.BytesIO()
         with drawing():  # the SVG's ids are salted at saving time
-            self.figure.savefig(buffer, format=kind, dpi=96, metadata=SVG_METADATA if kind == "svg" else {})
+            self.figure.savefig(
+                buffer, format=kind, dpi=96, metadata=SVG_METADATA if kind == "svg" else {"Software": None}
+            )
         return buffer.getvalue()
 
 
@@ -113,7 +125,14 @@ def test_pictures(test) -> list[Picture]:
 
 
 def counterexample_pictures(counterexample: dict) -> list[Picture]:
-    """The array inputs of the failing call, then the expected answer beside the student's."""
+    """The array inputs of the failing call, then the expected answer beside the student's. Remembered by
+    content: shrunk counterexamples recur across the tests and the students of a class."""
+    return list(_pictures_of(json.dumps(counterexample, sort_keys=True)))
+
+
+@functools.lru_cache(maxsize=64)
+def _pictures_of(key: str) -> tuple[Picture, ...]:
+    counterexample = json.loads(key)
     function = counterexample.get("function") or "the function"
     inputs = counterexample.get("inputs") or {}
     named = [(f"argument {i + 1}", value) for i, value in enumerate(inputs.get("args") or [])]
@@ -123,7 +142,7 @@ def counterexample_pictures(counterexample: dict) -> list[Picture]:
         inputs_picture(function, named),
         comparison_picture(expected, got, f"output of {function}", counterexample.get("first_difference")),
     ]
-    return [p for p in pictures if p is not None]
+    return tuple(p for p in pictures if p is not None)
 
 
 # ------------------------------------------------------------------ arrays as panels
@@ -138,7 +157,8 @@ class _Array:
     values: np.ndarray  # float64, NaN and infinities kept
 
     def describe(self) -> str:
-        return f"{self.dtype} array of shape {_dims(self.shape)}" if self.shape else f"{self.dtype} scalar"
+        """``2×2 float32``, ``0-D int64``: its shape and dtype."""
+        return f"{_dims(self.shape) if self.shape else '0-D'} {self.dtype}"
 
 
 @dataclass(frozen=True)
@@ -154,7 +174,7 @@ class _Panel:
         """Width and height in inches."""
         rows, columns = self.grid.shape
         cell = min(CELL, PANEL / max(rows, columns))
-        return columns * cell, rows * cell
+        return max(columns * cell, THINNEST), max(rows * cell, THINNEST)  # a long vector: a strip, not a line
 
 
 def as_array(value) -> _Array | None:
@@ -214,11 +234,12 @@ def inputs_picture(function: str, named: list[tuple[str, object]]) -> Picture | 
         for column, (_, _, panels, _) in enumerate(drawn):
             canvas.draw([column], SHARED_MAP, _scale(panels))
     words = [
-        f"{name}, a {array.describe()}{_values_in_words(panels)}{_said(left)}" for name, array, panels, left in drawn
+        f"{name}, a {array.describe()} array{_values_in_words(panels)}{_said(left)}"
+        for name, array, panels, left in drawn
     ]
     if len(arrays) > MAX_INPUTS:
         words.append(f"{len(arrays) - MAX_INPUTS} more arrays not drawn")
-    alt = f"Heatmaps of the input{'s' if len(drawn) > 1 else ''} of {function}: {'; '.join(words)}."
+    alt = f"The input{'s' if len(drawn) > 1 else ''} of {function}: {'; '.join(words)}."
     caption = f"What {function} was given{', each on its own colour scale' if len(drawn) > 1 else ''}."
     return Picture(alt, caption, canvas.figure)
 
@@ -246,25 +267,26 @@ def comparison_picture(expected, got, what: str = "output", first_difference=Non
 
 
 def _comparison_words(want, have, what, first_difference, sides, same: bool) -> tuple[str, str]:
-    """The alt text (everything the picture shows, in words) and the caption (how to read it)."""
-    shown = " and ".join(f"{title}, a {array.describe()}{_said(left)}" for title, array, _, left in sides)
-    alt = f"Heatmaps of the {what}: {shown}"
-    if have is None:
-        alt += "; yours is not an array"
-    elif want is None:
+    """The alt text (what the picture shows, in words) and the caption (how to read it)."""
+    alt = f"Expected {want.describe()} {what}" if want is not None else f"Your {have.describe()} {what}"
+    if want is None:
         alt += "; the expected answer is not an array"
-    elif want.shape != have.shape:
-        alt += f"; the shapes differ (expected {_dims(want.shape)}, yours {_dims(have.shape)})"
-    elif first_difference is not None:
-        alt += f"; they differ first at {_position(first_difference)}"
-        values = _at(want, first_difference), _at(have, first_difference)
-        if None not in values:
-            alt += f" (expected {_number(values[0])}, yours {_number(values[1])})"
-    if same:
-        alt += "; the last panel is yours minus expected"
+    elif have is None:
+        alt += "; yours is not an array"
+    elif not same:
+        alt += f" vs yours ({have.describe()}): the shapes differ"
+    else:
+        alt += " vs yours, and their difference"
+        if first_difference is not None:
+            alt += f": they differ first at {_position(first_difference)}"
+            values = _at(want, first_difference), _at(have, first_difference)
+            if None not in values:
+                alt += f" (expected {_number(values[0])}, yours {_number(values[1])})"
+    for title, _, _, left_out in sides:
+        alt += _said(left_out, f" ({title}: ")
     caption = "Expected and yours on one colour scale"
     if same:
-        caption += "; the difference (yours " + MINUS + " expected) on its own: red where yours is larger, blue smaller"
+        caption += f"; the difference (yours {MINUS} expected) on its own: red where yours is larger, blue smaller"
         if first_difference is not None:
             caption += "; the first cell that differs is framed"
     return alt + ".", caption + "."
@@ -320,18 +342,18 @@ class _Canvas:
         left, top, width, height = box
         self._image(np.ma.masked_invalid(panel.grid), box, colours, norm)
         rows, columns = panel.grid.shape
-        cell = width / columns
+        cell_width, cell_height = width / columns, height / rows
         if rows <= NUMBERS_UP_TO and columns <= NUMBERS_UP_TO:
             shades = colours(norm(np.ma.masked_invalid(panel.grid)))
             dark = shades[..., :3] @ (0.299, 0.587, 0.114) < 0.5  # white numbers on dark cells
             for (r, c), v in np.ndenumerate(panel.grid):
                 words = _number(v)
-                x, y = left + (c + 0.5) * cell, top + (r + 0.5) * cell
+                x, y = left + (c + 0.5) * cell_width, top + (r + 0.5) * cell_height
                 self._text(x, y, words, "white" if dark[r, c] else "black", 7 if len(words) <= 4 else 5.5)
         spot = _cell_of(first_difference, panel)
         if spot is not None:
-            corner = (left + spot[1] * cell, self.height - top - (spot[0] + 1) * cell)
-            frame = Rectangle(corner, cell, cell, fill=False, edgecolor=MARK, linewidth=2)
+            corner = (left + spot[1] * cell_width, self.height - top - (spot[0] + 1) * cell_height)
+            frame = Rectangle(corner, cell_width, cell_height, fill=False, edgecolor=MARK, linewidth=2)
             self.figure.add_artist(frame).set_transform(self.figure.dpi_scale_trans)
 
     def _bar(self, columns, colours, norm):
@@ -440,8 +462,8 @@ def _values_in_words(panels: list[_Panel]) -> str:
     if sum(p.grid.size for p in panels) > 16:
         return ""
     grids = ["[" + ", ".join("[" + ", ".join(map(_number, row)) + "]" for row in p.grid) + "]" for p in panels]
-    return ", values " + "; ".join(grids)
+    return ": " + "; ".join(grids)
 
 
-def _said(left_out: list[str]) -> str:
-    return f" ({'; '.join(left_out)})" if left_out else ""
+def _said(left_out: list[str], opening: str = " (") -> str:
+    return f"{opening}{'; '.join(left_out)})" if left_out else ""

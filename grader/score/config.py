@@ -10,6 +10,9 @@ default = 100
 pooling = 200
 [limits]            # see grader.sandbox.session.Limits
 call_cpu_seconds = 10
+[visibility]        # Gradescope: who sees a test ("default", a topic or "topic.test_id")
+default = "visible"
+"convolution.conv2d_same_padding" = "after_due_date"
 ```
 """
 
@@ -22,6 +25,8 @@ from pathlib import Path
 
 from grader.sandbox import Limits
 
+VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")  # Gradescope's, per test
+
 
 class ConfigError(Exception):
     """The config file cannot be used; the message says what to fix."""
@@ -33,6 +38,9 @@ class Config:
     test_points: dict = field(default_factory=dict)
     examples: dict = field(default_factory=dict)
     limits: Limits = Limits()
+    # "default", a topic or "topic.test_id" -> one of VISIBILITIES. Left out of repr, which keys the input
+    # cache and grade-all's results: who sees a test changes no grade.
+    visibility: dict = field(default_factory=dict, repr=False)
 
     def examples_for(self, topic: str) -> int:
         return int(self.examples.get(topic, self.examples.get("default", 100)))
@@ -48,10 +56,11 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"cannot read config {path}: {exc.strerror or exc}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"config {path} is not valid TOML: {exc}") from None
-    unknown = set(data) - {"points", "tests", "examples", "limits"}
+    unknown = set(data) - {"points", "tests", "examples", "limits", "visibility"}
     if unknown:
         raise ConfigError(
-            f"config {path}: unknown table(s) {sorted(unknown)}; use [points], [tests], [examples], [limits]"
+            f"config {path}: unknown table(s) {sorted(unknown)}; use [points], [tests], [examples], [limits], "
+            "[visibility]"
         )
     from grader.topics import TOPICS
 
@@ -79,9 +88,19 @@ def load_config(path: Path | None) -> Config:
             )
         if not isinstance(value, (int, float)) or value < 0:
             raise ConfigError(f"config {path}: [tests] {key} = {value!r} must be a number >= 0")
+    for key, value in data.get("visibility", {}).items():
+        topic, _, test = key.partition(".")
+        if key != "default" and (topic not in TOPICS or (test and test not in {c.id for c in TOPICS[topic].CHECKS})):
+            raise ConfigError(
+                f'config {path}: [visibility] has unknown key {key!r}; use "default", a topic or '
+                '"topic.test_id" (`grader tests` lists the test ids)'
+            )
+        if value not in VISIBILITIES:
+            raise ConfigError(f"config {path}: [visibility] {key} = {value!r} must be one of {', '.join(VISIBILITIES)}")
     return Config(
         topic_points=dict(data.get("points", {})),
         test_points=dict(data.get("tests", {})),
         examples=dict(data.get("examples", {})),
         limits=dataclasses.replace(Limits(), **limits),
+        visibility=dict(data.get("visibility", {})),
     )

@@ -67,6 +67,7 @@ class GradeResult:
     topics: dict[str, TopicResult]
     version: str = __version__
     notes: tuple[str, ...] = ()  # about the submission as a whole: what loading it left out
+    visibility: dict = field(default_factory=dict)  # the config's [visibility]: who sees which Gradescope test
 
     @property
     def score(self) -> float:
@@ -92,13 +93,18 @@ def grade_submission(
         results = _grade_concurrently(names, submission, config, jobs, progress, cache)
     else:
         results = {name: grade_topic(name, submission, config, cache, progress) for name in names}
-    return assemble(submission, names, results)
+    return assemble(submission, names, results, config.visibility)
 
 
-def assemble(submission: Submission, names: list[str], results: dict[str, TopicResult]) -> GradeResult:
+def assemble(
+    submission: Submission, names: list[str], results: dict[str, TopicResult], visibility: dict | None = None
+) -> GradeResult:
     """The grade of ``submission`` from its topics' results (``grade_topic`` each, in any order or process)."""
     return GradeResult(
-        submission.origin, {name: results[name] for name in names}, notes=(submission.summary(names), *submission.notes)
+        submission.origin,
+        {name: results[name] for name in names},
+        notes=(submission.summary(names), *submission.notes),
+        visibility=dict(visibility or {}),
     )
 
 

@@ -48,6 +48,8 @@ def test_unreadable_config_exits_2(tmp_path):
         ("[examples]\ndefault = 0\n", "positive"),
         ("[scores]\n", "unknown table"),
         ("[limits]\nisolate = 1\n", "true or false"),
+        ('[visibility]\nconvolution = "students"\n', "must be one of visible, after_due_date"),
+        ('[visibility]\n"convolution.nope" = "hidden"\n', "unknown key"),
     ],
 )
 def test_config_errors_say_what_to_fix(tmp_path, text, words):
@@ -75,9 +77,17 @@ def test_text_markdown_and_gradescope_formats(tmp_path):
     markdown = tmp_path / "feedback.md"
     run_grader("grade", ROOT / "exercises", "--format", "markdown", "--output", markdown, *TOPIC, "--quiet")
     assert markdown.read_text().startswith("# Feedback: 0 / 5")
-    scope = json.loads(run_grader("grade", ROOT / "solutions", "--format", "gradescope", *TOPIC, "--quiet").stdout)
+    config = tmp_path / "grading.toml"
+    config.write_text('[visibility]\ndefault = "after_due_date"\n"gradient_descent.deriv_exact" = "visible"\n')
+    scope = run_grader("grade", ROOT / "solutions", "--format", "gradescope", "--config", config, *TOPIC, "--quiet")
+    scope = json.loads(scope.stdout)
     assert scope["score"] == 5.0
-    assert all({"name", "score", "max_score", "output", "visibility"} <= set(t) for t in scope["tests"])
+    assert all(
+        {"name", "score", "max_score", "output", "output_format", "visibility"} <= set(t) for t in scope["tests"]
+    )
+    assert [t["visibility"] for t in scope["tests"]].count("visible") == 1
+    page = run_grader("grade", ROOT / "exercises", "--format", "html", *TOPIC, "--quiet").stdout
+    assert page.startswith("<!DOCTYPE html>") and "Not implemented yet" in page
 
 
 def test_zip_and_exercises_folder_layouts_are_found(tmp_path):

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
-from grader.report import to_gradescope, to_json, to_markdown, to_text
+from grader.checks import Mistake
+from grader.report import pictures, to_gradescope, to_html, to_json, to_markdown, to_text
+from grader.report.html import STYLE, topic_html
 from grader.report.text import PLAIN_WIDTH, terminal_width
 from grader.score.grade import GradeResult, TopicResult
 from grader.score.grade import TestResult as Result
@@ -125,3 +128,96 @@ def test_a_topic_that_could_not_be_graded_says_why_once():
     result = GradeResult("sub", {"convolution": TopicResult("convolution", 0.0, 20.0, tests, reason=reason)})
     assert to_text(result, width=100).count("was not found") == 1
     assert to_markdown(result).count("was not found") == 1
+
+
+def _array(values, shape) -> dict:
+    return {"dtype": "float32", "shape": list(shape), "values": [float(v) for v in values], "truncated": False}
+
+
+def _pictured() -> GradeResult:
+    """A failed conv2d test with its counterexample, named mistake and checklist; a stub; a passed topic."""
+    counterexample = {
+        "function": "conv2d",
+        "inputs": {"args": [_array([2, -2, 1, -1], (1, 1, 2, 2)), _array([2, -2, 1, -1], (1, 1, 2, 2))], "kwargs": {}},
+        "expected": _array([10], (1, 1, 1, 1)),
+        "got": _array([-8], (1, 1, 1, 1)),
+        "first_difference": [0, 0, 0, 0],
+    }
+    flipped = Mistake("convolution.flipped_kernel", "your conv2d matches a *flipped* kernel: not cross-correlation")
+    failed = Result(
+        "conv2d matches F.conv2d",
+        "conv2d_matches_reference",
+        "conv2d",
+        5.5556,
+        7.7778,
+        False,
+        FEEDBACK + "\n    got <script>alert('x')</script> & more",
+        counterexample=counterexample,
+        mistakes=(flipped,),
+        features=(("core", True), ("stride", True), ("dilation", False)),
+    )
+    stub = "`conv_output_size` is not implemented yet"
+    stubs = [
+        Result(f"size {i}", f"size_{i}", "conv_output_size", 0.0, 1.0, False, stub, not_implemented=True)
+        for i in range(2)
+    ]
+    passed = Result("correlate2d matches", "correlate2d_matches_reference", "correlate2d", 3.0, 3.0, True, "")
+    easy = Result("deriv exact", "deriv_exact", "deriv", 5.0, 5.0, True, "")
+    topics = {
+        "gradient_descent": TopicResult("gradient_descent", 5.0, 5.0, [easy]),
+        "convolution": TopicResult("convolution", 8.5556, 12.7778, [*stubs, failed, passed]),
+    }
+    return GradeResult("alice", topics, notes=("found convolution.py",))
+
+
+def test_html_is_one_self_contained_page_failures_first_the_same_bytes_every_time():
+    page = to_html(_pictured())
+    pictures._pictures_of.cache_clear()
+    assert to_html(_pictured()) == page
+    assert page.startswith("<!DOCTYPE html>") and '<meta name="viewport"' in page and "@media print" in page
+    assert "<script" not in page and "<link" not in page and 'src="http' not in page  # no script, no network
+    assert page.index('id="topic-convolution"') < page.index('id="topic-gradient_descent"')  # failures first
+    assert page.count('<img src="data:image/svg+xml;base64,') == 2 and page.count('alt="') == 2
+    assert "Expected 1×1×1×1 float32 output of conv2d vs yours" in page
+    assert "<strong>Likely mistake:</strong> your conv2d matches a <em>flipped</em> kernel" in page
+    assert '<li class="missed">✗ dilation</li>' in page and '<li class="held">✓ stride</li>' in page
+    assert page.count("conv_output_size") == 1 and "size 0" not in page.split("<details")[0]  # a stub: once
+    assert '<details class="passed"><summary>1 test passed</summary>' in page
+
+
+def test_html_escapes_what_the_student_printed():
+    page = to_html(_pictured())
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; more" in page
+    assert "<script>" not in page
+
+
+def test_topic_html_is_a_fragment_that_brings_its_own_style():
+    fragment = topic_html("convolution", _pictured().topics["convolution"])
+    assert fragment.startswith('<div class="convgrade"><style>') and fragment.rstrip().endswith("</div>")
+    assert "<html" not in fragment and "<body" not in fragment and fragment.count("<img") == 2
+    assert re.findall(r"^\.convgrade|^@media", STYLE.strip(), re.M) and all(
+        line.startswith((".convgrade", "@media", "  ", "}")) for line in STYLE.strip().splitlines()
+    )  # every rule is scoped: the fragment leaves the page around it alone
+
+
+def test_gradescope_shows_failed_tests_as_html_with_png_pictures_and_their_words():
+    result = _pictured()
+    result.visibility = {"default": "after_published", "convolution": "visible", "convolution.size_1": "hidden"}
+    document = json.loads(to_gradescope(result))
+    tests = {t["name"].split(": ", 1)[1]: t for t in document["tests"]}
+    failed = tests["conv2d matches F.conv2d"]
+    assert failed["output_format"] == "html" and failed["output"].count('<img src="data:image/png;base64,') == 2
+    assert "<br>Picture: Expected 1×1×1×1 float32 output of conv2d vs yours" in failed["output"]  # without the image
+    assert "<em>flipped</em>" in failed["output"] and "&lt;script&gt;" in failed["output"]
+    assert "What works: core ✓, stride ✓, dilation ✗" in failed["output"]
+    assert tests["correlate2d matches"]["output_format"] == "text"
+    visibility = {name: t["visibility"] for name, t in tests.items()}
+    assert visibility == {
+        "size 0": "visible",
+        "size 1": "hidden",
+        "conv2d matches F.conv2d": "visible",
+        "correlate2d matches": "visible",
+        "deriv exact": "after_published",
+    }
+    assert "  convolution       8.56 / 11.78  (1 of 3 tests passed; 1 more not shown here)" in document["output"]
+    assert "  gradient_descent  not shown here (1 test)" in document["output"]
