@@ -227,11 +227,13 @@ def _not_graded(reason: str, config: Config):
 
 
 def _save(out: Path, student: str, result, key: str | None, status: str):
-    """The student's JSON (as ``grader grade`` writes it) and feedback, then the state that marks them done."""
+    """The student's JSON (as ``grader grade`` writes it) and feedback (Markdown, HTML), then the state that marks
+    them done."""
     from grader.report import render
 
     _write(out / f"{student}.json", render(result, "json"))
     _write(out / f"{student}.md", render(result, "markdown"))
+    _write(out / f"{student}.html", render(result, "html"))
     _write(out / STATE / f"{student}.json", json.dumps({"key": key, "status": status}) + "\n")
 
 

@@ -86,7 +86,7 @@ def test_every_student_gets_a_row_a_json_and_a_feedback_file(graded_class):
     book = rows(out)
     assert len(book) == 9 + WRONG == len(students_in(folder))
     for name, row in book.items():
-        assert (out / f"{name}.json").exists() and (out / f"{name}.md").exists()
+        assert all((out / f"{name}.{kind}").exists() for kind in ("json", "md", "html"))
         assert row["max_total"] == "100"
     assert book["alice"]["total"] == book["gina"]["total"] == book["nora"]["total"] == "100"
     assert book["bob"]["total"] == book["erin"]["total"] == "0"
