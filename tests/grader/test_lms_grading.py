@@ -12,7 +12,7 @@ import zipfile
 
 import pytest
 from helpers import CASES, ROOT, run_grader
-from lms_formats import read_canvas_import, read_moodle_import
+from lms_helpers import read_canvas_import, read_moodle_import
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("lms")]
 

@@ -1,11 +1,21 @@
-"""Readers that check a gradebook import the way the LMS reads it, written from the LMS's importer
-(not from the exporter under test): they fail on what the LMS would reject or misread."""
+"""For the LMS tests: downloads built as zips, and readers that check a gradebook import the way the
+LMS reads it, written from the LMS's importer (not from the exporter under test): they fail on
+what the LMS would reject or misread."""
 
 from __future__ import annotations
 
 import csv
 import io
 import re
+import zipfile
+
+
+def zipped(path, files: dict):
+    """A zip at ``path`` (or into a file object) holding ``files``, name -> text or bytes."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return path
 
 
 def read_canvas_import(text: str) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
