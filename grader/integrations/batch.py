@@ -16,28 +16,23 @@ then written from every student's saved result.
 
 from __future__ import annotations
 
-import csv
+import dataclasses
 import hashlib
-import io
 import json
 import multiprocessing
 import os
-import statistics
-import tempfile
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import __version__
 from grader.cache import grader_fingerprint
+from grader.integrations.class_reports import STATE, read_results, state, write, write_reports
 from grader.integrations.lms import class_students, students_table
 from grader.load.submission import Submission, SubmissionError
 from grader.score.config import Config
 from grader.topics import TOPIC_NAMES
-
-STATE = ".convgrade"  # per student: the key of the graded submission and the status of its grade
 
 
 @dataclass(frozen=True)
@@ -75,31 +70,43 @@ def submission_key(submission: Submission, config_text: str) -> str:
 
 
 def grade_all(
-    folder: Path, out: Path, config: Config = Config(), jobs: int = 1, progress=None, scheduler: str | None = None
+    folder: Path,
+    out: Path,
+    config: Config = Config(),
+    jobs: int = 1,
+    progress=None,
+    scheduler: str | None = None,
+    saved=None,
 ) -> dict:
     """Grade every student of ``folder`` not graded yet into ``out``; the counts of what happened.
 
     With ``scheduler`` (a Dask distributed scheduler's address) the students are graded by that
     cluster's workers instead of a local pool; results are saved here as they arrive, the same way.
+    ``saved(student, result)``, if given, is called with each ``GradeResult`` just saved (not for the
+    students left unchanged).
     """
     import grader.score.grade  # noqa: F401 -- torch and every check imported once, before the workers fork
 
     out.mkdir(parents=True, exist_ok=True)
     (out / STATE).mkdir(exist_ok=True)
     found = class_students(folder)
-    _write(out / "students.csv", students_table(found))
+    write(out / "students.csv", students_table(found))
     students = found.students
+    previous = read_results(out, [s.name for s in students])  # what a regrade changes is written from these
     todo, counts = [], Counter()
     for student in students:
         try:
             submission = student.load(TOPIC_NAMES)
         except SubmissionError as exc:
             reason = f"not graded: {exc}"
-            _save(out, student.name, _not_graded(reason, config), None, reason.splitlines()[0])  # a one-line status
+            result = _not_graded(reason, config)
+            _save(out, student.name, result, None, reason.splitlines()[0])  # a one-line status
+            if saved:
+                saved(student.name, result)
             counts["unreadable"] += 1
             continue
         key = submission_key(submission, repr(config))
-        if _state(out, student.name).get("key") == key and (out / f"{student.name}.json").exists():
+        if state(out, student.name).get("key") == key and (out / f"{student.name}.json").exists():
             counts["unchanged"] += 1
             continue
         todo.append((student, submission, key))
@@ -108,10 +115,12 @@ def grade_all(
     grading = _graded_by_cluster(todo, config, scheduler) if scheduler else _graded(todo, config, jobs)
     for student, result, key, status in grading:
         _save(out, student.name, result, key, status)
+        if saved:
+            saved(student.name, result)
         counts["graded" if status == "graded" else "failed"] += 1
         if progress:
             progress.advance(student.name, status)
-    write_reports(out, [s.name for s in students])
+    write_reports(out, [s.name for s in students], previous)
     return dict(counts)
 
 
@@ -231,161 +240,8 @@ def _save(out: Path, student: str, result, key: str | None, status: str):
     them done."""
     from grader.report import render
 
-    _write(out / f"{student}.json", render(result, "json"))
-    _write(out / f"{student}.md", render(result, "markdown"))
-    _write(out / f"{student}.html", render(result, "html"))
-    _write(out / STATE / f"{student}.json", json.dumps({"key": key, "status": status}) + "\n")
-
-
-def _state(out: Path, student: str) -> dict:
-    try:
-        state = json.loads((out / STATE / f"{student}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return state if isinstance(state, dict) else {}
-
-
-def _write(path: Path, text: str):
-    """Write ``text`` to ``path`` atomically: a reader sees the old file or the new one, never half."""
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    _publish(temporary, path)
-
-
-def _publish(temporary: str, path: Path):
-    """Move ``temporary`` to ``path`` with the permissions a plain ``open`` would have given it."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(temporary, 0o666 & ~umask)
-    os.replace(temporary, path)
-
-
-# ------------------------------------------------------------------ the class's reports
-
-
-def write_reports(out: Path, students: list[str]):
-    """``gradebook.csv``, ``summary.md`` and ``scores.png`` from every student's saved result."""
-    results = {}
-    for student in students:
-        try:
-            results[student] = json.loads((out / f"{student}.json").read_text(encoding="utf-8"))
-            results[student]["status"] = _state(out, student).get("status", "not graded yet")
-        except (OSError, ValueError):
-            results[student] = None
-    _write(out / "gradebook.csv", gradebook(results))
-    _write(out / "summary.md", summary(results))
-    scores_figure(results, out / "scores.png")
-
-
-def gradebook(results: dict) -> str:
-    """One row per student: a column per topic, the total, the maximum and the status (with the topics
-    flagged for review)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["student", *TOPIC_NAMES, "total", "max_total", "status"])
-    for student, document in results.items():
-        if document is None:
-            writer.writerow([student, *[""] * len(TOPIC_NAMES), "", "", "not graded yet"])
-            continue
-        topics = document["topics"]
-        writer.writerow(
-            [
-                student,
-                *(_number(topics[t]["score"]) if t in topics else "" for t in TOPIC_NAMES),
-                _number(document["score"]),
-                _number(document["max_score"]),
-                _status(document),
-            ]
-        )
-    return buffer.getvalue()
-
-
-def _status(document: dict) -> str:
-    """The grade's status, and the topics whose modules the instructor should review (``"review"`` in the JSON)."""
-    flagged = [
-        f"{topic} ({len(result['review'])})" for topic, result in document["topics"].items() if result.get("review")
-    ]
-    status = document.get("status", "")
-    return f"{status}; review: {', '.join(flagged)}" if flagged else status
-
-
-def _number(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
-
-
-def summary(results: dict) -> str:
-    """What the class got wrong: per-topic statistics, the tests failed most often, the mistakes named."""
-    graded = {s: d for s, d in results.items() if d is not None and d.get("status") == "graded"}
-    lines = [f"# Class summary (convgrade {__version__})", "", f"{len(graded)} of {len(results)} students graded.", ""]
-    if not graded:
-        return "\n".join(lines) + "\n"
-    lines += ["| topic | max | mean | median | min | max reached | full marks |", "|---|---:|---:|---:|---:|---:|---:|"]
-    for topic in TOPIC_NAMES:
-        scores = [d["topics"][topic]["score"] for d in graded.values()]
-        top = next(iter(graded.values()))["topics"][topic]["max_score"]
-        full = sum(score >= top for score in scores)
-        lines.append(
-            f"| {topic} | {_number(top)} | {statistics.mean(scores):.2f} | {statistics.median(scores):.2f} "
-            f"| {_number(min(scores))} | {_number(max(scores))} | {full} / {len(scores)} |"
-        )
-    failed, mistakes, words = Counter(), Counter(), {}
-    for document in graded.values():
-        named = set()
-        for topic, result in document["topics"].items():
-            for test in result["tests"]:
-                if not test["passed"]:
-                    failed[f"{topic}: {test['name']}"] += 1
-                    for mistake in test.get("mistakes", []):  # by id: rewording a mistake keeps its count
-                        named.add((topic, mistake["id"]))
-                        words.setdefault((topic, mistake["id"]), f"{topic}: {mistake['text']}")
-        mistakes.update(named)
-    lines += ["", "## Tests failed most often", "", "| test | students |", "|---|---:|"]
-    lines += [f"| {test} | {count} |" for test, count in failed.most_common(15)]
-    lines += ["", "## Mistakes the feedback named", "", "| mistake | students |", "|---|---:|"]
-    lines += [f"| {words[key]} | {count} |" for key, count in mistakes.most_common(25)]
-    return "\n".join(lines) + "\n"
-
-
-def scores_figure(results: dict, path: Path):
-    """``scores_plot`` saved as a PNG."""
-    figure = scores_plot(results)
-    import matplotlib.pyplot as plt  # after scores_plot chose the Agg backend
-
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".png")
-    os.close(fd)
-    figure.savefig(temporary, dpi=100)
-    plt.close(figure)
-    _publish(temporary, path)
-
-
-def scores_plot(results: dict):
-    """A box plot of each topic's score as a share of its points, over the graded students, with a
-    legend for its median and mean marks."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    graded = [d for d in results.values() if d is not None and d.get("status") == "graded"]
-    shares = [[d["topics"][t]["score"] / (d["topics"][t]["max_score"] or 1) * 100 for d in graded] for t in TOPIC_NAMES]
-    figure, axes = plt.subplots(figsize=(10, 4.5))
-    if graded:
-        from matplotlib.patches import Patch
-
-        marks = axes.boxplot(shares, showmeans=True)
-        axes.legend(
-            [marks["medians"][0], marks["means"][0], Patch(fill=False, edgecolor="black"), marks["fliers"][0]],
-            ["median", "mean", "box: the middle half of the students", "outlier"],
-            loc="upper left",
-            bbox_to_anchor=(1.01, 1),
-            frameon=False,
-        )
-    axes.set_xticks(range(1, len(TOPIC_NAMES) + 1), TOPIC_NAMES, rotation=30, ha="right")
-    axes.set_ylabel("score (% of the topic's points)")
-    axes.set_ylim(-5, 105)
-    axes.set_title(f"Scores per topic ({len(graded)} students)")
-    figure.tight_layout()
-    return figure
+    result = dataclasses.replace(result, origin=student)  # each report names the student
+    write(out / f"{student}.json", render(result, "json"))
+    write(out / f"{student}.md", render(result, "markdown"))
+    write(out / f"{student}.html", render(result, "html"))
+    write(out / STATE / f"{student}.json", json.dumps({"key": key, "status": status}) + "\n")

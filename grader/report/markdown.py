@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # annotations only: the command line reads FORMATS before PyT
 
 def to_markdown(result: GradeResult) -> str:
     lines = [
-        f"# Feedback: {points(result.score)} / {points(result.max_score)}",
+        f"# Feedback for {result.origin}: {points(result.score)} / {points(result.max_score)}",
         "",
         "| topic | score | tests passed |",
         "|---|---:|---:|",

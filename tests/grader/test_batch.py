@@ -19,7 +19,8 @@ import nbformat
 import pytest
 from helpers import CASES, ROOT, run_grader
 
-from grader.integrations.batch import gradebook, students_in
+from grader.integrations.batch import students_in
+from grader.integrations.class_reports import gradebook
 from grader.load.submission import SubmissionError
 
 # One xdist worker runs them all (`--dist loadgroup`): the class is graded once, not once per worker.
@@ -158,6 +159,52 @@ def test_only_edited_submissions_are_graded_again(graded_class, tmp_path):
     # everyone unchanged but alice; erin (no module) and frank (not a zip) are unreadable again
     assert "1 graded" in again.stderr and f"{6 + WRONG} unchanged" in again.stderr and "2 unreadable" in again.stderr
     assert rows(copy)["alice"]["pooling"] == "0"
+    changes = json.loads((copy / "changes.json").read_text())["students"]
+    assert [entry["student"] for entry in changes] == ["alice"]
+    assert changes[0]["old"] > changes[0]["new"] and {t["topic"] for t in changes[0]["tests"]} == {"pooling"}
+    assert "| alice |" in (copy / "changes.md").read_text()
+
+
+def test_the_summary_names_the_students_behind_each_mistake_and_leaves_stubs_apart(graded_class):
+    _, out, _ = graded_class
+    groups = json.loads((out / "summary.json").read_text())
+    wrong_students = {f"wrong{n:02d}" for n in range(WRONG)}
+    assert groups["mistakes"] and all(set(g["students"]) <= wrong_students for g in groups["mistakes"])
+    assert all("bob" not in g["students"] for g in groups["tests"])  # bob's are unwritten stubs
+    assert groups["unwritten"] and all(g["students"] == ["bob"] for g in groups["unwritten"])
+    text = (out / "summary.md").read_text()
+    assert "left out:" in text and "failures of functions still unwritten" in text
+    first = groups["mistakes"][0]
+    assert f"| {', '.join(first['students'])} |" in text
+    assert (out / "alice.md").read_text().startswith("# Feedback for alice: ")
+
+
+def test_a_regrade_after_a_config_change_lists_exactly_the_students_whose_score_changed(tmp_path):
+    """Pooling's points doubled: alice (right) and bob (one wrong test) change; carol (gradient descent only)
+    does not."""
+    folder = tmp_path / "class"
+    for name in ("alice", "bob", "carol"):
+        (folder / name).mkdir(parents=True)
+    pooling = (ROOT / "solutions" / "pooling.py").read_text()
+    (folder / "alice" / "pooling.py").write_text(pooling)
+    (folder / "bob" / "pooling.py").write_text(
+        pooling + "\n" + (CASES / "pooling" / "wrong_stride_zero_unchecked.py").read_text()
+    )
+    shutil.copy(ROOT / "solutions" / "gradient_descent.py", folder / "carol" / "gradient_descent.py")
+    config, out = tmp_path / "config.toml", tmp_path / "out"
+    config.write_text("[examples]\ndefault = 8\n")
+    assert run_grader("grade-all", folder, "--out", out, "--config", config, timeout=900).returncode == 0
+    assert not (out / "changes.json").exists()  # a first grade changes nothing
+    before = rows(out)
+    config.write_text("[examples]\ndefault = 8\n[points]\npooling = 30\n")
+    regrade = run_grader("grade-all", folder, "--out", out, "--config", config, timeout=900)
+    assert regrade.returncode == 0, regrade.stderr
+    after = rows(out)
+    changed = json.loads((out / "changes.json").read_text())["students"]
+    assert [e["student"] for e in changed] == [s for s in sorted(after) if after[s]["total"] != before[s]["total"]]
+    assert [e["student"] for e in changed] == ["alice", "bob"]
+    assert all({t["topic"] for t in e["tests"]} == {"pooling"} for e in changed)
+    assert "No student's score changed." not in (out / "changes.md").read_text()
 
 
 def test_students_without_any_module_get_a_row_that_says_so(tmp_path):

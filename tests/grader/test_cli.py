@@ -76,7 +76,7 @@ def test_text_markdown_and_gradescope_formats(tmp_path):
     assert text.returncode == 0 and "NOT IMPLEMENTED YET deriv  (0 / 1) in 1 test" in text.stdout
     markdown = tmp_path / "feedback.md"
     run_grader("grade", ROOT / "exercises", "--format", "markdown", "--output", markdown, *TOPIC, "--quiet")
-    assert markdown.read_text().startswith("# Feedback: 0 / 5")
+    assert markdown.read_text().startswith(f"# Feedback for {ROOT / 'exercises'}: 0 / 5")
     config = tmp_path / "grading.toml"
     config.write_text('[visibility]\ndefault = "after_due_date"\n"gradient_descent.deriv_exact" = "visible"\n')
     scope = run_grader("grade", ROOT / "solutions", "--format", "gradescope", "--config", config, *TOPIC, "--quiet")

@@ -21,7 +21,7 @@ import textwrap
 import pytest
 from helpers import CASES, as_module, grade_json, solution_source, submission_with
 
-from grader.integrations.batch import gradebook
+from grader.integrations.class_reports import gradebook
 from grader.report import to_json, to_markdown
 from grader.score import grade
 from grader.topics import TOPICS
