@@ -254,3 +254,18 @@ def test_a_download_unpacked_is_the_same_class(tmp_path):
     shutil.unpack_archive(download, tmp_path / "unpacked")
     both = [class_students(p) for p in (download, tmp_path / "unpacked")]
     assert [[s.load(TOPIC_NAMES).modules for s in c.students] for c in both] == [[{"perceptron": PERCEPTRON}]] * 2
+
+
+def test_a_download_is_the_same_submission_as_its_neat_folder_and_stays_so(tmp_path):
+    """What a result depends on (``submission_key``) is the same for a Canvas student and the same
+    files in a folder, and for the same download read twice: a re-run resumes, it does not regrade."""
+    from grader.integrations.batch import submission_key
+
+    download = zipped(
+        tmp_path / "s.zip",
+        {"doejane_LATE_101_7_perceptron-1.py": PERCEPTRON, "doejane_101_3_perceptron.py": b"", "x.txt": b""},
+    )
+    (tmp_path / "neat" / "101").mkdir(parents=True)
+    (tmp_path / "neat" / "101" / "perceptron.py").write_bytes(PERCEPTRON)
+    keys = [submission_key(class_students(path).students[0].load(TOPIC_NAMES), "") for path in (download, download)]
+    assert keys[0] == keys[1] == submission_key(class_students(tmp_path / "neat").students[0].load(TOPIC_NAMES), "")
