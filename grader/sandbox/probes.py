@@ -46,17 +46,33 @@ class ProbeFinding(Exception):
 
 
 class _Exploding(nn.Module):
-    """A model whose forward pass raises after its first layers ran (``capture_outputs`` must clean up)."""
+    """A model whose forward pass raises after its first layers ran (``capture_outputs`` must clean up):
+    ``ArithmeticError(EXPLODING_MESSAGE)``, or with ``mismatch`` the ``RuntimeError`` PyTorch raises for a
+    Linear layer whose input has the wrong size (one feature too many: the common error of a real model)."""
 
-    def __init__(self, channels: int = 2):
+    def __init__(self, channels: int = 2, mismatch: bool = False):
         super().__init__()
+        self.mismatch = mismatch
         self.conv1 = nn.Conv2d(1, channels, 3)
         self.relu1 = nn.ReLU()
-        self.fc = nn.Linear(channels * 64, 3)
+        self.fc = nn.Linear(channels * 64 + (1 if mismatch else 0), 3)
 
     def forward(self, x):
-        self.relu1(self.conv1(x))
+        x = self.relu1(self.conv1(x))
+        if self.mismatch:
+            return self.fc(x.flatten(1))
         raise ArithmeticError(EXPLODING_MESSAGE)
+
+
+class _Wrapped(nn.Module):
+    """Any ``nn.Module``: a custom one (neither a Sequential nor indexable) whose only child ``net`` computes."""
+
+    def __init__(self, net: nn.Module):
+        super().__init__()
+        self.net = net
+
+    def forward(self, x):
+        return self.net(x)
 
 
 EXPLODING_MESSAGE = "this model's forward pass fails on purpose, after conv1 and relu1 ran"
@@ -66,12 +82,13 @@ def build_model(spec: dict) -> nn.Module:
     """The small trusted model ``spec`` describes; the grader builds the same one for its reference.
 
     kinds: ``linear`` (inputs -> classes, then ``nn.Sigmoid`` if ``sigmoid``), ``mlp`` (Linear,
-    [BatchNorm1d], ReLU, [Dropout(``dropout``)], Linear),
+    [BatchNorm1d], ReLU (``nn.Sigmoid`` if ``activation`` is ``"sigmoid"``), [Dropout(``dropout``)], Linear),
     ``cnn`` (the case-study CNN on 1x10x10 images, optional BatchNorm2d after conv1),
     ``nested`` (nested Sequentials with an in-place ReLU, input 1xSxS), ``exploding``,
     ``rgb_cnn`` (3-channel images of any size: conv, BatchNorm2d, ReLU, adaptive pool, Dropout, Linear),
     ``identity`` (``nn.Identity()``: no parameters, no children; the inputs are the logits),
-    ``leaf`` (a bare ``nn.Linear(inputs, classes)``, no children).
+    ``leaf`` (a bare ``nn.Linear(inputs, classes)``, no children). With ``wrap`` any of them is the only
+    child, ``net``, of a custom module (``_Wrapped``).
     """
     kind = spec["kind"]
     if kind == "identity":
@@ -86,7 +103,7 @@ def build_model(spec: dict) -> nn.Module:
         layers = [nn.Linear(spec["inputs"], spec["hidden"])]
         if spec.get("batch_norm"):
             layers.append(nn.BatchNorm1d(spec["hidden"]))
-        layers.append(nn.ReLU())
+        layers.append(nn.Sigmoid() if spec.get("activation") == "sigmoid" else nn.ReLU())
         if spec.get("dropout"):
             layers.append(nn.Dropout(spec["dropout"]))
         model = nn.Sequential(*layers, nn.Linear(spec["hidden"], spec["classes"]))
@@ -117,7 +134,7 @@ def build_model(spec: dict) -> nn.Module:
             )
         )
     elif kind == "exploding":
-        model = _Exploding(spec.get("channels", 2))
+        model = _Exploding(spec.get("channels", 2), spec.get("error") == "RuntimeError")
     elif kind == "rgb_cnn":
         c = spec.get("channels", 2)
         model = nn.Sequential(
@@ -135,6 +152,8 @@ def build_model(spec: dict) -> nn.Module:
         )
     else:
         raise ValueError(f"unknown model kind {kind!r}")
+    if spec.get("wrap"):
+        model = _Wrapped(model)
     return model.to(getattr(torch, spec.get("dtype", "float32")))
 
 
@@ -265,6 +284,7 @@ def architecture_forward(module, builder: str, args, state: dict, x):
 COUNT_CALLS = {
     "default": ((), {}),
     "True": ((True,), {}),
+    "trainable_only=True": ((), {"trainable_only": True}),
     "trainable_only=False": ((), {"trainable_only": False}),
     "False": ((False,), {}),
 }
@@ -296,9 +316,12 @@ def _message(exc: BaseException) -> str:
 # ------------------------------------------------------------------ training
 
 
-def train_epoch_probe(module, spec, state, x, y, batch_size, lr, momentum, training, as_list=False):
-    """One ``train_epoch`` with SGD(lr, momentum) and CrossEntropyLoss over unshuffled batches of (x, y)."""
+def train_epoch_probe(module, spec, state, x, y, batch_size, lr, momentum, training, as_list=False, stale=False):
+    """One ``train_epoch`` with SGD(lr, momentum) and CrossEntropyLoss over unshuffled batches of (x, y); with
+    ``stale`` the parameters hold gradients on entry (0.5, 1.5, ..., as ``evaluate_probe``'s)."""
     model = _model(spec, state, training)
+    if stale:
+        _stale_grads(model)
     loss_fn = _RecordingLoss()
     optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
     calls = _spy(model)
@@ -312,11 +335,16 @@ def train_epoch_probe(module, spec, state, x, y, batch_size, lr, momentum, train
     }
 
 
+def _stale_grads(model: nn.Module):
+    """Gradients left from before the call: 0.5, 1.5, ... in each parameter's ``.grad`` (the grader knows them)."""
+    for i, p in enumerate(model.parameters()):
+        p.grad = torch.full_like(p, 0.5 + i)
+
+
 def evaluate_probe(module, spec, state, x, y, batch_size, training, as_list=False):
     """``evaluate`` on a model whose parameters carry known ``.grad`` values (0.5, 1.5, ...)."""
     model = _model(spec, state, training)
-    for i, p in enumerate(model.parameters()):
-        p.grad = torch.full_like(p, 0.5 + i)
+    _stale_grads(model)
     calls = _spy(model)
     loss_fn = _RecordingLoss()
     result = module.evaluate(model, _loader(x, y, batch_size, as_list), loss_fn)
@@ -619,8 +647,7 @@ def augmentation_probe(module, image, size, seeds, keyword=False):
     once, then apply it to ``image`` after ``torch.manual_seed(seed)`` for each seed; also the class names of
     its steps."""
     transform = _augmentation(module, size, keyword)
-    steps = getattr(transform, "transforms", None)
-    names = [type(step).__name__ for step in steps[:20]] if isinstance(steps, (list, tuple)) else None
+    names = _steps(transform)
     if not callable(transform):
         raise ProbeFinding(
             f"augmentation_transform returned a {type(transform).__name__}, which cannot be applied to an image"
@@ -632,14 +659,39 @@ def augmentation_probe(module, image, size, seeds, keyword=False):
     import torchvision.transforms.v2  # loaded by the zygote for this topic (CHILD_IMPORTS)
 
     compose = isinstance(transform, (torchvision.transforms.Compose, torchvision.transforms.v2.Compose))
-    return {"type": type(transform).__name__, "compose": compose, "steps": names, "outputs": outputs}
+    return {
+        "type": type(transform).__name__,
+        "compose": compose,
+        "steps": names,
+        "written": _written(transform),
+        "outputs": outputs,
+    }
+
+
+def _steps(transform):
+    """The class names of the transform's steps (None: not a list of steps)."""
+    steps = getattr(transform, "transforms", None)
+    return [type(step).__name__ for step in steps[:20]] if isinstance(steps, (list, tuple)) else None
+
+
+def _written(transform):
+    """What each step was given, as its repr shows it (None: not a list of steps)."""
+    steps = getattr(transform, "transforms", None)
+    return [_repr(step) for step in steps[:20]] if isinstance(steps, (list, tuple)) else None
+
+
+def _repr(step) -> str:
+    try:
+        return repr(step)[:300]
+    except Exception:  # noqa: BLE001 -- a rigged __repr__
+        return ""
 
 
 def augmentation_steps_probe(module, size, keyword=False):
-    """The class names of the steps of ``augmentation_transform(size)`` (None: not a list of steps)."""
+    """The class names of the steps of ``augmentation_transform(size)`` and their reprs (None: not a list of
+    steps)."""
     transform = _augmentation(module, size, keyword)
-    steps = getattr(transform, "transforms", None)
-    return [type(step).__name__ for step in steps[:20]] if isinstance(steps, (list, tuple)) else None
+    return {"steps": _steps(transform), "written": _written(transform)}
 
 
 def predict_image_probe(module, spec, state, images, classes, training):

@@ -284,7 +284,7 @@ def verify_pipeline(ctx, case: Case):
         try:
             outcome_value(outcome, "augmentation_transform")
         except Failure as failure:
-            hint = steps_hint(steps.value) if steps.ok else ""
+            hint = steps_hint(steps.value["steps"]) if steps.ok else ""
             raise Failure(f"{failure}{hint}{describe_pipeline_case(case, seeds[0])}", failure.fatal) from None
     got = outcome_value(outcome, "augmentation_transform")
     if got["compose"] is not True:

@@ -14,7 +14,7 @@ import torch.nn as nn
 from hypothesis import strategies as st
 
 from grader.cache import remembered
-from grader.checks import Case
+from grader.checks import Case, Property, Scripted
 from grader.checks.strategies import seeded_weights
 from grader.sandbox.probes import build_model
 
@@ -113,6 +113,44 @@ def dtype_of(spec: dict) -> torch.dtype:
 
 # ------------------------------------------------------------------ words
 
+# A model's words in full -> what later messages of the same topic say instead (``OnceProperty``).
+SHORTER: dict[str, str] = {}
+
+
+def named_once(words: str, shorter: str) -> str:
+    """``words`` (a model's description), which the topic's feedback gives in full once; later ``shorter``."""
+    SHORTER[words] = shorter
+    return words
+
+
+def shorten(feedback: str, ctx) -> str:
+    """``feedback`` with every model description the topic's feedback already gave in full (or that this
+    feedback gives twice) replaced by its shorter words."""
+    seen = ctx.__dict__.setdefault("models_described", set())  # the topic's context outlives its checks
+    for words in sorted((w for w in SHORTER if w in feedback), key=len, reverse=True):
+        start = 0 if words in seen else feedback.index(words) + len(words)
+        feedback = feedback[:start] + feedback[start:].replace(words, SHORTER[words])
+        seen.add(words)
+    return feedback
+
+
+class _Once:
+    """A check whose feedback describes each model once per topic (``shorten``)."""
+
+    def run(self, ctx):
+        result = super().run(ctx)
+        if result.feedback:
+            result.feedback = shorten(result.feedback, ctx)
+        return result
+
+
+class OnceProperty(_Once, Property):
+    pass
+
+
+class OnceScripted(_Once, Scripted):
+    pass
+
 
 @remembered
 def describe_model(spec: dict) -> str:
@@ -120,8 +158,15 @@ def describe_model(spec: dict) -> str:
     extra = "" if spec.get("dtype", "float32") == "float32" else f" in {spec['dtype']}"
     if spec["kind"] == "identity":
         return f"nn.Identity() (no parameters, no children: x itself is the logits){extra}"
-    layers = ", ".join(_short(m) for m in model.children())
+    layers = ", ".join(_short(m) for m in (model.net if spec.get("wrap") else model).children())
+    if spec.get("wrap"):
+        return f"Wrapped(net=nn.Sequential({layers})) (a custom nn.Module: forward returns self.net(x)){extra}"
     return f"nn.Sequential({layers}){extra}"
+
+
+def model_words(spec: dict) -> str:
+    """``describe_model(spec)``, in full the first time the topic's feedback gives it."""
+    return named_once(describe_model(spec), "the same architecture as above")
 
 
 def _short(module) -> str:

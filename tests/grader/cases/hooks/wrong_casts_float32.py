@@ -1,9 +1,12 @@
 """capture_outputs stores output.detach().float().clone(): a float64 model's outputs come back as float32
 (results keep the input's dtype).
 
+A dtype slip around right outputs: the "dtype kept" part (0.5 of 10).
+
 expect-fail: capture_outputs_matches_reference
 expect-feedback: has dtype float32; expected float64
-expect-credit: capture_outputs_matches_reference = 0.8
+expect-feedback: the captured outputs are converted
+expect-credit: capture_outputs_matches_reference = 0.95
 """
 import torch
 import torch.nn as nn

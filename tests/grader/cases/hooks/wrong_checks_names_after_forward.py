@@ -3,7 +3,7 @@ capture: when the forward pass raises, the unknown name never becomes a ValueErr
 
 expect-fail: capture_outputs_unknown_name
 expect-feedback: should raise ValueError for the unknown layer name
-expect-credit: capture_outputs_unknown_name = 0.333
+expect-credit: capture_outputs_unknown_name = 0.0
 """
 import torch
 import torch.nn as nn

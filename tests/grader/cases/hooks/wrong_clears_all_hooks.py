@@ -3,7 +3,7 @@
 expect-fail: capture_outputs_removes_hooks
 expect-feedback: did not register
 expect-feedback: clears the modules' hook dicts
-expect-credit: capture_outputs_removes_hooks = 0.75
+expect-credit: capture_outputs_removes_hooks = 0.8
 """
 import torch
 import torch.nn as nn

@@ -1,8 +1,10 @@
 """capture_outputs returns the captured dict as filled, in the order the layers ran.
 
+The outputs are right, only the keys' order is not: the "order" part (0.5 of 10).
+
 expect-fail: capture_outputs_matches_reference
 expect-feedback: order
-expect-credit: capture_outputs_matches_reference = 0.8
+expect-credit: capture_outputs_matches_reference = 0.95
 """
 import torch
 import torch.nn as nn

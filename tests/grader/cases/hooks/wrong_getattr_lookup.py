@@ -1,9 +1,15 @@
 """capture_outputs finds the layers with getattr(model, name), which fails for nested names such
 as 'block.0' and for '' (the model itself).
 
-expect-fail: capture_outputs_matches_reference, capture_outputs_removes_hooks, capture_outputs_unknown_name
-expect-feedback: getattr(model, name) cannot reach nested names
+The children are hooked right: '' and dotted names are edge cases of the values test (1.5 of 10); an
+unknown name raises AttributeError, not ValueError (the unknown-name test's core).
+
+expect-fail: capture_outputs_matches_reference, capture_outputs_unknown_name
+expect-feedback: which model.named_children() and getattr(model, name) do not find
+expect-feedback: which model.named_children() and getattr(model, name) do not reach
 expect-feedback: should raise ValueError
+expect-credit: capture_outputs_matches_reference = 0.85
+expect-credit: capture_outputs_unknown_name = 0.0
 """
 
 

@@ -2,7 +2,7 @@
 
 expect-fail: capture_outputs_matches_reference
 expect-feedback: registered on the model itself
-expect-credit: capture_outputs_matches_reference = 0.8
+expect-credit: capture_outputs_matches_reference = 0.0
 """
 
 

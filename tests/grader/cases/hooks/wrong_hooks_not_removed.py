@@ -2,7 +2,7 @@
 
 expect-fail: capture_outputs_removes_hooks
 expect-feedback: handle.remove()
-expect-credit: capture_outputs_removes_hooks = 0.5
+expect-credit: capture_outputs_removes_hooks = 0.0
 """
 import torch
 import torch.nn as nn

@@ -3,7 +3,7 @@ the last name, so only that key comes back.
 
 expect-fail: capture_outputs_matches_reference
 expect-feedback: every hook stores under the last name
-expect-credit: capture_outputs_matches_reference = 0.8
+expect-credit: capture_outputs_matches_reference = 0.0
 """
 
 

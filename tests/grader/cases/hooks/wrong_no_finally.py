@@ -2,7 +2,7 @@
 
 expect-fail: capture_outputs_removes_hooks
 expect-feedback: finally
-expect-credit: capture_outputs_removes_hooks = 0.75
+expect-credit: capture_outputs_removes_hooks = 0.8
 """
 import torch
 import torch.nn as nn

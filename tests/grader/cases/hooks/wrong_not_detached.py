@@ -4,7 +4,7 @@ an in-place ReLU after a layer changes what was stored).
 expect-fail: capture_outputs_matches_reference
 expect-feedback: detach
 expect-feedback: clone
-expect-credit: capture_outputs_matches_reference = 0.6
+expect-credit: capture_outputs_matches_reference = 0.8
 """
 import torch
 import torch.nn as nn

@@ -3,7 +3,7 @@ right, but the model runs len(layer_names) times instead of once.
 
 expect-fail: capture_outputs_matches_reference
 expect-feedback: the model runs once per name
-expect-credit: capture_outputs_matches_reference = 0.8
+expect-credit: capture_outputs_matches_reference = 0.9
 """
 import torch
 import torch.nn as nn

@@ -3,7 +3,7 @@ hooks are removed, but the caller never hears that the model failed.
 
 expect-fail: capture_outputs_removes_hooks
 expect-feedback: the error is caught (try/except) and not raised again
-expect-credit: capture_outputs_removes_hooks = 0.75
+expect-credit: capture_outputs_removes_hooks = 0.8
 """
 import torch
 import torch.nn as nn

@@ -2,7 +2,7 @@
 
 expect-fail: capture_outputs_unknown_name
 expect-feedback: ValueError
-expect-credit: capture_outputs_unknown_name = 0.667
+expect-credit: capture_outputs_unknown_name = 0.0
 """
 import torch
 import torch.nn as nn
