@@ -207,6 +207,9 @@ def test_not_a_class_is_a_clear_error(tmp_path):
         class_students(tmp_path / "notes.txt")
     with pytest.raises(SubmissionError, match="does not exist"):
         class_students(tmp_path / "missing")
+    clash = zipped(tmp_path / "clash.zip", {"alice/perceptron.py": PERCEPTRON, "alice.zip": b""})
+    with pytest.raises(SubmissionError, match=r"two entries give the same student name \(alice\)"):
+        class_students(clash)
 
 
 # ------------------------------------------------------------------ what the terminal and the figure show

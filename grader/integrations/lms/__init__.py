@@ -39,8 +39,8 @@ def class_students(path: Path) -> ClassList:
     clashes = sorted(name for name, count in Counter(s.name for s in found.students).items() if count > 1)
     if clashes:
         raise SubmissionError(
-            f"{path}: several {found.layout} submissions would be saved as {', '.join(clashes)}; "
-            "their ids differ only in characters a file name cannot hold"
+            f"{path}: two entries give the same student name ({', '.join(clashes)}), e.g. alice/ and alice.zip, "
+            "or ids that differ only in characters a file name cannot hold; keep one of them"
         )
     return found
 

@@ -61,7 +61,6 @@ def plain_students(source) -> ClassList:
         ]
     else:
         found = [_zipped(source, name, is_dir) for name, is_dir in source.children() if _student_entry(name, is_dir)]
-        _refuse_clashes(source, [s.name for s in found])
     taken = {f for s in found for f in s.files}
     ignored = [source.label(name) for name, _ in source.children() if name not in taken]
     return ClassList("folder", found, sorted(ignored))
@@ -83,12 +82,3 @@ def _zipped(source, name: str, is_dir: bool) -> ClassStudent:
     else:
         load = lambda topics: load_notebook_bytes(source.reader(name)(None), topics, origin)  # noqa: E731
     return ClassStudent(stem, (Person("folder", stem),), (name,), load)
-
-
-def _refuse_clashes(source, names: list[str]):
-    clashes = sorted({n for n in names if names.count(n) > 1})
-    if clashes:
-        raise SubmissionError(
-            f"{source.label('')}: two entries give the same student name ({', '.join(clashes)}), "
-            "e.g. alice/ and alice.zip; keep one of them"
-        )
