@@ -16,6 +16,7 @@ import numpy as np
 from grader.checks.cases import describe
 
 VALUES_SHOWN = 256  # elements of an array given in full; a larger one gives its first ones
+PICTURE_VALUES = 4096  # elements of an illustration's image (64 x 64) given in full
 ITEMS_SHOWN = 64  # items of a list or dict
 
 
@@ -33,17 +34,31 @@ def counterexample(function: str, args, kwargs: dict, found: dict | None) -> dic
     }
 
 
-def value(obj):
+def illustration(title: str, given, expected, got, words: str = "") -> dict:
+    """The picture a student would draw of a failing function (``grader.topics.illustrations``): its
+    answer ``got`` on a real input ``given`` beside the reference's ``expected``, arrays in full up to
+    ``PICTURE_VALUES`` elements; ``words`` says what happened instead where there is no answer."""
+    return {
+        "title": title,
+        "input": value(given, PICTURE_VALUES),
+        "expected": value(expected, PICTURE_VALUES),
+        "got": value(got, PICTURE_VALUES),
+        "words": words,
+    }
+
+
+def value(obj, cap: int = VALUES_SHOWN):
     """``obj`` as JSON: arrays as ``{"dtype", "shape", "values", "truncated"}`` (values flat, in row-major
-    order, non-finite numbers as "nan", "inf", "-inf"), plain values as they are, anything else in words."""
+    order, the first ``cap``, non-finite numbers as "nan", "inf", "-inf"), plain values as they are,
+    anything else in words."""
     array = _as_array(obj)
     if array is not None:
-        flat = array.reshape(-1)[:VALUES_SHOWN]
+        flat = array.reshape(-1)[:cap]
         return {
             "dtype": str(array.dtype),
             "shape": list(array.shape),
             "values": [_number(v) for v in flat.tolist()],
-            "truncated": array.size > VALUES_SHOWN,
+            "truncated": array.size > cap,
         }
     if obj is None or isinstance(obj, (bool, int, str)):
         return obj

@@ -112,11 +112,13 @@ class Context:
         self.names_seen.setdefault(function, set()).update(outcome.names)
         return outcome
 
-    def require(self, part: str, holds: bool, message: str, mistakes: tuple[Mistake, ...] = ()):
+    def require(
+        self, part: str, holds: bool, message: str, mistakes: tuple[Mistake, ...] = (), found: dict | None = None
+    ):
         """``Failure`` for ``part`` unless it ``holds`` or was already found broken (see ``Property.parts``);
-        ``mistakes``: those the ``message`` names."""
+        ``mistakes``: those the ``message`` names; ``found``: the answers compared (``expected``, ``got``)."""
         if not holds and part not in self.waived:
-            raise Failure(message, part=part, mistakes=mistakes)
+            raise Failure(message, part=part, mistakes=mistakes, counterexample=found)
 
 
 @dataclass
@@ -130,6 +132,7 @@ class CheckResult:
     counterexample: dict | None = None  # the failing call shown (``feedback.counterexample``)
     mistakes: tuple[Mistake, ...] = ()  # the mistakes the feedback names, in order
     features: tuple[tuple[str, bool], ...] = ()  # the checklist shown: (feature or part, held)
+    illustration: dict | None = None  # the function on a real input (``feedback.illustration``)
 
     def __post_init__(self):
         if self.passed:

@@ -48,4 +48,5 @@ def _feedback_data(test: TestResult) -> dict:
         "mistakes": [{"id": m.id, "text": m.text} for m in test.mistakes],
         "features": [{"name": name, "passed": held} for name, held in test.features],
         "not_implemented": test.not_implemented,
+        "illustration": test.illustration,
     }

@@ -118,10 +118,27 @@ def new_figure(width: float, height: float):
 
 
 def test_pictures(test) -> list[Picture]:
-    """The pictures of a failing test's counterexample; none for a passed test or one without arrays."""
-    if test.passed or not test.counterexample:
+    """The pictures of a failing test: its counterexample's, then its illustration's (the function on a real
+    input); none for a passed test or one without arrays."""
+    if test.passed:
         return []
-    return counterexample_pictures(test.counterexample)
+    pictures = counterexample_pictures(test.counterexample) if test.counterexample else []
+    if test.illustration:
+        pictures += list(_illustration_pictures(json.dumps(test.illustration, sort_keys=True)))
+    return pictures
+
+
+@functools.lru_cache(maxsize=16)
+def _illustration_pictures(key: str) -> tuple[Picture, ...]:
+    """The real input, then the reference's answer beside the student's (``feedback.illustration``)."""
+    drawn = json.loads(key)
+    title = drawn["title"]
+    function = title.split("(")[0]
+    pictures = [
+        inputs_picture(function, [("image", drawn["input"])]),
+        comparison_picture(drawn["expected"], drawn["got"], title),
+    ]
+    return tuple(p for p in pictures if p is not None)
 
 
 def counterexample_pictures(counterexample: dict) -> list[Picture]:
@@ -211,7 +228,8 @@ def _panels(title: str, array: _Array) -> tuple[list[_Panel], list[str]]:
             grid = array.values[start:known].reshape(1, -1)
         else:
             break
-        panels.append(_Panel(f"{title} {_index(index)}".strip(), index, grid))
+        named = f"{title} {_index(index)}" if math.prod(lead) > 1 else title  # which sample and channel, if several
+        panels.append(_Panel(named, index, grid))
     if known < math.prod(shape):
         shown = sum(p.grid.size for p in panels)
         left_out.append(f"only its first {known} of {math.prod(shape)} values were recorded, {shown} drawn")
@@ -299,7 +317,7 @@ def _differences(expected: list[_Panel], got: list[_Panel]) -> list[_Panel]:
         rows, columns = (min(a, b) for a, b in zip(want.grid.shape, have.grid.shape))
         with np.errstate(invalid="ignore", over="ignore"):
             grid = have.grid[:rows, :columns] - want.grid[:rows, :columns]
-        panels.append(_Panel(f"yours {MINUS} expected {_index(want.index)}".strip(), want.index, grid))
+        panels.append(_Panel(want.title.replace("expected", f"yours {MINUS} expected", 1), want.index, grid))
     return panels
 
 

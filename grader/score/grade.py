@@ -30,6 +30,7 @@ from grader.sandbox import die_with_parent
 from grader.sandbox.session import Timings, TopicSession, Zygote
 from grader.score.config import Config
 from grader.topics import SLOWEST_FIRST, TOPICS
+from grader.topics.illustrations import illustrated
 
 
 @dataclass
@@ -46,6 +47,9 @@ class TestResult:
     counterexample: dict | None = None  # the feedback as data (``grader.checks.feedback``)
     mistakes: tuple = ()  # ``grader.checks.Mistake`` s the feedback names
     features: tuple = ()  # the checklist the feedback shows: (name, held)
+    illustration: dict | None = (
+        None  # the function on a real input, beside the reference (``grader.topics.illustrations``)
+    )
 
 
 @dataclass
@@ -246,6 +250,7 @@ def _grade_topic(topic, submission, config, cache, progress) -> TopicResult:
                     outcomes.append(_stub_result(check.function) if check.function in stubs else check.run(ctx))
                     if not outcomes[-1].passed:
                         ctx.known_wrong |= {check.function}
+                outcomes = illustrated(topic, ctx, checks, outcomes)
             cases.save()
             forbidden, tampered = {}, {}
             # Tampering at import time or while an unwatched function ran counts against every function.
@@ -287,7 +292,12 @@ def _scored(
     forbidden, tampered, tests = forbidden or {}, tampered or {}, []
     for check, outcome, max_points in zip(checks, outcomes, points):
         passed, feedback, credit = outcome.passed, outcome.feedback, outcome.credit
-        data = {"counterexample": outcome.counterexample, "mistakes": outcome.mistakes, "features": outcome.features}
+        data = {
+            "counterexample": outcome.counterexample,
+            "mistakes": outcome.mistakes,
+            "features": outcome.features,
+            "illustration": outcome.illustration,
+        }
         if check.function in forbidden or check.function in tampered:
             passed, credit, data = False, 0.0, {}
             feedback = _zero_feedback(check.function, forbidden.get(check.function), tampered.get(check.function))
