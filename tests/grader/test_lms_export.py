@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
-from helpers import run_grader
+from helpers import ROOT, run_grader
 from lms_helpers import read_canvas_import, read_moodle_import, zipped
 
 from grader.integrations.lms import class_students
@@ -148,11 +151,21 @@ def test_the_export_command_dry_run_writes_nothing(tmp_path):
     assert read_canvas_import((out / "canvas_import.csv").read_text())[1] == {"101": {"convgrade": 80.0}}
 
 
-def test_grade_all_refuses_what_is_no_class_before_grading(tmp_path):
+@pytest.mark.parametrize("what", ["no class", "no roster"])
+def test_grade_all_refuses_what_is_no_class_or_roster_before_pytorch_starts(tmp_path, what):
+    """Before anything is written or anything slow (PyTorch, the sandbox) starts."""
     (tmp_path / "notes.txt").write_text("x")
-    refused = run_grader("grade-all", tmp_path / "notes.txt", "--out", tmp_path / "out")
-    assert refused.returncode == 2 and "neither a folder nor a .zip" in refused.stderr
     (tmp_path / "class" / "alice").mkdir(parents=True)
-    no_roster = run_grader("grade-all", tmp_path / "class", "--out", tmp_path / "out", "--roster", tmp_path / "x.csv")
-    assert no_roster.returncode == 2 and "cannot read roster" in no_roster.stderr
+    out = ["--out", str(tmp_path / "out")]
+    args = ["grade-all", str(tmp_path / "notes.txt"), *out]
+    if what == "no roster":
+        args = ["grade-all", str(tmp_path / "class"), *out, "--roster", str(tmp_path / "x.csv")]
+    script = (
+        "import sys; from grader.cli import main; from grader.sandbox.session import Zygote\n"
+        f"code = main({args!r})\n"
+        "print(code, 'torch' in sys.modules, Zygote._instance is not None)"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert run.stdout.split() == ["2", "False", "False"], run.stdout + run.stderr
+    assert ("neither a folder nor a .zip" if what == "no class" else "cannot read roster") in run.stderr
     assert not (tmp_path / "out").exists()
