@@ -15,6 +15,7 @@ import json
 from typing import TYPE_CHECKING
 
 from grader.report.common import html_words, points
+from grader.report.html import LIKELY, words_after_mistakes
 from grader.report.pictures import test_pictures
 
 if TYPE_CHECKING:  # annotations only: the command line reads FORMATS before PyTorch is imported
@@ -55,12 +56,12 @@ def visibility_of(table: dict, topic: str, test_id: str) -> str:
 
 def failed_html(test: TestResult) -> str:
     """A failed test for Gradescope's HTML output: plain tags only, no style, no script."""
-    parts = [f"<p><strong>Likely mistake:</strong> {html_words(m.text)}</p>" for m in test.mistakes]
+    parts = [f"<p><strong>{LIKELY}</strong>{html_words(m.text)}</p>" for m in test.mistakes]
     if test.features:
         checklist = ", ".join(f"{_text(name)} {'✓' if held else '✗'}" for name, held in test.features)
         parts.append(f"<p>What works: {checklist}</p>")
     if test.feedback:
-        parts.append(f"<pre>{html_words(test.feedback)}</pre>")
+        parts.append(f"<pre>{html_words(words_after_mistakes(test))}</pre>")
     for picture in test_pictures(test):
         width, height = picture.pixels
         parts.append(

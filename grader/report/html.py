@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 from grader.report.common import REVIEW, html_words, points, stub_line, unimplemented
 from grader.report.pictures import Picture, test_pictures
 
+LIKELY = "Likely mistake: "  # how the feedback's words name a mistake (grader.checks.failure.LIKELY)
+
 if TYPE_CHECKING:  # annotations only: the command line reads FORMATS before PyTorch is imported
     from grader.score.grade import GradeResult, TestResult, TopicResult
 
@@ -140,7 +142,7 @@ def _failed(test: TestResult) -> str:
         f'<h3><span class="mark">{"PARTIAL" if partial else "FAILED"}</span> {_text(test.name)} '
         f"{_score(test.score, test.max_score)}</h3>",
     ]
-    parts += [f'<p class="mistake"><strong>Likely mistake:</strong> {html_words(m.text)}</p>' for m in test.mistakes]
+    parts += [f'<p class="mistake"><strong>{LIKELY}</strong>{html_words(m.text)}</p>' for m in test.mistakes]
     if test.features:
         items = "".join(
             f'<li class="{"held" if held else "missed"}">{"✓" if held else "✗"} {_text(name)}</li>'
@@ -148,10 +150,16 @@ def _failed(test: TestResult) -> str:
         )
         parts.append(f'<ul class="features" aria-label="what works">{items}</ul>')
     if test.feedback:
-        parts.append(f"<pre>{html_words(test.feedback)}</pre>")
+        parts.append(f"<pre>{html_words(words_after_mistakes(test))}</pre>")
     parts += [figure(picture) for picture in test_pictures(test)]
     parts.append("</article>")
     return "\n".join(parts)
+
+
+def words_after_mistakes(test: TestResult) -> str:
+    """The feedback's words without the lines naming its ``mistakes``, which a report shows above them."""
+    said = {f"{LIKELY}{m.text}" for m in test.mistakes}
+    return "\n".join(line for line in test.feedback.splitlines() if line.strip() not in said)
 
 
 def figure(picture: Picture, kind: str = "svg", scale: float = 1.5) -> str:

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from grader.checks import Mistake
-from grader.report import pictures, to_gradescope, to_html, to_json, to_markdown, to_text
+from grader.checks import LIKELY, Mistake
+from grader.report import html, pictures, to_gradescope, to_html, to_json, to_markdown, to_text
 from grader.report.html import STYLE, topic_html
 from grader.report.text import PLAIN_WIDTH, terminal_width
 from grader.score.grade import GradeResult, TopicResult
@@ -143,7 +143,8 @@ def _pictured() -> GradeResult:
         "got": _array([-8], (1, 1, 1, 1)),
         "first_difference": [0, 0, 0, 0],
     }
-    flipped = Mistake("convolution.flipped_kernel", "your conv2d matches a *flipped* kernel: not cross-correlation")
+    words = "your conv2d matches a *flipped* kernel: PyTorch's Conv2d is cross-correlation"  # as FEEDBACK says it
+    flipped = Mistake("convolution.flipped_kernel", words)
     failed = Result(
         "conv2d matches F.conv2d",
         "conv2d_matches_reference",
@@ -179,7 +180,8 @@ def test_html_is_one_self_contained_page_failures_first_the_same_bytes_every_tim
     assert page.index('id="topic-convolution"') < page.index('id="topic-gradient_descent"')  # failures first
     assert page.count('<img src="data:image/svg+xml;base64,') == 2 and page.count('alt="') == 2
     assert "Expected 1×1×1×1 float32 output of conv2d vs yours" in page
-    assert "<strong>Likely mistake:</strong> your conv2d matches a <em>flipped</em> kernel" in page
+    assert "<strong>Likely mistake: </strong>your conv2d matches a <em>flipped</em> kernel" in page
+    assert html.LIKELY == LIKELY and page.count("matches a <em>flipped</em> kernel") == 1  # not again in the words
     assert '<li class="missed">✗ dilation</li>' in page and '<li class="held">✓ stride</li>' in page
     assert page.count("conv_output_size") == 1 and "size 0" not in page.split("<details")[0]  # a stub: once
     assert '<details class="passed"><summary>1 test passed</summary>' in page
