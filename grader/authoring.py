@@ -37,8 +37,9 @@ def _qualnames(tree: ast.Module) -> list[tuple[int, int, str]]:
     return spans
 
 
-def make_stub(solution_source: str, filename: str = "<solution>") -> str:
-    """The exercise version of one solution module's source."""
+def make_stub(solution_source: str, filename: str = "<solution>", above: str = "") -> str:
+    """The exercise version of one solution module's source; ``above``, if given, is a line put above
+    each stub's ``raise`` (the released notebooks' ``# YOUR CODE HERE``)."""
     spans = _qualnames(ast.parse(solution_source, filename))
     lines = solution_source.splitlines(keepends=True)
     out, i = [], 0
@@ -64,6 +65,8 @@ def make_stub(solution_source: str, filename: str = "<solution>") -> str:
         if not owners:
             raise AuthoringError(f"{filename}:{start + 1}: solution region outside a function")
         message = f"{owners[-1]}: {hint}" if hint else f"{owners[-1]} is not implemented yet"
+        if above:
+            out.append(f"{indent}{above}\n")
         out.append(f"{indent}raise NotImplementedError({message!r})\n")
         i += 1
     return "".join(out)

@@ -179,7 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="nbgrader init COURSE_DIR: write nbgrader_config.py and source/<assignment>/, a notebook "
         "per topic with solution cells and one autograded cell per topic. nbgrader autograde "
         "COURSE_DIR ASSIGNMENT: grade submitted/<student>/<assignment>/ with warm workers and "
-        "the shared input cache (no kernel), and write the scores into nbgrader's gradebook.",
+        "the shared input cache (no kernel), and write nbgrader's autograded/ notebooks (each topic's feedback "
+        "as its autograded cell's output) and the scores into nbgrader's gradebook.",
     )
     nbgrader.add_argument("action", choices=["init", "autograde"], help="what to do")
     nbgrader.add_argument("course", type=Path, metavar="COURSE_DIR", help="the nbgrader course folder")
@@ -567,13 +568,19 @@ def _nbgrader(args) -> int:
         )
     from grader.sandbox.session import Zygote
 
-    Zygote.shared()
+    Zygote.shared()  # it imports torch while we import nbgrader
+    from grader.integrations.nbgrader.autograde import AutogradeError, autograde
+
     try:
         with _class_progress(args.quiet) as progress:
-            done = nbgrader.autograde(args.course, args.assignment, config, args.jobs, progress)
-    except FileNotFoundError as exc:
+            done = autograde(args.course, args.assignment, config, args.jobs, progress)
+    except (FileNotFoundError, AutogradeError) as exc:
         return _fail(str(exc))
-    print(f"{len(done['scores'])} scores written to {args.course / 'gradebook.db'}", file=sys.stderr)
+    print(
+        f"{len(done['scores'])} scores written to {args.course / 'gradebook.db'} and the notebooks to "
+        f"{args.course / 'autograded'}; next: nbgrader generate_feedback {args.assignment}",
+        file=sys.stderr,
+    )
     return 0
 
 

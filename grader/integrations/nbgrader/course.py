@@ -1,22 +1,17 @@
-"""The course as an nbgrader course: notebooks made from ``solutions/``, graded outside the kernel.
+"""The course's notebooks, made from ``solutions/`` for nbgrader.
 
 ``init_course`` writes ``nbgrader_config.py`` and ``source/<assignment>/<topic>.ipynb``: a teaching
 cell, the solution cells (``solutions/`` already marks its bodies with nbgrader's ``### BEGIN
 SOLUTION``/``### END SOLUTION``), a visible cell running the docstring examples, a plot where one
-teaches (``PLOTS``), and one autograded cell per topic worth the topic's points. That cell calls
-``grade_notebook``, which grades the notebook's *file* in a fresh process, as ``grader grade``
-does, and shows the topic's score as the cell's value (nbgrader's partial credit). ``autograde``
-grades ``submitted/`` outside any kernel with the class grader's warm workers and writes the
-scores into nbgrader's gradebook.
+teaches (``PLOTS``), and one autograded cell per topic worth the topic's points, which calls
+``grade_notebook``. The config has ``generate_assignment`` write stubs with the ``.py`` stubs' hints
+(``grader.integrations.nbgrader.stubs``).
 """
 
 from __future__ import annotations
 
 import ast
-import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -30,6 +25,13 @@ CONFIG = """c = get_config()  # noqa: F821 -- nbgrader's config loader defines i
 c.CourseDirectory.course_id = "convgrade"
 c.CourseDirectory.root = {root!r}
 c.ExecutePreprocessor.timeout = 600  # seconds per cell: a topic's hidden tests run in one cell
+
+try:  # the released stubs raise with the hints of exercises/*.py, not a bare NotImplementedError()
+    from grader.integrations.nbgrader.stubs import generate_assignment_preprocessors
+
+    c.GenerateAssignment.preprocessors = generate_assignment_preprocessors()
+except ImportError as exc:  # convgrade is not importable where nbgrader runs
+    print(f"nbgrader_config.py: {{exc}}; the released stubs will carry no hints")
 """
 
 
@@ -167,71 +169,3 @@ def init_course(course: Path, assignment: str = ASSIGNMENT, topics=TOPIC_NAMES, 
             written.append(source / name)
             shutil.copyfile(REPO_ROOT / shipped, written[-1])
     return written
-
-
-def grade_notebook(topic: str, path: str | Path | None = None) -> float:
-    """The autograded cell: grade ``<topic>.ipynb`` (this notebook's file) in a fresh process.
-
-    Earlier cells of the kernel are not trusted: nothing of theirs is used, only the file. The
-    feedback of failed tests is printed; the value is the topic's score (nbgrader's partial credit).
-    """
-    path = Path(path or f"{topic}.ipynb")
-    result = subprocess.run(
-        [sys.executable, "-m", "grader", "grade", str(path), "--topic", topic, "--format", "json", "--quiet"],
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0:
-        print(f"grading {path.name} failed: {result.stderr.strip()[-2000:]}")
-        return 0.0
-    report = json.loads(result.stdout)["topics"][topic]
-    for test in report["tests"]:
-        if not test["passed"]:
-            print(
-                f"{test['name']} ({round(test['score'], 2):g} / {round(test['max_score'], 2):g}):\n{test['feedback']}\n"
-            )
-    print(f"{topic}: {round(report['score'], 2):g} / {round(report['max_score'], 2):g}")
-    return report["score"]
-
-
-def autograde(course: Path, assignment: str = ASSIGNMENT, config=None, jobs: int = 1, progress=None) -> dict:
-    """Grade ``submitted/<student>/<assignment>/`` outside any kernel; scores into nbgrader's gradebook."""
-    from nbgrader.api import Gradebook, MissingEntry
-
-    from grader.integrations.batch import grade_all
-    from grader.score.config import Config
-
-    config = config or Config()
-    submitted = course / "submitted"
-    students = sorted(p.name for p in submitted.iterdir() if (p / assignment).is_dir()) if submitted.is_dir() else []
-    if not students:
-        raise FileNotFoundError(
-            f"{submitted} holds no submissions of {assignment!r} "
-            "(expected submitted/<student>/<assignment>/; run nbgrader collect first)"
-        )
-    work = course / "convgrade" / assignment
-    inbox = work / "submissions"
-    inbox.mkdir(parents=True, exist_ok=True)
-    for student in students:
-        link = inbox / student
-        if not link.exists():
-            link.symlink_to((submitted / student / assignment).resolve(), target_is_directory=True)
-    counts = grade_all(inbox, work / "results", config, jobs, progress)
-    scores = {}
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        for student in students:
-            report = json.loads((work / "results" / f"{student}.json").read_text())
-            gradebook.update_or_create_student(student)
-            try:
-                gradebook.find_submission(assignment, student)
-            except MissingEntry:  # the first grade of this submission
-                gradebook.add_submission(assignment, student)
-            for topic, result in report["topics"].items():
-                try:
-                    grade = gradebook.find_grade(f"{topic}-hidden", topic, assignment, student)
-                except MissingEntry:  # that topic is not a notebook of this assignment
-                    continue
-                grade.auto_score = min(result["score"], grade.max_score)
-                scores[(student, topic)] = grade.auto_score
-            gradebook.db.commit()
-    return {"counts": counts, "scores": scores}
