@@ -22,6 +22,7 @@ EPILOG = """examples:
   grader grade solutions/ -j 1  # one topic at a time (default: one per core)
   grader grade-all class/ --out results/   # every sub-folder or .zip of class/ is a student
   grader grade-all submissions.zip --out results/ --roster gradebook.csv  # an LMS's download
+  grader similarity class/ --results results/ --out results/  # copies: similarity.md, .json, .html
   grader export canvas results/ --roster gradebook.csv --assignment "CNN lab (1234)" --dry-run
   grader gradescope build autograder.zip   # a Gradescope autograder bundle
   grader nbgrader init course/             # an nbgrader course: a notebook per topic
@@ -114,7 +115,55 @@ def build_parser() -> argparse.ArgumentParser:
         "any CSV with a login, email or student id column): before grading, list the submissions it does "
         "not name, the ambiguous ones and the students without a submission",
     )
+    batch.add_argument(
+        "--similarity",
+        action="store_true",
+        help="after grading, look for copies as `grader similarity` does: DIR/similarity.md, .json and .html",
+    )
     batch.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+    similarity = commands.add_parser(
+        "similarity",
+        help="look for copies in a class: shared code, and the same wrong output on the same input",
+        description="Compare every pair of students of SUBMISSIONS (a folder or a .zip, as grade-all takes it) "
+        "and rank the pairs by shared code: tokens compared after names and layout are set aside "
+        "(copydetect's winnowing), without the starter code (exercises/) and without code written the same "
+        "way by many students. With --results (the folder grade-all wrote for this class), also list the "
+        "students whose failing test gives the same wrong output on the same counterexample: weaker "
+        "evidence, since a shared misconception does it too. Writes Markdown (a ranked list), JSON and "
+        "an HTML page with the shared code highlighted.",
+    )
+    similarity.add_argument(
+        "submissions", type=Path, metavar="SUBMISSIONS", help="the class: a folder or a .zip (an LMS's download)"
+    )
+    similarity.add_argument(
+        "--results", type=Path, metavar="DIR", help="grade-all's output for this class: group the same wrong outputs"
+    )
+    similarity.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE_OR_DIR",
+        help="a folder for similarity.md, .json and .html, or one file ending in .md, .json or .html "
+        "(default: the Markdown on stdout)",
+    )
+    similarity.add_argument(
+        "--threshold",
+        type=_share,
+        metavar="X",
+        help="flag pairs whose score (0 to 1: the share of a student's own code the other has too) is X "
+        "or more (default: 0.5)",
+    )
+    similarity.add_argument(
+        "--common",
+        type=_jobs,
+        metavar="N",
+        help="code found in N or more students' submissions is common, no evidence (default: 5%% of the "
+        "class, at least 4)",
+    )
+    similarity.add_argument(
+        "-j", "--jobs", type=_jobs, default=_cores(), metavar="N", help=f"processes (default: {_cores()})"
+    )
+    similarity.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
     export = commands.add_parser(
         "export",
@@ -287,6 +336,7 @@ def main(argv=None) -> int:
     commands = {
         "grade": _grade,
         "grade-all": _grade_all,
+        "similarity": _similarity,
         "export": _export,
         "gradescope": _gradescope,
         "nbgrader": _nbgrader,
@@ -413,7 +463,68 @@ def _grade_all(args) -> int:
         return _fail(f"cannot write to {args.out}: {exc.strerror or exc}")
     done = ", ".join(f"{count} {what}" for what, count in sorted(counts.items())) or "no students"
     print(f"{done}; gradebook: {args.out / 'gradebook.csv'}", file=sys.stderr)
+    if args.similarity:
+        return _compare(args.submissions, args.out, args.out, None, None, args.jobs, args.quiet)
     return 0
+
+
+def _similarity(args) -> int:
+    if args.results is not None and not args.results.is_dir():
+        return _fail(f"{args.results} is not a folder: give the folder grade-all wrote for this class")
+    return _compare(args.submissions, args.results, args.out, args.threshold, args.common, args.jobs, args.quiet)
+
+
+def _compare(submissions: Path, results, out, threshold, common, jobs: int, quiet: bool) -> int:
+    """``grader similarity``: compare the class, write or print the reports, say what was found."""
+    from grader.integrations.similarity import THRESHOLD, compare_class
+    from grader.integrations.similarity_report import to_markdown, write
+    from grader.load.submission import SubmissionError
+
+    try:
+        with _similarity_progress(quiet) as progress:
+            found = compare_class(submissions, results, threshold or THRESHOLD, common, jobs, progress)
+        written = write(found, out) if out else []
+    except SubmissionError as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"cannot write {out}: {exc.strerror or exc}")
+    if not out:
+        sys.stdout.write(to_markdown(found))
+    top = f" (first: {found.pairs[0].a} and {found.pairs[0].b}, {found.pairs[0].score:.2f})" if found.flagged else ""
+    print(
+        f"{len(found.students)} students compared: {len(found.flagged)} pair(s) at {found.threshold:g} or more{top}; "
+        f"{len(found.groups)} group(s) with the same wrong output"
+        + (f"; wrote {', '.join(map(str, written))}" if written else ""),
+        file=sys.stderr,
+    )
+    return 0
+
+
+@contextlib.contextmanager
+def _similarity_progress(quiet: bool):
+    """``progress(done, total)`` of the students read: a bar on a terminal, a line at the start otherwise."""
+    if quiet:
+        yield None
+        return
+    if not sys.stderr.isatty():
+        print("reading and fingerprinting the class's code", file=sys.stderr, flush=True)
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("comparing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()) as bar:
+        task = bar.add_task("comparing", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"expected a number above 0 and at most 1; got {text!r}")
+    return value
 
 
 def _export(args) -> int:
