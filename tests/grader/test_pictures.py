@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from grader.report import pictures
-from grader.report.pictures import MARK, comparison_picture, counterexample_pictures, inputs_picture
+from grader.report.heatmaps import MARK
+from grader.report.pictures import comparison_picture, counterexample_pictures, inputs_picture
 
 
 def array(values, shape, dtype="float32"):
