@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from grader.report.common import REVIEW, html_words, points, stub_line, unimplemented
 from grader.report.pictures import Picture, test_pictures
 
+SCALE = 1.5  # pictures are drawn small; the page shows them larger (SVG stays sharp)
 LIKELY = "Likely mistake: "  # how the feedback's words name a mistake (grader.checks.failure.LIKELY)
 
 if TYPE_CHECKING:  # annotations only: the command line reads FORMATS before PyTorch is imported
@@ -162,12 +163,12 @@ def words_after_mistakes(test: TestResult) -> str:
     return "\n".join(line for line in test.feedback.splitlines() if line.strip() not in said)
 
 
-def figure(picture: Picture, kind: str = "svg", scale: float = 1.5) -> str:
-    """``picture`` as a ``<figure>``: the image (a ``data:`` URI, ``scale`` times its size, scaled down to fit
-    a narrow screen) and its caption."""
-    width, height = (round(n * scale) for n in picture.pixels)
+def figure(picture: Picture) -> str:
+    """``picture`` as a ``<figure>``: the SVG image (a ``data:`` URI at ``SCALE`` times its size, scaled down to
+    fit a narrow screen) and its caption."""
+    width, height = (round(n * SCALE) for n in picture.pixels)
     return (
-        f'<figure><img src="{picture.data_uri(kind)}" alt="{_text(picture.alt)}" width="{width}" height="{height}">'
+        f'<figure><img src="{picture.data_uri("svg")}" alt="{_text(picture.alt)}" width="{width}" height="{height}">'
         f"<figcaption>{_text(picture.caption)}</figcaption></figure>"
     )
 
