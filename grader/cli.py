@@ -155,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     similarity.add_argument(
         "--common",
-        type=_jobs,
+        type=_students,
         metavar="N",
         help="code found in N or more students' submissions is common, no evidence (default: 5%% of the "
         "class, at least 4)",
@@ -464,7 +464,13 @@ def _grade_all(args) -> int:
     done = ", ".join(f"{count} {what}" for what, count in sorted(counts.items())) or "no students"
     print(f"{done}; gradebook: {args.out / 'gradebook.csv'}", file=sys.stderr)
     if args.similarity:
-        return _compare(args.submissions, args.out, args.out, None, None, args.jobs, args.quiet)
+        compared = _compare(args.submissions, args.out, args.out, None, None, args.jobs, args.quiet)
+        if compared:
+            return compared
+        from grader.integrations.class_page import write_class_page
+
+        write_class_page(args.out, [student.name for student in found.students])  # now with the pairs
+    print(f"the class on one page: {args.out / 'index.html'}", file=sys.stderr)
     return 0
 
 
@@ -515,6 +521,12 @@ def _similarity_progress(quiet: bool):
     with Progress(TextColumn("comparing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()) as bar:
         task = bar.add_task("comparing", total=None)
         yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def _students(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of students, 1 or more; got {text!r}")
+    return int(text)
 
 
 def _share(text: str) -> float:

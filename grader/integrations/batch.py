@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.cache import grader_fingerprint
+from grader.integrations.class_page import write_class_page
 from grader.integrations.class_reports import STATE, read_results, state, write, write_reports
 from grader.integrations.lms import class_students, students_table
 from grader.load.submission import Submission, SubmissionError
@@ -121,6 +122,7 @@ def grade_all(
         if progress:
             progress.advance(student.name, status)
     write_reports(out, [s.name for s in students], previous)
+    write_class_page(out, [s.name for s in students])
     return dict(counts)
 
 
