@@ -1,14 +1,14 @@
 """Copies in a class: shared code found by token winnowing (copydetect), and shared wrong answers.
 
 Each student's modules, read as ``grade-all`` reads them (a folder, a ``.zip``, notebooks), become one
-document; modules still equal to their stub are left out. copydetect tokenizes the document (names
+document; modules still equal to their stub are left out. copydetect tokenizes each module (names
 become ``V``/``F``/``O``, strings ``S``; comments and layout vanish, so renaming and reformatting change
-nothing) and winnows its hashed k-grams into fingerprints. Two kinds of fingerprints are no evidence
-and are dropped: the starter code's (every k-gram of ``exercises/*.py``, copydetect's boilerplate) and
-the common ones, found in the code of many students (the obvious way to write a line; MOSS's ``-m``).
-What remains is a student's *own* code. A pair's score is the larger of the two shares of own code
-that the other student has too (own code counts as at least ``FLOOR`` tokens, so a few shared lines
-never make a high score).
+nothing) and winnows its hashed k-grams into fingerprints (no k-gram spans two modules). Two kinds
+of fingerprints are no evidence and are dropped: the starter code's (every k-gram of ``exercises/*.py``,
+copydetect's boilerplate) and the common ones, found in the code of many students (the obvious way to
+write a line; MOSS's ``-m``). What remains is a student's *own* code. A pair's score is the larger
+of the two shares of own code that the other student has too (own code counts as at least ``FLOOR``
+tokens, so a few shared lines never make a high score).
 
 copydetect hashes k-grams with Python's ``hash``, which differs between processes: fingerprints are
 taken in spawned processes with a fixed ``PYTHONHASHSEED``, so a class gives the same report every run.
@@ -105,7 +105,8 @@ class WrongOutput:
 @dataclass
 class Similarity:
     students: list[str]
-    documents: dict[str, Document]  # students with code of their own (not only stubs)
+    documents: dict[str, Document]  # students with modules other than the stubs
+    own: dict[str, int]  # tokens of own code (neither starter nor common code) of each student with a document
     pairs: list[Pair]  # every pair with a score above 0, highest first
     groups: list[WrongOutput]
     threshold: float
@@ -133,7 +134,8 @@ def compare_class(
     common = common or common_min(len(names))
     documents, prints, boilerplate, notes = _read_all(found.students, jobs, progress)
     notes += [f"{entry}: no submission of the class's layout, not compared" for entry in found.ignored]
-    pairs = _pairs(documents, _evidence(prints, boilerplate, common))
+    evidence = _evidence(prints, boilerplate, common)
+    pairs = _pairs(documents, evidence)
     groups = []
     if results is not None:
         groups, missing = same_wrong_outputs(results, names)
@@ -142,7 +144,8 @@ def compare_class(
         shared = Counter(pair for group in groups for pair in combinations(sorted(group.students), 2))
         for pair in pairs:
             pair.same_wrong = shared[tuple(sorted((pair.a, pair.b)))]
-    return Similarity(names, documents, pairs, groups, threshold, common, notes)
+    own = {name: int(print_.token_coverage) for name, print_ in evidence.items()}
+    return Similarity(names, documents, own, pairs, groups, threshold, common, notes)
 
 
 def document(student: ClassStudent) -> Document:
@@ -155,10 +158,10 @@ def document(student: ClassStudent) -> Document:
         if code is None or code == _stub(topic).encode() or code in seen:  # a notebook answers several topics
             continue
         seen.add(code)
-        label = submission.found.get(topic, f"{topic}.py")
+        label, source = submission.found.get(topic, f"{topic}.py"), code.decode("utf-8", errors="replace")
         text += f"# ---- {label}\n"
-        sections.append((len(text), len(text) + len(code.decode("utf-8", errors="replace")), label))
-        text += code.decode("utf-8", errors="replace") + "\n"
+        sections.append((len(text), len(text) + len(source), label))
+        text += source + "\n"
     return Document(student.name, text, tuple(sections))
 
 
@@ -296,17 +299,19 @@ def _pairs(documents: dict[str, Document], prints: dict[str, _Evidence]) -> list
 
 def same_wrong_outputs(results: Path, students: list[str]) -> tuple[list[WrongOutput], list[str]]:
     """Groups of two or more students whose failing test shows the same inputs and the same wrong
-    ``got`` (in their ``<student>.json`` reports); and the students without a report. Groups whose
+    ``got`` (in their ``<student>.json`` reports); and the students without a readable report. Groups whose
     feedback names no known mistake come first, then the smaller ones."""
     groups: dict[str, dict] = {}
     missing = []
     for student in students:
         try:
-            document = json.loads((results / f"{student}.json").read_text(encoding="utf-8"))
+            report = json.loads((results / f"{student}.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
+            report = None
+        if not isinstance(report, dict):
             missing.append(student)
             continue
-        for topic, result in document.get("topics", {}).items():
+        for topic, result in report.get("topics", {}).items():
             for test in result.get("tests", []):
                 example = test.get("counterexample")
                 if test.get("passed") or not example or example.get("got") is None:

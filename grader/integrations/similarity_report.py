@@ -80,7 +80,7 @@ def to_json(similarity: Similarity) -> str:
     document = {
         "convgrade": __version__,
         "students": len(similarity.students),
-        "with_own_code": len(similarity.documents),
+        "with_own_code": sum(tokens > 0 for tokens in similarity.own.values()),
         "threshold": similarity.threshold,
         "common": similarity.common,
         "fingerprints": {"k": K, "window": WINDOW, "floor": FLOOR},
@@ -187,9 +187,10 @@ def write(similarity: Similarity, out: Path) -> list[Path]:
 
 
 def _counts(similarity: Similarity) -> str:
+    own = sum(tokens > 0 for tokens in similarity.own.values())
     return (
-        f"{len(similarity.students)} students, {len(similarity.documents)} with code of their own "
-        f"(the others handed in the stubs only or could not be read)."
+        f"{len(similarity.students)} students, {own} with code of their own "
+        "(the others handed in the stubs only or could not be read)."
     )
 
 

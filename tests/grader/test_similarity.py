@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import run_grader
+from helpers import CASES, ROOT, run_grader
 from synthetic_class import make_class
 
 from grader.integrations.similarity import THRESHOLD, compare_class, same_wrong_outputs
@@ -78,7 +78,7 @@ def test_stubs_and_plain_solutions_are_not_flagged(compared, small_class):
     stubs = {name for name, kind in kinds.items() if kind == "stubs"}
     plain = {name for name, kind in kinds.items() if kind == "plain"}
     assert len(stubs) >= 2 and len(plain) >= 2
-    assert not stubs & set(compared.documents)  # the stubs as handed out are no code of one's own
+    assert not any(compared.own.get(name) for name in stubs)  # the stubs are no code of one's own
     for pair in compared.flagged:
         assert not {pair.a, pair.b} & stubs
         assert not {pair.a, pair.b} <= plain
@@ -133,3 +133,27 @@ def test_the_command_refuses_bad_input(tmp_path):
     assert no_results.returncode == 2 and "not a folder" in no_results.stderr
     threshold = run_grader("similarity", tmp_path / "class", "--threshold", "2")
     assert threshold.returncode == 2 and "at most 1" in threshold.stderr
+
+
+@pytest.mark.slow
+def test_grade_all_compares_the_class_it_graded(tmp_path):
+    """``grade-all --similarity``: two students with the same wrong sigmoid are a pair and a group, from
+    the reports grade-all wrote; the student who handed in the stub is in neither."""
+    wrong_sigmoid = (ROOT / "solutions" / "perceptron.py").read_text() + "\n"
+    wrong_sigmoid += (CASES / "perceptron" / "wrong_sigmoid_sign.py").read_text()
+    stub = (ROOT / "exercises" / "perceptron.py").read_text()
+    for name, text in {"alice": wrong_sigmoid, "bob": wrong_sigmoid, "carol": stub}.items():
+        (tmp_path / "class" / name).mkdir(parents=True)
+        (tmp_path / "class" / name / "perceptron.py").write_text(text)
+    (tmp_path / "fast.toml").write_text("[examples]\ndefault = 8\n")
+    out = tmp_path / "out"
+    done = run_grader(
+        "grade-all", tmp_path / "class", "--out", out, "--similarity", "--config", tmp_path / "fast.toml", "--quiet"
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads((out / "similarity.json").read_text())
+    assert [pair["students"] for pair in found["pairs"]] == [["alice", "bob"]]
+    assert found["pairs"][0]["same_wrong_outputs"] >= 1
+    groups = found["wrong_output_groups"]
+    assert groups and all(g["students"] == ["alice", "bob"] and g["function"] == "sigmoid" for g in groups)
+    assert (out / "similarity.html").exists() and (out / "similarity.md").exists()
