@@ -41,6 +41,7 @@ from grader.report.heatmaps import (
     as_array,
     colour_range,
     drawing,
+    new_figure,
     number,
     panels_of,
 )
@@ -134,8 +135,48 @@ def _pictures_of(key: str) -> tuple[Picture, ...]:
     pictures = [
         inputs_picture(function, named),
         comparison_picture(expected, got, f"output of {function}", counterexample.get("first_difference")),
+        curves_picture(expected, got, function),
     ]
     return tuple(p for p in pictures if p is not None)
+
+
+def _series(value) -> dict[str, list[float]] | None:
+    """A list of numbers, or a dict of such lists (a trajectory, a loss history), as named series; else None."""
+    numbers = (int, float)
+    if isinstance(value, list) and len(value) > 1 and all(isinstance(v, numbers) for v in value):
+        return {"": [float(v) for v in value]}
+    if isinstance(value, dict) and value and all(_series(v) == {"": v} or _series(v) for v in value.values()):
+        named = {name: _series(v) for name, v in value.items()}
+        return {name: series[""] for name, series in named.items() if series and "" in series}
+    return None
+
+
+def curves_picture(expected, got, function: str) -> Picture | None:
+    """Expected and actual series (a trajectory, the losses per epoch) as curves on one plot; None unless
+    both are series with the same names."""
+    want, have = _series(expected), _series(got)
+    if not want or not have or set(want) != set(have):
+        return None
+    with drawing():
+        from matplotlib.ticker import MaxNLocator
+
+        figure = new_figure(5.6, 2.8)
+        axes = figure.add_axes((0.1, 0.17, 0.55, 0.73))
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        for index, name in enumerate(sorted(want)):
+            colour = f"C{index}"
+            label = f"{name}, " if name else ""
+            axes.plot(range(len(want[name])), want[name], color=colour, label=f"{label}expected")
+            axes.plot(range(len(have[name])), have[name], "o--", color=colour, markersize=3, label=f"{label}yours")
+        axes.set_xlabel("step")
+        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=7)
+    words = "; ".join(
+        f"{name or 'values'}: expected {', '.join(number(v) for v in want[name][:8])}, "
+        f"yours {', '.join(number(v) for v in have[name][:8])}"
+        for name in sorted(want)
+    )
+    alt = f"The output of {function} step by step, expected (solid) and yours (dashed): {words}."
+    return Picture(alt, "Expected (solid) and yours (dashed), step by step.", figure)
 
 
 # ------------------------------------------------------------------ the two pictures

@@ -5,13 +5,23 @@ import pytest
 from helpers import CASES, as_module
 
 from grader.load.submission import load_submission
+from grader.report.pictures import curves_picture
 from grader.report.pictures import test_pictures as pictures_of
 from grader.score.config import Config
 from grader.score.grade import grade_submission
 
-pytestmark = pytest.mark.slow
+
+def test_histories_are_drawn_as_curves_and_said_in_words():
+    expected = {"train_loss": [1.0, 0.5, 0.25], "val_loss": [1.5, 0.75, 0.5]}
+    got = {"train_loss": [1.0, 1.0, 1.0], "val_loss": [1.5, 1.5, 1.5]}
+    picture = curves_picture(expected, got, "fit")
+    assert "train_loss: expected 1, 0.5, 0.25, yours 1, 1, 1" in picture.alt and picture.png
+    assert curves_picture([3.0, 1.0], [3.0, 2.0], "gradient_descent") is not None
+    assert curves_picture(expected, {"train_loss": [1.0, 1.0, 1.0]}, "fit") is None  # different series
+    assert curves_picture({"dtype": "float32", "shape": [2], "values": [1, 2]}, got, "f") is None  # an array
 
 
+@pytest.mark.slow
 def test_a_wrong_filter2d_is_drawn_on_a_shape_beside_the_reference(tmp_path):
     (tmp_path / "edges.py").write_text(as_module(CASES / "edges" / "wrong_border_left_zero.py"))
     result = grade_submission(load_submission(tmp_path, ["edges"]), Config(examples={"default": 10}), ["edges"])
