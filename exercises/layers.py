@@ -56,8 +56,9 @@ def batch_norm(x: torch.Tensor, eps: float = 1e-5) -> torch.Tensor:
     ``F.batch_norm(x, None, None, training=True, eps=eps)``.
 
     Raises:
-        ValueError: if ``x`` has fewer than 2 dimensions, or a channel has
-            only one value (its variance says nothing).
+        ValueError: if ``x`` has fewer than 2 dimensions, a channel has
+            only one value (its variance says nothing), or ``eps <= 0`` (as
+            ``F.batch_norm`` in training mode).
 
     Forbidden here: F.batch_norm, nn.BatchNorm*, F.layer_norm, F.instance_norm.
     """

@@ -64,8 +64,9 @@ def batch_norm(x: torch.Tensor, eps: float = 1e-5) -> torch.Tensor:
     ``F.batch_norm(x, None, None, training=True, eps=eps)``.
 
     Raises:
-        ValueError: if ``x`` has fewer than 2 dimensions, or a channel has
-            only one value (its variance says nothing).
+        ValueError: if ``x`` has fewer than 2 dimensions, a channel has
+            only one value (its variance says nothing), or ``eps <= 0`` (as
+            ``F.batch_norm`` in training mode).
 
     Forbidden here: F.batch_norm, nn.BatchNorm*, F.layer_norm, F.instance_norm.
     """
@@ -79,6 +80,8 @@ def batch_norm(x: torch.Tensor, eps: float = 1e-5) -> torch.Tensor:
         raise ValueError(
             f"batch_norm needs more than one value per channel, got x of shape {tuple(x.shape)}"
         )
+    if eps <= 0:
+        raise ValueError(f"eps must be positive, got {eps}")
     mean = x.mean(dim=dims, keepdim=True)
     var = ((x - mean) ** 2).mean(dim=dims, keepdim=True)
     return (x - mean) / torch.sqrt(var + eps)

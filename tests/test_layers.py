@@ -88,7 +88,7 @@ def test_batch_norm_of_two_samples_by_hand():
 
 def test_batch_norm_gives_every_channel_mean_0_and_variance_1():
     x = 5 + 3 * torch.randn(8, 4, 6, 6, dtype=torch.float64)
-    out = layers.batch_norm(x, eps=0.0)
+    out = layers.batch_norm(x, eps=1e-12)
     mean = out.mean(dim=(0, 2, 3))
     var = out.var(dim=(0, 2, 3), unbiased=False)
     course.assert_close(mean, torch.zeros(4, dtype=torch.float64))
@@ -119,6 +119,13 @@ def test_batch_norm_matches_pytorch(shape, eps, dtype, seed):
 def test_batch_norm_rejects_a_single_value_per_channel(shape):
     with pytest.raises(ValueError):
         layers.batch_norm(torch.randn(shape))
+
+
+@pytest.mark.parametrize("eps", [0.0, -1e-5])
+def test_batch_norm_rejects_an_eps_that_is_not_positive(eps):
+    # as F.batch_norm in training mode: eps keeps the division away from 0 / 0
+    with pytest.raises(ValueError, match="eps"):
+        layers.batch_norm(torch.randn(4, 3), eps=eps)
 
 
 # ---------------------------------------------------------------- dropout

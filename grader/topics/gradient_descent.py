@@ -20,14 +20,13 @@ from grader.checks import (
     Mistake,
     NotApplicable,
     Property,
-    Scripted,
     crashed,
-    mistake_lines,
     number,
     numbers_apart,
     outcome_value,
 )
 from grader.sandbox.wire import numpy_scalar
+from grader.topics.arguments import Bad, argument_errors
 
 POINTS = 5
 BY_LOOPS = {}
@@ -56,18 +55,19 @@ def deriv_cases(draw):
     return Case((x,))
 
 
-DESCENT_FEATURES = ("zero epochs", "keyword arguments", "any start and rate")
+DESCENT_FEATURES = ("by position", "start by name", "zero epochs", "any start and rate")
+CUSTOM_FEATURES = ("any start and rate",)
 
 
 @st.composite
-def descent_cases(draw, enabled: frozenset = frozenset(DESCENT_FEATURES), custom_grad: bool = False):
-    """The core: a small integer start (not the minimum 3), a learning rate in tenths, 1 to 5 epochs, all
-    positional; a custom grad ``a * x + b`` with a > 0 and b != 0, so the first step moves.
+def descent_cases(draw, enabled: frozenset, custom_grad: bool = False):
+    """The core: ``gradient_descent(start, learning_rate=..., epochs=...)`` with a small integer start (not
+    the minimum 3), a learning rate in tenths and 1 to 5 epochs; a custom grad ``a * x + b`` (a > 0, b != 0,
+    so that the first step moves) is given as ``grad=``.
 
-    Features: ``zero epochs``; ``keyword arguments`` (learning_rate, epochs and grad by name, and sometimes
-    start too);
-    ``any start and rate`` (start in quarters up to 100, rates in hundredths up to 1.2, up to 20 epochs,
-    any grad slope and offset, zero included).
+    Features: ``by position`` (every argument by position, as the slides call it); ``start by name``
+    (``start=`` too); ``zero epochs``; ``any start and rate`` (start in quarters up to 100, rates in
+    hundredths up to 1.2, up to 20 epochs, any grad slope and offset, zero included).
     """
     on = enabled.__contains__
     if on("any start and rate"):
@@ -80,18 +80,12 @@ def descent_cases(draw, enabled: frozenset = frozenset(DESCENT_FEATURES), custom
         a, b = draw(st.integers(1, 8)) / 4, draw(st.integers(1, 20).flatmap(lambda n: st.sampled_from([n, -n]))) / 2
     if on("zero epochs") and draw(st.booleans()):
         epochs = 0
-    args, kwargs = [start, learning_rate, epochs], {}
-    if on("keyword arguments") and draw(st.booleans()):
-        kwargs = {"learning_rate": args.pop(1), "epochs": args.pop(1)}
-        if draw(st.booleans()):  # every argument by name, as in gradient_descent(start=1.0, learning_rate=...)
-            kwargs = {"start": args.pop(0), **kwargs}
-    if custom_grad:
-        grad = Affine(a, b)
-        if kwargs or (on("keyword arguments") and draw(st.booleans())):
-            kwargs["grad"] = grad
-        else:
-            args.append(grad)
-    return Case(tuple(args), kwargs)
+    options = {"learning_rate": learning_rate, "epochs": epochs} | ({"grad": Affine(a, b)} if custom_grad else {})
+    if on("by position") and draw(st.booleans()):
+        return Case((start, *options.values()))
+    if on("start by name") and draw(st.booleans()):
+        return Case((), {"start": start, **options})
+    return Case((start,), options)
 
 
 # ------------------------------------------------------------------ references
@@ -334,37 +328,27 @@ def _plain(value) -> torch.Tensor | None:
         return None
 
 
-def _deriv_mistakes(ctx, case) -> tuple[Mistake, ...]:
-    """When the default grad is used and the student's deriv is wrong, that is the likely cause."""
-    start, learning_rate, epochs, function = _options(case)
-    if function is not deriv or epochs == 0:
-        return ()
-    outcome = ctx.call("deriv", Case((float(start),)))
-    if not outcome.ok:
-        return ()
-    try:
-        got = _number(outcome.value, "deriv", "the derivative")
-    except Failure:
-        return ()
-    if _close(got, deriv(float(start)), 2 * abs(start) + 6):
-        return ()
-    return (
-        Mistake(
-            "gradient_descent.deriv_wrong",
-            f"your `deriv` is wrong (deriv({number(start)}) returned "
-            f"{number(got)}, expected {number(deriv(float(start)))}), and the default `grad` is `deriv`: "
-            "fix `deriv` first",
-        ),
-    )
+TRUSTED_DERIV = Affine(2.0, -6.0)  # exactly deriv: 2.0 * x + -6.0 rounds as 2 * x - 6
+
+
+def _with_right_grad(case: Case) -> Case:
+    """``case`` with the contract's derivative given as ``grad`` (the default ``grad=deriv`` is bound when the
+    student's module is defined, so a wrong ``deriv`` cannot be swapped out any other way)."""
+    if len(case.args) >= 3:
+        return Case(case.args[:3] + (TRUSTED_DERIV,))
+    return Case(case.args, {**case.kwargs, "grad": TRUSTED_DERIV})
 
 
 def verify_descent(ctx, case):
-    """gradient_descent returns [x0, ..., x_epochs] of x_(k+1) = x_k - learning_rate * grad(x_k)."""
+    """gradient_descent returns [x0, ..., x_epochs] of x_(k+1) = x_k - learning_rate * grad(x_k); with the
+    contract's derivative as ``grad`` where the student's ``deriv`` failed its own test."""
+    if "grad" not in case.kwargs and len(case.args) < 4 and "deriv" in ctx.known_wrong:
+        case = _with_right_grad(case)
     expected = _trajectory(case)
     sizes = _magnitudes(case, expected)
     epochs = _options(case)[2]
     try:
-        outcome = ctx.call("gradient_descent", case)
+        outcome = ctx.call("gradient_descent", case, callees=("deriv",))
         if crashed(outcome):
             ctx.evidence.observe_crash(DESCENT_MISTAKES, case)
         value = outcome_value(outcome, "gradient_descent")
@@ -382,80 +366,54 @@ def verify_descent(ctx, case):
                         f"the trajectory of `gradient_descent` is wrong at index {k}: expected "
                         f"x{k} = {shown_expected}, got {shown_got}"
                     )
-        except Failure as failure:
-            named, got = _deriv_mistakes(ctx, case), _plain(value)
-            if got is not None and not named:  # a wrong deriv explains the trajectory by itself
+        except Failure:
+            got = _plain(value)
+            if got is not None:
                 ctx.evidence.observe(DESCENT_MISTAKES, case, got, _vector(expected), _vector(sizes))
-            raise Failure(str(failure) + mistake_lines(named), mistakes=named) from None
+            raise
     except Failure as failure:
         raise Failure(f"{failure}\n    Input: {case.describe(DESCENT_ARGS)}", failure.fatal) from None
 
 
-BAD_DESCENT = [
-    (Case((0.0, 0.1, -1)), "for epochs = -1"),
-    (Case((5.0, 0.25, -10)), "for epochs = -10"),
-    (Case((0.0, 0.0, 5)), "for learning_rate = 0"),
-    (Case((0.0, -0.1, 5)), "for a negative learning_rate"),
-    (
-        Case((1.0,), {"learning_rate": -0.5, "epochs": 3, "grad": Affine(1.0, 0.0)}),
+NEGATIVE_EPOCHS, RATE = "negative epochs", "learning_rate <= 0"
+EPOCHS, RATES = ("epochs",), ("learning_rate", "learning rate", "rate")
+BAD_DESCENT = [  # the options by name: the order of the parameters is the trajectory checks' business
+    Bad(lambda: Case((0.0,), {"learning_rate": 0.1, "epochs": -1}), "for epochs = -1", NEGATIVE_EPOCHS, EPOCHS),
+    Bad(lambda: Case((5.0,), {"learning_rate": 0.25, "epochs": -10}), "for epochs = -10", NEGATIVE_EPOCHS, EPOCHS),
+    Bad(lambda: Case((0.0,), {"learning_rate": 0.0, "epochs": 5}), "for learning_rate = 0", RATE, RATES),
+    Bad(lambda: Case((0.0,), {"learning_rate": -0.1, "epochs": 5}), "for a negative learning_rate", RATE, RATES),
+    Bad(
+        lambda: Case((1.0,), {"learning_rate": -0.5, "epochs": 3, "grad": Affine(1.0, 0.0)}),
         "for a negative learning_rate (with a custom grad)",
+        RATE,
+        RATES,
     ),
 ]
 
+EPOCHS_UNCHECKED = Mistake(
+    "gradient_descent.epochs_unchecked",
+    "epochs is not checked: negative epochs must raise ValueError (`if epochs < 0: raise ValueError(...)`)",
+)
+ZERO_RATE_ACCEPTED = Mistake(
+    "gradient_descent.zero_rate_accepted",
+    "learning_rate = 0 slips through (`< 0` instead of `<= 0`): a rate of 0 never moves, reject it too",
+)
+RATE_UNCHECKED = Mistake(
+    "gradient_descent.rate_unchecked",
+    "learning_rate is not checked: a learning_rate <= 0 must raise ValueError "
+    "(`if learning_rate <= 0: raise ValueError(...)`)",
+)
 
-def verify_descent_errors(ctx):
-    """gradient_descent raises ValueError for negative epochs and for learning rates <= 0."""
-    accepted = []
-    for case, why in BAD_DESCENT:
-        outcome = ctx.call("gradient_descent", case)
-        if outcome.status == "raised" and (outcome.error or {}).get("type") == "ValueError":
-            continue
-        if outcome.status != "ok" and not crashed(outcome):
-            outcome_value(outcome, "gradient_descent")  # not implemented, missing, killed
-        did = f"raised {outcome.error.get('type')}" if outcome.status == "raised" else "returned normally"
-        accepted.append((case, why, did))
-    if not accepted:
-        return
-    case, why, did = accepted[0]
-    whys = {w for _, w, _ in accepted}
-    if any(d != "returned normally" for _, _, d in accepted):  # it crashed: what it checks is unknown
-        named = ()
-    elif len(accepted) == len(BAD_DESCENT):
-        named = (
-            Mistake(
-                "gradient_descent.arguments_unchecked",
-                "the arguments are not checked: start with "
-                "`if epochs < 0 or learning_rate <= 0: raise ValueError(...)`",
-            ),
-        )
-    elif whys == {"for learning_rate = 0"}:
-        named = (
-            Mistake(
-                "gradient_descent.zero_rate_accepted",
-                "learning_rate = 0 slips through (`< 0` instead of `<= 0`): a rate of 0 never moves, reject it too",
-            ),
-        )
-    elif all("learning_rate" in w for w in whys):
-        named = (
-            Mistake(
-                "gradient_descent.rate_unchecked",
-                "only epochs is checked: a learning_rate <= 0 must raise ValueError too",
-            ),
-        )
-    elif all("epochs" in w for w in whys):
-        named = (
-            Mistake(
-                "gradient_descent.epochs_unchecked",
-                "only learning_rate is checked: negative epochs must raise ValueError too",
-            ),
-        )
-    else:
-        named = ()
-    raise Failure(
-        f"`gradient_descent` should raise ValueError {why}, but it {did}.\n"
-        f"    Input: {case.describe(DESCENT_ARGS)}" + mistake_lines(named),
-        mistakes=named,
-    )
+
+def _unchecked(part: str, failed) -> tuple[Mistake, ...]:
+    """Which check is left out, from the calls of ``part`` that returned normally (a crash tells nothing)."""
+    whys = {b.why for b, outcome in failed if b.part == part and outcome.status == "ok"}
+    everyone = {b.why for b in BAD_DESCENT if b.part == part}
+    if part == NEGATIVE_EPOCHS:
+        return (EPOCHS_UNCHECKED,) if whys == everyone else ()
+    if whys == {"for learning_rate = 0"}:
+        return (ZERO_RATE_ACCEPTED,)
+    return (RATE_UNCHECKED,) if whys == everyone else ()
 
 
 CHECKS = [
@@ -486,13 +444,15 @@ CHECKS = [
         strategy=lambda enabled: descent_cases(enabled, custom_grad=True),
         verify=verify_descent,
         array_valued=False,
-        features=DESCENT_FEATURES,
+        features=CUSTOM_FEATURES,
     ),
-    Scripted(
+    argument_errors(
         "gradient_descent_errors",
-        "gradient_descent raises ValueError for negative epochs and non-positive learning rates",
+        "gradient_descent raises ValueError naming the argument for negative epochs and non-positive learning rates",
         "gradient_descent",
+        BAD_DESCENT,
+        DESCENT_ARGS,
         weight=1.0,
-        body=verify_descent_errors,
+        diagnose=_unchecked,
     ),
 ]

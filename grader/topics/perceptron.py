@@ -10,14 +10,18 @@ from grader.checks import (
     Failure,
     Misconception,
     Mistake,
-    NotApplicable,
     Property,
+    as_tensor,
     check_array_call,
+    compare,
+    crashed,
     float32_result,
-    raises_value_error,
+    mistake_lines,
+    outcome_value,
 )
 from grader.checks.forbidden import Rule
 from grader.checks.strategies import DTYPES, tensors, values
+from grader.topics.arguments import Bad, argument_errors
 
 POINTS = 5
 
@@ -36,8 +40,9 @@ EXTREMES = [1e4, -1e4, 1e3, -1e3, 800.0, -800.0, 100.0, -100.0, 89.0, -89.0, 30.
 
 # ------------------------------------------------------------------ strategies
 
-SIGMOID_FEATURES = ("float64", "any shape")
-PERCEPTRON_FEATURES = ("batch", "float64", "tensor bias")
+UNCHANGED = "input unchanged"  # a feature: only its search demands the inputs unchanged after the call
+SIGMOID_FEATURES = ("float64", "any shape", UNCHANGED)
+PERCEPTRON_FEATURES = ("batch", "float64", "tensor bias", "large |x @ w + b|", UNCHANGED)
 
 
 @st.composite
@@ -48,10 +53,10 @@ def shapes(draw):
 @st.composite
 def sigmoid_cases(draw, enabled: frozenset):
     """A tensor ``z`` with values in [-30, 30], drawing only the ``enabled`` features; the core is a
-    float32 vector."""
+    float32 vector. With it, whether the input must come back unchanged (the "input unchanged" feature)."""
     dtype = draw(DTYPES) if "float64" in enabled else torch.float32
     shape = draw(shapes()) if "any shape" in enabled else (draw(st.integers(1, 5)),)
-    return Case((draw(tensors(shape, dtype, -30.0, 30.0)),))
+    return Case((draw(tensors(shape, dtype, -30.0, 30.0)),)), UNCHANGED in enabled
 
 
 @st.composite
@@ -59,11 +64,13 @@ def extreme_sigmoid_cases(draw):
     """A tensor ``z`` of any shape (0-d included) and dtype with |z| up to 1e4."""
     dtype = draw(DTYPES)
     shape = draw(shapes())
-    # integers first: a failure shrinks to whole numbers such as -100 or 9000 where it can
+    # integers and the listed extremes first: a failure shrinks to whole numbers such as -100 or 1e4 where it can
     z = draw(
         st.one_of(
             tensors(shape, dtype, -120.0, 120.0, specials=EXTREMES, patterns=("integers", "specials")),
-            tensors(shape, dtype, -1e4, 1e4, patterns=("integers", "uniform", "negative")),
+            tensors(
+                shape, dtype, -1e4, 1e4, specials=EXTREMES, patterns=("specials", "integers", "uniform", "negative")
+            ),
         )
     )
     return Case((z,))
@@ -71,22 +78,23 @@ def extreme_sigmoid_cases(draw):
 
 @st.composite
 def perceptron_cases(draw, enabled: frozenset):
-    """perceptron arguments drawing only the ``enabled`` features; the core is one float32 sample
-    ``x (n,)``, ``w (n,)`` and a Python float bias."""
+    """perceptron arguments drawing only the ``enabled`` features, and whether the inputs must come back
+    unchanged; the core is one float32 sample ``x (n,)``, ``w (n,)`` and a Python float bias."""
     dtype = draw(DTYPES) if "float64" in enabled else torch.float32
     n = draw(st.integers(1, 6))
     batch = draw(st.one_of(st.none(), st.integers(1, 5))) if "batch" in enabled else None  # None: x of shape (n,)
-    # |x @ w + b| <= 6 * 1 * 1 + 3 = 9: below exp's overflow (88.7 in float32), so an overflowing sigmoid
-    # loses the sigmoid_extreme_values points only, not these too; and small enough that sigmoid, tanh
-    # and a step function give different values (tanh(z) and the step agree to 1e-4 beyond |z| = 5)
+    # |x @ w + b| <= 6 * 1 * 1 + 3 = 9 but for "large |x @ w + b|": small enough that sigmoid, tanh and a
+    # step function give different values (tanh(z) and the step agree to 1e-4 beyond |z| = 5)
     x = draw(tensors((n,) if batch is None else (batch, n), dtype, -1.0, 1.0))
     w = draw(tensors((n,), dtype, -1.0, 1.0))
     # |b| >= 1.5 (shrinking to 2): where x @ w is 0, z = b still tells the mistakes apart
     # (z = 0 or 1 would make "no activation", "step function" and "no bias" look alike)
     b = draw(st.one_of(values(dtype, 1.5, 3.0), values(dtype, -3.0, -1.5)))
+    if "large |x @ w + b|" in enabled and draw(st.booleans()):  # exp(|z|) overflows beyond 88.7 (float32)
+        b = draw(st.sampled_from([800.0, -800.0, 1e4, -1e4, 100.0, -100.0, 1e3, -1e3]))
     if "tensor bias" in enabled and draw(st.booleans()):
         b = torch.tensor(b, dtype=dtype)
-    return Case((x, w, b))
+    return Case((x, w, b)), UNCHANGED in enabled
 
 
 # ------------------------------------------------------------------ references
@@ -176,6 +184,12 @@ PERCEPTRON_MISTAKES = [
         lambda c: torch.sigmoid(-_logit(c)),
     ),
     Misconception(
+        "perceptron.inline_exp_z_overflows",
+        "it computes exp(z) / (1 + exp(z)) with z = x @ w + b: exp(z) overflows to inf for large z and "
+        "inf / inf is nan; call your sigmoid (or use 1 / (1 + exp(-z)) where z >= 0)",
+        lambda c: torch.exp(_logit(c)) / (1 + torch.exp(_logit(c))),
+    ),
+    Misconception(
         "perceptron.torch_dot_takes_two_1",
         "torch.dot takes two 1-D tensors: for a batch x of shape (N, n) use x @ w (torch.matmul), "
         "which gives one output per sample",
@@ -190,6 +204,11 @@ PERCEPTRON_MISTAKES = [
 ]
 
 
+MATH_EXP_OVERFLOW = Mistake(
+    "perceptron.math_exp_overflow",
+    "math.exp works on Python floats and raises OverflowError past exp(709): compute on the tensor with "
+    "torch.exp (inf, not an error, where it overflows), and never exponentiate a large positive number",
+)
 EXP_OVERFLOW_WARNING = Mistake(
     "perceptron.exp_overflow_warning",
     "exp overflows: NumPy warns when exp(-z) passes its largest float (z below about -88 in float32, -709 in "
@@ -198,8 +217,9 @@ EXP_OVERFLOW_WARNING = Mistake(
 )
 
 
-def verify_sigmoid(ctx, case):
+def verify_sigmoid(ctx, drawn):
     """sigmoid(z) equals torch.sigmoid(z)."""
+    case, unchanged = drawn
     z = case.args[0]
     check_array_call(
         ctx,
@@ -210,14 +230,42 @@ def verify_sigmoid(ctx, case):
         misconceptions=SIGMOID_MISTAKES,
         dtype_mistakes=[float32_result(lambda c: torch.sigmoid(c.args[0]), "z")],
         arg_names=("z",),
+        check_inputs=unchanged,
     )
 
 
+EXTREME_PARTS = ("finite and exact", "warning-free")
+
+
 def verify_sigmoid_extreme(ctx, case):
-    """sigmoid(z) equals torch.sigmoid(z) for |z| up to 1e4, without issuing a RuntimeWarning."""
-    verify_sigmoid(ctx, case)
-    # the value was right; call again for the warnings (check_array_call keeps only the value)
-    warned = ctx.call("sigmoid", case).warned("RuntimeWarning")
+    """sigmoid(z) equals torch.sigmoid(z) for |z| up to 1e4, without issuing a RuntimeWarning. The values are
+    judged in the dtype the student returned: the dtype is sigmoid_matches_reference's requirement."""
+    if EXTREME_PARTS[0] in ctx.waived:  # the core part failed: the check earns nothing, warnings or not
+        return
+    z = case.args[0]
+    outcome = ctx.call("sigmoid", case)
+    try:
+        if crashed(outcome):
+            ctx.evidence.observe_crash(SIGMOID_MISTAKES, case)
+        got = as_tensor(outcome_value(outcome, "sigmoid"), "sigmoid")
+        expected = torch.sigmoid(z)
+        expected = expected.to(got.dtype) if got.is_floating_point() else expected
+        try:
+            compare(got, expected, scale=_sigmoid_scale(z), function="sigmoid")
+        except Failure:
+            if got.shape == z.shape:
+                ctx.evidence.observe(SIGMOID_MISTAKES, case, got, expected.to(z.dtype), _sigmoid_scale(z))
+            raise
+    except Failure as failure:
+        if failure.fatal:
+            raise
+        named = (MATH_EXP_OVERFLOW,) if (outcome.error or {}).get("type") == "OverflowError" else ()
+        raise Failure(
+            f"{failure}\n    Input: {case.describe(('z',))}" + mistake_lines(named),
+            part=EXTREME_PARTS[0],
+            mistakes=named,
+        ) from None
+    warned = outcome.warned("RuntimeWarning")
     if warned:
         first = warned[0]
         where = (
@@ -225,16 +273,20 @@ def verify_sigmoid_extreme(ctx, case):
             if first.get("where")
             else ""
         )
-        raise Failure(
+        named = (EXP_OVERFLOW_WARNING,) if "overflow" in first["message"] else ()
+        ctx.require(
+            EXTREME_PARTS[1],
+            False,
             f"`sigmoid` issued RuntimeWarning: {first['message']}{where}\n"
-            "    The values are right (1 / (1 + inf) is 0), but sigmoid must be warning-free for |z| up to 1e4."
-            f"\n    Input: {case.describe(('z',))}\n    {EXP_OVERFLOW_WARNING}",
-            mistakes=(EXP_OVERFLOW_WARNING,),
+            "    The values are right, but sigmoid must be warning-free for |z| up to 1e4."
+            f"\n    Input: {case.describe(('z',))}" + mistake_lines(named),
+            mistakes=named,
         )
 
 
-def verify_perceptron(ctx, case):
-    """perceptron(x, w, b) equals torch.sigmoid(x @ w + b)."""
+def verify_perceptron(ctx, drawn):
+    """perceptron(x, w, b) equals torch.sigmoid(x @ w + b), with the grader's sigmoid if the student's is wrong."""
+    case, unchanged = drawn
     check_array_call(
         ctx,
         "perceptron",
@@ -244,48 +296,67 @@ def verify_perceptron(ctx, case):
         misconceptions=PERCEPTRON_MISTAKES,
         dtype_mistakes=[float32_result(lambda c: torch.sigmoid(_logit(c)), "x")],
         arg_names=PERCEPTRON_ARGS,
+        check_inputs=unchanged,
+        callees=("sigmoid",),
     )
 
 
-def _unchecked(case, w_flat: bool):
-    """sigmoid(x @ w + b) without any check, on the cases where w is 1-D (``w_flat``) or not."""
-    if (case.args[1].dim() == 1) != w_flat:
-        raise NotApplicable("the other mistake's case")
-    return torch.sigmoid(_logit(case))  # mismatched feature counts raise, as x @ w does
+SHAPES_UNCHECKED = Mistake(
+    "perceptron.shapes_checked_x_w_raises",
+    "the shapes are not checked: x @ w raises PyTorch's RuntimeError when the numbers of features differ, and "
+    "a w of shape (n, 1) slips through; raise ValueError unless w is 1-D and x.shape[-1] == w.shape[0]",
+)
+COUNTS_UNCHECKED = Mistake(
+    "perceptron.numbers_of_features_not_compared",
+    "the numbers of features are not compared: x @ w raises PyTorch's RuntimeError when they differ; "
+    "compare x.shape[-1] with w.shape[0] first and raise ValueError",
+)
+ONLY_COUNTS = Mistake(
+    "perceptron.only_numbers_features_compared_w",
+    "only the numbers of features are compared: a w of shape (n, 1) passes, and x @ w gives a "
+    "result of shape (1,) or (N, 1) instead of () or (N,); w must be 1-D (w.dim() != 1: ValueError)",
+)
 
 
-UNCHECKED_PERCEPTRON = [
-    Misconception(
-        "perceptron.shapes_checked_x_w_raises",
-        "the shapes are not checked: x @ w raises PyTorch's RuntimeError when the numbers of "
-        "features differ; compare x.shape[-1] with w.shape[0] first and raise ValueError",
-        lambda c: _unchecked(c, w_flat=True),
-    ),
-    Misconception(
-        "perceptron.only_numbers_features_compared_w",
-        "only the numbers of features are compared: a w of shape (n, 1) passes, and x @ w gives a "
-        "result of shape (1,) or (N, 1) instead of () or (N,); w must be 1-D (w.dim() != 1: ValueError)",
-        lambda c: _unchecked(c, w_flat=False),
-    ),
-]
+def _shape_mistakes(part: str, failed) -> tuple[Mistake, ...]:
+    """What the failing calls of the other requirement tell: both failing means nothing is checked."""
+    both = {b.part for b, _ in failed} == {MISMATCH, NOT_FLAT}
+    if both:
+        return (SHAPES_UNCHECKED,)
+    return (COUNTS_UNCHECKED,) if part == MISMATCH else (ONLY_COUNTS,)
 
+
+MISMATCH, NOT_FLAT = "numbers of features differ", "w not 1-D"
+X_OR_W = ("x", "w")  # a mismatch is told by naming either side
 BAD_PERCEPTRON = [
-    (lambda: Case((torch.ones(3), torch.ones(4), 0.0)), "when x has 3 features and w has 4 weights"),
-    (
+    Bad(
+        lambda: Case((torch.ones(3), torch.ones(4), 0.0)), "when x has 3 features and w has 4 weights", MISMATCH, X_OR_W
+    ),
+    Bad(
         lambda: Case((torch.ones(2, 3), torch.ones(2), 0.5)),
         "when x has shape (2, 3) (3 features) and w has 2 weights (the features are x's last dimension)",
+        MISMATCH,
+        X_OR_W,
     ),
-    (
+    Bad(
         lambda: Case((torch.ones(4, 5), torch.ones(4), torch.tensor(0.0))),
         "when x has shape (4, 5) (5 features) and w has 4 weights",
+        MISMATCH,
+        X_OR_W,
     ),
-    (
+    Bad(
         lambda: Case((torch.tensor([0.5, -1.0, 2.0]), torch.ones(3, 1), 0.0)),
         "when w has shape (3, 1) (w has shape (n,): one weight per feature)",
+        NOT_FLAT,
+        ("w",),
     ),
-    (lambda: Case((torch.ones(2, 3), torch.full((3, 1), 0.5), 1.0)), "when x has shape (2, 3) and w has shape (3, 1)"),
+    Bad(
+        lambda: Case((torch.ones(2, 3), torch.full((3, 1), 0.5), 1.0)),
+        "when x has shape (2, 3) and w has shape (3, 1)",
+        NOT_FLAT,
+        ("w",),
+    ),
 ]
-
 CHECKS = [
     Property(
         "sigmoid_matches_reference",
@@ -303,23 +374,26 @@ CHECKS = [
         1.0,
         strategy=extreme_sigmoid_cases(),
         verify=verify_sigmoid_extreme,
+        parts=EXTREME_PARTS,
+        core_part=EXTREME_PARTS[0],
+        part_weights={EXTREME_PARTS[0]: 3.0},
     ),
     Property(
         "perceptron_matches_reference",
-        "perceptron computes sigmoid(x @ w + b) for one sample and for batches",
+        "perceptron computes sigmoid(x @ w + b) for one sample and for batches, finite for large |x @ w + b|",
         "perceptron",
         2.0,
         strategy=perceptron_cases,
         verify=verify_perceptron,
         features=PERCEPTRON_FEATURES,
     ),
-    raises_value_error(
+    argument_errors(
         "perceptron_errors",
-        "perceptron raises ValueError when x and w have different numbers of features or w is not 1-D",
+        "perceptron raises ValueError naming x or w when they have different numbers of features or w is not 1-D",
         "perceptron",
         BAD_PERCEPTRON,
         PERCEPTRON_ARGS,
         0.75,
-        UNCHECKED_PERCEPTRON,
+        diagnose=_shape_mistakes,
     ),
 ]

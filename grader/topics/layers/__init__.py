@@ -5,8 +5,9 @@ One module per function, over what they share (``common``): ``relu``, ``flatten`
 
 from __future__ import annotations
 
-from grader.checks import Property, raises_value_error
+from grader.checks import Property
 from grader.checks.forbidden import Rule
+from grader.topics.arguments import argument_errors
 from grader.topics.layers.batch_norm import (
     BAD_BATCH_NORM,
     BN_ARGS,
@@ -19,9 +20,11 @@ from grader.topics.layers.dropout import (
     BAD_DROPOUT,
     DROPOUT_ARGS,
     IDENTITY_PARTS,
+    IDENTITY_WEIGHTS,
     MASK_PARTS,
     SEED_PARTS,
-    UNCHECKED_DROPOUT,
+    SEED_WEIGHTS,
+    _p_unchecked,
     dropout_identity_cases,
     dropout_mask_cases,
     dropout_rate_cases,
@@ -83,7 +86,7 @@ BY_LOOPS = {
 CHECKS = [
     Property(
         "relu_matches_reference",
-        "relu matches torch.relu (any shape, float32 and float64, NaN and ±inf)",
+        "relu matches torch.relu (any shape, float32, float64 and integer tensors, NaN and ±inf)",
         "relu",
         2.0,
         strategy=relu_cases,
@@ -107,7 +110,7 @@ CHECKS = [
         strategy=noncontiguous_cases(),
         verify=verify_noncontiguous,
     ),
-    raises_value_error(
+    argument_errors(
         "flatten_errors",
         "flatten raises ValueError for fewer than 2 dimensions",
         "flatten",
@@ -125,9 +128,9 @@ CHECKS = [
         verify=verify_batch_norm,
         features=BN_FEATURES,
     ),
-    raises_value_error(
+    argument_errors(
         "batch_norm_errors",
-        "batch_norm raises ValueError for a single value per channel",
+        "batch_norm raises ValueError naming the argument for a single value per channel and for eps <= 0",
         "batch_norm",
         BAD_BATCH_NORM,
         BN_ARGS,
@@ -136,29 +139,33 @@ CHECKS = [
     ),
     Property(
         "dropout_mask_values",
-        "dropout zeroes elements and scales the survivors by 1 / (1 - p)",
+        "dropout zeroes elements and scales the survivors by 1 / (1 - p), leaving x unchanged",
         "dropout",
-        1.0,
+        0.6,
         strategy=dropout_mask_cases(),
         verify=verify_dropout_mask,
         parts=MASK_PARTS,
+        core_part=MASK_PARTS[0],
+        part_weights={MASK_PARTS[0]: 3.0},
     ),
     Property(
         "dropout_identity_and_extremes",
         "dropout is the identity (NaN and ±inf included) for training=False or p = 0, all zeros for p = 1",
         "dropout",
-        0.5,
+        0.8,
         strategy=dropout_identity_cases(),
         verify=verify_dropout_identity,
         examples=40,
         array_valued=False,
         parts=IDENTITY_PARTS,
+        core_part=IDENTITY_PARTS[0],
+        part_weights=IDENTITY_WEIGHTS,
     ),
     Property(
         "dropout_rate",
         "dropout zeroes a fraction p of the elements",
         "dropout",
-        0.5,
+        0.6,
         strategy=dropout_rate_cases(),
         verify=verify_dropout_rate,
         examples=8,
@@ -166,22 +173,23 @@ CHECKS = [
     ),
     Property(
         "dropout_seeded",
-        "dropout is reproducible with a seeded torch.Generator",
+        "dropout is reproducible with a seeded torch.Generator, and random without one",
         "dropout",
-        0.25,
+        0.3,
         strategy=dropout_seed_cases(),
         verify=verify_dropout_seed,
         examples=8,
         array_valued=False,
         parts=SEED_PARTS,
+        part_weights=SEED_WEIGHTS,
     ),
-    raises_value_error(
+    argument_errors(
         "dropout_errors",
-        "dropout raises ValueError for p outside [0, 1], in training and eval mode",
+        "dropout raises ValueError naming p for p outside [0, 1], in training and eval mode",
         "dropout",
         BAD_DROPOUT,
         DROPOUT_ARGS,
-        weight=0.25,
-        misconceptions=UNCHECKED_DROPOUT,
+        weight=0.2,
+        diagnose=_p_unchecked,
     ),
 ]

@@ -10,21 +10,28 @@ from hypothesis import strategies as st
 from grader.checks import (
     Case,
     Misconception,
+    NotApplicable,
     check_array_call,
+    float32_result,
 )
 from grader.checks.strategies import DTYPES, tensors
+from grader.topics.arguments import Bad
+from grader.topics.layers.common import UNCHANGED
 
-BN_FEATURES = ("(N, C, H, W) inputs", "eps", "float64")
+BN_FEATURES = ("(N, C, H, W) inputs", "eps by name", "eps by position", "default eps", "float64", UNCHANGED)
 BN_ARGS = ("x", "eps")
 
 
 @st.composite
 def batch_norm_cases(draw, enabled: frozenset):
-    """batch_norm arguments drawing only the ``enabled`` features; the core is a float32 (N, C) tensor
-    and the default eps. Without "eps", every channel's variance is at least 1/4, so that eps changes the
-    result by less than the tolerance (a mistake with eps shows in that feature only); "eps" draws eps
-    (left out, by name or by position; 0 on such spread channels) and channels of nearly equal values,
-    whose variance is tiny next to eps."""
+    """batch_norm arguments drawing only the ``enabled`` features, and whether x must come back unchanged.
+
+    The core: a float32 (N, C) tensor with eps left out, whose channels' variances are at least 250000, so
+    that any eps up to 1e-3 (placed anywhere under the root) changes the result by less than the float64
+    tolerance (a mistake with eps shows in the eps features only). "eps by name" and "eps by position" give
+    eps (1e-5 to 1) that way, "default eps" leaves it out, each on plain values or on channels of nearly
+    equal values, whose variance is tiny next to eps.
+    """
     on = enabled.__contains__
     dtype = draw(DTYPES) if on("float64") else torch.float32
     if not on("(N, C, H, W) inputs") or draw(st.booleans()):
@@ -34,26 +41,21 @@ def batch_norm_cases(draw, enabled: frozenset):
         if n * h * w == 1:
             h = 2
         shape = (n, c, h, w)
-    # "eps 0" divides by the standard deviation itself: only channels whose variance is far from 0
-    kind = draw(st.sampled_from(["plain", "plain", "offset", "eps 0"])) if on("eps") else "spread"
-    if kind == "plain":
+    ways = [way for way in ("eps by name", "eps by position", "default eps") if on(way)]
+    way = draw(st.sampled_from(ways)) if ways and draw(st.booleans()) else None
+    if way is None:  # spread channels, eps left out: the result hardly depends on eps
+        x = 1000 * draw(tensors(shape, dtype, patterns=("small", "integers", "uniform", "negative")))
+        assume(bool((_stats(x)[1] >= 250_000).all()))
+        return Case((x,)), UNCHANGED in enabled
+    if draw(st.booleans()):
         x = draw(tensors(shape, dtype))
-    elif kind in ("spread", "eps 0"):
-        x = draw(tensors(shape, dtype, patterns=("small", "integers", "uniform", "negative")))
-        assume(bool((_stats(x)[1] >= 0.25).all()))
     else:  # channels of nearly equal values: the variance is tiny next to eps (and the mean)
         offset = draw(st.sampled_from([0.0, 1.0, -1.0]))
         x = offset + draw(tensors(shape, dtype, -5, 5, patterns=("small", "integers"))) / 1000
-    eps = (
-        draw(
-            st.one_of(st.none(), st.sampled_from([1e-5, 1e-3, 0.1, 1.0]), st.integers(1, 1000).map(lambda k: k / 1000))
-        )
-        if kind not in ("spread", "eps 0")
-        else None
-    )
-    eps = 0.0 if kind == "eps 0" else eps
-    case = Case((x,), {} if eps is None else {"eps": eps})
-    return draw(st.sampled_from([case, case.as_positional(BN_ARGS, {"eps": 1e-5})]))
+    if way == "default eps":
+        return Case((x,)), UNCHANGED in enabled
+    eps = draw(st.one_of(st.sampled_from([1e-5, 1e-3, 0.1, 1.0]), st.integers(1, 1000).map(lambda k: k / 1000)))
+    return (Case((x, eps)) if way == "eps by position" else Case((x,), {"eps": eps})), UNCHANGED in enabled
 
 
 def _channel_dims(x):
@@ -74,12 +76,8 @@ def _eps_given(case) -> bool:
 
 
 def _bn(case):
-    """F.batch_norm in training mode; for eps = 0 (which F.batch_norm rejects, and the exercise accepts: the
-    visible tests standardise with it) the same formula in float64, rounded to x's dtype."""
-    x, eps = case.args[0], _eps(case)
-    if eps == 0:
-        return _bn_with(x.double(), *_stats(x.double()), 0.0).to(x.dtype)
-    return F.batch_norm(x, None, None, training=True, eps=eps)
+    """F.batch_norm in training mode."""
+    return F.batch_norm(case.args[0], None, None, training=True, eps=_eps(case))
 
 
 def _bn_scale(case, expected):
@@ -160,8 +158,9 @@ BN_MISTAKES = [
 ]
 
 
-def verify_batch_norm(ctx, case):
+def verify_batch_norm(ctx, drawn):
     """batch_norm(x, eps) equals F.batch_norm(x, None, None, training=True, eps=eps)."""
+    case, unchanged = drawn
     expected = _bn(case)
     check_array_call(
         ctx,
@@ -170,8 +169,25 @@ def verify_batch_norm(ctx, case):
         expected,
         scale=_bn_scale(case, expected),
         misconceptions=BN_MISTAKES,
+        dtype_mistakes=[float32_result(_bn, "x")],
         arg_names=BN_ARGS,
+        check_inputs=unchanged,
     )
+
+
+def _unchecked_single_value(case):
+    """The formula on a single value per channel: no ValueError, zeros."""
+    x = case.args[0]
+    if x.numel() // x.shape[1] > 1:
+        raise NotApplicable("more than one value per channel")
+    return _bn_with(x, *_stats(x), _eps(case))
+
+
+def _unchecked_eps(case):
+    """The formula with the eps given, 0 or negative: no ValueError (NaN where var + eps < 0)."""
+    if _eps(case) > 0:
+        raise NotApplicable("a positive eps")
+    return _bn_with(case.args[0], *_stats(case.args[0]), _eps(case))
 
 
 UNCHECKED_BATCH_NORM = [
@@ -179,17 +195,37 @@ UNCHECKED_BATCH_NORM = [
         "layers.single_value_per_channel_rejected",
         "a single value per channel is not rejected: its variance is 0, so every output is 0 (or NaN "
         "without eps); raise ValueError when x.numel() // x.shape[1] == 1",
-        lambda c: _bn_with(c.args[0], *_stats(c.args[0]), _eps(c)),
+        _unchecked_single_value,
+    ),
+    Misconception(
+        "layers.bn_eps_unchecked",
+        "eps is not checked: eps = 0 divides by the standard deviation itself (0 / 0 for a constant channel) "
+        "and a negative eps can take the root of a negative number; raise ValueError when eps <= 0, "
+        "as F.batch_norm does in training mode",
+        _unchecked_eps,
     ),
 ]
 
+SINGLE_VALUE, EPS_NOT_POSITIVE = "a single value per channel", "eps <= 0"
+SPREAD = [[1.0, -2.0], [3.0, 0.0], [-1.0, 4.0]]
 BAD_BATCH_NORM = [
-    (
+    Bad(
         lambda: Case((torch.tensor([[1.0, 2.0, 3.0]]),)),
         "for x of shape (1, 3): one sample gives a single value per channel",
+        SINGLE_VALUE,
+        ("x",),
     ),
-    (
+    Bad(
         lambda: Case((torch.ones(1, 2, 1, 1, dtype=torch.float64),)),
         "for x of shape (1, 2, 1, 1): a single value per channel",
+        SINGLE_VALUE,
+        ("x",),
+    ),
+    Bad(lambda: Case((torch.tensor(SPREAD),), {"eps": 0.0}), "for eps = 0", EPS_NOT_POSITIVE, ("eps",)),
+    Bad(
+        lambda: Case((torch.tensor(SPREAD, dtype=torch.float64),), {"eps": -1e-5}),
+        "for a negative eps",
+        EPS_NOT_POSITIVE,
+        ("eps",),
     ),
 ]

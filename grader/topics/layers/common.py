@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 
 from grader.checks.strategies import tensors
 
+UNCHANGED = "input unchanged"  # a feature: only its search demands the inputs unchanged after the call
+
 
 def _shapes(min_dims: int, max_dims: int, low: int = 1, high: int = 4):
     return st.lists(st.integers(low, high), min_size=min_dims, max_size=max_dims).map(tuple)

@@ -16,22 +16,24 @@ from grader.checks import (
     compare,
     crashed,
     describe,
+    float32_result,
     outcome_value,
 )
 from grader.checks.strategies import DTYPES, tensors
 from grader.sandbox import probes
-from grader.topics.layers.common import _finite_or_not, _shapes
+from grader.topics.arguments import Bad
+from grader.topics.layers.common import UNCHANGED, _finite_or_not, _shapes
 
-FLATTEN_FEATURES = ("2-D, 3-D and 5-D inputs", "float64", "NaN and ±inf")
+FLATTEN_FEATURES = ("2-D, 3-D and 5-D inputs", "float64", "NaN and ±inf", UNCHANGED)
 
 
 @st.composite
 def flatten_cases(draw, enabled: frozenset):
-    """flatten's input drawing only the ``enabled`` features; the core is a float32 (N, C, H, W) tensor of
-    finite values."""
+    """flatten's input drawing only the ``enabled`` features, and whether it must come back unchanged; the core
+    is a float32 (N, C, H, W) tensor of finite values."""
     dtype = draw(DTYPES) if "float64" in enabled else torch.float32
     shape = draw(_shapes(2, 5)) if "2-D, 3-D and 5-D inputs" in enabled else draw(_shapes(4, 4))
-    return Case((draw(_finite_or_not(shape, dtype, -10.0, 10.0, enabled)),))
+    return Case((draw(_finite_or_not(shape, dtype, -10.0, 10.0, enabled)),)), UNCHANGED in enabled
 
 
 def _flat(x):
@@ -91,17 +93,29 @@ FLATTEN_MISTAKES = [
 ]
 
 
-def verify_flatten(ctx, case):
+def verify_flatten(ctx, drawn):
     """flatten(x) equals nn.Flatten()(x)."""
+    case, unchanged = drawn
     x = case.args[0]
-    check_array_call(ctx, "flatten", case, _flat(x), misconceptions=FLATTEN_MISTAKES, arg_names=("x",))
+    check_array_call(
+        ctx,
+        "flatten",
+        case,
+        _flat(x),
+        misconceptions=FLATTEN_MISTAKES,
+        dtype_mistakes=[float32_result(lambda c: _flat(c.args[0]), "x")],
+        arg_names=("x",),
+        check_inputs=unchanged,
+    )
 
 
 @st.composite
 def noncontiguous_cases(draw):
-    """A base tensor and the strided view ``base.permute(*dims)[..., ::step]`` the student gets."""
+    """A 4-D base tensor of sizes 1 to 4 and the strided view ``base.permute(*dims)[..., ::step]`` the student
+    gets (other ranks are flatten_matches_reference's requirement). Sizes that differ tell the batch
+    dimension from the others in a wrong answer's shape."""
     dtype = draw(DTYPES)
-    shape = draw(_shapes(2, 4, low=2, high=4))
+    shape = tuple(draw(st.permutations([1, 2, 3, 4])))
     identity = list(range(len(shape)))
     dims = draw(st.permutations(identity))
     step = draw(st.sampled_from([1, 2]))
@@ -179,7 +193,12 @@ UNCHECKED_FLATTEN = [
     ),
 ]
 
-BAD_FLATTEN = [
-    (lambda: Case((torch.ones(5),)), "for a 1-D tensor (flatten needs a batch dimension and at least one more)"),
-    (lambda: Case((torch.tensor(3.0),)), "for a 0-d tensor"),
+FEW_DIMENSIONS = "fewer than 2 dimensions"
+BAD_FLATTEN = [  # x is flatten's only argument: any message says which one is wrong
+    Bad(
+        lambda: Case((torch.ones(5),)),
+        "for a 1-D tensor (flatten needs a batch dimension and at least one more)",
+        FEW_DIMENSIONS,
+    ),
+    Bad(lambda: Case((torch.tensor(3.0),)), "for a 0-d tensor", FEW_DIMENSIONS),
 ]

@@ -1,7 +1,10 @@
-"""``relu``: equal to torch.relu, NaN and ±inf included; its known mistakes."""
+"""``relu``: equal to torch.relu, NaN and ±inf included, integer tensors too; its known mistakes."""
 
 from __future__ import annotations
 
+import dataclasses
+
+import numpy as np
 import torch
 import torch.nn.functional as F
 from hypothesis import strategies as st
@@ -13,19 +16,25 @@ from grader.checks import (
     check_array_call,
     float32_result,
 )
-from grader.checks.strategies import DTYPES
-from grader.topics.layers.common import _finite_or_not, _shapes
+from grader.checks.strategies import DTYPES, arrays
+from grader.topics.layers.common import UNCHANGED, _finite_or_not, _shapes
 
-RELU_FEATURES = ("any shape", "float64", "NaN and ±inf")
+RELU_FEATURES = ("any shape", "float64", "NaN and ±inf", "integer tensors", UNCHANGED)
+INTEGER_DTYPES = {torch.int64: np.int64, torch.int32: np.int32, torch.int8: np.int8}
 
 
 @st.composite
 def relu_cases(draw, enabled: frozenset):
-    """relu's input drawing only the ``enabled`` features; the core is a float32 vector of finite values."""
-    dtype = draw(DTYPES) if "float64" in enabled else torch.float32
+    """relu's input drawing only the ``enabled`` features, and whether it must come back unchanged; the core is
+    a float32 vector of finite values."""
     shape = draw(_shapes(0, 4)) if "any shape" in enabled else draw(_shapes(1, 1))
+    if "integer tensors" in enabled and draw(st.booleans()):
+        dtype = draw(st.sampled_from(list(INTEGER_DTYPES)))
+        x = torch.from_numpy(draw(arrays(INTEGER_DTYPES[dtype], shape, -100, 100)))
+        return Case((x,)), UNCHANGED in enabled
+    dtype = draw(DTYPES) if "float64" in enabled else torch.float32
     bound = draw(st.sampled_from([10.0, 1e4]))
-    return Case((draw(_finite_or_not(shape, dtype, -bound, bound, enabled)),))
+    return Case((draw(_finite_or_not(shape, dtype, -bound, bound, enabled)),)), UNCHANGED in enabled
 
 
 def _mask_only(case):
@@ -73,19 +82,48 @@ RELU_MISTAKES = [
 ]
 
 
-RELU_DTYPE_MISTAKES = [float32_result(lambda c: torch.relu(c.args[0]), "x")]
+def _floats_only(mistake: Misconception) -> Misconception:
+    """``mistake`` where x is a float tensor (an integer x has a mistake of its own)."""
+
+    def compute(case):
+        if not case.args[0].is_floating_point():
+            raise NotApplicable("an integer input")
+        return mistake.compute(case)
+
+    return dataclasses.replace(mistake, compute=compute)
 
 
-def verify_relu(ctx, case):
+def _integers_to_float(case):
+    x = case.args[0]
+    if x.is_floating_point():
+        raise NotApplicable("a float input")
+    return torch.relu(x).to(torch.float32)
+
+
+RELU_DTYPE_MISTAKES = [
+    _floats_only(float32_result(lambda c: torch.relu(c.args[0]), "x")),
+    Misconception(
+        "layers.relu_integers_become_float",
+        "an integer input gives a float32 result: a float in the computation (the 0.0 of torch.where(x < 0, 0.0, "
+        "x), torch.tensor(0.), .float(), a division) promotes the integers; keep x's dtype (0, or "
+        "torch.zeros_like(x)), as torch.relu does",
+        _integers_to_float,
+    ),
+]
+
+
+def verify_relu(ctx, drawn):
     """relu(x) equals torch.relu(x)."""
+    case, unchanged = drawn
     x = case.args[0]
     check_array_call(
         ctx,
         "relu",
         case,
         torch.relu(x),
-        scale=x.abs(),
+        scale=x.abs().double(),
         misconceptions=RELU_MISTAKES,
         dtype_mistakes=RELU_DTYPE_MISTAKES,
         arg_names=("x",),
+        check_inputs=unchanged,
     )

@@ -1,8 +1,8 @@
 """deriv approximates the derivative with a forward difference quotient.
 
-expect-fail: deriv_exact, gradient_descent_default_grad
+expect-fail: deriv_exact
 expect-feedback: numerically
-expect-feedback: fix `deriv` first
+expect-credit: deriv_exact = 0.0
 """
 
 

@@ -1,8 +1,8 @@
 """deriv returns f(x) itself instead of its derivative.
 
-expect-fail: deriv_exact, gradient_descent_default_grad
+expect-fail: deriv_exact
 expect-feedback: it returns f(x) itself
-expect-feedback: fix `deriv` first
+expect-credit: deriv_exact = 0.0
 """
 
 

@@ -1,8 +1,9 @@
-"""deriv has the wrong sign on the constant: 2*x + 6 (so the default descent goes to -3, not 3).
+"""deriv has the wrong sign on the constant: 2*x + 6 (so the default descent goes to -3, not 3). The
+descent itself is right: graded with the contract's derivative as grad, it keeps its points.
 
-expect-fail: deriv_exact, gradient_descent_default_grad
+expect-fail: deriv_exact
 expect-feedback: sign of the constant
-expect-feedback: fix `deriv` first
+expect-credit: deriv_exact = 0.0
 """
 def f(x):
     return x**2 - 6 * x + 1

@@ -1,9 +1,10 @@
 """gradient_descent(start, epochs, learning_rate, grad=deriv): the slides' call gradient_descent(18, 0.05, 1000)
-takes 0.05 as the number of epochs.
+takes 0.05 as the number of epochs. Called by name it is right: the order costs the "by position" feature.
 
-expect-fail: gradient_descent_default_grad, gradient_descent_custom_grad, gradient_descent_errors
+expect-fail: gradient_descent_default_grad
+expect-feedback: by position ✗
 expect-feedback: the arguments are in another order
-expect-feedback: should raise ValueError
+expect-credit: gradient_descent_default_grad = 0.7
 """
 
 

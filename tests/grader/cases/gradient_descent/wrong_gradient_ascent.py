@@ -2,6 +2,8 @@
 
 expect-fail: gradient_descent_default_grad, gradient_descent_custom_grad
 expect-feedback: uphill
+expect-credit: gradient_descent_default_grad = 0.0
+expect-credit: gradient_descent_custom_grad = 0.0
 """
 def f(x):
     return x**2 - 6 * x + 1

@@ -2,6 +2,7 @@
 
 expect-fail: gradient_descent_custom_grad
 expect-feedback: `grad` argument is ignored
+expect-credit: gradient_descent_custom_grad = 0.0
 """
 def f(x):
     return x**2 - 6 * x + 1

@@ -2,7 +2,9 @@
 
 expect-fail: gradient_descent_errors
 expect-feedback: should raise ValueError
-expect-feedback: the arguments are not checked
+expect-feedback: epochs is not checked
+expect-feedback: learning_rate is not checked
+expect-credit: gradient_descent_errors = 0.0
 """
 def f(x):
     return x**2 - 6 * x + 1

@@ -2,6 +2,8 @@
 
 expect-fail: gradient_descent_default_grad, gradient_descent_custom_grad
 expect-feedback: the last step is missing
+expect-credit: gradient_descent_default_grad = 0.0
+expect-credit: gradient_descent_custom_grad = 0.0
 """
 
 

@@ -2,6 +2,7 @@
 
 expect-fail: gradient_descent_errors
 expect-feedback: `< 0` instead of `<= 0`
+expect-credit: gradient_descent_errors = 0.6
 """
 
 

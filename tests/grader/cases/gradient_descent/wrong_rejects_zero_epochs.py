@@ -1,9 +1,8 @@
 """gradient_descent validates with `epochs <= 0`, so epochs = 0 (a valid call giving [start]) raises.
 
-expect-fail: gradient_descent_default_grad, gradient_descent_custom_grad
+expect-fail: gradient_descent_default_grad
 expect-feedback: epochs = 0 is rejected
-expect-credit: gradient_descent_default_grad = 0.667
-expect-credit: gradient_descent_custom_grad = 0.667
+expect-credit: gradient_descent_default_grad = 0.7
 """
 
 

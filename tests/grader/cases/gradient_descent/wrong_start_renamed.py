@@ -1,10 +1,9 @@
 """gradient_descent(x0, learning_rate, epochs, grad=deriv): right by position, but a call naming `start` fails.
 
-expect-fail: gradient_descent_default_grad, gradient_descent_custom_grad
-expect-feedback: keyword arguments ✗
+expect-fail: gradient_descent_default_grad
+expect-feedback: start by name ✗
 expect-feedback: the first parameter has another name
-expect-credit: gradient_descent_default_grad = 0.667
-expect-credit: gradient_descent_custom_grad = 0.667
+expect-credit: gradient_descent_default_grad = 0.7
 """
 
 

@@ -21,7 +21,9 @@ def batch_norm(x, eps=1e-5):
         x4 = x
     n, c, h, w = x4.shape
     if n * h * w < 2:
-        raise ValueError("batch_norm: a single value per channel")
+        raise ValueError("batch_norm: x has a single value per channel")
+    if eps <= 0:
+        raise ValueError(f"batch_norm: eps={eps} is not positive")
     out = torch.empty(x4.shape, dtype=torch.float64)
     for ch in range(c):
         values = x4[:, ch].to(torch.float64)

@@ -20,6 +20,8 @@ def batch_norm(x, eps=1e-5):
     count = x.numel() // x.shape[1]
     if count <= 1:
         raise ValueError("x has a single value per channel")
+    if eps <= 0:
+        raise ValueError("eps must be > 0")
     mean = x.sum(dim=dims, keepdim=True) / count
     var = (x * x).sum(dim=dims, keepdim=True) / count - mean * mean
     return (x - mean) / (var + eps).sqrt()

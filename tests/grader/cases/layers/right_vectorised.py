@@ -1,5 +1,6 @@
-"""Correct, written differently: torch.where(x < 0, 0.0, x) (NaN passes, -inf becomes 0), contiguous().view, torch.var_mean with
-correction=0 and rsqrt, a Bernoulli mask, other ValueError messages.
+"""Correct, written differently: torch.where(x < 0, 0, x) (NaN passes, -inf becomes 0, an integer 0 keeps integer
+tensors integers), contiguous().view, torch.var_mean with correction=0 and rsqrt, a Bernoulli mask, other ValueError
+messages.
 """
 import math
 
@@ -7,7 +8,7 @@ import torch
 
 
 def relu(x):
-    return torch.where(x < 0, 0.0, x)
+    return torch.where(x < 0, 0, x)
 
 
 def flatten(x):
@@ -20,6 +21,8 @@ def batch_norm(x, eps=1e-5):
     dims = tuple(d for d in range(x.ndim) if d != 1)
     if math.prod(x.shape[d] for d in dims) < 2:
         raise ValueError("x: each channel needs at least two values")
+    if not eps > 0:
+        raise ValueError(f"eps: must be positive, got {eps}")
     var, mean = torch.var_mean(x, dim=dims, correction=0, keepdim=True)
     return (x - mean) * torch.rsqrt(var + eps)
 

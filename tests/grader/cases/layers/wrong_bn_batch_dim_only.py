@@ -3,7 +3,7 @@
 
 expect-fail: batch_norm_matches_reference
 expect-feedback: over the batch dimension only
-expect-credit: batch_norm_matches_reference = 0.667
+expect-credit: batch_norm_matches_reference = 0.733
 """
 import torch
 
@@ -12,7 +12,9 @@ def batch_norm(x, eps=1e-5):
     if x.dim() < 2:
         raise ValueError(f"x must have shape (N, C) or (N, C, H, W), got {tuple(x.shape)}")
     if x.numel() // x.shape[1] == 1:
-        raise ValueError("batch_norm needs more than one value per channel")
+        raise ValueError("batch_norm needs more than one value per channel of x")
+    if eps <= 0:
+        raise ValueError(f"eps must be positive, got {eps}")
     mean = x.mean(dim=0, keepdim=True)
     var = x.var(dim=0, keepdim=True, unbiased=False)
     return (x - mean) / torch.sqrt(var + eps)

@@ -3,11 +3,14 @@
 expect-fail: batch_norm_errors
 expect-feedback: should raise ValueError
 expect-feedback: a single value per channel is not rejected
+expect-credit: batch_norm_errors = 0.6
 """
 import torch
 
 
 def batch_norm(x, eps=1e-5):
+    if eps <= 0:
+        raise ValueError(f"eps must be positive, got {eps}")
     dims = [0] + list(range(2, x.dim()))
     mean = x.mean(dim=dims, keepdim=True)
     var = ((x - mean) ** 2).mean(dim=dims, keepdim=True)

@@ -3,6 +3,11 @@
 expect-fail: flatten_matches_reference, flatten_non_contiguous, flatten_errors
 expect-fail: batch_norm_matches_reference, batch_norm_errors
 expect-feedback: forbidden built-in
+expect-credit: flatten_matches_reference = 0.0
+expect-credit: flatten_non_contiguous = 0.0
+expect-credit: flatten_errors = 0.0
+expect-credit: batch_norm_matches_reference = 0.0
+expect-credit: batch_norm_errors = 0.0
 """
 import torch.nn.functional as F
 

@@ -2,6 +2,11 @@
 
 expect-fail: dropout_mask_values, dropout_identity_and_extremes, dropout_rate, dropout_seeded, dropout_errors
 expect-feedback: a built-in dropout
+expect-credit: dropout_mask_values = 0.0
+expect-credit: dropout_identity_and_extremes = 0.0
+expect-credit: dropout_rate = 0.0
+expect-credit: dropout_seeded = 0.0
+expect-credit: dropout_errors = 0.0
 """
 import math
 
@@ -17,17 +22,6 @@ def flatten(x):
     if x.dim() < 2:
         raise ValueError(f"x must have at least 2 dimensions, got shape {tuple(x.shape)}")
     return x.reshape(x.shape[0], math.prod(x.shape[1:]))
-
-
-def batch_norm(x, eps=1e-5):
-    if x.dim() < 2:
-        raise ValueError(f"x must have shape (N, C) or (N, C, H, W), got {tuple(x.shape)}")
-    dims = [0] + list(range(2, x.dim()))
-    if x.numel() // x.shape[1] == 1:
-        raise ValueError(f"batch_norm needs more than one value per channel, got {tuple(x.shape)}")
-    mean = x.mean(dim=dims, keepdim=True)
-    var = ((x - mean) ** 2).mean(dim=dims, keepdim=True)
-    return (x - mean) / torch.sqrt(var + eps)
 
 
 def dropout(x, p, training=True, generator=None):

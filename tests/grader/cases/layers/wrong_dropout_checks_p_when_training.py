@@ -3,6 +3,7 @@
 expect-fail: dropout_errors
 expect-feedback: should raise ValueError
 expect-feedback: p is checked only in training mode
+expect-credit: dropout_errors = 0.6
 """
 import torch
 

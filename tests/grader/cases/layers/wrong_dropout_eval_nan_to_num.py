@@ -1,9 +1,11 @@
 """dropout that "cleans" the activations when nothing is dropped (torch.nan_to_num): NaN and inf do not pass
 through as they do in F.dropout.
+NaN and ±inf are an edge case of the identity: half a share of its five.
 
 expect-fail: dropout_identity_and_extremes
 expect-feedback: NaN and inf are replaced
-expect-credit: dropout_identity_and_extremes = 0.333
+expect-feedback: NaN and ±inf ✗
+expect-credit: dropout_identity_and_extremes = 0.9
 """
 import torch
 

@@ -3,6 +3,7 @@ but every seed gives the same mask.
 
 expect-fail: dropout_seeded
 expect-feedback: not from a fixed seed of your own
+expect-feedback: without a generator every call gives the same mask
 expect-credit: dropout_seeded = 0.5
 """
 import torch

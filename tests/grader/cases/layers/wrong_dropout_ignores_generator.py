@@ -19,17 +19,6 @@ def flatten(x):
     return x.reshape(x.shape[0], math.prod(x.shape[1:]))
 
 
-def batch_norm(x, eps=1e-5):
-    if x.dim() < 2:
-        raise ValueError(f"x must have shape (N, C) or (N, C, H, W), got {tuple(x.shape)}")
-    dims = [0] + list(range(2, x.dim()))
-    if x.numel() // x.shape[1] == 1:
-        raise ValueError(f"batch_norm needs more than one value per channel, got {tuple(x.shape)}")
-    mean = x.mean(dim=dims, keepdim=True)
-    var = ((x - mean) ** 2).mean(dim=dims, keepdim=True)
-    return (x - mean) / torch.sqrt(var + eps)
-
-
 def dropout(x, p, training=True, generator=None):
     if not 0 <= p <= 1:
         raise ValueError(f"p must be in [0, 1], got {p}")

@@ -3,7 +3,7 @@
 expect-fail: dropout_mask_values
 expect-feedback: modified its input in place
 expect-feedback: applied to x in place
-expect-credit: dropout_mask_values = 0.5
+expect-credit: dropout_mask_values = 0.75
 """
 import math
 
@@ -18,17 +18,6 @@ def flatten(x):
     if x.dim() < 2:
         raise ValueError(f"x must have at least 2 dimensions, got shape {tuple(x.shape)}")
     return x.reshape(x.shape[0], math.prod(x.shape[1:]))
-
-
-def batch_norm(x, eps=1e-5):
-    if x.dim() < 2:
-        raise ValueError(f"x must have shape (N, C) or (N, C, H, W), got {tuple(x.shape)}")
-    dims = [0] + list(range(2, x.dim()))
-    if x.numel() // x.shape[1] == 1:
-        raise ValueError(f"batch_norm needs more than one value per channel, got {tuple(x.shape)}")
-    mean = x.mean(dim=dims, keepdim=True)
-    var = ((x - mean) ** 2).mean(dim=dims, keepdim=True)
-    return (x - mean) / torch.sqrt(var + eps)
 
 
 def dropout(x, p, training=True, generator=None):

@@ -3,6 +3,7 @@ the values pass (each is x / (1 - p)) but nothing is dropped and the seed change
 
 expect-fail: dropout_rate, dropout_seeded
 expect-feedback: nothing is dropped while training
+expect-credit: dropout_rate = 0.0
 expect-credit: dropout_seeded = 0.5
 """
 import torch

@@ -2,7 +2,7 @@
 
 expect-fail: dropout_identity_and_extremes
 expect-feedback: ZeroDivisionError
-expect-credit: dropout_identity_and_extremes = 0.667
+expect-credit: dropout_identity_and_extremes = 0.8
 """
 import torch
 

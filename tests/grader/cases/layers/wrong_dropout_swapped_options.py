@@ -1,9 +1,11 @@
 """dropout(x, p, generator=None, training=True): the options in another order, so dropout(x, 0.5, False) passes
 False as the generator.
+Called by name it is right: only the identity check calls it by position, so the order costs once.
 
-expect-fail: dropout_mask_values, dropout_identity_and_extremes, dropout_seeded
+expect-fail: dropout_identity_and_extremes
 expect-feedback: calling it with its options by position fails
-expect-credit: dropout_identity_and_extremes = 0.667
+expect-feedback: options by position ✗
+expect-credit: dropout_identity_and_extremes = 0.9
 """
 import torch
 

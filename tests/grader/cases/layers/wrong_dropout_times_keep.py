@@ -3,7 +3,7 @@ test time, instead of dividing by it.
 
 expect-fail: dropout_mask_values
 expect-feedback: multiplied by (1 - p)
-expect-credit: dropout_mask_values = 0.5
+expect-credit: dropout_mask_values = 0.0
 """
 import torch
 

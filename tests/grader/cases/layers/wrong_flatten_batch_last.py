@@ -2,6 +2,8 @@
 
 expect-fail: flatten_matches_reference, flatten_non_contiguous
 expect-feedback: the batch size ends up last
+expect-credit: flatten_matches_reference = 0.0
+expect-credit: flatten_non_contiguous = 0.0
 """
 
 

@@ -2,6 +2,8 @@
 
 expect-fail: flatten_matches_reference, flatten_non_contiguous
 expect-feedback: the batch dimension is flattened too
+expect-credit: flatten_matches_reference = 0.0
+expect-credit: flatten_non_contiguous = 0.0
 """
 import torch
 
@@ -14,17 +16,6 @@ def flatten(x):
     if x.dim() < 2:
         raise ValueError("flatten needs at least 2 dimensions")
     return x.reshape(-1)
-
-
-def batch_norm(x, eps=1e-5):
-    if x.dim() < 2:
-        raise ValueError(f"x must have shape (N, C) or (N, C, H, W), got {tuple(x.shape)}")
-    dims = [0] + list(range(2, x.dim()))
-    if x.numel() // x.shape[1] == 1:
-        raise ValueError(f"batch_norm needs more than one value per channel, got {tuple(x.shape)}")
-    mean = x.mean(dim=dims, keepdim=True)
-    var = ((x - mean) ** 2).mean(dim=dims, keepdim=True)
-    return (x - mean) / torch.sqrt(var + eps)
 
 
 def dropout(x, p, training=True, generator=None):

@@ -4,7 +4,7 @@ an inf times the zeros of the identity spoils its whole row.
 expect-fail: flatten_matches_reference
 expect-feedback: NaN and ±inf ✗
 expect-feedback: identity matrix
-expect-credit: flatten_matches_reference = 0.667
+expect-credit: flatten_matches_reference = 0.7
 """
 import math
 

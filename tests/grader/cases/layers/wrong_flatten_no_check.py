@@ -3,6 +3,7 @@
 expect-fail: flatten_errors
 expect-feedback: should raise ValueError
 expect-feedback: number of dimensions is not checked
+expect-credit: flatten_errors = 0.0
 """
 import torch
 
@@ -13,17 +14,6 @@ def relu(x):
 
 def flatten(x):
     return x.reshape(x.shape[0], -1)
-
-
-def batch_norm(x, eps=1e-5):
-    if x.dim() < 2:
-        raise ValueError(f"x must have shape (N, C) or (N, C, H, W), got {tuple(x.shape)}")
-    dims = [0] + list(range(2, x.dim()))
-    if x.numel() // x.shape[1] == 1:
-        raise ValueError(f"batch_norm needs more than one value per channel, got {tuple(x.shape)}")
-    mean = x.mean(dim=dims, keepdim=True)
-    var = ((x - mean) ** 2).mean(dim=dims, keepdim=True)
-    return (x - mean) / torch.sqrt(var + eps)
 
 
 def dropout(x, p, training=True, generator=None):

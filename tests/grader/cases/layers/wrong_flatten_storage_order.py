@@ -3,6 +3,7 @@
 
 expect-fail: flatten_non_contiguous
 expect-feedback: memory order of the underlying storage
+expect-credit: flatten_non_contiguous = 0.0
 """
 import math
 

@@ -2,6 +2,7 @@
 
 expect-fail: batch_norm_matches_reference
 expect-feedback: per sample
+expect-credit: batch_norm_matches_reference = 0.0
 """
 import math
 
@@ -20,7 +21,9 @@ def flatten(x):
 
 def batch_norm(x, eps=1e-5):
     if x.numel() // x.shape[1] == 1:
-        raise ValueError("batch_norm needs more than one value per channel")
+        raise ValueError("batch_norm needs more than one value per channel of x")
+    if eps <= 0:
+        raise ValueError(f"eps must be positive, got {eps}")
     dims = list(range(1, x.dim()))
     mean = x.mean(dim=dims, keepdim=True)
     var = x.var(dim=dims, keepdim=True, unbiased=False)

@@ -2,6 +2,7 @@
 
 expect-fail: relu_matches_reference
 expect-feedback: negative inputs change sign
+expect-credit: relu_matches_reference = 0.0
 """
 import torch
 

@@ -2,6 +2,7 @@
 
 expect-fail: relu_matches_reference
 expect-feedback: it returns the mask x > 0
+expect-credit: relu_matches_reference = 0.0
 """
 
 

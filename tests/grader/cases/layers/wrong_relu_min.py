@@ -2,6 +2,7 @@
 
 expect-fail: relu_matches_reference
 expect-feedback: it keeps the negative part
+expect-credit: relu_matches_reference = 0.0
 """
 import torch
 

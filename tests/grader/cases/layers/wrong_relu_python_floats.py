@@ -1,9 +1,10 @@
 """relu by a Python loop over the values, rebuilt with torch.tensor: float64 inputs come back as float32.
+Three features fail: float64, NaN (`v > 0` is false for NaN) and integer tensors.
 
 expect-fail: relu_matches_reference
 expect-feedback: dtype float32; expected float64
 expect-feedback: float32 whatever the inputs' dtype
-expect-credit: relu_matches_reference = 0.533
+expect-credit: relu_matches_reference = 0.56
 """
 import math
 
@@ -19,17 +20,6 @@ def flatten(x):
     if x.dim() < 2:
         raise ValueError(f"x must have at least 2 dimensions, got shape {tuple(x.shape)}")
     return x.reshape(x.shape[0], math.prod(x.shape[1:]))
-
-
-def batch_norm(x, eps=1e-5):
-    if x.dim() < 2:
-        raise ValueError(f"x must have shape (N, C) or (N, C, H, W), got {tuple(x.shape)}")
-    dims = [0] + list(range(2, x.dim()))
-    if x.numel() // x.shape[1] == 1:
-        raise ValueError(f"batch_norm needs more than one value per channel, got {tuple(x.shape)}")
-    mean = x.mean(dim=dims, keepdim=True)
-    var = ((x - mean) ** 2).mean(dim=dims, keepdim=True)
-    return (x - mean) / torch.sqrt(var + eps)
 
 
 def dropout(x, p, training=True, generator=None):

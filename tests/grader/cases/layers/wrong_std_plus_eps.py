@@ -2,7 +2,7 @@
 
 expect-fail: batch_norm_matches_reference
 expect-feedback: sqrt(var + eps)
-expect-credit: batch_norm_matches_reference = 0.533
+expect-credit: batch_norm_matches_reference = 0.6
 """
 import math
 
@@ -22,7 +22,9 @@ def flatten(x):
 def batch_norm(x, eps=1e-5):
     dims = [0] + list(range(2, x.dim()))
     if x.numel() // x.shape[1] == 1:
-        raise ValueError("batch_norm needs more than one value per channel")
+        raise ValueError("batch_norm needs more than one value per channel of x")
+    if eps <= 0:
+        raise ValueError(f"eps must be positive, got {eps}")
     mean = x.mean(dim=dims, keepdim=True)
     std = x.std(dim=dims, keepdim=True, unbiased=False)
     return (x - mean) / (std + eps)

@@ -2,6 +2,7 @@
 
 expect-fail: batch_norm_matches_reference
 expect-feedback: unbiased variance
+expect-credit: batch_norm_matches_reference = 0.0
 """
 import math
 
@@ -21,7 +22,9 @@ def flatten(x):
 def batch_norm(x, eps=1e-5):
     dims = [0] + list(range(2, x.dim()))
     if x.numel() // x.shape[1] == 1:
-        raise ValueError("batch_norm needs more than one value per channel")
+        raise ValueError("batch_norm needs more than one value per channel of x")
+    if eps <= 0:
+        raise ValueError(f"eps must be positive, got {eps}")
     mean = x.mean(dim=dims, keepdim=True)
     var = x.var(dim=dims, keepdim=True)
     return (x - mean) / torch.sqrt(var + eps)

@@ -2,7 +2,7 @@
 
 expect-fail: perceptron_matches_reference
 expect-feedback: has dtype float32; expected float64
-expect-credit: perceptron_matches_reference = 0.667
+expect-credit: perceptron_matches_reference = 0.72
 expect-feedback: float32 whatever the inputs' dtype
 """
 

@@ -2,6 +2,7 @@
 
 expect-fail: perceptron_matches_reference
 expect-feedback: bias is missing
+expect-credit: perceptron_matches_reference = 0.0
 """
 import torch
 

@@ -2,6 +2,8 @@
 
 expect-fail: perceptron_errors
 expect-feedback: RuntimeError
+expect-feedback: the shapes are not checked
+expect-credit: perceptron_errors = 0.0
 """
 import torch
 

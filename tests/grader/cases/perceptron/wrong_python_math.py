@@ -1,11 +1,15 @@
 """sigmoid with math.exp on every element: float64 inputs come back as float32, and math.exp(1e4)
-raises OverflowError.
+raises OverflowError. Two mistakes of sigmoid, each charged once: the dtype in sigmoid_matches_reference
+(its float64 feature), the overflow in sigmoid_extreme_values (values judged in the dtype returned); the
+perceptron, right, is graded with the grader's sigmoid.
 
-expect-fail: sigmoid_matches_reference, sigmoid_extreme_values, perceptron_matches_reference
+expect-fail: sigmoid_matches_reference, sigmoid_extreme_values
 expect-feedback: dtype float32
 expect-feedback: float32 whatever the inputs' dtype
-expect-credit: sigmoid_matches_reference = 0.6
-expect-credit: perceptron_matches_reference = 0.667
+expect-feedback: OverflowError
+expect-feedback: math.exp works on Python floats
+expect-credit: sigmoid_matches_reference = 0.667
+expect-credit: sigmoid_extreme_values = 0.0
 """
 import math
 

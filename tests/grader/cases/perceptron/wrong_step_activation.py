@@ -2,6 +2,7 @@
 
 expect-fail: perceptron_matches_reference
 expect-feedback: step function
+expect-credit: perceptron_matches_reference = 0.0
 """
 import torch
 

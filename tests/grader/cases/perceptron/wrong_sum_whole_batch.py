@@ -2,7 +2,7 @@
 
 expect-fail: perceptron_matches_reference
 expect-feedback: it sums every element of x * w
-expect-credit: perceptron_matches_reference = 0.667
+expect-credit: perceptron_matches_reference = 0.72
 """
 
 

@@ -2,6 +2,8 @@
 
 expect-fail: sigmoid_matches_reference, sigmoid_extreme_values
 expect-feedback: forbidden built-in
+expect-credit: sigmoid_matches_reference = 0.0
+expect-credit: sigmoid_extreme_values = 0.0
 """
 import torch
 

@@ -3,6 +3,7 @@
 expect-fail: perceptron_errors
 expect-feedback: should raise ValueError
 expect-feedback: only the numbers of features are compared
+expect-credit: perceptron_errors = 0.6
 """
 
 
