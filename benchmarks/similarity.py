@@ -1,6 +1,6 @@
 """Copies in a class of 300: how long `grader similarity` takes, where a planted copy ranks, and the margins.
 
-    python benchmarks/similarity.py [--students 300] [-j 2] [--keep DIR]
+    python benchmarks/similarity.py [--students 300] [-j 2] [--keep DIR [--reuse]]
 
 The class is made from the repository by tests/grader/synthetic_class.py, the same on every run: a few
 students hand in the stubs unchanged; the others, per topic, the stub or the solution rewritten as
@@ -56,13 +56,18 @@ def main() -> int:
     parser.add_argument("--students", type=int, default=300)
     parser.add_argument("-j", "--jobs", type=int, default=2)
     parser.add_argument("--keep", type=Path, metavar="DIR", help="build the class and the reports here, and keep them")
+    parser.add_argument("--reuse", action="store_true", help="time the class already built in --keep DIR")
     args = parser.parse_args()
     from synthetic_class import make_class
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="similarity-"))
-    shutil.rmtree(work / "class", ignore_errors=True)
     started = time.monotonic()
-    kinds, grafted = make_class(work / "class", args.students)
+    if args.reuse and args.keep:
+        kinds, grafted = json.loads((work / "kinds.json").read_text())
+    else:
+        shutil.rmtree(work / "class", ignore_errors=True)
+        kinds, grafted = make_class(work / "class", args.students)
+        (work / "kinds.json").write_text(json.dumps([kinds, grafted]))
     counts = {kind: sum(k == kind for k in kinds.values()) for kind in ("stubs", "plain", "cases")}
     print(f"class: {args.students} students {counts} + a planted pair, built in {time.monotonic() - started:.0f} s")
 
@@ -100,7 +105,7 @@ def main() -> int:
         "cases of the same topic",
     ):
         possible = sum(category(a, b, kinds, grafted) == kind for a, b in combinations(names, 2))
-        score = f"{best[kind][0]:.3f}" if kind in best else f"0 (no shared own code listed; at most {lowest:.3f})"
+        score = f"{best[kind][0]:.3f}" if kind in best else f"< {lowest:.3f}" if lowest else "0 (no own code shared)"
         print(f"  {kind:<26} {score:>8}  ({flagged.get(kind, 0)} of {possible} pairs flagged)")
     if args.keep:
         print(f"reports: {work / 'out'}")
