@@ -7,18 +7,24 @@ The visible tests run against one implementation of the course modules:
 
 Choose with ``pytest --impl exercises`` or ``CONVGRADE_IMPL=exercises pytest``;
 ``--impl`` also takes a folder holding the modules (``pytest --impl ../attempt``).
-A function that still raises ``NotImplementedError`` is reported in one line
-that says what to implement, instead of a long traceback. Any other failure
-shows the last call your code received and what it returned.
+A function that still raises ``NotImplementedError`` is listed once, at the end,
+in one line that says what to implement. Of the other failures of a function,
+the one with the smallest input is shown in full (tests/failures.py: the test's
+line, your function's call, the values as grids, a known mistake they fit) and
+the others in one line each.
 """
+
 import os
 import sys
+from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import Phase, settings
 
 ROOT = Path(__file__).resolve().parent
+STUB = "NOT IMPLEMENTED YET: "
 
 # Hypothesis's "explain" phase points at lines that only failing examples ran: in these tests those
 # are lines of PyTorch's comparison code, which tell a student nothing.
@@ -64,10 +70,114 @@ def pytest_runtest_makereport(item, call):
         error = _not_implemented(call.excinfo.value)
         if error is not None:
             where = _student_frame(call.excinfo)
-            report.longrepr = f"NOT IMPLEMENTED YET: {error}" + (f"\n    ({where})" if where else "")
-        elif getattr(sys.modules.get("course"), "last_call", None) is not None:
-            report.sections.append(("your code's last call", str(sys.modules["course"].last_call)))
+            report.longrepr = f"{STUB}{error}" + (f"  ({where})" if where else "")
+            if _visible(item):  # listed once per function at the end (pytest_terminal_summary)
+                report.user_properties.append(("course", "not implemented"))
+        elif _visible(item) and call.when == "call":
+            import failures  # tests/failures.py, importable once a visible test module was
+
+            try:
+                described = failures.describe(item, call.excinfo)
+            except Exception as error:  # noqa: BLE001 -- a bug of the report must not hide the failure
+                report.sections.append(("the short report failed", f"{type(error).__name__}: {error}"))
+            else:
+                report.longrepr = described.text
+                report.user_properties.append(("course", {k: v for k, v in vars(described).items() if k != "text"}))
     return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    try:
+        return (yield)
+    finally:
+        if _visible(item):  # hypothesis would write a patch of the failing examples into .hypothesis/patches
+            item.__dict__.pop("_hypothesis_failing_examples", None)
+
+
+def pytest_report_teststatus(report):
+    if report.failed and _course(report) == "not implemented":
+        return "not implemented", "F", "NOT IMPLEMENTED YET"
+    return None
+
+
+def pytest_sessionfinish(session):
+    """Before pytest prints the failures: one failure per function and problem in full, the smallest
+    example, with the known mistake that the evidence of all of them names; the others in one line."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    failed = reporter.stats.get("failed", []) if reporter else []
+    groups = {}
+    for report in failed:
+        if isinstance(_course(report), dict):
+            groups.setdefault((_course(report)["function"], _course(report)["problem"]), []).append(report)
+    shown = set()
+    for (function, problem), reports in groups.items():
+        first = min(reports, key=lambda report: _course(report)["size"])
+        shown.add(id(first))
+        mistake = _verdict(reports)
+        first.longrepr = _Longrepr(
+            f"{first.longrepr}\n{mistake}" if mistake else str(first.longrepr), f"{function} {problem}"
+        )
+        for report in reports:
+            if report is not first:
+                report.longrepr = _Longrepr(
+                    f"{function} {problem} here too: see {first.head_line} above", f"{function} {problem}"
+                )
+    functions = list(dict.fromkeys(function for function, _ in groups))
+
+    def rank(report):  # the failures of one function together, the one shown in full first
+        described = _course(report)
+        if not isinstance(described, dict):
+            return len(functions), False
+        return functions.index(described["function"]), id(report) not in shown
+
+    failed.sort(key=rank)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The unwritten functions, one line each (with how many tests wait for it)."""
+    reports = terminalreporter.stats.get("not implemented", [])
+    stubs = Counter(str(report.longrepr).removeprefix(STUB) for report in reports)
+    if stubs:
+        terminalreporter.section("NOT IMPLEMENTED YET", yellow=True)
+        for line, count in stubs.items():
+            terminalreporter.line(f"{line}  [{count} test{'s' * (count > 1)}]")
+
+
+class _Longrepr:
+    """A failure's text, and the few words pytest's short summary puts after the test's name."""
+
+    def __init__(self, text: str, summary: str):
+        self.text, self.reprcrash = text, SimpleNamespace(message=summary)
+
+    def toterminal(self, writer):
+        for line in self.text.splitlines():
+            writer.line(line)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _verdict(reports) -> str:
+    """The known mistake that fits some of these failures and none contradicts ("" if none, or several)."""
+    import known_mistakes
+
+    ruled_out = {id for report in reports for id in _course(report)["ruled_out"]}
+    named = list(dict.fromkeys(id for r in reports for id in _course(r)["fits"] if id not in ruled_out))
+    if len(named) > 1:
+        return "Your results fit more than one known mistake:" + "".join(
+            f"\n  - {known_mistakes.TEXT[id]}" for id in named
+        )
+    return f"Likely mistake: {known_mistakes.TEXT[named[0]]}" if named else ""
+
+
+def _course(report):
+    """What this plugin noted on the report: "not implemented", a failure's description (a dict), or None."""
+    return dict(report.user_properties).get("course")
+
+
+def _visible(item) -> bool:
+    return item.path.parent == ROOT / "tests"
 
 
 def _not_implemented(exc):

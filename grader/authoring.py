@@ -107,9 +107,10 @@ def stale_exercises(root: Path = REPO_ROOT) -> list[str]:
 def write_release(destination: Path, root: Path = REPO_ROOT) -> list[Path]:
     """Write a student's copy of the course to ``destination`` (which must not exist).
 
-    It holds the generated ``exercises/``, the visible tests, ``datasets/``, a student
-    README and pyproject, and ``handin.py`` (checks the modules and packs them into the
-    zip the grader takes); nothing from ``solutions/`` or ``grader/``.
+    It holds the generated ``exercises/``, the visible tests and ``known_mistakes/`` (the
+    mistakes they name), ``datasets/``, a student README and pyproject, and ``handin.py``
+    (checks the modules and packs them into the zip the grader takes); nothing from
+    ``solutions/`` or ``grader/``.
     """
     destination = Path(destination)
     if destination.exists() and any(destination.iterdir()):
@@ -128,6 +129,10 @@ def write_release(destination: Path, root: Path = REPO_ROOT) -> list[Path]:
         ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "make_*.py"),
     )
     shutil.copy2(root / "conftest.py", destination / "conftest.py")
+    # The catalogue of known mistakes the visible tests name (teaching text, not hidden checks).
+    shutil.copytree(
+        root / "known_mistakes", destination / "known_mistakes", ignore=shutil.ignore_patterns("__pycache__")
+    )
     (destination / "README.md").write_text(student_readme(), encoding="utf-8")
     (destination / "handin.py").write_text(handin_script(), encoding="utf-8")
     shutil.copy2(TEMPLATES / "student_pyproject.toml", destination / "pyproject.toml")

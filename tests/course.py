@@ -1,8 +1,9 @@
-"""Helpers of the visible tests: load the course module under test, and say clearly what went wrong.
+"""Helpers of the visible tests: load the course module under test, compare values, draw small inputs.
 
 ``convolution = course.load("convolution")`` is the module of ``$CONVGRADE_IMPL`` (see conftest.py).
-Its functions remember their last call: when a test fails, pytest shows that call's arguments and
-what it returned ("your code's last call"). ``assert_close`` shows the expected and the actual values.
+Its functions remember their last call: when a test fails, the report (failures.py) shows that
+call's arguments and, when ``assert_close`` or ``assert_equal`` failed, the expected and actual values.
+``integers(generator, shape)`` makes tensors of small whole numbers: hand-sized examples once hypothesis shrinks.
 """
 
 import functools
@@ -16,8 +17,6 @@ from pathlib import Path
 import numpy as np
 import torch
 
-SHOWN_ELEMENTS = 64  # tensors and arrays up to this size are printed in full
-
 
 @dataclass
 class Call:
@@ -29,15 +28,20 @@ class Call:
     parameters: tuple = ()  # the function's parameter names, to name the positional arguments
     outcome: list = field(default_factory=list)  # [returned value], or [] while running / when it raised
 
-    def __str__(self) -> str:
-        names = self.parameters + (None,) * len(self.args)
-        arguments = [f"{name}={show(a)}" if name else show(a) for name, a in zip(names, self.args)]
-        arguments += [f"{k}={show(v)}" for k, v in self.kwargs.items()]
-        text = f"{self.function}(\n" + "".join(f"    {a},\n" for a in arguments) + ")"
-        return text + (f"\nreturned {show(self.outcome[0])}" if self.outcome else "")
+    def arguments(self) -> dict:
+        """The arguments by parameter name (positional ones named after the function's parameters)."""
+        return dict(zip(self.parameters, self.args)) | self.kwargs
 
 
 last_call: Call | None = None
+
+
+def implementation() -> Path:
+    """The folder of the course modules under test."""
+    impl = os.environ.get("CONVGRADE_IMPL", "exercises")
+    if not impl.isidentifier():
+        return Path(impl)
+    return Path(next(iter(importlib.util.find_spec(impl).submodule_search_locations)))
 
 
 def load(topic: str):
@@ -86,31 +90,43 @@ def _copy(value):
     return value.copy() if isinstance(value, np.ndarray) else value
 
 
-def show(value) -> str:
-    """A value for a person: small tensors and arrays in full with 4 decimals, others by shape."""
-    if isinstance(value, torch.Tensor):
-        described = f"{str(value.dtype).removeprefix('torch.')} tensor of shape {tuple(value.shape)}"
-        if value.numel() > SHOWN_ELEMENTS:
-            return described
-        return f"{described}: {_numbers(value.detach().tolist())}"
-    if isinstance(value, np.ndarray):
-        described = f"{value.dtype} array of shape {value.shape}"
-        return described if value.size > SHOWN_ELEMENTS else f"{described}: {_numbers(value.tolist())}"
-    text = repr(value)
-    return text if len(text) <= 300 else text[:300] + " ..."
+class Mismatch(AssertionError):
+    """``actual`` is not ``expected``; ``note`` says what was checked (``msg=``), if the test said it;
+    ``call`` is the last call of a course function before the comparison."""
+
+    def __init__(self, message: str, actual, expected, note: str | None = None):
+        super().__init__(message)
+        self.actual, self.expected, self.note, self.call = actual, expected, note, last_call
 
 
-def _numbers(values) -> str:
-    """Nested lists of numbers, floats to 4 significant digits."""
-    if isinstance(values, list):
-        return "[" + ", ".join(_numbers(v) for v in values) + "]"
-    return f"{values:.4g}" if isinstance(values, float) else repr(values)
-
-
-def assert_close(actual, expected, **tolerances):
-    """``torch.testing.assert_close``; when they differ, the message also shows both values."""
+def assert_close(actual, expected, msg=None, **tolerances):
+    """``torch.testing.assert_close`` (tensors, arrays or numbers); ``Mismatch`` when they differ."""
     __tracebackhide__ = True  # pytest shows the test's line, not this helper's
     try:
         torch.testing.assert_close(actual, expected, **tolerances)
     except AssertionError as error:
-        raise AssertionError(f"{error}\nexpected: {show(expected)}\nactual:   {show(actual)}") from None
+        raise Mismatch(str(error), actual, expected, msg) from None
+    except TypeError:  # no comparison of these two types
+        message = f"expected a {type(expected).__name__}, got a {type(actual).__name__}"
+        raise Mismatch(message, actual, expected, msg) from None
+
+
+def assert_equal(actual, expected, msg=None):
+    """The same shape and exactly the same values (NaN equals NaN; the dtype is not compared)."""
+    __tracebackhide__ = True
+    if isinstance(actual, torch.Tensor) and isinstance(expected, (list, tuple, int, float)):
+        expected = torch.as_tensor(expected)
+    elif isinstance(actual, np.ndarray) and isinstance(expected, (list, tuple, int, float)):
+        expected = np.asarray(expected)
+    if isinstance(actual, (torch.Tensor, np.ndarray)) or isinstance(expected, (torch.Tensor, np.ndarray)):
+        assert_close(actual, expected, msg, rtol=0, atol=0, equal_nan=True, check_dtype=False)
+    elif not actual == expected:
+        raise Mismatch(f"{actual!r} != {expected!r}", actual, expected, msg)
+
+
+def integers(generator, shape, dtype=torch.float32, bound=3):
+    """Random whole numbers from -bound to bound: inputs small enough to check by hand.
+
+    Draw ``seed`` with hypothesis and pass ``torch.Generator().manual_seed(seed)``: a failing example
+    then shrinks to the smallest shapes and the first seeds."""
+    return torch.randint(-bound, bound + 1, tuple(shape), generator=generator).to(dtype)

@@ -45,7 +45,7 @@ def assert_matches(actual, expected, magnitude):
     ],
 )
 def test_conv_output_size_examples_from_the_slides(args, expected):
-    assert conv.conv_output_size(**args) == expected
+    course.assert_equal(conv.conv_output_size(**args), expected)
 
 
 @settings(max_examples=25, deadline=None)
@@ -60,7 +60,7 @@ def test_conv_output_size_matches_pytorch(n, kernel_size, stride, padding, dilat
     assume(n + 2 * padding >= dilation * (kernel_size - 1) + 1)  # the kernel fits
     layer = torch.nn.Conv2d(1, 1, (kernel_size, 1), stride=stride, padding=(padding, 0), dilation=dilation)
     expected = layer(torch.zeros(1, 1, n, 1)).shape[2]
-    assert conv.conv_output_size(n, kernel_size, stride, padding, dilation) == expected
+    course.assert_equal(conv.conv_output_size(n, kernel_size, stride, padding, dilation), expected)
 
 
 @pytest.mark.parametrize(
@@ -86,7 +86,7 @@ def test_conv_output_size_rejects_invalid_arguments(args):
 def test_correlate2d_example_from_the_slides_gives_8():
     image = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]])
     # image * kernel = [[-1, 0, 3], [-8, 0, 12], [-7, 0, 9]], whose sum is 8
-    assert torch.equal(conv.correlate2d(image, SOBEL_X), torch.tensor([[8.0]]))
+    course.assert_equal(conv.correlate2d(image, SOBEL_X), torch.tensor([[8.0]]))
 
 
 def test_correlate2d_of_a_7x7_image_with_a_3x3_kernel_is_5x5():
@@ -96,7 +96,7 @@ def test_correlate2d_of_a_7x7_image_with_a_3x3_kernel_is_5x5():
 def test_correlate2d_does_not_flip_the_kernel():
     image = torch.arange(12.0).reshape(3, 4)
     pick_top_left = torch.tensor([[1.0, 0.0], [0.0, 0.0]])
-    assert torch.equal(conv.correlate2d(image, pick_top_left), image[:2, :3])
+    course.assert_equal(conv.correlate2d(image, pick_top_left), image[:2, :3])
 
 
 @settings(max_examples=25, deadline=None)
@@ -111,8 +111,8 @@ def test_correlate2d_does_not_flip_the_kernel():
 def test_correlate2d_matches_pytorch(kernel_height, kernel_width, extra_rows, extra_cols, dtype, seed):
     height, width = kernel_height + extra_rows, kernel_width + extra_cols
     g = torch.Generator().manual_seed(seed)
-    image = torch.randn(height, width, generator=g, dtype=dtype)
-    kernel = torch.randn(kernel_height, kernel_width, generator=g, dtype=dtype)
+    image = course.integers(g, (height, width), dtype)
+    kernel = course.integers(g, (kernel_height, kernel_width), dtype)
     expected = F.conv2d(image[None, None], kernel[None, None])[0, 0]
     magnitude = F.conv2d(image.abs()[None, None], kernel.abs()[None, None]).max()
     assert_matches(conv.correlate2d(image, kernel), expected, magnitude)
@@ -151,7 +151,7 @@ def test_conv2d_padding_1_keeps_the_size_like_the_vsb_example():
 def test_conv2d_with_one_channel_and_no_bias_is_correlate2d():
     image = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]])
     out = conv.conv2d(image[None, None], SOBEL_X[None, None])
-    assert torch.equal(out, torch.tensor([[[[8.0]]]]))
+    course.assert_equal(out, torch.tensor([[[[8.0]]]]))
 
 
 @settings(max_examples=25, deadline=None)
@@ -190,9 +190,9 @@ def test_conv2d_matches_pytorch_with_stride_padding_and_dilation(
     assume(height + 2 * pad_h >= dil_h * (kernel_height - 1) + 1)  # the kernel fits
     assume(width + 2 * pad_w >= dil_w * (kernel_width - 1) + 1)
     g = torch.Generator().manual_seed(seed)
-    x = torch.randn(batch, in_channels, height, width, generator=g, dtype=dtype)
-    weight = torch.randn(out_channels, in_channels, kernel_height, kernel_width, generator=g, dtype=dtype)
-    bias = torch.randn(out_channels, generator=g, dtype=dtype) if use_bias else None
+    x = course.integers(g, (batch, in_channels, height, width), dtype)
+    weight = course.integers(g, (out_channels, in_channels, kernel_height, kernel_width), dtype)
+    bias = course.integers(g, (out_channels,), dtype) if use_bias else None
     x_before, weight_before = x.clone(), weight.clone()
 
     out = conv.conv2d(x, weight, bias, stride=stride, padding=padding, dilation=dilation)
@@ -207,7 +207,8 @@ def test_conv2d_matches_pytorch_with_stride_padding_and_dilation(
         dilation=dilation,
     ).max()
     assert_matches(out, expected, magnitude)
-    assert torch.equal(x, x_before) and torch.equal(weight, weight_before), "conv2d must not modify its inputs"
+    course.assert_equal(x, x_before, "conv2d must not modify its inputs")
+    course.assert_equal(weight, weight_before, "conv2d must not modify its inputs")
 
 
 @settings(max_examples=25, deadline=None)
@@ -224,8 +225,8 @@ def test_conv2d_same_padding_matches_pytorch_also_for_even_kernels(
     height, width, kernel_height, kernel_width, dilation, dtype, seed
 ):
     g = torch.Generator().manual_seed(seed)
-    x = torch.randn(1, 2, height, width, generator=g, dtype=dtype)
-    weight = torch.randn(3, 2, kernel_height, kernel_width, generator=g, dtype=dtype)
+    x = course.integers(g, (1, 2, height, width), dtype)
+    weight = course.integers(g, (3, 2, kernel_height, kernel_width), dtype)
     out = conv.conv2d(x, weight, padding="same", dilation=dilation)
     assert out.shape == (1, 3, height, width)
     with warnings.catch_warnings():  # PyTorch warns that even kernels need an extra padded copy

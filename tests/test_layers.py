@@ -23,7 +23,7 @@ def small_shape(min_dims, max_dims):
 def test_relu_example_from_the_slides():
     feature_map = torch.tensor([[[[-10.0, 3, 5, 0], [4, -3, 3, -3], [1, 0, 20, 4], [5, 6, -10, 9]]]])
     expected = torch.tensor([[[[0.0, 3, 5, 0], [4, 0, 3, 0], [1, 0, 20, 4], [5, 6, 0, 9]]]])
-    assert torch.equal(layers.relu(feature_map), expected)
+    course.assert_equal(layers.relu(feature_map), expected)
 
 
 def test_relu_lets_nan_through_like_torch():
@@ -47,7 +47,7 @@ def test_relu_matches_torch(values, dtype):
 def test_flatten_of_the_pooled_slide_example():
     pooled = torch.tensor([[[[237.0, 237.0, 223.0], [229.0, 181.0, 108.0], [158.0, 93.0, 71.0]]]])
     expected = torch.tensor([[237.0, 237.0, 223.0, 229.0, 181.0, 108.0, 158.0, 93.0, 71.0]])
-    assert torch.equal(layers.flatten(pooled), expected)
+    course.assert_equal(layers.flatten(pooled), expected)
 
 
 def test_flatten_gives_the_input_size_of_the_fully_connected_layer():
@@ -59,7 +59,7 @@ def test_flatten_gives_the_input_size_of_the_fully_connected_layer():
 
 def test_flatten_works_for_non_contiguous_tensors():
     x = torch.arange(24.0).reshape(2, 3, 4).transpose(1, 2)  # not contiguous: view() would fail
-    assert torch.equal(layers.flatten(x), torch.nn.Flatten()(x))
+    course.assert_equal(layers.flatten(x), torch.nn.Flatten()(x))
 
 
 @settings(max_examples=25, deadline=None)
@@ -68,7 +68,7 @@ def test_flatten_matches_nn_flatten(shape, transpose):
     x = torch.randn(shape)
     if transpose:
         x = x.transpose(0, -1)
-    assert torch.equal(layers.flatten(x), torch.nn.Flatten()(x))
+    course.assert_equal(layers.flatten(x), torch.nn.Flatten()(x))
 
 
 def test_flatten_rejects_fewer_than_two_dimensions():
@@ -112,7 +112,7 @@ def test_batch_norm_matches_pytorch(shape, eps, dtype, seed):
     expected = F.batch_norm(x, None, None, training=True, eps=eps)
     rtol, atol = (1e-7, 1e-9) if dtype == torch.float64 else (1e-4, 1e-5)
     course.assert_close(layers.batch_norm(x, eps=eps), expected, rtol=rtol, atol=atol * 10)
-    assert torch.equal(x, before), "batch_norm must not modify its input"
+    course.assert_equal(x, before, "batch_norm must not modify its input")
 
 
 @pytest.mark.parametrize("shape", [(1, 3), (1, 3, 1, 1)])
@@ -146,7 +146,7 @@ def test_dropout_with_the_same_seed_gives_the_same_mask():
     x = torch.randn(20, 30)
     first = layers.dropout(x, 0.5, generator=torch.Generator().manual_seed(42))
     second = layers.dropout(x, 0.5, generator=torch.Generator().manual_seed(42))
-    assert torch.equal(first, second)
+    course.assert_equal(first, second)
 
 
 def test_dropout_keeps_survivors_at_their_position():
@@ -158,12 +158,12 @@ def test_dropout_keeps_survivors_at_their_position():
 
 def test_dropout_is_the_identity_when_not_training_or_when_p_is_0():
     x = torch.randn(10, 10)
-    assert torch.equal(layers.dropout(x, 0.5, training=False), x)
-    assert torch.equal(layers.dropout(x, 0.0), x)
+    course.assert_equal(layers.dropout(x, 0.5, training=False), x)
+    course.assert_equal(layers.dropout(x, 0.0), x)
 
 
 def test_dropout_with_p_1_drops_everything():
-    assert torch.equal(layers.dropout(torch.randn(4, 5), 1.0), torch.zeros(4, 5))
+    course.assert_equal(layers.dropout(torch.randn(4, 5), 1.0), torch.zeros(4, 5))
 
 
 @pytest.mark.parametrize("p", [-0.1, 1.5])
