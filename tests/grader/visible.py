@@ -33,7 +33,7 @@ def build_package(workdir: Path, name: str, topic: str, case: Path) -> None:
 
 def fails_visible(topic: str, package: str) -> bool:
     os.environ["CONVGRADE_IMPL"] = package
-    for module in [m for m in sys.modules if m in ("course", f"test_{topic}") or m.startswith("case_")]:
+    for module in [m for m in sys.modules if m in ("course", "failures", f"test_{topic}") or m.startswith("case_")]:
         del sys.modules[module]
     with contextlib.redirect_stdout(io.StringIO()):
         code = pytest.main(
