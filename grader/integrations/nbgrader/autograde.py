@@ -2,7 +2,7 @@
 
 The students are graded as ``grade-all`` grades a class: warm workers, the results kept under
 ``<course>/convgrade/<assignment>/results/``, only changed submissions graded again. As each result
-is saved, the outputs of every topic's autograded cell are kept beside it (``feedback/<student>.json``):
+is saved, the outputs of every topic's autograded cell are kept beside it (``outputs/<student>.json``):
 the topic's feedback as HTML with its pictures and as plain text, then its score as the cell's value.
 nbgrader's own ``Autograde`` converter then writes ``autograded/<student>/<assignment>/`` and the
 gradebook as ``nbgrader autograde`` does (locked cells restored from the source, other files copied,
@@ -60,7 +60,7 @@ def autograde(course: Path, assignment: str = ASSIGNMENT, config=None, jobs: int
             "(expected submitted/<student>/<assignment>/; run nbgrader collect first)"
         )
     work = course / "convgrade" / assignment
-    inbox, results, kept = work / "submissions", work / "results", work / "feedback"
+    inbox, results, kept = work / "submissions", work / "results", work / "outputs"
     for folder in (inbox, kept):
         folder.mkdir(parents=True, exist_ok=True)
     for student in students:
@@ -69,9 +69,7 @@ def autograde(course: Path, assignment: str = ASSIGNMENT, config=None, jobs: int
             link.symlink_to((submitted / student / assignment).resolve(), target_is_directory=True)
         if _kept(kept, results, student) is None:  # graded again, so that its outputs are kept
             (results / f"{student}.json").unlink(missing_ok=True)
-    notebooks = {path.stem for path in (course / "source" / assignment).glob("*.ipynb")}
-    keep = functools.partial(_keep, kept, results, notebooks)
-    counts = grade_all(inbox, results, config, jobs, progress, saved=keep)
+    counts = grade_all(inbox, results, config, jobs, progress, saved=functools.partial(_keep, kept, results))
     coursedir = _write_autograded(course, assignment, kept)
     return {"counts": counts, "scores": _scores(coursedir.db_url, coursedir.course_id, assignment, students)}
 
@@ -98,10 +96,9 @@ def _digest(path: Path) -> str | None:
         return None
 
 
-def _keep(kept: Path, results: Path, notebooks: set[str], student: str, result):
-    """``grade_all``'s ``saved``: the outputs of the topics that are ``notebooks`` of the assignment, tied to
-    the result file just saved."""
-    outputs = {name: topic_outputs(name, topic) for name, topic in result.topics.items() if name in notebooks}
+def _keep(kept: Path, results: Path, student: str, result):
+    """``grade_all``'s ``saved``: the student's outputs per topic, tied to the result file just saved."""
+    outputs = {name: topic_outputs(name, topic) for name, topic in result.topics.items()}
     document = {"result": _digest(results / f"{student}.json"), "outputs": outputs}
     (kept / f"{student}.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
 
