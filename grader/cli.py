@@ -315,10 +315,18 @@ def _cgroup_cpu_quota() -> float | None:
     return None
 
 
-def _jobs(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of jobs, 1 or more; got {text!r}")
-    return int(text)
+def _count(what: str):
+    """An argparse type for a whole number of ``what``, 1 or more."""
+
+    def parse(text: str) -> int:
+        if not text.isdigit() or int(text) < 1:
+            raise argparse.ArgumentTypeError(f"expected a whole number of {what}, 1 or more; got {text!r}")
+        return int(text)
+
+    return parse
+
+
+_jobs, _students = _count("jobs"), _count("students")
 
 
 def _points(text: str) -> float:
@@ -521,12 +529,6 @@ def _similarity_progress(quiet: bool):
     with Progress(TextColumn("comparing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()) as bar:
         task = bar.add_task("comparing", total=None)
         yield lambda done, total: bar.update(task, completed=done, total=total)
-
-
-def _students(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of students, 1 or more; got {text!r}")
-    return int(text)
 
 
 def _share(text: str) -> float:
