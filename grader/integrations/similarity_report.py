@@ -190,7 +190,7 @@ def _counts(similarity: Similarity) -> str:
     own = sum(tokens > 0 for tokens in similarity.own.values())
     return (
         f"{len(similarity.students)} students, {own} with code of their own "
-        "(the others handed in the stubs only or could not be read)."
+        "(the others' code is all starter code or common code, or could not be read)."
     )
 
 
