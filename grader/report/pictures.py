@@ -26,15 +26,19 @@ import base64
 import functools
 import io
 import json
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from grader.report.heatmaps import (
     DIFFERENCE_MAP,
+    GAP,
     MAX_INPUTS,
     MINUS,
+    PANEL,
     SHARED_MAP,
+    TITLE,
     Array,
     Canvas,
     Panel,
@@ -107,15 +111,44 @@ def test_pictures(test) -> list[Picture]:
 
 @functools.lru_cache(maxsize=16)
 def _illustration_pictures(key: str) -> tuple[Picture, ...]:
-    """The real input, then the reference's answer beside the student's (``feedback.illustration``)."""
+    """The real input, then the reference's answer beside the student's (``feedback.illustration``), the first
+    value that differs framed: RGB images (with ``rgb``, their range) also in colour, loss histories (series,
+    one value per epoch) as curves. The alt text ends with the words on a missing answer, or says that the
+    answers agree."""
     drawn = json.loads(key)
-    title = drawn["title"]
-    function = title.split("(")[0]
-    pictures = [
-        inputs_picture(function, [("image", drawn["input"])]),
-        comparison_picture(drawn["expected"], drawn["got"], title),
-    ]
+    title, expected, got, words = drawn["title"], drawn["expected"], drawn["got"], drawn.get("words")
+    if drawn.get("rgb"):  # the input drawn in colour with the answers
+        named = [("the image", drawn["input"]), ("expected", expected), ("yours", got)]
+        inputs, answers = None, [colour_picture(title, named, *drawn["rgb"])]
+    else:
+        inputs, answers = inputs_picture(title.split("(")[0], [("image", drawn["input"])]), []
+    first = _first_difference(expected, got)
+    comparison = comparison_picture(expected, got, title, first or None)
+    if comparison and first == []:
+        comparison = _ending(comparison, "yours agrees with the expected answer everywhere on this input")
+    answers.append(comparison)
+    if words:
+        answers = [picture and _ending(picture, words) for picture in answers]
+    pictures = [inputs, *answers, curves_picture(expected, got, title, "epoch")]
     return tuple(p for p in pictures if p is not None)
+
+
+def _ending(picture: Picture, words: str) -> Picture:
+    """``picture`` with ``words`` at the end of its alt text."""
+    return replace(picture, alt=f"{picture.alt[:-1]}: {words}.")
+
+
+def _first_difference(expected, got) -> list[int] | None:
+    """The full index of the first value of ``got`` not close to ``expected``'s (``[]``: none); None unless both
+    are arrays of one shape recorded in full."""
+    want, have = as_array(expected), as_array(got)
+    if want is None or have is None or not want.shape or want.shape != have.shape:
+        return None
+    if not len(want.values) == len(have.values) == math.prod(want.shape):
+        return None
+    scale = max(1.0, float(np.nanmax(np.abs(want.values), initial=0.0)))
+    far = ~np.isclose(have.values, want.values, rtol=1e-4, atol=1e-4 * scale, equal_nan=True)
+    return [int(i) for i in np.unravel_index(int(np.argmax(far)), want.shape)] if far.any() else []
 
 
 def counterexample_pictures(counterexample: dict) -> list[Picture]:
@@ -151,9 +184,9 @@ def _series(value) -> dict[str, list[float]] | None:
     return None
 
 
-def curves_picture(expected, got, function: str) -> Picture | None:
-    """Expected and actual series (a trajectory, the losses per epoch) as curves on one plot; None unless
-    both are series with the same names."""
+def curves_picture(expected, got, function: str, steps: str = "step") -> Picture | None:
+    """Expected and actual series (a trajectory, the losses per epoch) as curves on one plot, against
+    ``steps``; None unless both are series with the same names."""
     want, have = _series(expected), _series(got)
     if not want or not have or set(want) != set(have):
         return None
@@ -168,15 +201,78 @@ def curves_picture(expected, got, function: str) -> Picture | None:
             label = f"{name}, " if name else ""
             axes.plot(range(len(want[name])), want[name], color=colour, label=f"{label}expected")
             axes.plot(range(len(have[name])), have[name], "o--", color=colour, markersize=3, label=f"{label}yours")
-        axes.set_xlabel("step")
+        axes.set_xlabel(steps)
         axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=7)
     words = "; ".join(
         f"{name or 'values'}: expected {', '.join(number(v) for v in want[name][:8])}, "
         f"yours {', '.join(number(v) for v in have[name][:8])}"
         for name in sorted(want)
     )
-    alt = f"The output of {function} step by step, expected (solid) and yours (dashed): {words}."
-    return Picture(alt, "Expected (solid) and yours (dashed), step by step.", figure)
+    alt = f"The output of {function} {steps} by {steps}, expected (solid) and yours (dashed): {words}."
+    return Picture(alt, f"Expected (solid) and yours (dashed), {steps} by {steps}.", figure)
+
+
+def colour_picture(what: str, named: list[tuple[str, object]], low: float, high: float) -> Picture | None:
+    """Images in colour side by side (``(title, array)`` pairs: 3 x H x W with values from ``low`` to ``high``, or
+    H x W x 3 uint8 from 0 to 255; a batch as its first image); None when none of them is an RGB image."""
+    arrays = [(title, array) for title, array in ((t, as_array(v)) for t, v in named) if array is not None]
+    arrays = [(title, array, _rgb(array, low, high)) for title, array in arrays]
+    drawn = [(title, array, image) for title, array, image in arrays if image is not None]
+    if not drawn:
+        return None
+    with drawing():
+        from matplotlib.image import BboxImage
+        from matplotlib.transforms import Bbox, TransformedBbox
+
+        figure = new_figure(len(drawn) * (PANEL + 2 * GAP), PANEL + TITLE + 2 * GAP)
+        pixel = PANEL / max(max(image.shape[:2]) for _, _, image in drawn)  # one scale: sizes compare
+        for k, (title, _, image) in enumerate(drawn):
+            width, height = image.shape[1] * pixel, image.shape[0] * pixel
+            middle = GAP + k * (PANEL + 2 * GAP) + PANEL / 2
+            figure.text(
+                middle, GAP + PANEL + TITLE / 2, title, ha="center", va="center", transform=figure.dpi_scale_trans
+            )
+            place = Bbox.from_bounds(middle - width / 2, GAP + PANEL - height, width, height)
+            artist = BboxImage(TransformedBbox(place, figure.dpi_scale_trans), interpolation="nearest")
+            artist.set_data(image)
+            figure.add_artist(artist)
+    said = [f"{title}, a {array.describe()} image" for title, array, _ in drawn]
+    said += [
+        f"{title} ({array.describe()}) is not a whole RGB image" for title, array, image in arrays if image is None
+    ]
+    images = {title: image for title, _, image in drawn}
+    if {"expected", "yours"} <= images.keys():
+        said.append(_colour_difference(images["expected"], images["yours"]))
+    caption = (
+        f"In colour, all at one scale: values from {number(low)} to {number(high)} drawn as 0 to 255 "
+        "(uint8 ones as they are)."
+    )
+    return Picture(f"{what}, drawn in colour: {'; '.join(said)}.", caption, figure)
+
+
+def _rgb(array: Array, low: float, high: float) -> np.ndarray | None:
+    """``array`` as an H x W x 3 image in [0, 1] (NaN grey); None unless it is a whole RGB image."""
+    shape, values = array.shape, array.values
+    if len(shape) == 4:
+        shape, values = shape[1:], values[: math.prod(shape[1:])]
+    if len(shape) != 3 or len(values) < math.prod(shape) or 3 not in (shape[0], shape[2]):
+        return None
+    image = values.reshape(shape).transpose(1, 2, 0) if shape[0] == 3 else values.reshape(shape)
+    low, high = (0.0, 255.0) if array.dtype == "uint8" else (low, high)
+    return np.nan_to_num(np.clip((image - low) / (high - low), 0, 1), nan=0.5)
+
+
+def _colour_difference(expected: np.ndarray, got: np.ndarray) -> str:
+    """How far the student's image is from the expected one, in 8-bit levels."""
+    if expected.shape != got.shape:
+        return "their sizes differ"
+    levels = np.abs(expected - got).max(axis=2) * 255
+    if levels.max() <= 2:
+        return "yours looks the same as the expected image (within 2 of 255 levels)"
+    return (
+        f"yours differs from the expected image on {(levels > 2).mean():.0%} of the pixels, "
+        f"by up to {levels.max():.0f} of 255 levels"
+    )
 
 
 # ------------------------------------------------------------------ the two pictures
