@@ -5,13 +5,13 @@ One module per function family: ``softmax`` (softmax, log_softmax), ``cross_entr
 
 from __future__ import annotations
 
-from grader.checks import Property, Scripted, raises_value_error
+from grader.checks import Property, Scripted
 from grader.checks.forbidden import Rule
+from grader.topics.arguments import argument_errors
 from grader.topics.classification.binary_cross_entropy import (
     BAD_BCE,
     BCE_FEATURES,
     UNCHECKED_BCE,
-    _large,
     bce_cases,
     verify_bce,
 )
@@ -22,14 +22,18 @@ from grader.topics.classification.cross_entropy import (
     _ufrn_example,
     cross_entropy_cases,
     verify_cross_entropy,
+    verify_cross_entropy_large,
 )
 from grader.topics.classification.softmax import (
     BCE_ARGS,
     LOSS_ARGS,
     SOFTMAX_FEATURES,
+    large_cases,
     softmax_cases,
     verify_log_softmax,
+    verify_log_softmax_large,
     verify_softmax,
+    verify_softmax_large,
 )
 
 POINTS = 10
@@ -71,9 +75,8 @@ CHECKS = [
         "softmax matches torch.softmax for logits up to |1e4|",
         "softmax",
         0.75,
-        strategy=_large(softmax_cases),
-        verify=verify_softmax,
-        features=SOFTMAX_FEATURES,
+        strategy=large_cases(softmax_cases),
+        verify=verify_softmax_large,
     ),
     Property(
         "log_softmax_matches_reference",
@@ -89,9 +92,8 @@ CHECKS = [
         "log_softmax matches torch.log_softmax for logits up to |1e4|",
         "log_softmax",
         0.75,
-        strategy=_large(softmax_cases),
-        verify=verify_log_softmax,
-        features=SOFTMAX_FEATURES,
+        strategy=large_cases(softmax_cases),
+        verify=verify_log_softmax_large,
     ),
     Property(
         "cross_entropy_matches_reference",
@@ -107,9 +109,8 @@ CHECKS = [
         "cross_entropy matches F.cross_entropy for logits up to |1e4|",
         "cross_entropy",
         0.75,
-        strategy=_large(cross_entropy_cases),
-        verify=verify_cross_entropy,
-        features=CE_FEATURES,
+        strategy=large_cases(cross_entropy_cases),
+        verify=verify_cross_entropy_large,
     ),
     Scripted(
         "cross_entropy_ufrn_example",
@@ -118,9 +119,9 @@ CHECKS = [
         0.25,
         body=_ufrn_example,
     ),
-    raises_value_error(
+    argument_errors(
         "cross_entropy_errors",
-        "cross_entropy raises ValueError for labels outside [0, C), "
+        "cross_entropy raises ValueError naming the argument for labels outside [0, C), "
         "labels that are not int64 of shape (N,), and logits that are not 2-D",
         "cross_entropy",
         BAD_CROSS_ENTROPY,
@@ -137,9 +138,10 @@ CHECKS = [
         verify=verify_bce,
         features=BCE_FEATURES,
     ),
-    raises_value_error(
+    argument_errors(
         "binary_cross_entropy_errors",
-        "binary_cross_entropy raises ValueError for probabilities outside [0, 1] and mismatched shapes",
+        "binary_cross_entropy raises ValueError naming the argument for probabilities outside [0, 1] and "
+        "mismatched shapes",
         "binary_cross_entropy",
         BAD_BCE,
         BCE_ARGS,

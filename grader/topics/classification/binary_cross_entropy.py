@@ -12,17 +12,20 @@ from grader.checks import (
     Misconception,
     NotApplicable,
     check_array_call,
+    float32_result,
 )
 from grader.checks.strategies import DTYPES, tensors
-from grader.topics.classification.softmax import BCE_ARGS, _shapes
+from grader.topics.arguments import Bad
+from grader.topics.classification.softmax import BCE_ARGS, UNCHANGED, _shapes
 
-BCE_FEATURES = ("float64", "probabilities 0 and 1 (clamp)", "n-D")
+BCE_FEATURES = ("float64", "probabilities 0 and 1 (clamp)", "n-D", UNCHANGED)
 
 
 @st.composite
 def bce_cases(draw, enabled: frozenset):
-    """binary_cross_entropy arguments drawing only the ``enabled`` features; the core is a float32
-    vector of probabilities between 0.1 and 0.9 with labels (mostly 0 or 1) of the same shape."""
+    """binary_cross_entropy arguments drawing only the ``enabled`` features, and whether they must come back
+    unchanged; the core is a float32 vector of probabilities between 0.1 and 0.9 with labels (mostly 0 or
+    1) of the same shape."""
     on = enabled.__contains__
     dtype = draw(DTYPES) if on("float64") else torch.float32
     shape = draw(_shapes(0, 3)) if on("n-D") else draw(_shapes(1, 1))
@@ -34,7 +37,7 @@ def bce_cases(draw, enabled: frozenset):
     labels = draw(
         tensors(shape, dtype, 0.0, 1.0, specials=[0.0, 1.0], patterns=("integers", "short", "uniform", "specials"))
     )
-    return Case((probs, labels))
+    return Case((probs, labels)), on(UNCHANGED)
 
 
 def _bce_scale(case):
@@ -85,8 +88,9 @@ BCE_MISTAKES = [
 ]
 
 
-def verify_bce(ctx, case):
+def verify_bce(ctx, drawn):
     """binary_cross_entropy(probs, labels) equals F.binary_cross_entropy(probs, labels)."""
+    case, unchanged = drawn
     check_array_call(
         ctx,
         "binary_cross_entropy",
@@ -94,7 +98,9 @@ def verify_bce(ctx, case):
         F.binary_cross_entropy(*case.args),
         scale=_bce_scale(case),
         misconceptions=BCE_MISTAKES,
+        dtype_mistakes=[float32_result(lambda c: F.binary_cross_entropy(*c.args), "probs")],
         arg_names=BCE_ARGS,
+        check_inputs=unchanged,
     )
 
 
@@ -142,23 +148,32 @@ UNCHECKED_BCE = [
     ),
 ]
 
+RANGE, SHAPES = "probabilities outside [0, 1]", "shapes differ"
+PROBS = ("probs", "probability", "probabilities")
 BAD_BCE = [
-    (lambda: Case((torch.tensor([0.2, 1.5]), torch.tensor([0.0, 1.0]))), "for a probability of 1.5"),
-    (
+    Bad(lambda: Case((torch.tensor([0.2, 1.5]), torch.tensor([0.0, 1.0]))), "for a probability of 1.5", RANGE, PROBS),
+    Bad(
         lambda: Case((torch.tensor([-0.1, 0.5], dtype=torch.float64), torch.tensor([1.0, 0.0], dtype=torch.float64))),
         "for a probability of -0.1",
+        RANGE,
+        PROBS,
     ),
-    (lambda: Case((torch.full((3,), 0.5), torch.ones(4))), "for probs of shape (3,) and labels of shape (4,)"),
-    (
+    Bad(
+        lambda: Case((torch.full((3,), 0.5), torch.ones(4))),
+        "for probs of shape (3,) and labels of shape (4,)",
+        SHAPES,
+        PROBS + ("labels", "label"),
+    ),
+    Bad(
         lambda: Case((torch.full((2, 3), 0.5), torch.ones(3))),
         "for probs of shape (2, 3) and labels of shape (3,) (broadcasting is not enough: the shapes must be equal)",
+        SHAPES,
+        PROBS + ("labels", "label"),
     ),
-    (
+    Bad(
         lambda: Case((torch.tensor([0.2, 0.5, 0.9]), torch.tensor([[1.0], [0.0], [1.0]]))),
         "for probs of shape (3,) and labels of shape (3, 1) (the shapes must be equal)",
+        SHAPES,
+        PROBS + ("labels", "label"),
     ),
 ]
-
-
-def _large(strategy):
-    return lambda enabled: strategy(enabled, large=True)

@@ -13,24 +13,33 @@ from grader.checks import (
     Misconception,
     NotApplicable,
     check_array_call,
+    float32_result,
 )
 from grader.checks.strategies import DTYPES
-from grader.topics.classification.softmax import LOSS_ARGS, _naive_softmax, logits_strategy
+from grader.topics.arguments import Bad
+from grader.topics.classification.softmax import (
+    LOSS_ARGS,
+    UNCHANGED,
+    _global_shift_softmax,
+    _naive_softmax,
+    check_stable,
+    logits_strategy,
+)
 
-CE_FEATURES = ("float64", "one sample or one class")
+CE_FEATURES = ("float64", "one sample or one class", UNCHANGED)
 
 
 @st.composite
 def cross_entropy_cases(draw, enabled: frozenset, large: bool = False):
-    """cross_entropy arguments drawing only the ``enabled`` features; the core is float32 logits of
-    2 to 6 samples and 2 to 6 classes."""
+    """cross_entropy arguments drawing only the ``enabled`` features, and whether they must come back
+    unchanged; the core is float32 logits of 2 to 6 samples and 2 to 6 classes."""
     on = enabled.__contains__
     dtype = draw(DTYPES) if on("float64") else torch.float32
     low = 1 if on("one sample or one class") else 2
     n, c = draw(st.integers(low, 6)), draw(st.integers(low, 6))
     logits = draw(logits_strategy((n, c), dtype, large))
     labels = torch.tensor(draw(st.lists(st.integers(0, c - 1), min_size=n, max_size=n)), dtype=torch.int64)
-    return Case((logits, labels))
+    return Case((logits, labels)), on(UNCHANGED)
 
 
 def _ce_scale(case):
@@ -85,6 +94,18 @@ CE_MISTAKES = [
         lambda c: -_picked(torch.log(_naive_softmax(c.args[0], 1)), c.args[1]).mean(),
     ),
     Misconception(
+        "classification.ce_log_sum_exp_overflows",
+        "log(sum(exp(logits))) overflows to inf for large logits (and the loss with it): subtract each row's "
+        "maximum m first, m + log(sum(exp(logits - m)))",
+        lambda c: -_picked(c.args[0] - torch.log(torch.exp(c.args[0]).sum(1, keepdim=True)), c.args[1]).mean(),
+    ),
+    Misconception(
+        "classification.ce_subtracts_maximum_whole_tensor",
+        "it subtracts the maximum of the whole tensor: a row far below it underflows to log(0) = -inf and an "
+        "infinite loss; subtract each row's own maximum (amax along dim 1, keepdim=True)",
+        lambda c: -_picked(torch.log(_global_shift_softmax(c.args[0], 1)), c.args[1]).mean(),
+    ),
+    Misconception(
         "classification.normalisation_runs_over_batch_dim",
         "the normalisation runs over the batch (dim 0); log_softmax goes along the classes (dim 1)",
         lambda c: -_picked(torch.log_softmax(c.args[0], 0), c.args[1]).mean(),
@@ -98,8 +119,9 @@ CE_MISTAKES = [
 ]
 
 
-def verify_cross_entropy(ctx, case):
+def verify_cross_entropy(ctx, drawn):
     """cross_entropy(logits, labels) equals F.cross_entropy(logits, labels)."""
+    case, unchanged = drawn
     check_array_call(
         ctx,
         "cross_entropy",
@@ -107,8 +129,16 @@ def verify_cross_entropy(ctx, case):
         F.cross_entropy(*case.args),
         scale=_ce_scale(case),
         misconceptions=CE_MISTAKES,
+        dtype_mistakes=[float32_result(lambda c: F.cross_entropy(*c.args), "logits")],
         arg_names=LOSS_ARGS,
+        check_inputs=unchanged,
     )
+
+
+def verify_cross_entropy_large(ctx, drawn):
+    """cross_entropy(logits, labels) equals F.cross_entropy(logits, labels) for logits up to |1e4|."""
+    case, _ = drawn
+    check_stable(ctx, "cross_entropy", case, lambda c: F.cross_entropy(*c.args), _ce_scale, CE_MISTAKES, LOSS_ARGS, 1)
 
 
 def _ufrn_example(ctx):
@@ -125,6 +155,7 @@ def _ufrn_example(ctx):
             scale=_ce_scale(case),
             misconceptions=CE_MISTAKES,
             arg_names=LOSS_ARGS,
+            check_inputs=False,  # cross_entropy_matches_reference's requirement
         )
     except Failure as failure:
         raise Failure(
@@ -149,8 +180,16 @@ def _unchecked_values(case):
 
 def _float_labels_converted(case):
     logits, labels = case.args
-    if labels.dtype == torch.int64:
-        raise NotApplicable("int64 labels")
+    if not labels.is_floating_point():
+        raise NotApplicable("integer labels")
+    return F.cross_entropy(logits, labels.long())
+
+
+def _other_integers_used(case):
+    """Integer labels of another dtype (int32) used as class indices, as PyTorch indexing allows."""
+    logits, labels = case.args
+    if labels.is_floating_point() or labels.dtype == torch.int64:
+        raise NotApplicable("float or int64 labels")
     return F.cross_entropy(logits, labels.long())
 
 
@@ -197,7 +236,14 @@ UNCHECKED_LABELS = [
         "classification.dtype_labels_checked_float_labels",
         "the dtype of the labels is not checked: float labels fail inside PyTorch (indexing, gather "
         "and one_hot need int64 class indices); raise ValueError when labels.dtype is not torch.int64",
-        _crashes_on(lambda c: c.args[1].dtype != torch.int64),
+        _crashes_on(lambda c: c.args[1].is_floating_point()),
+    ),
+    Misconception(
+        "classification.other_integer_labels_accepted",
+        "labels of an integer dtype other than int64 (int32 here) are accepted: labels are int64 class indices, "
+        "as F.cross_entropy demands; raise ValueError when labels.dtype is not torch.int64 (testing for float "
+        "labels is not enough)",
+        _other_integers_used,
     ),
     Misconception(
         "classification.number_labels_compared_number_samples",
@@ -227,22 +273,51 @@ UNCHECKED_LABELS = [
     ),
 ]
 
+VALUES, LABELS_FORM, LOGITS_2D = "labels outside [0, C)", "labels not int64 of shape (N,)", "logits not 2-D"
+LABELS = ("labels", "label")
 BAD_CROSS_ENTROPY = [
-    (
+    Bad(
         lambda: Case((torch.zeros(3, 4), torch.tensor([0, 4, 1]))),
         "for the label 4 with only 4 classes (labels are 0..C-1)",
+        VALUES,
+        LABELS,
     ),
-    (lambda: Case((torch.zeros(2, 3), torch.tensor([-1, 0]))), "for the label -1"),
-    (
+    Bad(lambda: Case((torch.zeros(2, 3), torch.tensor([-1, 0]))), "for the label -1", VALUES, LABELS),
+    Bad(
         lambda: Case((torch.zeros(2, 3, dtype=torch.float64), torch.tensor([1, -100]))),
         "for the label -100 (there is no ignore_index here)",
+        VALUES,
+        LABELS,
     ),
-    (lambda: Case((torch.zeros(2, 3), torch.tensor([0.0, 1.0]))), "for float labels (labels are int64 class indices)"),
-    (lambda: Case((torch.zeros(2, 3), torch.tensor([0, 1, 2]))), "for 3 labels with 2 samples"),
-    (
+    Bad(
+        lambda: Case((torch.zeros(2, 3), torch.tensor([0.0, 1.0]))),
+        "for float labels (labels are int64 class indices)",
+        LABELS_FORM,
+        LABELS,
+    ),
+    Bad(
+        lambda: Case((torch.zeros(2, 3), torch.tensor([2, 0], dtype=torch.int32))),
+        "for int32 labels (labels are int64 class indices)",
+        LABELS_FORM,
+        LABELS,
+    ),
+    Bad(lambda: Case((torch.zeros(2, 3), torch.tensor([0, 1, 2]))), "for 3 labels with 2 samples", LABELS_FORM, LABELS),
+    Bad(
         lambda: Case((torch.zeros(2, 3), torch.tensor([[0], [2]]))),
         "for labels of shape (2, 1) with 2 samples (labels have shape (N,))",
+        LABELS_FORM,
+        LABELS,
     ),
-    (lambda: Case((torch.zeros(3), torch.tensor([0]))), "for 1-D logits (logits have shape (N, C))"),
-    (lambda: Case((torch.zeros(2, 3, 4), torch.tensor([0, 1]))), "for 3-D logits (logits have shape (N, C))"),
+    Bad(
+        lambda: Case((torch.zeros(3), torch.tensor([0]))),
+        "for 1-D logits (logits have shape (N, C))",
+        LOGITS_2D,
+        ("logits",),
+    ),
+    Bad(
+        lambda: Case((torch.zeros(2, 3, 4), torch.tensor([0, 1]))),
+        "for 3-D logits (logits have shape (N, C))",
+        LOGITS_2D,
+        ("logits",),
+    ),
 ]

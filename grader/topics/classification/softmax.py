@@ -3,6 +3,8 @@ known mistakes."""
 
 from __future__ import annotations
 
+import contextlib
+
 import torch
 from hypothesis import strategies as st
 
@@ -11,12 +13,19 @@ from grader.checks import (
     Failure,
     Misconception,
     NotApplicable,
+    as_tensor,
     check_array_call,
+    compare,
     crashed,
     first_difference,
+    float32_result,
+    outcome_value,
+    predicts_otherwise,
 )
 from grader.checks.strategies import DTYPES, tensors
 from grader.sandbox.wire import Array
+
+UNCHANGED = "input unchanged"  # a feature: only its search demands the inputs unchanged after the call
 
 SOFTMAX_ARGS = ("logits", "dim")
 LOSS_ARGS = ("logits", "labels")
@@ -47,14 +56,14 @@ def logits_strategy(shape, dtype, large: bool):
 
 # "1-D and 3-D+ inputs" first: its counterexample tells "always the last dimension" from "always dimension 1",
 # which agree on 2-D tensors
-SOFTMAX_FEATURES = ("1-D and 3-D+ inputs", "any dim", "float64")
+SOFTMAX_FEATURES = ("1-D and 3-D+ inputs", "any dim", "float64", UNCHANGED)
 
 
 @st.composite
 def softmax_cases(draw, enabled: frozenset, large: bool = False):
-    """softmax/log_softmax arguments drawing only the ``enabled`` features; the core is a float32
-    2-D tensor of at least 2 x 2 (a single row or column hides which dimension is normalised)
-    normalised along its last dimension (``dim`` left out, or given as -1 or 1)."""
+    """softmax/log_softmax arguments drawing only the ``enabled`` features, and whether the logits must come
+    back unchanged; the core is a float32 2-D tensor of at least 2 x 2 (a single row or column hides which
+    dimension is normalised) normalised along its last dimension (``dim`` left out, or given as -1 or 1)."""
     on = enabled.__contains__
     dtype = draw(DTYPES) if on("float64") else torch.float32
     shape = draw(_shapes(1, 4)) if on("1-D and 3-D+ inputs") else (draw(st.integers(2, 4)), draw(st.integers(2, 4)))
@@ -62,8 +71,14 @@ def softmax_cases(draw, enabled: frozenset, large: bool = False):
     last = len(shape) - 1
     dim = draw(st.one_of(st.none(), st.integers(-len(shape), last) if on("any dim") else st.sampled_from([-1, last])))
     if dim is None:
-        return Case((logits,))
-    return Case((logits, dim)) if draw(st.booleans()) else Case((logits,), {"dim": dim})
+        return Case((logits,)), on(UNCHANGED)
+    return (Case((logits, dim)) if draw(st.booleans()) else Case((logits,), {"dim": dim})), on(UNCHANGED)
+
+
+def large_cases(cases):
+    """The stability checks' draws: ``cases`` with large logits, float32 or float64, nothing else (the other
+    features are the *_matches_reference checks' requirements)."""
+    return cases(frozenset({"float64"}), large=True)
 
 
 def _dim(case):
@@ -189,11 +204,21 @@ SOFTMAX_MISTAKES = [
 ]
 
 
-def check_softmax_like(ctx, function, case, expected, scale, mistakes):
+def check_softmax_like(ctx, function, case, expected, scale, mistakes, check_inputs):
     """``check_array_call``; where ``dim`` was left out and the answer is wrong, the call is repeated with
     dim=-1 given: what it returns tells a wrong default (right once -1 is given) from a wrong dimension."""
     try:
-        check_array_call(ctx, function, case, expected, scale=scale, misconceptions=mistakes, arg_names=SOFTMAX_ARGS)
+        check_array_call(
+            ctx,
+            function,
+            case,
+            expected,
+            scale=scale,
+            misconceptions=mistakes,
+            dtype_mistakes=[float32_result(lambda c: expected, "logits")],
+            arg_names=SOFTMAX_ARGS,
+            check_inputs=check_inputs,
+        )
     except Failure as failure:
         if failure.fatal or _dim_given(case):
             raise
@@ -215,11 +240,58 @@ def check_softmax_like(ctx, function, case, expected, scale, mistakes):
         raise
 
 
-def verify_softmax(ctx, case):
+def _answer(ctx, function: str, case: Case, expected, scale, mistakes):
+    """``function``'s answer on ``case``, judged in the dtype it returned; a wrong one (or a crash) is weighed
+    against ``mistakes``. The answer, or None if it crashed."""
+    outcome = ctx.call(function, case)
+    if crashed(outcome):
+        ctx.evidence.observe_crash(mistakes, case)
+    got = as_tensor(outcome_value(outcome, function), function)
+    target = expected.to(got.dtype) if got.is_floating_point() else expected
+    try:
+        compare(got, target, scale=scale, function=function)
+    except Failure:
+        if got.shape == expected.shape:
+            ctx.evidence.observe(mistakes, case, got, expected, scale)
+        raise
+    return got
+
+
+def check_stable(ctx, function: str, case: Case, reference, scale, mistakes, arg_names, axis: int):
+    """``function`` on ``case`` equals ``reference(case)`` in the dtype it returned: the stability checks judge
+    the values only (the dtype and the inputs left unchanged are the *_matches_reference checks' requirements).
+
+    A failing case has a companion, the logits shifted so that every row's largest is 1e4 (``axis``: the rows'
+    dimension): a function that subtracts each row's maximum is right there, one whose exp overflows is not,
+    which tells the two mistakes apart where the failing case fits both.
+    """
+    try:
+        _answer(ctx, function, case, reference(case), scale(case), mistakes)
+    except Failure as failure:
+        if not failure.fatal:
+            logits = case.args[0]
+            shifted = Case((logits - logits.amax(dim=axis, keepdim=True) + 1e4, *case.args[1:]), case.kwargs)
+            expected, size = reference(shifted), scale(shifted)
+            with contextlib.suppress(Failure):  # a wrong answer there is weighed like the first one
+                got = _answer(ctx, function, shifted, expected, size, mistakes)
+                # right there: the mistakes that predict anything else are ruled out
+                telling = [m for m in mistakes if predicts_otherwise(m, shifted, expected, size)]
+                ctx.evidence.observe(telling, shifted, got, expected, size)
+        raise Failure(f"{failure}\n    Input: {case.describe(arg_names)}", failure.fatal) from None
+
+
+def verify_softmax(ctx, drawn):
     """softmax(logits, dim) equals torch.softmax(logits, dim)."""
-    check_softmax_like(
-        ctx, "softmax", case, torch.softmax(case.args[0], _dim(case)), _row_scale(case), SOFTMAX_MISTAKES
-    )
+    case, unchanged = drawn
+    expected = torch.softmax(case.args[0], _dim(case))
+    check_softmax_like(ctx, "softmax", case, expected, _row_scale(case), SOFTMAX_MISTAKES, unchanged)
+
+
+def verify_softmax_large(ctx, drawn):
+    """softmax(logits) equals torch.softmax(logits) for logits up to |1e4|."""
+    case, _ = drawn
+    reference = lambda c: torch.softmax(c.args[0], _dim(c))  # noqa: E731
+    check_stable(ctx, "softmax", case, reference, _row_scale, SOFTMAX_MISTAKES, SOFTMAX_ARGS, _axis(case))
 
 
 LOG_SOFTMAX_MISTAKES = [
@@ -265,13 +337,15 @@ LOG_SOFTMAX_MISTAKES = [
 ]
 
 
-def verify_log_softmax(ctx, case):
+def verify_log_softmax(ctx, drawn):
     """log_softmax(logits, dim) equals torch.log_softmax(logits, dim)."""
-    check_softmax_like(
-        ctx,
-        "log_softmax",
-        case,
-        torch.log_softmax(case.args[0], _dim(case)),
-        _log_row_scale(case),
-        LOG_SOFTMAX_MISTAKES,
-    )
+    case, unchanged = drawn
+    expected = torch.log_softmax(case.args[0], _dim(case))
+    check_softmax_like(ctx, "log_softmax", case, expected, _log_row_scale(case), LOG_SOFTMAX_MISTAKES, unchanged)
+
+
+def verify_log_softmax_large(ctx, drawn):
+    """log_softmax(logits) equals torch.log_softmax(logits) for logits up to |1e4|."""
+    case, _ = drawn
+    reference = lambda c: torch.log_softmax(c.args[0], _dim(c))  # noqa: E731
+    check_stable(ctx, "log_softmax", case, reference, _log_row_scale, LOG_SOFTMAX_MISTAKES, SOFTMAX_ARGS, _axis(case))

@@ -3,6 +3,7 @@
 expect-fail: binary_cross_entropy_errors
 expect-feedback: should raise ValueError
 expect-feedback: the shapes are not compared
+expect-credit: binary_cross_entropy_errors = 0.6
 """
 import torch
 

@@ -2,7 +2,7 @@
 
 expect-fail: binary_cross_entropy_matches_reference
 expect-feedback: Keras
-expect-credit: binary_cross_entropy_matches_reference = 0.667
+expect-credit: binary_cross_entropy_matches_reference = 0.7
 """
 import torch
 

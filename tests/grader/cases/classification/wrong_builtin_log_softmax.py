@@ -3,6 +3,10 @@
 expect-fail: cross_entropy_matches_reference, cross_entropy_large_logits
 expect-fail: cross_entropy_ufrn_example, cross_entropy_errors
 expect-feedback: a built-in softmax or log_softmax
+expect-credit: cross_entropy_matches_reference = 0.0
+expect-credit: cross_entropy_large_logits = 0.0
+expect-credit: cross_entropy_ufrn_example = 0.0
+expect-credit: cross_entropy_errors = 0.0
 """
 import torch
 import torch.nn.functional as F

@@ -4,6 +4,12 @@ both, the softmax functions keep their points).
 expect-fail: cross_entropy_matches_reference, cross_entropy_large_logits, cross_entropy_ufrn_example
 expect-fail: cross_entropy_errors, binary_cross_entropy_matches_reference, binary_cross_entropy_errors
 expect-feedback: forbidden built-in
+expect-credit: cross_entropy_matches_reference = 0.0
+expect-credit: cross_entropy_large_logits = 0.0
+expect-credit: cross_entropy_ufrn_example = 0.0
+expect-credit: cross_entropy_errors = 0.0
+expect-credit: binary_cross_entropy_matches_reference = 0.0
+expect-credit: binary_cross_entropy_errors = 0.0
 """
 import torch.nn.functional as F
 

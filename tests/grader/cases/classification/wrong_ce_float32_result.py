@@ -1,9 +1,10 @@
 """cross_entropy summed in Python floats and returned as torch.tensor(total / n): float32 for float64 logits.
+The dtype is judged once, in cross_entropy_matches_reference; the stability check judges the values.
 
-expect-fail: cross_entropy_matches_reference, cross_entropy_large_logits
+expect-fail: cross_entropy_matches_reference
 expect-feedback: dtype float32; expected float64
-expect-credit: cross_entropy_matches_reference = 0.6
-expect-credit: cross_entropy_large_logits = 0.6
+expect-feedback: float32 whatever the inputs' dtype
+expect-credit: cross_entropy_matches_reference = 0.667
 """
 import math
 

@@ -1,8 +1,11 @@
-"""cross_entropy that never checks that the logits are 2-D: (2, 3, 4) logits give a number instead of a ValueError.
+"""cross_entropy that never checks that the logits are 2-D: (2, 3, 4) logits give a number instead of a ValueError,
+and for 1-D logits its labels check raises, blaming the labels: the message names the wrong argument.
 
 expect-fail: cross_entropy_errors
 expect-feedback: should raise ValueError
 expect-feedback: the logits are not checked to be 2-D
+expect-feedback: its message does not say which argument is wrong
+expect-credit: cross_entropy_errors = 0.533
 """
 import torch
 

@@ -3,6 +3,9 @@
 expect-fail: cross_entropy_errors
 expect-feedback: should raise ValueError
 expect-feedback: the labels are not checked
+expect-feedback: the dtype of the labels is not checked
+expect-feedback: the logits are not checked to be 2-D
+expect-credit: cross_entropy_errors = 0.0
 """
 import torch
 

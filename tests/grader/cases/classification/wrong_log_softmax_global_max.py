@@ -2,6 +2,8 @@
 
 expect-fail: log_softmax_large_logits, cross_entropy_large_logits
 expect-feedback: maximum of the whole tensor
+expect-credit: log_softmax_large_logits = 0.0
+expect-credit: cross_entropy_large_logits = 0.0
 """
 import torch
 

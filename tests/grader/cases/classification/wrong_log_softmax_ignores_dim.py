@@ -1,10 +1,9 @@
 """log_softmax that always works along the last dimension (cross_entropy, which asks for dim=1 of 2-D
 logits, is still right).
 
-expect-fail: log_softmax_matches_reference, log_softmax_large_logits
+expect-fail: log_softmax_matches_reference
 expect-feedback: ignores `dim`
-expect-credit: log_softmax_matches_reference = 0.667
-expect-credit: log_softmax_large_logits = 0.667
+expect-credit: log_softmax_matches_reference = 0.7
 """
 import torch
 

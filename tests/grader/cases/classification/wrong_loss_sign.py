@@ -3,6 +3,10 @@
 expect-fail: cross_entropy_matches_reference, cross_entropy_large_logits, cross_entropy_ufrn_example
 expect-fail: binary_cross_entropy_matches_reference
 expect-feedback: the sign is wrong
+expect-credit: cross_entropy_matches_reference = 0.0
+expect-credit: cross_entropy_large_logits = 0.0
+expect-credit: cross_entropy_ufrn_example = 0.0
+expect-credit: binary_cross_entropy_matches_reference = 0.0
 """
 import torch
 

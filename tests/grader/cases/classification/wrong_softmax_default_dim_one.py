@@ -1,12 +1,11 @@
 """softmax and log_softmax with dim=1 as their default (as in classification code): right on 2-D logits, wrong
 on 1-D, 3-D and 4-D ones when dim is left out (the default is -1).
 
-expect-fail: softmax_matches_reference, softmax_large_logits, log_softmax_matches_reference
-expect-fail: log_softmax_large_logits
+expect-fail: softmax_matches_reference, log_softmax_matches_reference
 expect-feedback: 1-D and 3-D+ inputs ✗
 expect-feedback: the default dim
-expect-credit: softmax_matches_reference = 0.667
-expect-credit: log_softmax_matches_reference = 0.667
+expect-credit: softmax_matches_reference = 0.7
+expect-credit: log_softmax_matches_reference = 0.7
 """
 import torch
 

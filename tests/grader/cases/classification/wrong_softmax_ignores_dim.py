@@ -1,9 +1,8 @@
 """softmax that always normalises the last dimension (dim is accepted but not used).
 
-expect-fail: softmax_matches_reference, softmax_large_logits
+expect-fail: softmax_matches_reference
 expect-feedback: ignores `dim`
-expect-credit: softmax_matches_reference = 0.667
-expect-credit: softmax_large_logits = 0.667
+expect-credit: softmax_matches_reference = 0.7
 """
 import torch
 

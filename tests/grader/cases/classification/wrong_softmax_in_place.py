@@ -1,7 +1,9 @@
 """softmax that shifts the caller's logits in place (logits -= max): the values are right, the input changes.
 
-expect-fail: softmax_matches_reference, softmax_large_logits
+expect-fail: softmax_matches_reference
 expect-feedback: modified its input in place
+expect-feedback: input unchanged ✗
+expect-credit: softmax_matches_reference = 0.7
 """
 import torch
 

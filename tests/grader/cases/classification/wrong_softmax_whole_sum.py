@@ -2,6 +2,8 @@
 
 expect-fail: softmax_matches_reference, softmax_large_logits
 expect-feedback: sum over the whole tensor
+expect-credit: softmax_matches_reference = 0.0
+expect-credit: softmax_large_logits = 0.0
 """
 import torch
 
