@@ -132,15 +132,13 @@ def test_inputs_captured_instead_of_outputs_are_drawn_beside_the_feature_maps(tm
 
 
 @pytest.mark.slow
-def test_a_fit_training_in_eval_mode_draws_loss_curves_that_part_after_the_first_epoch(tmp_path):
-    tests = _graded(tmp_path, "training", as_module(CASES / "training" / "wrong_fit_train_mode_once.py"))
+def test_a_fit_with_its_losses_swapped_draws_each_curve_where_the_other_should_be(tmp_path):
+    tests = _graded(tmp_path, "training", as_module(CASES / "training" / "wrong_fit_swapped.py"))
     drawn = tests["fit"].illustration
     expected, got = drawn["expected"], drawn["got"]
-    assert set(expected) == set(got) == {"train_loss", "val_loss"}
-    for key in expected:
-        assert len(expected[key]) == len(got[key]) == 5
-        assert np.isclose(expected[key][0], got[key][0])  # the first epoch trains in training mode
-        assert not np.allclose(expected[key][2:], got[key][2:], atol=1e-3)  # later ones in eval mode
+    assert set(expected) == set(got) == {"train_loss", "val_loss"} and len(expected["train_loss"]) == 5
+    assert not np.allclose(expected["train_loss"], expected["val_loss"], atol=1e-3)
+    assert np.allclose(got["train_loss"], expected["val_loss"]) and np.allclose(got["val_loss"], expected["train_loss"])
     assert tests["train_epoch"].illustration is None
     alts = [picture.alt for picture in pictures_of(tests["fit"])]
     assert any("lines data" in alt and "epoch by epoch" in alt and "train_loss: expected" in alt for alt in alts)
