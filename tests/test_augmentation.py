@@ -124,7 +124,7 @@ def test_image_to_tensor_leaves_the_image_alone():
     ids=["grayscale", "four_channels", "float"],
 )
 def test_image_to_tensor_rejects_what_is_not_an_opencv_colour_image(image):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="image_bgr"):  # the message names the argument
         augmentation.image_to_tensor(image)
 
 
@@ -179,5 +179,5 @@ def test_predict_image_returns_a_name_in_eval_mode_and_restores_the_mode(was_tra
 
 
 def test_predict_image_rejects_a_wrong_number_of_class_names():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="classes"):  # the message names the argument
         augmentation.predict_image(colour_model(), cv2.imread(str(CIRCLE)), ["circle", "square", "star"])

@@ -50,9 +50,17 @@ def evaluate(model, loader, loss_fn):
     return sum(losses) / len(losses)
 
 
+def image_to_tensor(image_bgr):
+    if not (isinstance(image_bgr, np.ndarray) and image_bgr.dtype == np.uint8 and image_bgr.shape[2:] == (3,)):
+        raise ValueError("image_bgr must be an (H, W, 3) uint8 array")
+    rgb = torch.from_numpy(cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB))
+    return ((rgb.permute(2, 0, 1).float() / 255 - 0.5) / 0.5).unsqueeze(0)
+
+
 TRUSTED = {
     "edges": {"sobel_kernels": sobel_kernels, "filter2d": filter2d},
     "gradient_descent": {"deriv": deriv},
     "perceptron": {"sigmoid": sigmoid},
     "training": {"train_epoch": train_epoch, "evaluate": evaluate},
+    "augmentation": {"image_to_tensor": image_to_tensor},
 }

@@ -24,6 +24,7 @@ input; the grader names the mistake that fits every failing case it saw.
 from __future__ import annotations
 
 import itertools
+import re
 
 import cv2
 import numpy as np
@@ -40,23 +41,23 @@ from grader.checks import (
     Misconception,
     Mistake,
     Property,
-    Scripted,
     as_tensor,
-    check_array_call,
-    check_raises,
     compare,
     crashed,
     describe,
+    inputs_unchanged,
     mistake_lines,
     outcome_value,
-    raises_value_error,
+    returned_tensor,
 )
 from grader.sandbox import probes
 from grader.sandbox.probes import build_model
 from grader.sandbox.wire import Array, numpy_scalar, special
-from grader.topics.training import describe_model, random_state
-from grader.topics.training.inference import INFERENCE_PARTS, require_modes
-from grader.topics.training.results import observe_right
+from grader.topics.arguments import Bad, argument_errors
+from grader.topics.training import random_state
+from grader.topics.training.inference import INFERENCE_PARTS, in_training_mode, require_modes
+from grader.topics.training.results import observe_right, raises_naming
+from grader.topics.training.scenarios import OnceProperty, model_words
 
 POINTS = 5
 BY_LOOPS: dict = {}
@@ -112,10 +113,10 @@ def draw_image(seed: int, height: int, width: int, pattern: str) -> np.ndarray:
 
 
 @st.composite
-def images(draw, low: int = 1, high: int = 48):
-    """(image, pattern): a drawn uint8 (H, W, 3) image, non-square about half the time."""
+def images(draw, low: int = 1, high: int = 48, square: bool = False):
+    """(image, pattern): a drawn uint8 (H, W, 3) image, non-square about half the time (never if ``square``)."""
     height = draw(st.integers(low, high))
-    width = height if draw(st.booleans()) else draw(st.integers(low, high))
+    width = height if square or draw(st.booleans()) else draw(st.integers(low, high))
     pattern = draw(st.sampled_from(["noise", "shapes", "ramp", "flat"]))
     return draw_image(draw(st.integers(0, 2**32 - 1)), height, width, pattern), pattern
 
@@ -123,14 +124,20 @@ def images(draw, low: int = 1, high: int = 48):
 # ------------------------------------------------------------------ augmentation_transform
 
 
+PIPELINE_FEATURES = ("non-square images", "size left out (40)", "size= by name")
+
+
 @st.composite
-def pipeline_cases(draw):
-    """An image of 1 to 48 pixels a side, ``size`` (None: left out, the default 40; else passed by position or
-    as ``size=``) and two seeds."""
-    image, pattern = draw(images())
-    size = draw(st.one_of(st.none(), st.integers(3, 48)))
+def pipeline_cases(draw, enabled: frozenset = frozenset(PIPELINE_FEATURES)):
+    """An image of 1 to 48 pixels a side, ``size`` and two seeds. The core: a square image, ``size`` passed by
+    position; the features: non-square images, ``size`` left out (None: the default 40), ``size=`` by name."""
+    image, pattern = draw(images(square="non-square images" not in enabled))
+    size = draw(st.integers(3, 48))
+    if "size left out (40)" in enabled and draw(st.booleans()):
+        size = None
+    keyword = size is not None and "size= by name" in enabled and draw(st.booleans())
     seeds = draw(st.lists(st.integers(0, 2**31 - 1), min_size=2, max_size=2))
-    return Case((image, size), {"seeds": seeds, "pattern": pattern, "keyword": draw(st.booleans())})
+    return Case((image, size), {"seeds": seeds, "pattern": pattern, "keyword": keyword})
 
 
 def pipeline(
@@ -237,6 +244,43 @@ PIPELINE_MISTAKES = [
 ]
 
 
+def _written(written, name: str) -> str | None:
+    """The repr of the student's first step of class ``name`` (None: there is none)."""
+    return next((w for w in written if w.startswith(name + "(")), None)
+
+
+def _order(written, first: str, second: str) -> bool:
+    """Does the step ``first`` come before ``second`` in the student's steps?"""
+    names = [w.split("(", 1)[0] for w in written]
+    return first in names and second in names and names.index(first) < names.index(second)
+
+
+# What the student's steps (their reprs) must show for a mistake to be theirs; one that is not shown is not named.
+WRITTEN = {
+    "augmentation.normalize_0_5_0_5": lambda w: _written(w, "Normalize") is None,
+    "augmentation.resize_size_scales_only_shorter": lambda w: bool(re.search(r"size=\d", _written(w, "Resize") or "")),
+    "augmentation.randomrotation_5_degrees_5_5": lambda w: "-5" in (_written(w, "RandomRotation") or ""),
+    "augmentation.colorjitter_0_5_0_3": lambda w: bool(
+        re.search(r"contrast=[\(\[]0\.7, 1\.3", _written(w, "ColorJitter") or "")
+    ),
+    "augmentation.resize_comes_after_random_steps": lambda w: _order(w, "ColorJitter", "Resize"),
+    "augmentation.pipeline_starts_totensor_topilimage_so": lambda w: bool(w) and not w[0].startswith("ToPILImage"),
+    "augmentation.gaussianblur_comes_before_randomrotation_random": lambda w: _order(
+        w, "GaussianBlur", "RandomRotation"
+    ),
+}
+
+
+def rule_out_unwritten(ctx, written):
+    """Mistakes the student's steps do not show are ruled out (a hint is checked against the code first)."""
+    if not isinstance(written, list):
+        return
+    for mistake in PIPELINE_MISTAKES:
+        shown = WRITTEN.get(mistake.id)
+        if shown is not None and not shown(written):
+            ctx.evidence._rule_out(mistake)  # a wish for grader.checks.Evidence: a public rule_out
+
+
 def steps_hint(names) -> str:
     """Words on the student's list of steps when it is not the slides' list (names only)."""
     if not isinstance(names, list) or names == STEPS:
@@ -281,6 +325,8 @@ def verify_pipeline(ctx, case: Case):
     if crashed(outcome):  # building the transform or applying it under the first seed raised
         ctx.evidence.observe_crash(PIPELINE_MISTAKES, Case(case.args, {"seed": seeds[0]}))
         steps = ctx.probe("augmentation_transform", probes.augmentation_steps_probe, size, keyword)
+        if steps.ok:
+            rule_out_unwritten(ctx, steps.value["written"])
         try:
             outcome_value(outcome, "augmentation_transform")
         except Failure as failure:
@@ -307,34 +353,13 @@ def verify_pipeline(ctx, case: Case):
             ctx.evidence.observe(
                 PIPELINE_MISTAKES, Case(case.args, {"seed": seed}), result, expected, scale if same_shape else None
             )
+            rule_out_unwritten(ctx, got["written"])
             raise Failure(f"{failure}{steps_hint(got['steps'])}{words}") from None
 
 
-BAD_SIZES = [
-    (lambda s=s: Case((s,)), f"for size {s}, passed by position (size must be at least 1)") for s in (0, -40)
-] + [(lambda s=s: Case((), {"size": s}), f"for size={s} (size must be at least 1)") for s in (-1, 0)]
-
-
-def raises_naming(id: str, title: str, function: str, cases, argument: str, arg_names=(), weight: float = 1.0):
-    """``raises_value_error``, and each ValueError's message names ``argument`` (the contract: "a message that
-    says which argument is wrong"). A wish for ``grader.checks.raises_value_error``: an option ``naming``."""
-
-    def body(ctx):
-        for make_case, why in cases:
-            case = make_case()
-            outcome = ctx.call(function, case)
-            error = outcome.error or {}
-            if outcome.status == "raised" and error.get("type") == "ValueError":
-                if argument not in error.get("message", ""):
-                    raise Failure(
-                        f"`{function}` raised ValueError {why}, but its message does not say which argument "
-                        f"is wrong: {error.get('message', '')!r}; name `{argument}` in it\n"
-                        f"    Input: {case.describe(arg_names)}"
-                    )
-                continue
-            check_raises(ctx, function, case, "ValueError", why, arg_names)
-
-    return Scripted(id, title, function, weight=weight, body=body)
+BAD_SIZES = [  # by position: size= by name is the pipeline test's feature
+    Bad(lambda s=s: Case((s,)), f"for size {s} (size must be at least 1)", "size < 1", ("size",)) for s in (0, -40, -1)
+]
 
 
 # ------------------------------------------------------------------ image_to_tensor
@@ -372,6 +397,10 @@ FLOAT64_INPUT = Mistake(
     "augmentation.divided_to_float64",
     "dividing a NumPy array by 255.0 gives float64; the model's weights are float32 (ToTensor gives float32)",
 )
+NO_BATCH = Mistake(
+    "augmentation.batch_dimension_missing_model_takes",
+    "the batch dimension is missing: a model takes batches, return x.unsqueeze(0) of shape (1, 3, H, W)",
+)
 RETURNS_INDEX = Mistake(
     "augmentation.returns_class_index",
     "it returns the index of the largest logit (what the "
@@ -385,16 +414,6 @@ TENSOR_MISTAKES = [
         "RGB, so convert first (cv2.cvtColor(image, cv2.COLOR_BGR2RGB)); a red pixel must end up "
         "in channel 0",
         lambda c: reference_tensor(_swapped(c)),
-    ),
-    Misconception(
-        "augmentation.batch_dimension_missing_model_takes",
-        "the batch dimension is missing: a model takes batches, return x.unsqueeze(0) of shape (1, 3, H, W)",
-        lambda c: reference_tensor(c.args[0])[0],
-    ),
-    Misconception(
-        "augmentation.batch_dimension_missing_channels_bgr",
-        "the batch dimension is missing and the channels are in BGR order: convert to RGB, then unsqueeze(0)",
-        lambda c: reference_tensor(_swapped(c))[0],
     ),
     Misconception(
         "augmentation.normalize_missing_values_0_1",
@@ -428,38 +447,72 @@ TENSOR_MISTAKES = [
 ]
 
 
+TENSOR_PARTS = ("values", "batch dimension", "float32", "image unchanged")
+# The values (RGB order, scaling, normalisation, channels first) are the function; the batch dimension, the dtype
+# and leaving the image alone are slips around them.
+TENSOR_WEIGHTS = {"values": 4.0, "batch dimension": 2.0, "float32": 1.0, "image unchanged": 1.0}
+
+
 def verify_image_to_tensor(ctx, case: Case):
     """image_to_tensor gives the RGB, normalised, batched float32 tensor (the image left unchanged)."""
+    expected = reference_tensor(case.args[0])
+    words = f"\n    Input: {case.describe(('image_bgr',))}"
+    outcome, got = returned_tensor(
+        ctx, "image_to_tensor", case, misconceptions=TENSOR_MISTAKES, arg_names=("image_bgr",)
+    )
     try:
-        check_array_call(
-            ctx,
-            "image_to_tensor",
-            case,
-            reference_tensor(case.args[0]),
-            misconceptions=TENSOR_MISTAKES,
-            arg_names=("image_bgr",),
-        )
+        inputs_unchanged(outcome, case, "image_to_tensor")
     except Failure as failure:
-        found = failure.counterexample or {}
-        if "index" not in found and getattr(found.get("got"), "dtype", None) == torch.float64:  # compare's dtype check
-            raise Failure(f"{failure}\n    {FLOAT64_INPUT}", failure.fatal, mistakes=(FLOAT64_INPUT,)) from None
-        raise
+        ctx.require("image unchanged", False, f"{failure}{words}")
+    if tuple(got.shape) == tuple(expected.shape[1:]):  # judged as the batch it should be
+        ctx.require(
+            "batch dimension",
+            False,
+            f"the result of `image_to_tensor` has shape {tuple(got.shape)}; expected {tuple(expected.shape)}"
+            f"\n    {NO_BATCH}{words}",
+            mistakes=(NO_BATCH,),
+        )
+        got = got.unsqueeze(0)
+    if got.dtype != torch.float32:
+        named = (FLOAT64_INPUT,) if got.dtype == torch.float64 else ()
+        ctx.require(
+            "float32",
+            False,
+            f"the result of `image_to_tensor` has dtype {str(got.dtype).replace('torch.', '')}; expected float32, "
+            f"the dtype of the model's weights{mistake_lines(named)}{words}",
+            mistakes=named,
+        )
+    try:
+        compare(got.to(torch.float32), expected, function="image_to_tensor", exact_dtype=False)
+    except Failure as failure:
+        if "values" not in ctx.waived:
+            ctx.evidence.observe(TENSOR_MISTAKES, case, got.to(torch.float32), expected)
+        ctx.require("values", False, f"{failure}{words}")
 
 
 def _u8(*shape):
     return np.arange(int(np.prod(shape)), dtype=np.int64).reshape(shape).astype(np.uint8)
 
 
+def _bad(make, why: str, part: str) -> Bad:
+    return Bad(make, why, part, ("image_bgr",))  # the messages name image_bgr
+
+
 BAD_IMAGES = [
-    (lambda: Case((_u8(2, 3),)), "for a grayscale (2, 3) image, as cv2.imread(path, 0) gives"),
-    (lambda: Case((_u8(1, 2, 4),)), "for a (1, 2, 4) BGRA image"),
-    (lambda: Case((_u8(2, 3, 1),)), "for a (2, 3, 1) one-channel image"),
-    (lambda: Case((_u8(1, 2, 3).astype(np.float32),)), "for a float32 (1, 2, 3) image (it must be uint8)"),
-    (lambda: Case((_u8(1, 2, 3).astype(np.int64),)), "for an int64 (1, 2, 3) image (it must be uint8)"),
-    (lambda: Case((_u8(3, 1, 2),)), "for a channels-first (3, 1, 2) array"),
-    (
+    _bad(lambda: Case((_u8(2, 3),)), "for a grayscale (2, 3) image, as cv2.imread(path, 0) gives", "grayscale"),
+    _bad(lambda: Case((_u8(1, 2, 4),)), "for a (1, 2, 4) BGRA image", "not 3 channels"),
+    _bad(lambda: Case((_u8(2, 3, 1),)), "for a (2, 3, 1) one-channel image", "not 3 channels"),
+    _bad(
+        lambda: Case((_u8(1, 2, 3).astype(np.float32),)),
+        "for a float32 (1, 2, 3) image (it must be uint8)",
+        "not uint8",
+    ),
+    _bad(lambda: Case((_u8(1, 2, 3).astype(np.int64),)), "for an int64 (1, 2, 3) image (not uint8)", "not uint8"),
+    _bad(lambda: Case((_u8(3, 1, 2),)), "for a channels-first (3, 1, 2) array", "channels first"),
+    _bad(
         lambda: Case((torch.from_numpy(_u8(1, 2, 3)),)),
         "for a uint8 torch.Tensor of shape (1, 2, 3) (it must be a NumPy array, as cv2.imread returns)",
+        "a torch.Tensor",
     ),
 ]
 
@@ -474,6 +527,8 @@ def predict_cases(draw):
     """One model and one to three images: a misconception must explain the answers for all of them."""
     classes = draw(st.lists(st.sampled_from(NAMES), min_size=2, max_size=4, unique=True))
     spec = {"kind": "rgb_cnn", "channels": draw(st.integers(1, 3)), "classes": len(classes)}
+    if draw(st.integers(0, 3)) == 0:
+        spec["wrap"] = True  # any nn.Module: a custom one, neither a Sequential nor indexable
     drawn = draw(st.lists(images(2, 12), min_size=1, max_size=3))
     seed = draw(st.integers(0, 2**31 - 1))
     return Case(
@@ -532,7 +587,6 @@ def _near_tie(case: Case) -> bool:
     return False
 
 
-@remembered
 def describe_predict_case(case: Case, index: int | None = None) -> str:
     images_bgr, classes = case.args
     kw = case.kwargs
@@ -547,7 +601,7 @@ def describe_predict_case(case: Case, index: int | None = None) -> str:
     else:
         calls = "image_bgr = " + "; then ".join(shown)
     return (
-        f"\n    Input: model = {describe_model(kw['spec'])} in {'training' if kw['training'] else 'eval'} "
+        f"\n    Input: model = {model_words(kw['spec'])} in {'training' if kw['training'] else 'eval'} "
         f"mode, {calls}, classes = {classes}"
     )
 
@@ -576,15 +630,11 @@ def _returned(value) -> str:
 def verify_predict_image(ctx, case: Case):
     """predict_image names the argmax class of each image, in eval mode without gradients, the mode restored."""
     assume(not _near_tie(case))
+    case, got = _predict_image_probe(ctx, case)
     images_bgr, classes = case.args
-    kw = case.kwargs
-    got = outcome_value(
-        ctx.probe(
-            "predict_image", probes.predict_image_probe, kw["spec"], kw["state"], images_bgr, classes, kw["training"]
-        ),
-        "predict_image",
-    )
     require_modes(ctx, "predict_image", got, case, describe_predict_case(case))
+    if in_training_mode(got):  # dropout decides the class: the eval mode's part, above
+        return
     changed = [i for i, same in enumerate(got["images_unchanged"]) if not same]
     ctx.require(
         "image unchanged",
@@ -613,31 +663,111 @@ def verify_predict_image(ctx, case: Case):
             if result in classes and all(r in classes for r in got["results"]) and "class name" not in ctx.waived:
                 returned = torch.tensor([classes.index(r) for r in got["results"]])
                 ctx.evidence.observe(PREDICT_MISTAKES, case, returned, expected)
+                _second_opinion(ctx, case)
             break
     if not problem:  # right here: a mistake that names another class here is not the student's
         observe_right(ctx.evidence, PREDICT_MISTAKES, case, expected, f"{__name__}.PREDICT_MISTAKES")
     ctx.require("class name", not problem, problem + words, mistakes=named)
 
 
-def verify_predict_image_errors(ctx):
-    """predict_image raises ValueError for two or four names when the model has three outputs, in either mode."""
+def _second_opinion(ctx, case: Case):
+    """Evidence from the same model on the images with their channels reversed, where the known mistakes that
+    agree on the case's images (a BGR image, a missing Normalize) name other classes."""
+    images_bgr, classes = case.args
+    other = Case(([np.ascontiguousarray(image[:, :, ::-1]) for image in images_bgr], classes), case.kwargs)
+    if _near_tie(other):
+        return
+    outcome = _run_predict_image(ctx, other)
+    results = outcome.value.get("results") if outcome.ok and isinstance(outcome.value, dict) else None
+    if not isinstance(results, list) or not all(isinstance(r, str) and r in classes for r in results):
+        return
+    returned, expected = torch.tensor([classes.index(r) for r in results]), reference_indices(other)
+    if torch.equal(returned, expected):
+        observe_right(ctx.evidence, PREDICT_MISTAKES, other, expected, f"{__name__}.PREDICT_MISTAKES")
+    else:
+        ctx.evidence.observe(PREDICT_MISTAKES, other, returned, expected)
+
+
+ANY_MODULE = "any nn.Module"
+
+
+def _predict_image_probe(ctx, case: Case) -> tuple[Case, dict]:
+    """predict_image run by the probe on the case's model; a crash on a custom (wrapped) model where the same
+    nn.Sequential works breaks only the part ``ANY_MODULE``. Returns (the case judged, what the probe sent)."""
+    outcome = _run_predict_image(ctx, case)
+    spec = case.kwargs["spec"]
+    if crashed(outcome) and spec.get("wrap"):
+        state = {name.removeprefix("net."): value for name, value in case.kwargs["state"].items()}
+        plain = Case(case.args, dict(case.kwargs, spec={k: v for k, v in spec.items() if k != "wrap"}, state=state))
+        retried = _run_predict_image(ctx, plain)
+        if not crashed(retried):
+            error = outcome.error or {}
+            where = f"\n    at {error['where']}: {(error.get('line') or '').strip()}" if error.get("where") else ""
+            raised = f"raised {error.get('type')}: {error.get('message', '')}"
+            ctx.require(
+                ANY_MODULE,
+                False,
+                f"`predict_image` {raised} for a custom nn.Module (not an nn.Sequential, not indexable), where "
+                "the same layers in an nn.Sequential work: take the number of outputs from what model(x) returns, "
+                f"not from model[-1]{where}{mistake_lines((SEQUENTIAL_ONLY,))}{describe_predict_case(case)}",
+                mistakes=(SEQUENTIAL_ONLY,),
+            )
+            case, outcome = plain, retried
+    return case, outcome_value(outcome, "predict_image")
+
+
+def _run_predict_image(ctx, case: Case):
+    images_bgr, classes = case.args
+    kw = case.kwargs
+    return ctx.probe(
+        "predict_image",
+        probes.predict_image_probe,
+        kw["spec"],
+        kw["state"],
+        images_bgr,
+        classes,
+        kw["training"],
+        callees=("image_to_tensor",),
+    )
+
+
+SEQUENTIAL_ONLY = Mistake(
+    "augmentation.sequential_only",
+    "the code reaches into the model's layers (model[-1], list(model.children())[-1]), which only an "
+    "nn.Sequential ending in its output layer has; any nn.Module can be the model",
+)
+
+
+def _classes_case(classes: list, training: bool):
+    return (
+        lambda: Case(([draw_image(5, 6, 8, "shapes")], classes), {"training": training}),
+        f"when classes has {len(classes)} names for a model with 3 outputs (in "
+        f"{'training' if training else 'eval'} mode)",
+        "fewer names than outputs" if len(classes) < 3 else "more names than outputs",
+    )
+
+
+def _run_classes_case(ctx, case: Case):
     spec = {"kind": "rgb_cnn", "channels": 2, "classes": 3}
-    state = random_state(spec, 5)
-    image = draw_image(5, 6, 8, "shapes")
+    images_bgr, classes = case.args
+    return ctx.probe(
+        "predict_image",
+        probes.predict_image_probe,
+        spec,
+        random_state(spec, 5),
+        images_bgr,
+        classes,
+        case.kwargs["training"],
+        callees=("image_to_tensor",),
+    )
+
+
+BAD_CLASSES = [
+    _classes_case(classes, training)
     for classes, training in itertools.product(
         (["circle", "square"], ["circle", "square", "triangle", "star"]), (False, True)
-    ):
-        outcome = ctx.probe("predict_image", probes.predict_image_probe, spec, state, [image], classes, training)
-        error = outcome.error or {}
-        if outcome.status == "raised" and error.get("type") == "ValueError":
-            continue
-        if outcome.status != "ok" and (error.get("type") == "NotImplementedError" or outcome.status != "raised"):
-            outcome_value(outcome, "predict_image")
-        got = f"raised {error.get('type')}" if outcome.status == "raised" else "returned normally"
-        raise Failure(
-            f"predict_image should raise ValueError when classes has {len(classes)} names for a model "
-            f"with 3 outputs (in {'training' if training else 'eval'} mode), but it {got}"
-        )
+    )
+]
 
 
 # ------------------------------------------------------------------ checks
@@ -649,15 +779,15 @@ CHECKS = [
         "image under the same torch.manual_seed (drawn image sizes and size)",
         "augmentation_transform",
         weight=1.75,
-        strategy=pipeline_cases(),
+        strategy=pipeline_cases,
         verify=verify_pipeline,
+        features=PIPELINE_FEATURES,
     ),
-    raises_naming(
+    argument_errors(
         "augmentation_transform_errors",
         "augmentation_transform raises ValueError naming size for size < 1",
         "augmentation_transform",
         BAD_SIZES,
-        "size",
         ("size",),
         weight=0.25,
     ),
@@ -668,16 +798,19 @@ CHECKS = [
         weight=1.25,
         strategy=bgr_cases(),
         verify=verify_image_to_tensor,
+        parts=TENSOR_PARTS,
+        core_part="values",
+        part_weights=TENSOR_WEIGHTS,
     ),
-    raises_value_error(
+    argument_errors(
         "image_to_tensor_errors",
-        "image_to_tensor raises ValueError for anything but an (H, W, 3) uint8 array",
+        "image_to_tensor raises ValueError naming image_bgr for anything but an (H, W, 3) uint8 array",
         "image_to_tensor",
         BAD_IMAGES,
         ("image_bgr",),
         weight=0.25,
     ),
-    Property(
+    OnceProperty(
         "predict_image_matches_reference",
         "predict_image returns the class name the model predicts in eval "
         "mode without gradients, restores the mode and leaves the image alone",
@@ -685,13 +818,18 @@ CHECKS = [
         weight=1.25,
         strategy=predict_cases(),
         verify=verify_predict_image,
-        parts=("class name",) + INFERENCE_PARTS + ("image unchanged",),
+        parts=("class name",) + INFERENCE_PARTS + ("image unchanged", ANY_MODULE),
+        core_part="class name",
+        # the class is the function; eval mode its central requirement (as for training.predict)
+        part_weights={"class name": 3.0, "eval mode": 2.0},
     ),
-    Scripted(
+    raises_naming(
         "predict_image_errors",
-        "predict_image raises ValueError when len(classes) is not the model's output width",
+        "predict_image raises ValueError naming classes when len(classes) is not the model's output width",
         "predict_image",
+        BAD_CLASSES,
+        "classes",
+        call=_run_classes_case,
         weight=0.25,
-        body=verify_predict_image_errors,
     ),
 ]

@@ -12,7 +12,16 @@ import torch
 import torch.nn as nn
 from hypothesis import strategies as st
 
-from grader.checks import Case, Failure, Misconception, Property, not_implemented, outcome_value, predictions_of
+from grader.checks import (
+    Case,
+    Failure,
+    Misconception,
+    Mistake,
+    Property,
+    not_implemented,
+    outcome_value,
+    predictions_of,
+)
 from grader.sandbox import probes
 from grader.sandbox.probes import counting_model
 
@@ -79,16 +88,20 @@ def frozen_model(spec, frozen) -> nn.Module:
 
 # ------------------------------------------------------------------ the calls and the mistakes
 
-# part -> the probe's calls (``probes.COUNT_CALLS``) that belong to it: (key, the call in words, trainable only?)
+# part -> the probe's call (``probes.COUNT_CALLS``) that counts for it: (key, the call in words, trainable only?)
 COUNT_PARTS = {
-    "trainable_only=True": [("True", "count_parameters(model, True)", True)],
-    "default": [("default", "count_parameters(model)", True)],
-    "trainable_only=False": [
-        ("trainable_only=False", "count_parameters(model, trainable_only=False)", False),
-        ("False", "count_parameters(model, False)", False),
-    ],
+    "trainable_only=False": ("trainable_only=False", "count_parameters(model, trainable_only=False)", False),
+    "trainable_only=True": ("trainable_only=True", "count_parameters(model, trainable_only=True)", True),
+    "default": ("default", "count_parameters(model)", True),
 }
-TRAINABLE_ONLY = {key: flag for calls in COUNT_PARTS.values() for key, _, flag in calls}
+POSITION = "trainable_only by position"
+# the positional calls and the keyword calls they must agree with
+POSITIONAL = {"False": "trainable_only=False", "True": "trainable_only=True"}
+TRAINABLE_ONLY = {"default": True, "True": True, "trainable_only=True": True, "False": False}
+TRAINABLE_ONLY["trainable_only=False"] = False
+# Counting model.parameters()' elements is the function (all of them: its core); leaving the frozen ones out is
+# the second half; the default and the positional form are slips around them, a tied weight an edge case.
+COUNT_WEIGHTS = {"trainable_only=False": 2.0, "trainable_only=True": 2.0, "default": 1.0, POSITION: 1.0}
 
 
 def _size(params, trainable_only: bool) -> int:
@@ -209,24 +222,94 @@ def verify_count(ctx, case: Case):
         raise Failure(not_implemented("count_parameters"), stub=True)
     model = frozen_model(spec, frozen)
     described = f"{describe_spec(spec)} with {('frozen ' + ', '.join(frozen)) if frozen else 'nothing frozen'}"
-    for part, calls in COUNT_PARTS.items():
-        for key, call, trainable_only in calls:
-            right, result, here = right_count(model, trainable_only), got[key], Case(case.args, {"call": key})
-            if "raised" in result:  # every answer is evidence, the waived parts' and the right ones too
-                ctx.evidence.observe_crash(COUNT_MISTAKES, here)
-                ctx.require(
-                    part, False, f"{call} raised {result['raised'][0]}: {result['raised'][1]}\n    Model: {described}"
-                )
-                continue
-            value = result["value"]
-            if type(value) is int:
-                observe_count(ctx.evidence, here, value, right)
-            shown = value if isinstance(value, (int, float)) else f"a {type(value).__name__}"
+    if _wrong_only_when_tied(ctx, spec, frozen, got, model):
+        ctx.require(
+            TIED,
+            False,
+            f"the counts are wrong for a model with a tied weight and right once the weight is untied: "
+            f"{_answers(got, model)}\n    {TIED_TWICE}\n    Model: {described}",
+            mistakes=(TIED_TWICE,),
+        )
+        return
+    for part, (key, call, trainable_only) in COUNT_PARTS.items():
+        right, result, here = right_count(model, trainable_only), got[key], Case(case.args, {"call": key})
+        if "raised" in result:  # every answer is evidence, the waived parts' and the right ones too
+            ctx.evidence.observe_crash(COUNT_MISTAKES, here)
             ctx.require(
-                part,
-                type(value) is int and value == right,
-                f"{call} returned {shown}; expected the int {right}\n    Model: {described}",
+                part, False, f"{call} raised {result['raised'][0]}: {result['raised'][1]}\n    Model: {described}"
             )
+            continue
+        value = result["value"]
+        if type(value) is int:
+            observe_count(ctx.evidence, here, value, right)
+        ctx.require(
+            part,
+            type(value) is int and value == right,
+            f"{call} returned {_shown(value)}; expected the int {right}\n    Model: {described}",
+        )
+    for key, by_name in POSITIONAL.items():
+        positional, named = got[key], got[by_name]
+        right = right_count(model, TRAINABLE_ONLY[key])
+        ctx.require(
+            POSITION,
+            positional == named or positional.get("value") == right,
+            f"count_parameters(model, {key}) {_answer(positional)}, but count_parameters(model, {by_name}) "
+            f"{_answer(named)}: trainable_only is the second parameter, and callers may pass it by position"
+            f"\n    Model: {described}",
+        )
+
+
+TIED = "a weight tied between two layers"
+TIED_TWICE = Mistake(
+    "architectures.tied_weight_counted_twice",
+    "a weight tied between two layers (one nn.Parameter used by both) is counted once per layer: "
+    "model.parameters() lists each parameter once, so sum over it",
+)
+
+
+def _untied(spec):
+    """The spec with every tied layer made a Linear layer of its own (same shape)."""
+    leaves = []
+
+    def walk(node):
+        if node[0] in ("seq", "block"):
+            return [node[0], [walk(child) for child in node[1]], *node[2:]]
+        if node[0] == "again":
+            return node
+        made = list(leaves[node[1]]) if node[0] == "tied" else node
+        leaves.append(made)
+        return made
+
+    return walk(spec)
+
+
+def _right(got: dict, model) -> bool:
+    return all(got[key].get("value") == right_count(model, flag) for key, _, flag in COUNT_PARTS.values())
+
+
+def _answers(got: dict, model) -> str:
+    return "; ".join(
+        f"{call} {_answer(got[key])}, expected {right_count(model, flag)}" for key, call, flag in COUNT_PARTS.values()
+    )
+
+
+def _wrong_only_when_tied(ctx, spec, frozen, got: dict, model) -> bool:
+    """Are the counts wrong here and right for the same model with its tied weights untied?"""
+    untied = _untied(spec)
+    if untied == spec or _right(got, model):
+        return False
+    outcome = ctx.probe("count_parameters", probes.count_parameters_probe, untied, frozen)
+    return outcome.ok and _right(outcome.value, frozen_model(untied, frozen))
+
+
+def _shown(value) -> str:
+    return str(value) if isinstance(value, (int, float)) else f"a {type(value).__name__}"
+
+
+def _answer(result: dict) -> str:
+    if "raised" in result:
+        return f"raised {result['raised'][0]}: {result['raised'][1]}"
+    return f"returned {_shown(result['value'])}"
 
 
 def describe_spec(spec) -> str:
@@ -278,5 +361,7 @@ COUNT = Property(
     verify=verify_count,
     examples=30,
     array_valued=False,
-    parts=tuple(COUNT_PARTS),
+    parts=(*COUNT_PARTS, POSITION, TIED),
+    core_part="trainable_only=False",
+    part_weights=COUNT_WEIGHTS | {TIED: 1.0},
 )

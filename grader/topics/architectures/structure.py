@@ -103,11 +103,25 @@ def structure_check(id, title, name, args=(), weight=1.0):
     return Scripted(id, title, name, weight=weight, body=lambda ctx: verify_structure(ctx, TARGETS[name], args))
 
 
+CASE_STUDY_CALLS = {  # part -> how build_case_study_cnn is called for it
+    "n_channels by position": lambda n: ((n,), {}),
+    "n_channels= by name": lambda n: ((), {"n_channels": n}),
+    "default n_channels=1": lambda n: ((), {}),
+}
+
+
 def verify_case_study_structure(ctx, case: Case):
-    """build_case_study_cnn(n), (n_channels=n) and () (the default, 1) have the case-study children and shapes."""
+    """build_case_study_cnn(n), (n_channels=n) and () (the default, 1) have the case-study children and shapes;
+    the name and the default of the option are parts of their own."""
     n = case.args[0]
-    for args, kwargs in (((n,), {}), ((), {"n_channels": n}), ((), {})):
-        verify_structure(ctx, TARGETS["build_case_study_cnn"], args, kwargs)
+    for part, called in CASE_STUDY_CALLS.items():
+        args, kwargs = called(n)
+        try:
+            verify_structure(ctx, TARGETS["build_case_study_cnn"], args, kwargs)
+        except Failure as failure:
+            if failure.fatal or failure.not_implemented:
+                raise
+            ctx.require(part, False, str(failure))  # keeps the failure's mistakes
 
 
 CASE_STUDY_STRUCTURE = Property(
@@ -120,4 +134,7 @@ CASE_STUDY_STRUCTURE = Property(
     verify=verify_case_study_structure,
     examples=6,
     array_valued=False,
+    parts=tuple(CASE_STUDY_CALLS),
+    core_part="n_channels by position",
+    part_weights={"n_channels by position": 2.0},
 )

@@ -12,11 +12,18 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from grader.checks import Case, Misconception, Mistake, Property, outcome_value
+from grader.checks import Case, Misconception, Mistake, crashed, outcome_value
 from grader.sandbox import probes
 from grader.sandbox.wire import Array
 from grader.topics.training.results import as_float, check_mean, flat_scale, flat_state, state_difference
-from grader.topics.training.scenarios import batches, describe_case, dtype_of, reference_model, training_cases
+from grader.topics.training.scenarios import (
+    OnceProperty,
+    batches,
+    describe_case,
+    dtype_of,
+    reference_model,
+    training_cases,
+)
 
 # ------------------------------------------------------------------ train_epoch
 
@@ -27,13 +34,15 @@ def reference_epoch(model, optimizer, data, mistake=None) -> list[float]:
         model.train()
     losses = []
     for x, y in data:
-        if mistake != "no zero_grad":
+        if mistake not in ("no zero_grad", "zero_grad after step"):
             optimizer.zero_grad()
         loss = F.cross_entropy(model(x), y)
         if mistake != "no update":
             loss.backward()
             if mistake != "step after the loop":
                 optimizer.step()
+        if mistake == "zero_grad after step":
+            optimizer.zero_grad()
         losses.append(loss.item())
     if mistake == "step after the loop":
         optimizer.step()
@@ -41,9 +50,13 @@ def reference_epoch(model, optimizer, data, mistake=None) -> list[float]:
 
 
 def run_reference_epoch(case: Case, mistake=None):
-    """The reference (or mistaken) epoch on the case's model: the model afterwards and its losses."""
+    """The reference (or mistaken) epoch on the case's model (holding the probe's stale gradients if the case
+    says so): the model afterwards and its losses."""
     kw = case.kwargs
     model = reference_model(kw["spec"], kw["state"], kw["training"])
+    if kw.get("stale"):
+        for i, p in enumerate(model.parameters()):
+            p.grad = torch.full_like(p, 0.5 + i)
     optimizer = torch.optim.SGD(model.parameters(), lr=kw["lr"], momentum=kw["momentum"])
     losses = reference_epoch(model, optimizer, batches(*case.args, kw["batch_size"]), mistake)
     return model, losses
@@ -66,8 +79,9 @@ EPOCH_MISTAKES = [
     ),
     Misconception(
         "training.weights_never_change_every_batch",
-        "the weights never change: every batch needs loss.backward() and then optimizer.step(), in that "
-        "order, with zero_grad() before the backward pass (not between backward and step)",
+        "optimizer.step() leaves the parameters as they were (they are still the initial ones): every batch "
+        "needs loss.backward() and then optimizer.step(), in that order, with zero_grad() before the backward "
+        "pass (zero_grad() between backward and step clears the gradients step needs)",
         _weights_after("no update"),
     ),
     Misconception(
@@ -83,44 +97,45 @@ EPOCH_MISTAKES = [
     ),
 ]
 
-EPOCH_PARTS = ("parameters after", "training mode", "mean loss")
+LIST = "a plain list of batches"
+EPOCH_PARTS = ("parameters after", "training mode", "mean loss", "gradients cleared first", LIST)
+# Training the weights is the function (a wrong update earns nothing of this test); forgetting train() is the
+# next worst, the returned mean a slip beside them; stale gradients and plain lists are edge cases.
+EPOCH_WEIGHTS = {"parameters after": 4.0, "training mode": 2.5, "mean loss": 2.0, "gradients cleared first": 1.0}
+EPOCH_WEIGHTS |= {LIST: 0.5}
+
+
+def epoch_probe(ctx, case: Case, function: str, probe, **options):
+    """``probe`` on the case for ``function`` (train_epoch or evaluate); a crash on a plain list of batches where
+    a DataLoader works breaks only the part ``LIST``. Returns (the case judged, what the probe sent back)."""
+    kw = case.kwargs
+    x, y = case.args
+    fields = ("spec", "state", "batch_size", "training", "as_list")
+    outcome = ctx.probe(function, probe, x=x, y=y, **{k: kw[k] for k in fields}, **options)
+    if crashed(outcome) and kw["as_list"]:
+        loader = Case(case.args, dict(kw, as_list=False))
+        retried = ctx.probe(function, probe, x=x, y=y, **{k: loader.kwargs[k] for k in fields}, **options)
+        if not crashed(retried):
+            error = outcome.error or {}
+            ctx.require(
+                LIST,
+                False,
+                f"`{function}` raised {error.get('type')}: {error.get('message', '')} on a plain list of (x, y) "
+                f"batches, where a DataLoader works: a loader is anything that yields (x, y) batches, so only "
+                f"iterate over it (`for x, y in loader`){describe_case(case, function == 'train_epoch')}",
+            )
+            case, outcome = loader, retried
+    return case, outcome_value(outcome, function)
 
 
 def verify_train_epoch(ctx, case: Case):
     """train_epoch leaves the reference loop's weights, trains in training mode and returns the mean batch loss."""
     kw = case.kwargs
+    options = {"lr": kw["lr"], "momentum": kw["momentum"], "stale": kw["stale"]}
+    case, got = epoch_probe(ctx, case, "train_epoch", probes.train_epoch_probe, **options)
     x, y = case.args
     dtype = dtype_of(kw["spec"])
     words = describe_case(case)
-    got = outcome_value(
-        ctx.probe(
-            "train_epoch",
-            probes.train_epoch_probe,
-            spec=kw["spec"],
-            state=kw["state"],
-            x=x,
-            y=y,
-            batch_size=kw["batch_size"],
-            lr=kw["lr"],
-            momentum=kw["momentum"],
-            training=kw["training"],
-            as_list=kw["as_list"],
-        ),
-        "train_epoch",
-    )
-    model, losses = run_reference_epoch(case)
-    expected = model.state_dict()
-    problem = state_difference(got["state"], expected)
-    if problem and "parameters after" not in ctx.waived:
-        mine = flat_state(got["state"], kw["state"])
-        if mine is not None:
-            ctx.evidence.observe(EPOCH_MISTAKES, case, mine, flat_state(expected, kw["state"]), flat_scale(kw["state"]))
-    ctx.require(
-        "parameters after",
-        not problem,
-        "after train_epoch the model's weights differ from the reference loop's (zero_grad, forward, loss, "
-        f"backward, step per batch): {problem}{_forward_count(got, losses)}{words}",
-    )
     in_eval = any(not training for training, _ in got["calls"])
     ctx.require(
         "training mode",
@@ -129,12 +144,64 @@ def verify_train_epoch(ctx, case: Case):
         f"\n    {NO_TRAIN_MODE}{words}",
         mistakes=(NO_TRAIN_MODE,),
     )
+    # a model left in eval mode trains otherwise: that is the training mode's part, judged above
+    model, losses = run_reference_epoch(case, "no train mode" if in_eval else None)
+    expected = model.state_dict()
+    problem = state_difference(got["state"], expected)
+    if problem and kw["stale"] and _right_without_stale(ctx, case, expected):
+        ctx.require(
+            "gradients cleared first",
+            False,
+            "with gradients already in the parameters' .grad on entry (left by an earlier backward pass), the "
+            "weights after train_epoch differ from the reference loop's (without those gradients they are "
+            f"right): {problem}\n    {ZERO_GRAD_AFTER_STEP}{words}",
+            mistakes=(ZERO_GRAD_AFTER_STEP,),
+        )
+        problem = ""
+    if problem and "parameters after" not in ctx.waived:
+        mine = flat_state(got["state"], kw["state"])
+        if mine is not None:
+            ctx.evidence.observe(EPOCH_MISTAKES, case, mine, flat_state(expected, kw["state"]), flat_scale(kw["state"]))
+    ctx.require(
+        "parameters after",
+        not problem,
+        "after train_epoch the model's weights differ from the reference loop's (zero_grad, forward, loss, "
+        f"backward, step per batch): {problem}{_unchanged(got, kw['state'])}{_forward_count(got, losses)}{words}",
+    )
     value = as_float(got["result"], "train_epoch", "the epoch's loss", ctx, "mean loss", words)
     own = got["losses"] if len(got["losses"]) == len(losses) else losses  # the losses it computed itself
     sizes = [len(b) for b, _ in batches(x, y, kw["batch_size"])]
     check_mean(ctx, "mean loss", "train_epoch", value, own, sizes, dtype, words)
 
 
+def _right_without_stale(ctx, case: Case, expected: dict) -> bool:
+    """Does train_epoch leave the reference's weights when the parameters hold no gradient on entry?"""
+    kw = case.kwargs
+    fields = ("spec", "state", "batch_size", "training", "as_list", "lr", "momentum")
+    x, y = case.args
+    outcome = ctx.probe("train_epoch", probes.train_epoch_probe, x=x, y=y, stale=False, **{k: kw[k] for k in fields})
+    return outcome.ok and isinstance(outcome.value, dict) and not state_difference(outcome.value["state"], expected)
+
+
+def _unchanged(got: dict, initial: dict) -> str:
+    """Words when every parameter is exactly as it was before the call (no step moved anything)."""
+    state = got["state"]
+    same = all(
+        isinstance(state.get(name), Array) and torch.equal(torch.from_numpy(state[name].data.copy()), value)
+        for name, value in initial.items()
+        if not name.rsplit(".", 1)[-1].startswith(_BUFFERS)
+    )
+    return "\n    Every parameter is still exactly its initial value." if same else ""
+
+
+_BUFFERS = ("running_", "num_batches")
+
+
+ZERO_GRAD_AFTER_STEP = Mistake(
+    "training.zero_grad_after_step",
+    "optimizer.zero_grad() runs after step() (or not before the first batch): gradients the model held on "
+    "entry go into the first step; call zero_grad() at the start of every batch, before the backward pass",
+)
 NO_TRAIN_MODE = Mistake(
     "training.no_train_mode",
     "model.train() is not called at the start of train_epoch (a model that was evaluated before stays in eval mode)",
@@ -170,7 +237,7 @@ def _forward_count(got: dict, losses: list) -> str:
     )
 
 
-TRAIN_EPOCH = Property(
+TRAIN_EPOCH = OnceProperty(
     "train_epoch_matches_reference",
     "train_epoch updates the weights like the reference loop and returns the mean batch loss",
     "train_epoch",
@@ -180,6 +247,8 @@ TRAIN_EPOCH = Property(
     examples=30,
     array_valued=False,
     parts=EPOCH_PARTS,
+    core_part="parameters after",
+    part_weights=EPOCH_WEIGHTS,
 )
 
 
@@ -194,28 +263,17 @@ def reference_losses(case: Case) -> list[float]:
         return [F.cross_entropy(model(x), y).item() for x, y in batches(*case.args, kw["batch_size"])]
 
 
-EVALUATE_PARTS = ("mean loss", "eval mode", "no gradients", "nothing changed")
+EVALUATE_PARTS = ("mean loss", "eval mode", "no gradients", "nothing changed", LIST)
+# The loss is the function; eval mode is its central requirement, the rest slips beside it.
+EVALUATE_WEIGHTS = {"mean loss": 4.0, "eval mode": 3.0, "no gradients": 1.0, "nothing changed": 1.5, LIST: 0.5}
 
 
 def verify_evaluate(ctx, case: Case):
     """evaluate returns the mean batch loss, in eval mode, without gradients, changing nothing."""
     kw = case.kwargs
+    case, got = epoch_probe(ctx, case, "evaluate", probes.evaluate_probe)
     x, y = case.args
     words = describe_case(case, with_optimizer=False)
-    got = outcome_value(
-        ctx.probe(
-            "evaluate",
-            probes.evaluate_probe,
-            spec=kw["spec"],
-            state=kw["state"],
-            x=x,
-            y=y,
-            batch_size=kw["batch_size"],
-            training=kw["training"],
-            as_list=kw["as_list"],
-        ),
-        "evaluate",
-    )
     in_training = any(training for training, _ in got["calls"])
     ctx.require(
         "eval mode",
@@ -230,7 +288,9 @@ def verify_evaluate(ctx, case: Case):
         f"evaluate ran its forward passes with gradient tracking on\n    {GRAPH_IN_EVALUATE}{words}",
         mistakes=(GRAPH_IN_EVALUATE,),
     )
-    problem, named = state_difference(got["state"], kw["state"]), ()
+    # in training mode the batch norm statistics move and the losses differ: the eval mode's part, above
+    problem = state_difference(got["state"], _without_buffers(kw["state"]) if in_training else kw["state"])
+    named = ()
     if not problem:
         problem, named = _grads_changed(kw["spec"], kw["state"], got["grads"])
     ctx.require(
@@ -242,17 +302,23 @@ def verify_evaluate(ctx, case: Case):
     )
     value = as_float(got["result"], "evaluate", "the loss", ctx, "mean loss", words)
     sizes = [len(b) for b, _ in batches(x, y, kw["batch_size"])]
+    own = in_training and len(got["losses"]) == len(sizes)
     check_mean(
         ctx,
         "mean loss",
         "evaluate",
         value,
-        reference_losses(case),
+        got["losses"] if own else reference_losses(case),
         sizes,
         dtype_of(kw["spec"]),
         words,
-        "the mean of the per-batch losses in eval mode",
+        "the mean of the per-batch losses it computed" if own else "the mean of the per-batch losses in eval mode",
     )
+
+
+def _without_buffers(state: dict) -> dict:
+    """``state`` without BatchNorm's running statistics."""
+    return {name: value for name, value in state.items() if not name.rsplit(".", 1)[-1].startswith(_BUFFERS)}
 
 
 def _grads_changed(spec, state, grads) -> tuple[str, tuple[Mistake, ...]]:
@@ -274,7 +340,7 @@ def _grads_changed(spec, state, grads) -> tuple[str, tuple[Mistake, ...]]:
     return "", ()
 
 
-EVALUATE = Property(
+EVALUATE = OnceProperty(
     "evaluate_matches_reference",
     "evaluate returns the mean batch loss in eval mode without gradients, changing nothing",
     "evaluate",
@@ -284,6 +350,8 @@ EVALUATE = Property(
     examples=20,
     array_valued=False,
     parts=EVALUATE_PARTS,
+    core_part="mean loss",
+    part_weights=EVALUATE_WEIGHTS,
 )
 
 CHECKS = [TRAIN_EPOCH, EVALUATE]

@@ -19,11 +19,13 @@ from torch.utils.data import DataLoader, TensorDataset
 
 import grader
 from grader.cache import remembered
-from grader.checks import Case, Failure, Misconception, Mistake, Property, Scripted, outcome_value
+from grader.checks import Case, Failure, Misconception, Mistake, crashed, outcome_value
 from grader.sandbox import probes
 from grader.topics.training.epoch import reference_epoch
-from grader.topics.training.results import as_float, close, state_difference
+from grader.topics.training.results import as_float, close, flat_scale, flat_state, state_difference
 from grader.topics.training.scenarios import (
+    OnceProperty,
+    OnceScripted,
     batches,
     describe_case,
     dtype_of,
@@ -53,10 +55,12 @@ def reference_fit(case: Case, seed: int, mistake: str | None = None):
     history = {"train_loss": [], "val_loss": []}
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
+        if mistake == "train mode once":
+            model.train()
         for _ in range(kw["epochs"]):
             if mistake == "evaluate first":
                 history["val_loss"].append(_evaluate(model, val))
-            losses = reference_epoch(model, optimizer, train)
+            losses = reference_epoch(model, optimizer, train, "no train mode" if mistake == "train mode once" else None)
             history["train_loss"].append(sum(losses) / len(losses))
             if mistake != "evaluate first":
                 history["val_loss"].append(_evaluate(model, train if mistake == "val on train" else val))
@@ -72,63 +76,90 @@ def _evaluate(model, loader) -> float:
     return sum(losses) / len(losses)
 
 
-def _history_vector(history: dict, dtype) -> torch.Tensor:
-    return torch.tensor(list(history["train_loss"]) + list(history["val_loss"]), dtype=dtype)
+def _fit_vector(history: dict, state: dict, like: dict, dtype) -> torch.Tensor | None:
+    """The history's losses and the floating entries of the state afterwards, as one vector (None: a state
+    that does not fit the model's)."""
+    flat = flat_state(state, like)
+    losses = torch.tensor(list(history["train_loss"]) + list(history["val_loss"]), dtype=dtype)
+    return None if flat is None else torch.cat([losses, flat.to(dtype)])
 
 
-def _history_after(mistake):
-    return lambda case: _history_vector(
-        reference_fit(case, case.kwargs["seed"], mistake)[1], dtype_of(case.kwargs["spec"])
-    )
+def _fit_after(mistake):
+    def compute(case):
+        model, history = reference_fit(case, case.kwargs["seed"], mistake)
+        return _fit_vector(history, model.state_dict(), case.kwargs["state"], dtype_of(case.kwargs["spec"]))
+
+    return compute
 
 
 FIT_MISTAKES = [
     Misconception(
         "training.train_validation_losses_swapped",
         "the train and validation losses are swapped",
-        _history_after("swapped"),
+        _fit_after("swapped"),
     ),
     Misconception(
         "training.val_loss_measured_train_loader",
         "val_loss is measured on train_loader; evaluate on val_loader",
-        _history_after("val on train"),
+        _fit_after("val on train"),
     ),
     Misconception(
         "training.each_epoch_evaluates_before_trains",
         "each epoch evaluates before it trains: val_loss[k] must be measured after epoch k's train_epoch",
-        _history_after("evaluate first"),
+        _fit_after("evaluate first"),
+    ),
+    Misconception(
+        "training.fit_train_mode_once",
+        "model.train() is called once, before the epochs, but evaluate puts the model in eval mode: from the "
+        "second epoch on it trains in eval mode (dropout off, batch norm on its running statistics); call "
+        "train_epoch, which starts with model.train(), every epoch",
+        _fit_after("train mode once"),
     ),
 ]
 
-FIT_PARTS = ("keys", "train_loss", "val_loss", "parameters after", "caller's random state")
+KEYWORD = "epochs= by name"
+FIT_PARTS = ("keys", "train_loss", "val_loss", "parameters after", "caller's random state", KEYWORD)
+# The loop (both histories and the weights it leaves) is the function; no part of it is the core alone: a fit
+# whose lists are swapped keeps the weights' share. The rest are slips around it.
+FIT_WEIGHTS = {"train_loss": 2.0, "val_loss": 2.0, "parameters after": 2.0, "keys": 0.5}
+FIT_WEIGHTS |= {"caller's random state": 1.0, KEYWORD: 0.5}
+
+
+def _fit_probe(ctx, case: Case):
+    kw = case.kwargs
+    x, y = case.args
+    options = ("spec", "state", "batch_size", "lr", "momentum", "epochs", "training", "seed", "shuffle", "as_list")
+    return ctx.probe(
+        "fit",
+        probes.fit_probe,
+        train=[x, y],
+        val=list(kw["val"]),
+        epochs_keyword=kw["epochs_keyword"],
+        callees=CALLEES,
+        **{k: kw[k] for k in options},
+    )
+
+
+CALLEES = ("train_epoch", "evaluate")  # fit calls them: one known wrong is replaced by the grader's own
 
 
 def verify_fit(ctx, case: Case):
     """fit records one train and one validation loss per epoch, as the reference loop under the caller's seed."""
     kw = case.kwargs
-    x, y = case.args
     dtype = dtype_of(kw["spec"])
     words = describe_case(case)
-    got = outcome_value(
-        ctx.probe(
-            "fit",
-            probes.fit_probe,
-            spec=kw["spec"],
-            state=kw["state"],
-            train=[x, y],
-            val=list(kw["val"]),
-            batch_size=kw["batch_size"],
-            lr=kw["lr"],
-            momentum=kw["momentum"],
-            epochs=kw["epochs"],
-            training=kw["training"],
-            seed=kw["seed"],
-            shuffle=kw["shuffle"],
-            as_list=kw["as_list"],
-            epochs_keyword=kw["epochs_keyword"],
-        ),
-        "fit",
-    )
+    outcome = _fit_probe(ctx, case)
+    error = outcome.error or {}
+    if kw["epochs_keyword"] and crashed(outcome) and error.get("type") == "TypeError" and "epochs" in error["message"]:
+        ctx.require(
+            KEYWORD,
+            False,
+            f"fit(..., epochs={kw['epochs']}) raised TypeError: {error['message']}; the last parameter is called "
+            f"epochs, and callers may pass it by name{words}",
+        )
+        case = Case(case.args, dict(kw, epochs_keyword=False))
+        outcome, words = _fit_probe(ctx, case), describe_case(case)
+    got = outcome_value(outcome, "fit")
     seed = got["seed_after"]
     reseeds = Mistake(
         "training.fit_reseeds",
@@ -155,24 +186,35 @@ def verify_fit(ctx, case: Case):
         f"fit returned a dict with the keys {list(result)}; expected exactly 'train_loss' and 'val_loss'{words}",
     )
     values = {key: _losses(ctx, result, key, kw["epochs"], words) for key in ("train_loss", "val_loss")}
-    for key in ("train_loss", "val_loss"):
-        if values[key] is None:
-            continue
-        wrong = [k for k, (v, want) in enumerate(zip(values[key], history[key])) if not close(v, want, dtype)]
-        if wrong and key not in ctx.waived and None not in values.values():
-            ctx.evidence.observe(FIT_MISTAKES, case, _history_vector(values, dtype), _history_vector(history, dtype))
-        if wrong:
-            k = wrong[0]
+    wrong = {
+        key: [k for k, (v, want) in enumerate(zip(values[key], history[key])) if not close(v, want, dtype)]
+        for key in values
+        if values[key] is not None
+    }
+    problem = state_difference(got["state"], model.state_dict())
+    judged = [part for part in ("train_loss", "val_loss", "parameters after") if part not in ctx.waived]
+    if None not in values.values() and (problem or any(wrong.values())) and judged:
+        mine = _fit_vector(values, got["state"], kw["state"], dtype)
+        if mine is not None:
+            right = _fit_vector(history, model.state_dict(), kw["state"], dtype)
+            ctx.evidence.observe(FIT_MISTAKES, case, mine, right, _fit_scale(history, kw["state"], dtype))
+    for key, epochs in wrong.items():
+        if epochs:
+            k = epochs[0]
             ctx.require(
                 key,
                 False,
                 f"fit's {key}[{k}] is {values[key][k]:.7g}; expected {history[key][k]:.7g} "
                 f"(each epoch: train_epoch on train_loader, then evaluate on val_loader){words}",
             )
-    problem = state_difference(got["state"], model.state_dict())
     ctx.require(
         "parameters after", not problem, f"after fit the model's weights differ from the reference's: {problem}{words}"
     )
+
+
+def _fit_scale(history: dict, like: dict, dtype) -> torch.Tensor:
+    losses = [max(1.0, abs(v)) for v in list(history["train_loss"]) + list(history["val_loss"])]
+    return torch.cat([torch.tensor(losses, dtype=dtype), flat_scale(like).to(dtype)])
 
 
 def _losses(ctx, result: dict, key: str, epochs: int, words: str):
@@ -194,7 +236,7 @@ def _losses(ctx, result: dict, key: str, epochs: int, words: str):
     return None if None in numbers else numbers
 
 
-FIT_HISTORY = Property(
+FIT_HISTORY = OnceProperty(
     "fit_history",
     "fit alternates train_epoch and evaluate and records one loss of each per epoch",
     "fit",
@@ -204,6 +246,7 @@ FIT_HISTORY = Property(
     examples=15,
     array_valued=False,
     parts=FIT_PARTS,
+    part_weights=FIT_WEIGHTS,
 )
 
 
@@ -249,6 +292,7 @@ def verify_fit_lines(ctx):
             lr=p["lr"],
             momentum=p["momentum"],
             epochs=p["epochs"],
+            callees=CALLEES,
         ),
         "fit",
     )
@@ -277,7 +321,7 @@ def verify_fit_lines(ctx):
         )
 
 
-FIT_LINES = Scripted(
+FIT_LINES = OnceScripted(
     "fit_trains_case_study",
     "fit trains the case-study CNN on the lines data to over 90% validation accuracy",
     "fit",

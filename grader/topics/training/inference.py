@@ -14,22 +14,36 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from grader.cache import remembered
-from grader.checks import Case, Failure, Misconception, Mistake, Property, outcome_value
+from grader.checks import Case, Failure, Misconception, Mistake, crashed, outcome_value
 from grader.sandbox import probes
 from grader.sandbox.wire import Array
 from grader.topics.training.results import observe_right
-from grader.topics.training.scenarios import describe_model, random_data, random_state, reference_model
+from grader.topics.training.scenarios import OnceProperty, model_words, random_data, random_state, reference_model
 
 INFERENCE_PARTS = ("eval mode", "no gradients", "mode restored")
+IDENTITY = "nn.Identity (no parameters, no children)"
+# Eval mode is what inference is about; the rest are slips beside the result (``CLASSES`` and ``COUNTS`` weigh it).
+INFERENCE_WEIGHTS = {"eval mode": 2.0, "no gradients": 1.0, "mode restored": 1.0, IDENTITY: 1.0}
 
 
 @st.composite
 def inference_cases(draw, with_labels: bool = False):
     """A linear model (1 to 5 outputs; a final Sigmoid sometimes for 1), an MLP with batch norm, or
-    ``nn.Identity()`` (no parameters, no children: x is the logits), and inputs."""
+    ``nn.Identity()`` (no parameters, no children: x is the logits), and inputs; with labels (``correct``)
+    also a one-output MLP whose hidden activation is a Sigmoid (not its last layer)."""
     dtype = draw(st.sampled_from(["float32", "float64"]))
-    kind = draw(st.sampled_from(["linear", "linear", "mlp", "mlp", "identity"]))
-    if kind == "linear":
+    kinds = ["linear", "linear", "mlp", "mlp", "identity"] + (["sigmoid mlp"] if with_labels else [])
+    kind = draw(st.sampled_from(kinds))
+    if kind == "sigmoid mlp":
+        spec = {
+            "kind": "mlp",
+            "inputs": draw(st.integers(1, 4)),
+            "hidden": draw(st.integers(2, 5)),
+            "classes": 1,
+            "activation": "sigmoid",
+            "dtype": dtype,
+        }
+    elif kind == "linear":
         spec = {"kind": "linear", "inputs": draw(st.integers(1, 5)), "classes": draw(st.integers(1, 5)), "dtype": dtype}
         if spec["classes"] == 1 and draw(st.booleans()):
             spec["sigmoid"] = True
@@ -52,8 +66,9 @@ def inference_cases(draw, with_labels: bool = False):
 
 
 @remembered
-def reference_logits(case: Case) -> torch.Tensor:
-    model = reference_model(case.kwargs["spec"], case.kwargs["state"], training=False)
+def reference_logits(case: Case, training: bool = False) -> torch.Tensor:
+    """The model's output in eval mode, or in training mode (batch norm on the batch's statistics)."""
+    model = reference_model(case.kwargs["spec"], case.kwargs["state"], training=training)
     with torch.no_grad():
         return model(case.args[0])
 
@@ -62,7 +77,7 @@ def describe_inference(case: Case) -> str:
     kw = case.kwargs
     x = case.args[0]
     text = (
-        f"model = {describe_model(kw['spec'])} in {'training' if kw['training'] else 'eval'} mode, "
+        f"model = {model_words(kw['spec'])} in {'training' if kw['training'] else 'eval'} mode, "
         f"x = {tuple(x.shape)} {kw['spec']['dtype']} tensor"
     )
     if len(case.args) > 1:
@@ -72,12 +87,63 @@ def describe_inference(case: Case) -> str:
 
 @remembered
 def near_tie(case: Case) -> bool:
-    """Two classes too close to call (or, for one output, a probability too close to 0.5)."""
-    logits = reference_logits(case)
-    if logits.shape[1] == 1:
-        return bool(((_probability(case, logits) - 0.5).abs() <= 1e-4).any())
-    top2 = logits.topk(2, dim=1).values
-    return bool(((top2[:, 0] - top2[:, 1]) <= 1e-4 * (1 + top2[:, 0].abs())).any())
+    """Two classes too close to call (or, for one output, a probability too close to 0.5 or an output too
+    close to 0.5 itself), in eval or in training mode."""
+    for training in (False, True):
+        logits = reference_logits(case, training)
+        if logits.shape[1] == 1:
+            if bool(((_probability(case, logits) - 0.5).abs() <= 1e-4).any() or ((logits - 0.5).abs() <= 1e-4).any()):
+                return True
+            continue
+        top2 = logits.topk(2, dim=1).values
+        if bool(((top2[:, 0] - top2[:, 1]) <= 1e-4 * (1 + top2[:, 0].abs())).any()):
+            return True
+    return False
+
+
+def inference_probe(ctx, case: Case, function: str) -> tuple[Case, dict]:
+    """``function`` (predict or correct) run by the probe on the case's model. A crash on ``nn.Identity`` where
+    a Linear layer of the same width works breaks only the part ``IDENTITY``. Returns (the case judged, what
+    the probe sent back)."""
+    outcome = _inference(ctx, case, function)
+    spec = case.kwargs["spec"]
+    if crashed(outcome) and spec["kind"] == "identity":
+        linear = dict(spec, kind="linear")
+        other = Case(case.args, dict(case.kwargs, spec=linear, state=random_state(linear, 0)))
+        retried = _inference(ctx, other, function)
+        if not crashed(retried):
+            error = outcome.error or {}
+            where = f"\n    at {error['where']}: {(error.get('line') or '').strip()}" if error.get("where") else ""
+            raised = f"raised {error.get('type')}: {error.get('message', '')}"
+            ctx.require(
+                IDENTITY,
+                False,
+                f"`{function}` {raised} for a model without parameters or children (nn.Identity), where a "
+                "Linear layer works: any nn.Module is a model, so use only model(x) and model.train()/eval()"
+                f"{where}{describe_inference(case)}",
+            )
+            case, outcome = other, retried
+    return case, outcome_value(outcome, function)
+
+
+def _inference(ctx, case: Case, function: str):
+    kw = case.kwargs
+    labels = {"y": case.args[1]} if len(case.args) > 1 else {}
+    return ctx.probe(
+        function,
+        probes.inference_probe,
+        function,
+        spec=kw["spec"],
+        state=kw["state"],
+        x=case.args[0],
+        training=kw["training"],
+        **labels,
+    )
+
+
+def in_training_mode(got: dict) -> bool:
+    """Did a forward pass run in training mode (the model's output then is the training mode's)?"""
+    return any(training for training, _ in got["calls"])
 
 
 def require_modes(ctx, function: str, got: dict, case: Case, words: str):
@@ -136,6 +202,12 @@ def _tensor(value):
     return None
 
 
+def _a(dtype: torch.dtype) -> str:
+    """'a float32', 'an int64'."""
+    name = str(dtype).replace("torch.", "")
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+
+
 def _returned(value) -> str:
     if value is None:
         return "None (did you forget `return`?)"
@@ -178,22 +250,12 @@ PREDICT_MISTAKES = [
 def verify_predict(ctx, case: Case):
     """predict returns the int64 argmax classes, computed in eval mode without gradients, the mode restored."""
     assume(not near_tie(case))
+    case, got = inference_probe(ctx, case, "predict")
     words = describe_inference(case)
-    kw = case.kwargs
-    got = outcome_value(
-        ctx.probe(
-            "predict",
-            probes.inference_probe,
-            "predict",
-            spec=kw["spec"],
-            state=kw["state"],
-            x=case.args[0],
-            training=kw["training"],
-        ),
-        "predict",
-    )
     require_modes(ctx, "predict", got, case, words)
-    predicted, expected = _tensor(got["result"]), reference_logits(case).argmax(dim=1)
+    # classes predicted in training mode are judged as such: the mode is the eval mode's part, above
+    training = in_training_mode(got)
+    predicted, expected = _tensor(got["result"]), reference_logits(case, training).argmax(dim=1)
     if predicted is None:
         ctx.require(
             "classes",
@@ -203,7 +265,7 @@ def verify_predict(ctx, case: Case):
         return
     if predicted.dtype != torch.int64 or predicted.shape != expected.shape:
         problem = (
-            f"`predict` returned a {str(predicted.dtype).replace('torch.', '')} tensor of shape "
+            f"`predict` returned {_a(predicted.dtype)} tensor of shape "
             f"{tuple(predicted.shape)}; expected int64 class indices of shape {tuple(expected.shape)}"
         )
     else:
@@ -218,21 +280,23 @@ def verify_predict(ctx, case: Case):
                 f"{expected.tolist()}\n    got:      {predicted.tolist()}"
             )
         )
-    if problem and "classes" not in ctx.waived:
+    if problem and "classes" not in ctx.waived and not training:
         ctx.evidence.observe(PREDICT_MISTAKES, case, predicted, expected)
-    elif not problem:  # right here: a mistake that answers otherwise here is not the student's
+    elif not problem and not training:  # right here: a mistake that answers otherwise here is not the student's
         observe_right(ctx.evidence, PREDICT_MISTAKES, case, expected, f"{__name__}.PREDICT_MISTAKES")
     ctx.require("classes", not problem, problem + words)
 
 
-PREDICT = Property(
+PREDICT = OnceProperty(
     "predict_argmax_eval_mode",
     "predict returns int64 argmax classes in eval mode without gradients and restores the mode",
     "predict",
     weight=1.0,
     strategy=inference_cases(),
     verify=verify_predict,
-    parts=("classes",) + INFERENCE_PARTS,
+    parts=("classes",) + INFERENCE_PARTS + (IDENTITY,),
+    core_part="classes",
+    part_weights={"classes": 3.0} | INFERENCE_WEIGHTS,
 )
 
 
@@ -260,9 +324,10 @@ def _counts(predicted, y, n_classes, column0="hits", column1="labels") -> torch.
 
 
 @remembered
-def predictions(case: Case, binary: str = "contract") -> tuple[torch.Tensor, int]:
-    """(predicted classes, n_classes) by the contract, or by a mistaken rule for one-output models."""
-    logits = reference_logits(case)
+def predictions(case: Case, binary: str = "contract", training: bool = False) -> tuple[torch.Tensor, int]:
+    """(predicted classes, n_classes) by the contract, or by a mistaken rule for one-output models; from the
+    outputs in eval mode, or in training mode."""
+    logits = reference_logits(case, training)
     if logits.shape[1] > 1:
         return logits.argmax(dim=1), logits.shape[1]
     if binary == "argmax":
@@ -277,8 +342,8 @@ def predictions(case: Case, binary: str = "contract") -> tuple[torch.Tensor, int
 
 
 @remembered
-def expected_counts(case: Case, binary: str = "contract", **columns) -> torch.Tensor:
-    predicted, n_classes = predictions(case, binary)
+def expected_counts(case: Case, binary: str = "contract", training: bool = False, **columns) -> torch.Tensor:
+    predicted, n_classes = predictions(case, binary, training)
     return _counts(predicted, case.args[1], n_classes, **columns)
 
 
@@ -347,27 +412,24 @@ CORRECT_MISTAKES = [
 ]
 
 
+BINARY = "one output (binary)"
+SIGMOID_INSIDE = "a Sigmoid before the last layer"
+COUNTS_PARTS = ("counts", BINARY, SIGMOID_INSIDE) + INFERENCE_PARTS + (IDENTITY,)
+# The counts of a model with 2+ outputs are the function; the one-output rule is a case of its own, and a
+# Sigmoid that is not the last layer an edge case of that rule.
+COUNTS_WEIGHTS = {"counts": 4.0, BINARY: 2.0, SIGMOID_INSIDE: 1.0} | INFERENCE_WEIGHTS
+
+
 def verify_correct(ctx, case: Case):
     """correct counts [hits, samples] per class (binary for one output), in eval mode without gradients."""
     assume(not near_tie(case))
+    case, got = inference_probe(ctx, case, "correct")
     words = describe_inference(case)
     kw = case.kwargs
-    x, y = case.args
-    got = outcome_value(
-        ctx.probe(
-            "correct",
-            probes.inference_probe,
-            "correct",
-            spec=kw["spec"],
-            state=kw["state"],
-            x=x,
-            training=kw["training"],
-            y=y,
-        ),
-        "correct",
-    )
     require_modes(ctx, "correct", got, case, words)
-    counts, expected = _tensor(got["result"]), expected_counts(case)
+    # counts made in training mode are judged as such: the mode is the eval mode's part, above
+    training = in_training_mode(got)
+    counts, expected = _tensor(got["result"]), expected_counts(case, training=training)
     if counts is None:
         ctx.require(
             "counts",
@@ -377,24 +439,65 @@ def verify_correct(ctx, case: Case):
         )
         return
     same = counts.dtype == torch.int64 and counts.shape == expected.shape and torch.equal(counts, expected)
-    if not same and "counts" not in ctx.waived:
+    part = "counts" if same else _part_of(ctx, case, counts)
+    if not same and part not in ctx.waived and not training:
         ctx.evidence.observe(CORRECT_MISTAKES, case, counts, expected)
         _second_opinion(ctx, case)
-    elif same:  # right here: a mistake that counts otherwise here is not the student's
+    elif same and not training:  # right here: a mistake that counts otherwise here is not the student's
         observe_right(ctx.evidence, CORRECT_MISTAKES, case, expected, f"{__name__}.CORRECT_MISTAKES")
+    one_output = reference_logits(case).shape[1] == 1
     rule = (
         ""
-        if reference_logits(case).shape[1] > 1
+        if not one_output
         else " (one output: class 1 when "
         + ("output > 0.5, the model ends in nn.Sigmoid)" if kw["spec"].get("sigmoid") else "sigmoid(output) > 0.5)")
     )
+    if part == SIGMOID_INSIDE:
+        rule += ": its Sigmoid is not the last layer, so the output is a logit, not a probability"
     ctx.require(
-        "counts",
+        part,
         same,
-        f"`correct` returned a {str(counts.dtype).replace('torch.', '')} tensor "
+        f"`correct` returned {_a(counts.dtype)} tensor "
         f"{counts.tolist()}; expected the int64 counts {expected.tolist()}, per class "
         f"[predicted correctly, samples]{rule}{words}",
     )
+
+
+def _part_of(ctx, case: Case, counts: torch.Tensor) -> str:
+    """The part wrong counts break: for a one-output model whose answer is a table of counts under some binary
+    prediction rule, that rule's part (the Sigmoid-inside one for a model with a Sigmoid inside when the rule is
+    right for a plain one-output model); else the counts."""
+    if reference_logits(case).shape[1] > 1:
+        return "counts"
+    y = case.args[1]
+    labels = torch.stack([(y == 0).sum(), (y == 1).sum()])
+    table = (
+        counts.dtype == torch.int64
+        and counts.shape == (2, 2)
+        and torch.equal(counts[:, 1], labels)
+        and bool(((counts[:, 0] >= 0) & (counts[:, 0] <= labels)).all())
+    )
+    if not table:
+        return "counts"
+    inside = case.kwargs["spec"].get("activation") == "sigmoid"
+    return SIGMOID_INSIDE if inside and _plain_binary_right(ctx) else BINARY
+
+
+PLAIN_BINARY = Case(
+    (torch.tensor([[-1.0], [0.25], [2.0], [-0.5], [0.75]]), torch.tensor([0, 1, 1, 1, 0])),
+    {
+        "spec": {"kind": "linear", "inputs": 1, "classes": 1, "dtype": "float32"},
+        "state": {"0.weight": torch.tensor([[1.0]]), "0.bias": torch.tensor([0.0])},
+        "training": False,
+    },
+)  # output = x: a rule other than sigmoid(output) > 0.5 (argmax, output > 0.5) counts otherwise
+
+
+def _plain_binary_right(ctx) -> bool:
+    """Does correct count right for a one-output Linear layer (no Sigmoid anywhere)?"""
+    outcome = _inference(ctx, PLAIN_BINARY, "correct")
+    counts = _tensor(outcome.value.get("result")) if outcome.ok and isinstance(outcome.value, dict) else None
+    return counts is not None and torch.equal(counts, torch.tensor([[1, 2], [2, 3]]))
 
 
 def _second_opinion(ctx, case: Case):
@@ -404,17 +507,7 @@ def _second_opinion(ctx, case: Case):
     other = Case((case.args[0], predicted), case.kwargs)
     if torch.equal(predicted, case.args[1]):
         return
-    kw = case.kwargs
-    outcome = ctx.probe(
-        "correct",
-        probes.inference_probe,
-        "correct",
-        spec=kw["spec"],
-        state=kw["state"],
-        x=case.args[0],
-        training=kw["training"],
-        y=predicted,
-    )
+    outcome = _inference(ctx, other, "correct")
     counts = _tensor(outcome.value["result"]) if outcome.ok and isinstance(outcome.value, dict) else None
     if counts is None:
         return
@@ -425,14 +518,16 @@ def _second_opinion(ctx, case: Case):
         ctx.evidence.observe(CORRECT_MISTAKES, other, counts, expected)
 
 
-CORRECT = Property(
+CORRECT = OnceProperty(
     "correct_counts",
     "correct counts [correct, samples] per class, n_classes from the output width",
     "correct",
     weight=1.0,
     strategy=inference_cases(with_labels=True),
     verify=verify_correct,
-    parts=("counts",) + INFERENCE_PARTS,
+    parts=COUNTS_PARTS,
+    core_part="counts",
+    part_weights=COUNTS_WEIGHTS,
 )
 
 CHECKS = [PREDICT, CORRECT]

@@ -15,7 +15,6 @@ from grader.checks import (
     Misconception,
     NotApplicable,
     Property,
-    Scripted,
     as_tensor,
     compare,
     crashed,
@@ -27,7 +26,7 @@ from grader.checks.strategies import tensors
 from grader.sandbox import probes
 from grader.sandbox.probes import LOADER_FUNCS
 from grader.sandbox.wire import Array
-from grader.topics.training.results import observe_right, observe_typed
+from grader.topics.training.results import observe_right, observe_typed, raises_naming
 from grader.topics.training.scenarios import batches
 
 APPLY_FEATURES = ("reduce='mean'", "default reduce", "reduce by position", "int64 results", "0-d results", "float64")
@@ -245,41 +244,36 @@ APPLY = Property(
 )
 
 
-def verify_loader_apply_errors(ctx):
-    """loader_apply raises ValueError naming `reduce` for every reduce but 'sum' and 'mean', by name or position."""
-    x, y = torch.arange(6.0).reshape(3, 2), torch.tensor([0, 1, 2])
-    for reduce, positional in (("max", False), ("median", True), ("Sum", False), ("avg", True)):
-        call = f"loader_apply(loader, func, {'' if positional else 'reduce='}{reduce!r})"
-        outcome = ctx.probe(
-            "loader_apply",
-            probes.loader_apply_probe,
-            x=x,
-            y=y,
-            batch_size=2,
-            func="column_sums",
-            reduce=reduce,
-            positional=positional,
-        )
-        error = outcome.error or {}
-        if outcome.status == "raised" and error.get("type") == "ValueError":
-            if "reduce" in error.get("message", ""):
-                continue
-            raise Failure(
-                f"{call} raised ValueError, but its message does not say which argument is wrong: "
-                f"{error.get('message', '')!r}; name `reduce` in it"
-            )
-        if outcome.status != "ok" and (error.get("type") == "NotImplementedError" or outcome.status != "raised"):
-            outcome_value(outcome, "loader_apply")
-        got = f"raised {error.get('type')}" if outcome.status == "raised" else "returned normally"
-        raise Failure(f"{call} should raise ValueError (only 'sum' and 'mean' are valid), but it {got}")
+def _apply_with(reduce):
+    """A case of loader_apply with ``reduce`` by name on fixed batches, its words and its part."""
+    return (
+        lambda: Case((), {"reduce": reduce, "positional": False}),
+        f"for loader_apply(loader, func, reduce={reduce!r}) (only 'sum' and 'mean' are valid; loader = batches of "
+        "x = torch.arange(6.0).reshape(3, 2), func = lambda x, y: x.sum(dim=0))",
+        "unknown reduce",
+    )
 
 
-APPLY_ERRORS = Scripted(
+def _run_errors_case(ctx, case: Case):
+    return ctx.probe(
+        "loader_apply",
+        probes.loader_apply_probe,
+        x=torch.arange(6.0).reshape(3, 2),
+        y=torch.tensor([0, 1, 2]),
+        batch_size=2,
+        func="column_sums",
+        **case.kwargs,
+    )
+
+
+APPLY_ERRORS = raises_naming(
     "loader_apply_errors",
     "loader_apply raises ValueError naming reduce for an unknown reduce",
     "loader_apply",
+    [_apply_with(reduce) for reduce in ("max", "median", "Sum", "avg")],  # by position: loader_apply_reduces
+    "reduce",
+    call=_run_errors_case,
     weight=0.25,
-    body=verify_loader_apply_errors,
 )
 
 CHECKS = [APPLY, APPLY_ERRORS]

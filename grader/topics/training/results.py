@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import torch
+from hypothesis import strategies as st
 
-from grader.checks import Failure, Misconception, Mistake, allowed_error, first_difference, predictions_of
+from grader.checks import (
+    Case,
+    Failure,
+    Misconception,
+    Mistake,
+    Property,
+    allowed_error,
+    first_difference,
+    outcome_value,
+    predictions_of,
+)
 from grader.sandbox.wire import Array, numpy_scalar
+from grader.topics.arguments import MESSAGE, MESSAGE_SHARE, names_one
 
 
 def close(got: float, expected: float, dtype=torch.float32) -> bool:
@@ -210,3 +222,47 @@ def observe_typed(evidence, misconceptions, case, got: torch.Tensor, expected: t
             continue
         fits = first_difference(got, predicted, scale if scale is not None and scale.shape == got.shape else None)
         evidence._fit(mistake) if fits[0] is None else evidence._rule_out(mistake)
+
+
+def raises_naming(id, title, function, cases, argument, *, call, weight=1.0) -> Property:
+    """``grader.topics.arguments.argument_errors`` for a function a probe must run: each ``(make_case, why, part)``
+    of ``cases``, run by ``call(ctx, case)``, must raise ValueError (each ``part`` earns its share on its own),
+    and the messages must name ``argument`` (``MESSAGE_SHARE`` of the points)."""
+    parts = tuple(dict.fromkeys(part for _, _, part in cases))
+
+    def verify(ctx, _):
+        """Every invalid call raises ValueError; each message names the wrong argument."""
+        vague, raised = None, False
+        for make_case, why, part in cases:
+            outcome = call(ctx, make_case())
+            error = outcome.error or {}
+            if outcome.status == "raised" and error.get("type") == "ValueError":
+                raised = True
+                if vague is None and not names_one(error.get("message", ""), (argument,)):
+                    vague = (why, error.get("message", ""))
+                continue
+            if outcome.status != "ok" and (error.get("type") == "NotImplementedError" or outcome.status != "raised"):
+                outcome_value(outcome, function)  # a stub, a missing function, a call that did not return
+            got = f"raised {error.get('type')}: {error.get('message', '')}" if outcome.status == "raised" else ""
+            ctx.require(part, False, f"`{function}` should raise ValueError {why}, but it {got or 'returned normally'}")
+        if vague is not None:
+            why, message = vague
+            ctx.require(
+                MESSAGE,
+                False,
+                f"`{function}` raised ValueError {why}, but its message does not say which argument is wrong: "
+                f"{message!r}; name `{argument}` in it",
+            )
+        ctx.require(MESSAGE, raised, f"`{function}` raised no ValueError at all, so no message names an argument")
+
+    return Property(
+        id,
+        title,
+        function,
+        weight=weight,
+        strategy=st.just(Case(())),
+        verify=verify,
+        array_valued=False,
+        parts=parts + (MESSAGE,),
+        part_weights={MESSAGE: MESSAGE_SHARE / (1 - MESSAGE_SHARE) * len(parts)},
+    )

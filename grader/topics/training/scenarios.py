@@ -66,7 +66,7 @@ def training_cases(draw, fit: bool = False):
     For ``fit`` also validation data, epochs (passed by position or as ``epochs=``), the caller's
     seed, dropout in an MLP and a shuffling training loader (both draw on the caller's random state).
     The batches come from a DataLoader or, sometimes, a plain list of ``(x, y)`` batches (``as_list``;
-    for ``fit`` the validation batches).
+    for ``fit`` the validation batches). ``stale``: the parameters hold gradients on entry (train_epoch).
     """
     spec = draw(model_specs())
     if fit and spec["kind"] == "mlp" and draw(st.booleans()):
@@ -82,6 +82,7 @@ def training_cases(draw, fit: bool = False):
         "momentum": draw(st.sampled_from([0.0, 0.9])),
         "training": draw(st.booleans()),
         "as_list": draw(st.booleans()),
+        "stale": draw(st.booleans()),
     }
     if fit:
         kwargs["val"] = random_data(spec, draw(st.integers(1, 7)), seed + 2)
@@ -194,11 +195,13 @@ def describe_case(case: Case, with_optimizer: bool = True) -> str:
     shuffled = "shuffled" if kw.get("shuffle") else "not shuffled"
     loader = "a DataLoader" if "epochs" in kw or not kw.get("as_list") else "a plain list of (x, y) batches"
     text = (
-        f"model = {describe_model(kw['spec'])} starting in {'training' if kw['training'] else 'eval'} mode, "
+        f"model = {model_words(kw['spec'])} starting in {'training' if kw['training'] else 'eval'} mode, "
         f"{len(sizes)} batches of sizes {sizes} ({shuffled}, {loader}), loss_fn = nn.CrossEntropyLoss()"
     )
     if with_optimizer:
         text += f", optimizer = SGD(lr={kw['lr']}, momentum={kw['momentum']})"
+    if with_optimizer and kw.get("stale") and "epochs" not in kw:
+        text += ", every parameter's .grad holding 0.5, 1.5, ... on entry (from an earlier backward pass)"
     if "epochs" in kw:
         val = "a plain list of (x, y) batches" if kw.get("as_list") else "a DataLoader"
         epochs = f"epochs={kw['epochs']} (by name)" if kw.get("epochs_keyword") else f"epochs = {kw['epochs']}"

@@ -181,6 +181,8 @@ LOAD = Property(
     examples=5,
     array_valued=False,
     parts=LOAD_PARTS,
+    core_part="weights loaded",
+    part_weights={"weights loaded": 2.0},
 )
 
 CHECKS = [SAVE, LOAD]

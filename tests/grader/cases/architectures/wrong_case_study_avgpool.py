@@ -3,6 +3,8 @@ outputs are not.
 
 expect-fail: build_case_study_cnn_structure, build_case_study_cnn_forward
 expect-feedback: maxp1 averages
+expect-credit: build_case_study_cnn_structure = 0.0
+expect-credit: build_case_study_cnn_forward = 0.0
 """
 _right_case_study = build_case_study_cnn
 

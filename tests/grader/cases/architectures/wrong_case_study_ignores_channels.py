@@ -2,6 +2,7 @@
 
 expect-fail: build_case_study_cnn_structure, build_case_study_cnn_forward
 expect-feedback: n_channels is ignored
+expect-credit: build_case_study_cnn_structure = 0.0
 expect-credit: build_case_study_cnn_forward = 0.6
 """
 import torch

@@ -1,7 +1,9 @@
 """build_case_study_cnn has no default for n_channels: build_case_study_cnn() raises TypeError.
+The default is a part of its own (1 of 4).
 
 expect-fail: build_case_study_cnn_structure
 expect-feedback: missing 1 required positional argument
+expect-credit: build_case_study_cnn_structure = 0.75
 """
 from collections import OrderedDict
 

@@ -1,7 +1,9 @@
 """build_case_study_cnn calls its option `channels`: build_case_study_cnn(n_channels=4) raises TypeError.
+The keyword form is a part of its own (1 of 4).
 
 expect-fail: build_case_study_cnn_structure
 expect-feedback: unexpected keyword argument 'n_channels'
+expect-credit: build_case_study_cnn_structure = 0.75
 """
 from collections import OrderedDict
 

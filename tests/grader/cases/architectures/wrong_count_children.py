@@ -3,6 +3,7 @@ children, so it counts 0, and a custom module's own nn.Parameter is missed.
 
 expect-fail: count_parameters_counts
 expect-feedback: model.children()
+expect-credit: count_parameters_counts = 0.0
 """
 
 

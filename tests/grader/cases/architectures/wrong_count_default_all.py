@@ -2,7 +2,7 @@
 
 expect-fail: count_parameters_counts
 expect-feedback: the default is trainable_only=True
-expect-credit: count_parameters_counts = 0.667
+expect-credit: count_parameters_counts = 0.857
 """
 
 

@@ -1,8 +1,9 @@
 """count_parameters counts every parameter, frozen or not: trainable_only is ignored.
+Half of the function (the trainable count and the default that uses it: 3 of 7).
 
 expect-fail: count_parameters_counts
 expect-feedback: requires_grad
-expect-credit: count_parameters_counts = 0.333
+expect-credit: count_parameters_counts = 0.571
 """
 import torch
 import torch.nn as nn

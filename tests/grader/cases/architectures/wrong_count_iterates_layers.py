@@ -3,6 +3,7 @@ distinct layers, but a layer used twice counts twice and a custom module or a ba
 
 expect-fail: count_parameters_counts
 expect-feedback: iterates over the model
+expect-credit: count_parameters_counts = 0.0
 """
 
 

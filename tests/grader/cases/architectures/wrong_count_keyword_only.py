@@ -1,9 +1,10 @@
 """count_parameters makes trainable_only keyword-only: count_parameters(model, False), in the contract's
 order, raises TypeError (the keyword calls and the default are right).
+A signature slip: the "by position" part (1 of 7).
 
 expect-fail: count_parameters_counts
 expect-feedback: takes 1 positional argument but 2 were given
-expect-credit: count_parameters_counts = 0.333
+expect-credit: count_parameters_counts = 0.857
 """
 
 

@@ -3,6 +3,7 @@ modules too, so nested parameters are counted once per enclosing module.
 
 expect-fail: count_parameters_counts
 expect-feedback: counted once per enclosing module
+expect-credit: count_parameters_counts = 0.0
 """
 
 

@@ -1,9 +1,9 @@
 """count_parameters(model, trainable_only=False) sums over state_dict(), which also holds BatchNorm's
-buffers; the trainable counts are right.
+buffers; the trainable counts are right. Counting buffers as parameters gets the core (every parameter) wrong.
 
 expect-fail: count_parameters_counts
 expect-feedback: buffers
-expect-credit: count_parameters_counts = 0.667
+expect-credit: count_parameters_counts = 0.0
 """
 import torch
 import torch.nn as nn

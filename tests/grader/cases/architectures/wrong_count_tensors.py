@@ -2,6 +2,7 @@
 
 expect-fail: count_parameters_counts
 expect-feedback: counts parameter tensors
+expect-credit: count_parameters_counts = 0.0
 """
 
 

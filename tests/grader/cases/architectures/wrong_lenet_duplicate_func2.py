@@ -3,6 +3,8 @@ the first func2 (11 children, no ReLU after C5).
 
 expect-fail: build_lenet5_structure, build_lenet5_forward
 expect-feedback: func3
+expect-credit: build_lenet5_structure = 0.0
+expect-credit: build_lenet5_forward = 0.0
 """
 import torch
 import torch.nn as nn

@@ -3,6 +3,7 @@ nothing to convolve. Names and parameter shapes are right.
 
 expect-fail: build_lenet5_forward
 expect-feedback: layer settings differ
+expect-credit: build_lenet5_forward = 0.0
 """
 _right_lenet5 = build_lenet5
 

@@ -3,6 +3,8 @@ every func*.
 
 expect-fail: build_lenet5_structure, build_lenet5_forward
 expect-feedback: child 1 is `func1: Tanh`, expected `func1: ReLU`
+expect-credit: build_lenet5_structure = 0.0
+expect-credit: build_lenet5_forward = 0.0
 """
 _right_lenet5 = build_lenet5
 

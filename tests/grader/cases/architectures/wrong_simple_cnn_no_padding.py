@@ -3,6 +3,7 @@ right, but 32x32 images shrink to 30x30, and the 15*15*6 features do not fit Lin
 
 expect-fail: build_simple_cnn_forward
 expect-feedback: layer settings differ
+expect-credit: build_simple_cnn_forward = 0.0
 """
 
 

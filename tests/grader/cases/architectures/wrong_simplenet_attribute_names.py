@@ -4,6 +4,8 @@ from the reference (conv.weight, fc.weight, ...) do not load into it.
 expect-fail: simple_net_structure, simple_net_forward
 expect-feedback: the attribute `self.conv` must be an nn.Conv2d; it is missing
 expect-feedback: do not load into the model
+expect-credit: simple_net_structure = 0.0
+expect-credit: simple_net_forward = 0.0
 """
 
 

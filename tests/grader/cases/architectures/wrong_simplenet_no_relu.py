@@ -2,7 +2,7 @@
 
 expect-fail: simple_net_forward
 expect-feedback: no ReLU between the convolution and the pooling
-expect-credit: simple_net_forward = 0.333
+expect-credit: simple_net_forward = 0.0
 """
 
 

@@ -1,8 +1,8 @@
-"""SimpleNet.forward prints the shape of every tensor, as debugging code left in.
+"""SimpleNet.forward prints the shape of every tensor, as debugging code left in. Printing is a slip (1 of 7).
 
 expect-fail: simple_net_forward
 expect-feedback: print
-expect-credit: simple_net_forward = 0.667
+expect-credit: simple_net_forward = 0.857
 """
 import torch
 import torch.nn as nn

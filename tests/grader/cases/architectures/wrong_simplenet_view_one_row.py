@@ -1,8 +1,9 @@
 """SimpleNet.forward flattens with x.view(1, -1): right for one image, a batch crashes in fc.
+Batches are a part of their own (2 of 7).
 
 expect-fail: simple_net_forward
 expect-feedback: flattens the batch into the features
-expect-credit: simple_net_forward = 0.667
+expect-credit: simple_net_forward = 0.714
 """
 import torch.nn.functional as F
 

@@ -3,6 +3,7 @@ what cv2.imread returns) is accepted instead of refused.
 
 expect-fail: image_to_tensor_errors
 expect-feedback: for a uint8 torch.Tensor
+expect-credit: image_to_tensor_errors = 0.84
 """
 _reference = image_to_tensor
 

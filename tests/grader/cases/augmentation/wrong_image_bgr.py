@@ -1,8 +1,9 @@
 """image_to_tensor forgets the BGR -> RGB conversion, as the slides do; predict_image inherits it.
+predict_image is graded with the grader's image_to_tensor once this one is known wrong.
 
-expect-fail: image_to_tensor_matches_reference, predict_image_matches_reference
+expect-fail: image_to_tensor_matches_reference
 expect-feedback: OpenCV's BGR order
-expect-credit: predict_image_matches_reference = 0.8
+expect-credit: image_to_tensor_matches_reference = 0.0
 """
 import numpy as np
 import torch

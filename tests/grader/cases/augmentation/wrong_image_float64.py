@@ -1,7 +1,9 @@
 """image_to_tensor divides the NumPy array by 255.0: a float64 batch the float32 model cannot take.
+A dtype slip: the float32 part (1 of 8); predict_image is graded with the grader's image_to_tensor.
 
-expect-fail: image_to_tensor_matches_reference, predict_image_matches_reference, predict_image_errors
+expect-fail: image_to_tensor_matches_reference
 expect-feedback: dividing a NumPy array by 255.0 gives float64
+expect-credit: image_to_tensor_matches_reference = 0.875
 """
 import numpy as np
 import torch

@@ -1,7 +1,9 @@
 """image_to_tensor returns (3, H, W): the batch dimension is missing (BatchNorm2d then refuses it).
+The values are right: the batch dimension's part (2 of 8); predict_image is graded with the grader's image_to_tensor.
 
-expect-fail: image_to_tensor_matches_reference, predict_image_matches_reference
+expect-fail: image_to_tensor_matches_reference
 expect-feedback: the batch dimension is missing
+expect-credit: image_to_tensor_matches_reference = 0.75
 """
 import cv2
 import numpy as np

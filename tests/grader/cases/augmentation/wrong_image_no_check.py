@@ -2,6 +2,7 @@
 
 expect-fail: image_to_tensor_errors
 expect-feedback: should raise ValueError for a (1, 2, 4) BGRA image
+expect-credit: image_to_tensor_errors = 0.16
 """
 import cv2
 import numpy as np

@@ -1,7 +1,8 @@
 """image_to_tensor moves the channels with reshape instead of permute, which scrambles the pixels.
 
-expect-fail: image_to_tensor_matches_reference, predict_image_matches_reference
+expect-fail: image_to_tensor_matches_reference
 expect-feedback: reshape/view
+expect-credit: image_to_tensor_matches_reference = 0.0
 """
 import numpy as np
 import torch

@@ -2,6 +2,7 @@
 
 expect-fail: augmentation_transform_matches_reference
 expect-feedback: Normalize((0.5,), (0.5,)) is missing
+expect-credit: augmentation_transform_matches_reference = 0.0
 """
 from torchvision import transforms
 

@@ -2,6 +2,7 @@
 
 expect-fail: augmentation_transform_errors
 expect-feedback: should raise ValueError for size 0
+expect-credit: augmentation_transform_errors = 0.0
 """
 from torchvision import transforms
 

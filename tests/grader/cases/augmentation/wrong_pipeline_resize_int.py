@@ -1,7 +1,9 @@
 """augmentation_transform uses Resize(size): non-square images keep their aspect ratio.
+Square images come out right: the non-square feature fails.
 
 expect-fail: augmentation_transform_matches_reference
 expect-feedback: Resize(size) scales only the shorter side
+expect-credit: augmentation_transform_matches_reference = 0.667
 """
 from torchvision import transforms
 

@@ -2,6 +2,7 @@
 
 expect-fail: augmentation_transform_errors
 expect-feedback: name `size` in it
+expect-credit: augmentation_transform_errors = 0.8
 """
 _reference = augmentation_transform
 

@@ -1,8 +1,9 @@
 """predict_image returns the class index (as the slides print `predicted`), not the name.
+The class name is predict_image's result: a wrong one keeps nothing of that test.
 
 expect-fail: predict_image_matches_reference
 expect-feedback: return the class's name, classes[index]
-expect-credit: predict_image_matches_reference = 0.8
+expect-credit: predict_image_matches_reference = 0.0
 """
 import numpy as np
 import torch
@@ -19,5 +20,5 @@ def predict_image(model: nn.Module, image_bgr: np.ndarray, classes: list[str]) -
     finally:
         model.train(was_training)
     if logits.shape[-1] != len(classes):
-        raise ValueError("one class name per model output")
+        raise ValueError("classes: one class name per model output")
     return int(logits.argmax(dim=1)[0])

@@ -2,7 +2,7 @@
 
 expect-fail: predict_image_matches_reference
 expect-feedback: the mode is not restored
-expect-credit: predict_image_matches_reference = 0.8
+expect-credit: predict_image_matches_reference = 0.889
 """
 import numpy as np
 import torch
@@ -15,5 +15,5 @@ def predict_image(model: nn.Module, image_bgr: np.ndarray, classes: list[str]) -
     with torch.no_grad():
         logits = model(x)
     if logits.shape[-1] != len(classes):
-        raise ValueError("one class name per model output")
+        raise ValueError("classes: one class name per model output")
     return classes[int(logits.argmax(dim=1)[0])]

@@ -3,7 +3,7 @@ prediction is right, but the caller's image is now RGB.
 
 expect-fail: predict_image_matches_reference
 expect-feedback: modified the image it was given
-expect-credit: predict_image_matches_reference = 0.8
+expect-credit: predict_image_matches_reference = 0.889
 """
 from torchvision import transforms
 

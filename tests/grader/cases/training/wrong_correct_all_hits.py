@@ -2,7 +2,7 @@
 
 expect-fail: correct_counts
 expect-feedback: counts every correct prediction
-expect-credit: correct_counts = 0.75
+expect-credit: correct_counts = 0.0
 """
 _right_correct = correct
 

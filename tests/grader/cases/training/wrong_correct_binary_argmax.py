@@ -1,8 +1,9 @@
 """correct takes the argmax for every model, so a one-output (binary) model always predicts class 0.
+The counts of models with 2+ outputs are right: the one-output rule's part (2 of 12).
 
 expect-fail: correct_counts
 expect-feedback: argmax over one column always gives class 0
-expect-credit: correct_counts = 0.75
+expect-credit: correct_counts = 0.833
 """
 
 

@@ -2,7 +2,7 @@
 
 expect-fail: correct_counts
 expect-feedback: output width
-expect-credit: correct_counts = 0.75
+expect-credit: correct_counts = 0.0
 """
 
 

@@ -1,8 +1,9 @@
 """correct looks for a final nn.Sigmoid with list(model.children())[-1], which fails (IndexError) for a
-one-output model that has no children.
+one-output model that has no children. A model without children is an edge case: its own part (1 of 12).
 
 expect-fail: correct_counts
 expect-feedback: IndexError
+expect-credit: correct_counts = 0.917
 """
 
 

@@ -1,8 +1,10 @@
 """train_epoch works out the number of batches from loader.dataset and loader.batch_size: right for a
 DataLoader, but a loader is anything that yields (x, y) batches, and a plain list of batches has neither.
+An edge case of the loop: the plain-list part (0.5 of 10).
 
 expect-fail: train_epoch_matches_reference
 expect-feedback: 'list' object has no attribute 'dataset'
+expect-credit: train_epoch_matches_reference = 0.95
 """
 import math
 

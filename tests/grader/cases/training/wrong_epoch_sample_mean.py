@@ -1,9 +1,10 @@
 """train_epoch weights each batch's loss by its size (a per-sample mean) instead of the plain mean
 of the batch losses; the training itself is right.
+fit is graded with the grader's train_epoch once this one is known wrong.
 
-expect-fail: train_epoch_matches_reference, fit_history
+expect-fail: train_epoch_matches_reference
 expect-feedback: weights each batch's loss by its size
-expect-credit: train_epoch_matches_reference = 0.667
+expect-credit: train_epoch_matches_reference = 0.8
 """
 
 

@@ -2,7 +2,7 @@
 
 expect-fail: evaluate_matches_reference
 expect-feedback: evaluate calls zero_grad()
-expect-credit: evaluate_matches_reference = 0.75
+expect-credit: evaluate_matches_reference = 0.85
 """
 
 

@@ -4,7 +4,7 @@ does, so with shuffling the batch order, the losses and the weights differ from 
 
 expect-fail: fit_history
 expect-feedback: evaluates before it trains
-expect-credit: fit_history = 0.4
+expect-credit: fit_history = 0.25
 """
 
 

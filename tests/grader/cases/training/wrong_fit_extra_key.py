@@ -2,7 +2,7 @@
 
 expect-fail: fit_history
 expect-feedback: expected exactly 'train_loss' and 'val_loss'
-expect-credit: fit_history = 0.8
+expect-credit: fit_history = 0.938
 """
 
 

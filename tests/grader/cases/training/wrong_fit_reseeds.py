@@ -3,7 +3,7 @@ dropout or a shuffling loader its result is no longer the caller's. The loop is 
 
 expect-fail: fit_history
 expect-feedback: torch.manual_seed(42)
-expect-credit: fit_history = 0.8
+expect-credit: fit_history = 0.875
 """
 
 

@@ -1,8 +1,9 @@
 """fit appends the validation loss to train_loss and the training loss to val_loss.
+The loop and the weights are right, the two lists are filed under each other's key: both loss parts (4 of 8).
 
 expect-fail: fit_history
 expect-feedback: swapped
-expect-credit: fit_history = 0.6
+expect-credit: fit_history = 0.5
 """
 
 

@@ -4,6 +4,7 @@ order, and then its losses (and, by a little, the weights) differ from the refer
 
 expect-fail: fit_history
 expect-feedback: val_loss is measured on train_loader
+expect-credit: fit_history = 0.25
 """
 
 

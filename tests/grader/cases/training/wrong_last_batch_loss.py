@@ -1,9 +1,8 @@
 """train_epoch returns the loss of the last batch instead of the mean over the batches.
 
-expect-fail: train_epoch_matches_reference, fit_history
+expect-fail: train_epoch_matches_reference
 expect-feedback: last batch
-expect-credit: train_epoch_matches_reference = 0.667
-expect-credit: fit_history = 0.8
+expect-credit: train_epoch_matches_reference = 0.8
 """
 import torch
 import torch.nn as nn

@@ -2,7 +2,7 @@
 
 expect-fail: load_weights_round_trip
 expect-feedback: load_state_dict(...)'s result
-expect-credit: load_weights_round_trip = 0.75
+expect-credit: load_weights_round_trip = 0.8
 """
 
 

@@ -2,7 +2,7 @@
 
 expect-fail: load_weights_round_trip
 expect-feedback: eval mode
-expect-credit: load_weights_round_trip = 0.75
+expect-credit: load_weights_round_trip = 0.8
 """
 import torch
 import torch.nn as nn

@@ -2,7 +2,7 @@
 
 expect-fail: load_weights_round_trip
 expect-feedback: weights_only=False
-expect-credit: load_weights_round_trip = 0.75
+expect-credit: load_weights_round_trip = 0.8
 """
 
 

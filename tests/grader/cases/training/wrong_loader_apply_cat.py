@@ -2,6 +2,7 @@
 
 expect-fail: loader_apply_reduces
 expect-feedback: concatenated
+expect-credit: loader_apply_reduces = 0.0
 """
 
 

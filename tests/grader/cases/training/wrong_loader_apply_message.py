@@ -2,6 +2,7 @@
 
 expect-fail: loader_apply_errors
 expect-feedback: name `reduce` in it
+expect-credit: loader_apply_errors = 0.8
 """
 _reference = loader_apply
 

@@ -1,10 +1,9 @@
 """train_epoch adds up the loss tensors (total += loss) instead of loss.item() and returns a tensor
 that still holds the graph; the weights and the mode are right.
 
-expect-fail: train_epoch_matches_reference, fit_history
+expect-fail: train_epoch_matches_reference
 expect-feedback: total += loss
-expect-credit: train_epoch_matches_reference = 0.667
-expect-credit: fit_history = 0.8
+expect-credit: train_epoch_matches_reference = 0.8
 """
 
 

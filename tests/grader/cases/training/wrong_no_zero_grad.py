@@ -1,9 +1,10 @@
 """train_epoch never clears the gradients (the classic missing optimizer.zero_grad()); the
 accumulated gradients also keep fit from training the case-study CNN.
+The update is train_epoch's core: nothing of that test is kept; fit is graded with the grader's train_epoch.
 
-expect-fail: train_epoch_matches_reference, fit_history, fit_trains_case_study
+expect-fail: train_epoch_matches_reference
 expect-feedback: zero_grad
-expect-credit: train_epoch_matches_reference = 0.667
+expect-credit: train_epoch_matches_reference = 0.0
 """
 import torch
 import torch.nn as nn

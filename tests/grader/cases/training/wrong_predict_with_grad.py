@@ -2,7 +2,7 @@
 
 expect-fail: predict_argmax_eval_mode
 expect-feedback: torch.no_grad()
-expect-credit: predict_argmax_eval_mode = 0.75
+expect-credit: predict_argmax_eval_mode = 0.875
 """
 
 

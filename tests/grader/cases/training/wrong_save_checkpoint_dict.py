@@ -2,6 +2,7 @@
 
 expect-fail: save_weights_state_dict
 expect-feedback: wrapped in another dict
+expect-credit: save_weights_state_dict = 0.0
 """
 
 

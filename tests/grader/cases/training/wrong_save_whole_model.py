@@ -2,6 +2,7 @@
 
 expect-fail: save_weights_state_dict
 expect-feedback: weights_only
+expect-credit: save_weights_state_dict = 0.0
 """
 import torch
 import torch.nn as nn

@@ -1,8 +1,10 @@
 """train_epoch clears the gradients between backward() and step(), so step() never moves anything.
+fit is graded with the grader's train_epoch.
 
-expect-fail: train_epoch_matches_reference, fit_history, fit_trains_case_study
-expect-feedback: the weights never change
-expect-credit: train_epoch_matches_reference = 0.667
+expect-fail: train_epoch_matches_reference
+expect-feedback: optimizer.step() leaves the parameters as they were
+expect-feedback: Every parameter is still exactly its initial value
+expect-credit: train_epoch_matches_reference = 0.0
 """
 
 
