@@ -51,6 +51,8 @@ QUIET_CALLERS = tuple(
 LIBRARY_DIRS = tuple(
     sorted({sysconfig.get_paths()[key] + os.sep for key in ("stdlib", "platstdlib", "purelib", "platlib")})
 )
+STANDARD_DIRS = tuple(sorted({sysconfig.get_paths()[key] + os.sep for key in ("stdlib", "platstdlib")}))
+SITE_DIRS = tuple(sorted({sysconfig.get_paths()[key] + os.sep for key in ("purelib", "platlib")}))  # inside stdlib's
 OUTSIDE = ("os.fork", "os.forkpty", "os.posix_spawn", "os.spawn", "os.exec", "os.system", "subprocess.Popen")
 UNPICKLED_BUILTINS = {("builtins", name) for name in ("exec", "eval", "compile", "getattr", "__import__", "vars")}
 FRAME_ATTRIBUTES = ("tb_frame", "gi_frame", "cr_frame", "ag_frame", "f_back")
@@ -166,8 +168,29 @@ def _audit(event: str, args: tuple):
     else:
         return
     caller = _caller_file()
-    if not caller.startswith(TORCH_DIR) and not caller.startswith(QUIET_CALLERS) and not _library_importing(caller):
+    if caller.startswith(TORCH_DIR) or caller.startswith(QUIET_CALLERS) or _library_importing(caller):
+        return
+    if not _for_torch(caller):
         _record(what)
+
+
+def _standard(file: str) -> bool:
+    return file.startswith(STANDARD_DIRS) and not file.startswith(SITE_DIRS)
+
+
+def _for_torch(caller: str) -> bool:
+    """A standard module called by torch's own code (``torch.manual_seed`` keeps ``traceback.format_stack()``
+    for a lazy CUDA call): the first frame above the standard library is torch's, not the student's."""
+    if not _standard(caller):
+        return False
+    _inside.on = True
+    try:
+        frame = sys._getframe(3)
+        while frame is not None and _standard(frame.f_code.co_filename):
+            frame = frame.f_back
+        return frame is not None and frame.f_code.co_filename.startswith(TORCH_DIR)
+    finally:
+        _inside.on = False
 
 
 def _library_importing(caller: str) -> bool:

@@ -250,6 +250,8 @@ def test_unusual_but_legitimate_code_is_not_flagged(tmp_path):
     [
         ("import doctest, pdb, unittest\n", True),  # their own import-time code reads frames: not the student's
         ("import inspect\n_frame = inspect.currentframe()\n", False),  # the student's code reads a frame
+        ("import torch\ntorch.manual_seed(0)\n", True),  # torch keeps a stack for a lazy CUDA call: torch's use
+        ("import traceback\n_stack = traceback.format_stack()\n", False),  # the student's, through the stdlib
     ],
 )
 def test_frames_read_while_a_library_is_first_imported_are_not_the_students(prelude, full_marks, tmp_path):
