@@ -31,6 +31,14 @@ def sigmoid(z):
     return torch.sigmoid(z)
 
 
+def log_softmax(logits, dim=-1):
+    return logits - torch.logsumexp(logits, dim=dim, keepdim=True)  # torch.log_softmax is denied in cross_entropy
+
+
+def softmax(logits, dim=-1):
+    return torch.exp(log_softmax(logits, dim))
+
+
 def train_epoch(model, loader, loss_fn, optimizer):
     model.train()
     losses = []
@@ -61,6 +69,7 @@ TRUSTED = {
     "edges": {"sobel_kernels": sobel_kernels, "filter2d": filter2d},
     "gradient_descent": {"deriv": deriv},
     "perceptron": {"sigmoid": sigmoid},
+    "classification": {"softmax": softmax, "log_softmax": log_softmax},
     "training": {"train_epoch": train_epoch, "evaluate": evaluate},
     "augmentation": {"image_to_tensor": image_to_tensor},
 }

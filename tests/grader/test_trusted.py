@@ -40,6 +40,13 @@ def test_the_graders_callees_agree_with_the_solutions():
     perceptron = importlib.import_module("solutions.perceptron")
     z = torch.linspace(-30, 30, 13, dtype=torch.float64)
     assert torch.allclose(TRUSTED["perceptron"]["sigmoid"](z), perceptron.sigmoid(z))
+    classification = importlib.import_module("solutions.classification")
+    logits = torch.linspace(-50, 50, 12, dtype=torch.float64).reshape(3, 4)
+    for name in ("softmax", "log_softmax"):
+        for dim in (0, 1, -1):
+            assert torch.allclose(
+                TRUSTED["classification"][name](logits, dim), getattr(classification, name)(logits, dim)
+            )
     training = importlib.import_module("solutions.training")
     x, y = torch.linspace(-1, 1, 12).reshape(6, 2), torch.tensor([0, 1, 1, 0, 1, 0])
     loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=4)

@@ -18,6 +18,7 @@ from grader.checks import (
 from grader.checks.strategies import DTYPES
 from grader.topics.arguments import Bad
 from grader.topics.classification.softmax import (
+    CALLEES,
     LOSS_ARGS,
     UNCHANGED,
     _global_shift_softmax,
@@ -132,6 +133,7 @@ def verify_cross_entropy(ctx, drawn):
         dtype_mistakes=[float32_result(lambda c: F.cross_entropy(*c.args), "logits")],
         arg_names=LOSS_ARGS,
         check_inputs=unchanged,
+        callees=CALLEES["cross_entropy"],
     )
 
 
@@ -156,6 +158,7 @@ def _ufrn_example(ctx):
             misconceptions=CE_MISTAKES,
             arg_names=LOSS_ARGS,
             check_inputs=False,  # cross_entropy_matches_reference's requirement
+            callees=CALLEES["cross_entropy"],
         )
     except Failure as failure:
         raise Failure(

@@ -204,6 +204,10 @@ SOFTMAX_MISTAKES = [
 ]
 
 
+# The student functions each may call: one already known wrong is the grader's in that call (``Context.call``).
+CALLEES = {"log_softmax": ("softmax",), "cross_entropy": ("softmax", "log_softmax")}
+
+
 def check_softmax_like(ctx, function, case, expected, scale, mistakes, check_inputs):
     """``check_array_call``; where ``dim`` was left out and the answer is wrong, the call is repeated with
     dim=-1 given: what it returns tells a wrong default (right once -1 is given) from a wrong dimension."""
@@ -218,12 +222,13 @@ def check_softmax_like(ctx, function, case, expected, scale, mistakes, check_inp
             dtype_mistakes=[float32_result(lambda c: expected, "logits")],
             arg_names=SOFTMAX_ARGS,
             check_inputs=check_inputs,
+            callees=CALLEES.get(function, ()),
         )
     except Failure as failure:
         if failure.fatal or _dim_given(case):
             raise
         explicit = Case((case.args[0], -1))
-        outcome = ctx.call(function, explicit)
+        outcome = ctx.call(function, explicit, callees=CALLEES.get(function, ()))
         if crashed(outcome):
             ctx.evidence.observe_crash(mistakes, explicit)
         elif outcome.ok and isinstance(outcome.value, Array) and outcome.value.kind == "tensor":
@@ -243,7 +248,7 @@ def check_softmax_like(ctx, function, case, expected, scale, mistakes, check_inp
 def _answer(ctx, function: str, case: Case, expected, scale, mistakes):
     """``function``'s answer on ``case``, judged in the dtype it returned; a wrong one (or a crash) is weighed
     against ``mistakes``. The answer, or None if it crashed."""
-    outcome = ctx.call(function, case)
+    outcome = ctx.call(function, case, callees=CALLEES.get(function, ()))
     if crashed(outcome):
         ctx.evidence.observe_crash(mistakes, case)
     got = as_tensor(outcome_value(outcome, function), function)

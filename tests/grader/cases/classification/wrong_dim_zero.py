@@ -3,17 +3,12 @@ cross_entropy is right but calls this log_softmax: charged again until the grade
 log_softmax (grader/sandbox/trusted.py has none for classification).
 
 expect-fail: softmax_matches_reference, softmax_large_logits, log_softmax_matches_reference
-expect-fail: log_softmax_large_logits, cross_entropy_matches_reference, cross_entropy_large_logits
-expect-fail: cross_entropy_ufrn_example
+expect-fail: log_softmax_large_logits
 expect-feedback: along dimension 0 instead of `dim`
-expect-feedback: the normalisation runs over the batch
 expect-credit: softmax_matches_reference = 0.0
 expect-credit: softmax_large_logits = 0.0
 expect-credit: log_softmax_matches_reference = 0.0
 expect-credit: log_softmax_large_logits = 0.0
-expect-credit: cross_entropy_matches_reference = 0.0
-expect-credit: cross_entropy_large_logits = 0.0
-expect-credit: cross_entropy_ufrn_example = 0.0
 """
 import torch
 
