@@ -312,6 +312,8 @@ class Property(Check):
             broken |= set(search.parts)
             feedback.append(search.feedback)
             shown.append(search)
+            if self.core_part in broken:  # the other parts earn nothing now: judged once the core holds
+                break
             with ctx.waiving(broken):
                 search = self.search(
                     ctx,
@@ -322,10 +324,15 @@ class Property(Check):
             calls += search.calls
             if search.passed:
                 break
-        verdicts = [f"{part} {'✗' if part in broken else '✓'}" for part in self.parts]
         weights = {part: self.part_weights.get(part, 1.0) for part in self.parts}
-        held = 0.0 if self.core_part in broken else sum(w for part, w in weights.items() if part not in broken)
-        credit = held / sum(weights.values())
+        if self.core_part in broken:
+            judged = [part for part in self.parts if part in broken]
+            verdicts = [f"{part} ✗" for part in judged] + [f"the other parts are judged once {self.core_part} holds"]
+            credit = 0.0
+        else:
+            judged = list(self.parts)
+            verdicts = [f"{part} {'✗' if part in broken else '✓'}" for part in self.parts]
+            credit = sum(w for part, w in weights.items() if part not in broken) / sum(weights.values())
         return CheckResult(
             False,
             f"{self.function}: {', '.join(verdicts)}\n" + "\n".join(feedback),
@@ -333,7 +340,7 @@ class Property(Check):
             round(credit, 6),
             counterexample=shown[0].counterexample,
             mistakes=_in_order(m for s in shown for m in s.mistakes),
-            features=tuple((part, part not in broken) for part in self.parts),
+            features=tuple((part, part not in broken) for part in judged),
         )
 
     def search(self, ctx: Context, strategy, budget: int, label: str = "") -> Search:

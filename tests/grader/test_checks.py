@@ -169,8 +169,9 @@ def _parts_check(broken: set, **options) -> Property:
 
 
 def test_a_broken_core_part_leaves_nothing_for_the_other_parts():
-    result = _parts_check({"value"}, core_part="value").run(Context(session=None, examples=10))
-    assert result.credit == 0.0 and result.feedback.splitlines()[0] == "f: value ✗, mode ✓, grad ✓"
+    result = _parts_check({"value", "grad"}, core_part="value").run(Context(session=None, examples=10))
+    assert result.credit == 0.0 and result.features == (("value", False),)
+    assert result.feedback.splitlines()[0] == "f: value ✗, the other parts are judged once value holds"
     assert _parts_check({"mode"}, core_part="value").run(Context(session=None, examples=10)).credit == round(2 / 3, 6)
 
 
