@@ -82,6 +82,16 @@ def test_wrong_implementation_loses_points_in_its_checks(case):
         assert_feedback_data_matches_words(test)
 
 
+def test_every_wrong_case_declares_what_each_failing_test_should_keep():
+    """A reader's judgement of what each mistake should cost: an ``expect-credit`` for every expected failure
+    (``test_wrong_implementation_loses_points_in_its_checks`` holds the grader to it)."""
+    undeclared = {
+        f"{case.parent.name}/{case.stem}": sorted(case_expectations(case)[0] - set(case_credits(case)))
+        for case in _cases("wrong")
+    }
+    assert {case: checks for case, checks in undeclared.items() if checks} == {}
+
+
 def assert_feedback_data_matches_words(test):
     """The JSON fields of a test agree with its words: each "Likely mistake: ..." line is one of its
     ``mistakes``, in order, and a failing test whose words show a counterexample's input has one."""
