@@ -14,21 +14,22 @@ from grader.checks import (
     Mistake,
     NotApplicable,
     Property,
-    Scripted,
     applicable,
     as_ndarray,
     compare,
     crashed,
+    describe,
     first_difference,
     inputs_unchanged,
     mistake_lines,
     outcome_value,
     predicts_otherwise,
-    raises_value_error,
+    values_text,
 )
 from grader.checks.forbidden import Rule
 from grader.checks.strategies import arrays
-from grader.topics.convolution.evidence import Signature, grown_values
+from grader.topics.arguments import Bad, argument_errors
+from grader.topics.convolution.evidence import Signature, demands, drawn, grown_values, unlike
 
 POINTS = 10
 
@@ -75,8 +76,18 @@ KERNEL_RANGES = {np.float32: (-4.0, 4.0), np.float64: (-4.0, 4.0), np.int64: (-3
 ODD_SIDES = [1, 3, 5, 7]  # up to 7x7 = 49 taps: OpenCV filters directly (no DFT) below 50
 
 
-FILTER_FEATURES = ("image dtypes", "kernel dtypes", "non-square kernel", "kernel sizes 1/5/7")
-MAGNITUDE_FEATURES = ('"l1" mode', "image dtypes", "positional arguments")
+# "border", "float32 result" and "image unchanged" are demands on the answer (``Drawn``): without them
+# the core judges the pixels where the kernel fits, in any float dtype, and does not look at the inputs.
+FILTER_FEATURES = (
+    "border",
+    "float32 result",
+    "image dtypes",
+    "kernel dtypes",
+    "non-square kernel",
+    "kernel sizes 1/5/7",
+    "image unchanged",
+)
+MAGNITUDE_FEATURES = ('"l1" mode', "border", "float32 result", "image dtypes", "mode left out", "positional arguments")
 
 
 def images(shape, any_dtype: bool = True):
@@ -85,23 +96,26 @@ def images(shape, any_dtype: bool = True):
 
 
 def kernels(shape, any_dtype: bool = True):
+    """Kernels whose values, when both shrink, are not the image's (``unlike``)."""
     dtypes = list(KERNEL_RANGES) if any_dtype else [np.float32]
-    return st.sampled_from(dtypes).flatmap(lambda dtype: arrays(dtype, shape, *KERNEL_RANGES[dtype]))
+    return st.sampled_from(dtypes).flatmap(lambda dtype: arrays(dtype, shape, *KERNEL_RANGES[dtype]).map(unlike))
 
 
 @st.composite
 def filter_cases(draw, enabled: frozenset):
     """(image, kernel) drawing only the ``enabled`` features; the core is a float32 image with a float32
-    3x3 kernel, the image at least ``k // 2 + 1`` pixels on each side (the mirrored border is one
-    reflection deep)."""
+    3x3 kernel, at least as large as the kernel (some pixels have the whole kernel inside the image);
+    with "border", at least ``k // 2 + 1`` pixels on each side (the mirrored border is one reflection deep)."""
     on = enabled.__contains__
     sides = ODD_SIDES if on("kernel sizes 1/5/7") else [3]
     kh = kw = draw(st.sampled_from(sides))
     if on("non-square kernel"):
-        other = draw(st.sampled_from(sorted(set(sides) | {1, 5})))
+        other = draw(st.sampled_from(sorted(set(sides) - {kh} | {1, 5} - {kh})))
         kh, kw = (kh, other) if draw(st.booleans()) else (other, kh)
-    h, w = draw(st.integers(kh // 2 + 1, kh // 2 + 8)), draw(st.integers(kw // 2 + 1, kw // 2 + 8))
-    return Case((draw(images((h, w), on("image dtypes"))), draw(kernels((kh, kw), on("kernel dtypes")))))
+    least = (kh // 2 + 1, kw // 2 + 1) if on("border") else (kh, kw)
+    h, w = draw(st.integers(least[0], kh // 2 + 8)), draw(st.integers(least[1], kw // 2 + 8))
+    case = Case((draw(images((h, w), on("image dtypes"))), draw(kernels((kh, kw), on("kernel dtypes")))))
+    return drawn(case, enabled)
 
 
 @st.composite
@@ -120,20 +134,22 @@ def small_image_cases(draw):
         tight = (kh >= 3, kw >= 3 and kh < 3)
     h = draw(st.integers(1, kh // 2)) if tight[0] else draw(st.integers(1, kh // 2 + 6))
     w = draw(st.integers(1, kw // 2)) if tight[1] else draw(st.integers(1, kw // 2 + 6))
-    return Case((draw(images((h, w))), draw(kernels((kh, kw)))))
+    # float32 only, and only the border demanded: dtypes and inputs are the main property's
+    return drawn(Case((draw(images((h, w), False)), draw(kernels((kh, kw), False)))), frozenset({"border"}))
 
 
 @st.composite
 def magnitude_cases(draw, enabled: frozenset):
     """gradient_magnitude arguments drawing only the ``enabled`` features; the core is a float32 image
-    and the "l2" mode (left out or given by keyword; "positional arguments" gives it by position).
+    and mode="l2" by keyword ("mode left out" leaves it out, "positional arguments" gives it by position).
     At least 3 x 3: in a thinner image Gx or Gy is 0 everywhere (the mirrored border repeats the same
     pixel on both sides), which hides which one is missing."""
+    on = enabled.__contains__
     h, w = draw(st.integers(3, 9)), draw(st.integers(3, 9))
-    mode = draw(st.sampled_from([None, "l2", "l1"] if '"l1" mode' in enabled else [None, "l2"]))
-    image = draw(images((h, w), "image dtypes" in enabled))
-    case = Case((image,), {} if mode is None else {"mode": mode})
-    return SIGNATURE.positional(case) if "positional arguments" in enabled and draw(st.booleans()) else case
+    modes = (["l1"] if on('"l1" mode') else []) + ([None] if on("mode left out") else [])
+    mode = draw(st.sampled_from(modes)) if modes else "l2"
+    case = Case((draw(images((h, w), on("image dtypes"))),), {} if mode is None else {"mode": mode})
+    return drawn(SIGNATURE.positional(case) if on("positional arguments") else case, enabled)
 
 
 # ------------------------------------------------------------------ references
@@ -201,6 +217,24 @@ def _square_window(image, kernel):
     return torch.from_numpy(out.astype(np.float32))
 
 
+def _mirrored_once(image, kernel):
+    """A loop that mirrors a border index once (-i above the image, 2*(h-1) - i below it), as NumPy indexes
+    it: a negative index wraps around, one out of range raises IndexError."""
+    image = image.astype(np.float32).astype(np.float64)
+    (h, w), (kh, kw) = image.shape, kernel.shape
+
+    def mirror(i, n):
+        return -i if i < 0 else 2 * (n - 1) - i if i >= n else i
+
+    out = np.zeros((h, w))
+    for y in range(h):
+        for x in range(w):
+            for i in range(kh):
+                for j in range(kw):
+                    out[y, x] += float(kernel[i, j]) * image[mirror(y + i - kh // 2, h), mirror(x + j - kw // 2, w)]
+    return torch.from_numpy(out.astype(np.float32))
+
+
 FILTER_MISTAKES = [
     Misconception(
         "edges.flips_kernel_true_convolution_cv2",
@@ -252,6 +286,14 @@ FILTER_MISTAKES = [
         "the border pixels are left at zero: filter2D computes every pixel, taking the pixels "
         "outside the image from its mirror image (BORDER_REFLECT_101)",
         lambda c: _border_zeroed(c.args[0], c.args[1]),
+    ),
+    Misconception(
+        "edges.border_mirrored_once",
+        "the border is mirrored only once (index -i above the image, 2*(h-1) - i below it): an image side "
+        "shorter than the kernel's half-width + 1 needs the mirror repeated (BORDER_REFLECT_101 repeats with "
+        "period 2*(h-1), a 1-pixel side repeats its pixel): fold the index until it lands inside, as the given "
+        "_reflect101 does",
+        lambda c: _mirrored_once(c.args[0], c.args[1]),
     ),
     Misconception(
         "edges.kernel_taken_square_height_kh",
@@ -377,40 +419,62 @@ def check_image_call(
     misconceptions=(),
     arg_names=(),
     companion=None,
+    interior: tuple[int, int] | None = None,
+    float32: bool = True,
+    inputs: bool = True,
+    callees=(),
 ) -> np.ndarray:
-    """Call ``function`` and demand a float32 NumPy array equal to ``expected``.
+    """Call ``function`` and demand a NumPy array equal to ``expected``.
 
-    ``companion``: (case, expected, scale) of a larger relative, whose answer (right or wrong) tells apart
-    mistakes that a failing thin image cannot (see ``grader.checks.Companion``).
+    ``interior``: (rows, columns) of border left unjudged on each side (the border is its own feature; an
+    answer of the size that leaves it out, a 'valid' correlation, is judged on what it has); ``float32``:
+    demand the dtype (else a float answer of another dtype is judged on its values); ``inputs``: demand the
+    inputs unchanged; ``callees`` as in ``Context.call``. ``companion``: (case, expected, scale) of a larger
+    relative, whose answer (right or wrong) tells apart mistakes that a failing thin image cannot (see
+    ``grader.checks.Companion``).
     """
-    outcome = ctx.call(function, case, return_inputs=True)
+    outcome = ctx.call(function, case, return_inputs=True, callees=callees)
     try:
         if crashed(outcome):
             ctx.evidence.observe_crash(misconceptions, case)
         got = as_ndarray(outcome_value(outcome, function), function)
-        if got.dtype != np.float32:
-            named = _dtype_mistakes(got, case.args[0])
-            raise Failure(
-                f"the result of `{function}` has dtype {got.dtype}; expected float32 "
-                "(as cv2.filter2D gives with ddepth=cv2.CV_32F): convert with .astype(np.float32)"
-                + mistake_lines(named),
-                mistakes=named,
-            )
-        got_t, expected_t = torch.from_numpy(got.copy()), torch.from_numpy(np.asarray(expected))
+        named = _dtype_mistakes(got, case.args[0]) if got.dtype != np.float32 else ()
+        wrong_dtype = Failure(
+            f"the result of `{function}` has dtype {got.dtype}; expected float32 "
+            "(as cv2.filter2D gives with ddepth=cv2.CV_32F): convert with .astype(np.float32)" + mistake_lines(named),
+            mistakes=named,
+        )
+        if got.dtype != np.float32 and (float32 or got.dtype.kind not in "fiu"):
+            raise wrong_dtype
+        got_t, expected_t = torch.from_numpy(got.astype(np.float32)), torch.from_numpy(np.asarray(expected))
         scale_t = torch.from_numpy(np.asarray(scale))
         try:
-            compare(got_t, expected_t, scale=scale_t, function=function)
+            judged_got, judged_expected, judged_scale = _judged(got_t, expected_t, scale_t, interior)
+            compare(judged_got, judged_expected, scale=judged_scale, function=function)
         except Failure:
             ctx.evidence.observe(
                 misconceptions, case, got_t, expected_t, scale_t if got_t.shape == expected_t.shape else None
             )
+            if got.dtype.kind in "iu":  # values cut to integers: the dtype is what went wrong
+                raise wrong_dtype from None
             raise
-        inputs_unchanged(outcome, case, function)
+        if inputs:
+            inputs_unchanged(outcome, case, function)
     except Failure as failure:
         if companion is not None and not failure.fatal and not outcome.child_lost:
             _observe_companion(ctx, function, *companion(case), misconceptions)
         raise Failure(f"{failure}\n    Input: {case.describe(arg_names)}", failure.fatal) from None
     return got
+
+
+def _judged(got, expected, scale, interior):
+    """(got, expected, scale) as far as they are judged: all of them, or without a border of ``interior``
+    (rows, columns) on each side; an answer of the size without that border is judged as it is."""
+    if interior is None:
+        return got, expected, scale
+    (h, w), (ry, rx) = expected.shape, interior
+    inside = (slice(ry, h - ry), slice(rx, w - rx))
+    return (got if tuple(got.shape) == (h - 2 * ry, w - 2 * rx) else got[inside]), expected[inside], scale[inside]
 
 
 def _observe_companion(ctx, function: str, case: Case, expected: np.ndarray, scale: np.ndarray, misconceptions):
@@ -455,11 +519,15 @@ def verify_filter(ctx, case):
         FILTER_MISTAKES,
         FILTER_ARGS,
         companion=_filter_companion,
+        interior=None if demands(case, "border") else (kernel.shape[0] // 2, kernel.shape[1] // 2),
+        float32=demands(case, "float32 result"),
+        inputs=demands(case, "image unchanged"),
     )
 
 
 def verify_magnitude(ctx, case):
-    """gradient_magnitude(image, mode) equals the Sobel magnitude of cv2.filter2D's responses."""
+    """gradient_magnitude(image, mode) equals the Sobel magnitude of cv2.filter2D's responses; a filter2d or
+    sobel_kernels that failed its own test is replaced by the grader's for the call."""
     image = case.args[0]
     scale = _filter_scale(image, SOBEL_X) + _filter_scale(image, SOBEL_Y)
     SIGNATURE.check(
@@ -473,6 +541,9 @@ def verify_magnitude(ctx, case):
             scale,
             MAGNITUDE_MISTAKES,
             MAGNITUDE_ARGS,
+            interior=None if demands(case, "border") else (1, 1),
+            float32=demands(case, "float32 result"),
+            callees=("filter2d", "sobel_kernels"),
         ),
     )
 
@@ -483,24 +554,15 @@ DEFAULT_DTYPE = Mistake(
 )
 
 
-def _sobel_body(ctx):
-    """sobel_kernels() returns the float32 Sobel kernels gx and gy = gx.T of the slides."""
-    value = outcome_value(ctx.call("sobel_kernels", Case()), "sobel_kernels")
-    if not isinstance(value, (tuple, list)) or len(value) != 2:
-        raise Failure("`sobel_kernels` must return a pair (gx, gy) of NumPy arrays")
+def _sobel_arrays(value) -> list[np.ndarray]:
+    """The kernels (gx, gy) ``sobel_kernels`` returned, or a ``Failure`` saying what is wrong with them."""
+    if not (isinstance(value, (tuple, list)) and len(value) == 2):
+        raise Failure(f"`sobel_kernels` must return a pair (gx, gy) of NumPy arrays; it returned {describe(value)}")
     got = [as_ndarray(v, "sobel_kernels", name) for v, name in zip(value, ("gx", "gy"))]
     for array, name in zip(got, ("gx", "gy")):
         if array.shape != (3, 3):
             raise Failure(f"{name} of `sobel_kernels` has shape {array.shape}; expected (3, 3)")
-        if array.dtype != np.float32:
-            named = (DEFAULT_DTYPE,) if array.dtype in (np.int64, np.float64) else ()
-            raise Failure(
-                f"{name} of `sobel_kernels` has dtype {array.dtype}; expected float32 "
-                "(np.array(..., dtype=np.float32))" + mistake_lines(named),
-                mistakes=named,
-            )
-    gx, gy = got
-    if np.array_equal(gx, SOBEL_Y) and np.array_equal(gy, SOBEL_X):
+    if np.array_equal(got[0], SOBEL_Y) and np.array_equal(got[1], SOBEL_X):
         raise Failure(
             "gx and gy are swapped: gx = [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]] responds to changes "
             "from left to right, gy = gx.T to changes from top to bottom"
@@ -508,44 +570,89 @@ def _sobel_body(ctx):
     for array, name, want in zip(got, ("gx", "gy"), (SOBEL_X, SOBEL_Y)):
         if not np.array_equal(array, want):
             hint = " (the signs are reversed)" if np.array_equal(array, -want) else ""
-            raise Failure(f"{name} of `sobel_kernels` is {array.tolist()}; expected {want.tolist()}{hint}")
+            raise Failure(f"{name} of `sobel_kernels` is {values_text(array)}; expected {values_text(want)}{hint}")
+    return got
+
+
+SOBEL_PARTS = ("kernels", "float32", "a tuple")  # the kernels' values are the core; dtype and type earn a share each
+SOBEL_WEIGHTS = {"kernels": 2.0}
+
+
+def verify_sobel(ctx, _):
+    """sobel_kernels() returns the tuple (gx, gy) of the slides' float32 Sobel kernels, gy = gx.T."""
+    value = outcome_value(ctx.call("sobel_kernels", Case()), "sobel_kernels")
+    try:
+        got = _sobel_arrays(value)
+    except Failure as failure:
+        ctx.require("kernels", False, str(failure))
+        return
+    for array, name in zip(got, ("gx", "gy")):
+        named = (DEFAULT_DTYPE,) if array.dtype in (np.int64, np.float64) else ()
+        ctx.require(
+            "float32",
+            array.dtype == np.float32,
+            f"{name} of `sobel_kernels` has dtype {array.dtype}; expected float32 "
+            "(np.array(..., dtype=np.float32))" + mistake_lines(named),
+            mistakes=named,
+        )
+    ctx.require(
+        "a tuple",
+        isinstance(value, tuple),
+        f"`sobel_kernels` returned a {type(value).__name__}; the contract's result is the tuple (gx, gy): "
+        "return gx, gy (the comma makes the tuple)",
+    )
+
+
+def _numbers(shape, dtype=np.float32) -> np.ndarray:
+    return np.arange(int(np.prod(shape))).reshape(shape).astype(dtype)
 
 
 BAD_FILTER = [
-    (lambda: Case((np.arange(25, dtype=np.float32).reshape(5, 5), np.ones((2, 2), np.float32))), "for a 2x2 kernel"),
-    (
-        lambda: Case((np.arange(25, dtype=np.float32).reshape(5, 5), np.ones((4, 3), np.float32))),
+    Bad(lambda: Case((_numbers((5, 5)), np.ones((2, 2), np.float32))), "for a 2x2 kernel", "odd kernel", ("kernel",)),
+    Bad(
+        lambda: Case((_numbers((5, 5)), np.ones((4, 3), np.float32))),
         "for a 4x3 kernel (even height)",
+        "odd kernel",
+        ("kernel",),
     ),
-    (
-        lambda: Case((np.arange(25, dtype=np.uint8).reshape(5, 5), np.ones((3, 4), np.float32))),
+    Bad(
+        lambda: Case((_numbers((5, 5), np.uint8), np.ones((3, 4), np.float32))),
         "for a 3x4 kernel (even width)",
+        "odd kernel",
+        ("kernel",),
     ),
-    (
+    Bad(
         lambda: Case((np.zeros((5, 5, 3), np.uint8), np.ones((3, 3), np.float32))),
         "for a 3-D (color, H x W x 3) image: filter2d takes single-channel images",
+        "2-D image",
+        ("image",),
     ),
-    (lambda: Case((np.arange(6, dtype=np.float32), np.ones((3, 3), np.float32))), "for a 1-D image"),
+    Bad(lambda: Case((_numbers((6,)), np.ones((3, 3), np.float32))), "for a 1-D image", "2-D image", ("image",)),
 ]
 
 BAD_MAGNITUDE = [
-    (lambda: Case((np.arange(16, dtype=np.uint8).reshape(4, 4),), {"mode": "l3"}), 'for mode="l3"'),
-    (lambda: Case((np.arange(16, dtype=np.uint8).reshape(4, 4),), {"mode": "max"}), 'for mode="max"'),
-    (lambda: Case((np.arange(16, dtype=np.uint8).reshape(4, 4),), {"mode": ""}), 'for mode=""'),
-    (
-        lambda: Case((np.arange(16, dtype=np.uint8).reshape(4, 4), "L2")),
-        'for mode="L2" (given by position): the modes are "l2" and "l1", lower case',
-    ),
+    Bad(
+        lambda mode=mode: Case((_numbers((4, 4), np.uint8),), {"mode": mode}),
+        f'for mode="{mode}"' + (': the modes are "l2" and "l1", lower case' if mode == "L2" else ""),
+        "unknown mode",
+        ("mode",),
+    )
+    for mode in ("l3", "max", "", "L2")
 ]
 
 
 CHECKS = [
-    Scripted(
+    Property(
         "sobel_kernels_values",
         "sobel_kernels returns the float32 Sobel kernels gx and gy = gx.T",
         "sobel_kernels",
         1.0,
-        body=_sobel_body,
+        strategy=st.just(None),
+        verify=verify_sobel,
+        array_valued=False,
+        parts=SOBEL_PARTS,
+        core_part="kernels",
+        part_weights=SOBEL_WEIGHTS,
     ),
     Property(
         "filter2d_matches_reference",
@@ -564,7 +671,7 @@ CHECKS = [
         strategy=small_image_cases(),
         verify=verify_filter,
     ),
-    raises_value_error(
+    argument_errors(
         "filter2d_errors",
         "filter2d raises ValueError for even kernels and non-2-D images",
         "filter2d",
@@ -580,7 +687,7 @@ CHECKS = [
         verify=verify_magnitude,
         features=MAGNITUDE_FEATURES,
     ),
-    raises_value_error(
+    argument_errors(
         "gradient_magnitude_errors",
         "gradient_magnitude raises ValueError for an unknown mode",
         "gradient_magnitude",

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+import numpy as np
 import torch
 import torch.nn.functional as F
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from grader.checks import (
     Case,
+    Companion,
     Misconception,
     NotApplicable,
     Property,
     check_array_call,
     float32_result,
-    raises_value_error,
 )
 from grader.checks.forbidden import Rule
-from grader.checks.strategies import DTYPES, int_or_pair, pairs, tensors
-from grader.topics.convolution.evidence import Signature
+from grader.checks.strategies import arrays, tensors
+from grader.topics.arguments import Bad, argument_errors
+from grader.topics.convolution.evidence import Signature, demands, drawn, grown_values
 
 POINTS = 10
 
@@ -63,81 +68,127 @@ SIGNS = {"mixed": (-10.0, 10.0), "negative": (-10.0, -0.125), "positive": (0.125
 # ------------------------------------------------------------------ strategies
 
 POOL_FEATURES = (
+    "default stride",
     "stride",
     "padding",
+    "partial windows",
+    "non-square kernel",
     "pair arguments",
-    "non-square",
+    "non-square input",
     "float64",
+    "inputs unchanged",
+    "integer dtypes",
     "channels and batch",
     "positional arguments",
     "NaN and inf",
 )
-# every case of the negative-padded property is padded: padding is its core, not a feature
-PADDED_FEATURES = ("stride", "pair arguments", "non-square", "float64", "channels and batch")
+# the integer dtypes PyTorch pools: every one for max pooling, int64 only for average pooling
+INTEGER_DTYPES = {
+    "max": (torch.int64, torch.int32, torch.int16, torch.int8, torch.uint8),
+    "avg": (torch.int64,),
+}
 
 
 @st.composite
-def pool_cases(draw, enabled: frozenset, negative_padded: bool = False):
-    """(input, kernel_size, stride=..., padding=...) drawing only the ``enabled`` features.
+def pool_cases(draw, enabled: frozenset, kind: str = "max", negative_padded: bool = False):
+    """(input, kernel_size, stride=..., padding=...) drawing only the ``enabled`` features, each drawn so that
+    its own search exercises it.
 
-    The core: one float32 channel of one square map, an int square kernel, stride left out (or None,
-    or equal to the kernel) and no padding -- with ``negative_padded``, all-negative values and an int
-    padding of 1 or more instead. "pair arguments" passes kernel_size, stride and padding as pairs whose
-    entries may differ; "non-square" lets the map's height and width differ; "positional arguments" passes
-    stride and padding by position; "NaN and inf" puts one or two of them among the values.
+    The core: one float32 channel of one square map that the windows cover exactly, an int square kernel, the
+    stride (equal to the kernel size) and a padding of 0 given by keyword -- with ``negative_padded`` (the
+    -inf padding property, which has no features), all-negative values and an int padding of 1 or more.
+    "default stride" leaves the stride out (or None); "stride" and "padding" draw other ints; "partial
+    windows" maps that leave a partial window at the end (which the floor rule drops); "non-square kernel"
+    a kernel (kh, kw) with kh != kw; "pair arguments" kernel_size, stride and
+    padding as pairs whose entries may differ; "non-square input" a map whose height and width differ;
+    "integer dtypes" an integer map of a dtype PyTorch pools; "positional arguments" passes stride and padding
+    by position; "NaN and inf" puts one or two of them among the values; "inputs unchanged" demands that the
+    input is left alone.
     """
     on = enabled.__contains__
-    dtype = draw(DTYPES) if on("float64") else torch.float32
     n, c = (draw(st.integers(1, 2)), draw(st.integers(1, 2))) if on("channels and batch") else (1, 1)
     pair_args = on("pair arguments")
-    if negative_padded:  # some axis has a kernel of 2+ and padding 1+
+    low_k = 2 if negative_padded or on("padding") else 1
+    if on("non-square kernel"):
+        kh, kw = draw(st.tuples(st.integers(1, 4), st.integers(1, 4)).filter(lambda k: k[0] != k[1]))
+    elif pair_args:
+        kh, kw = draw(st.tuples(st.integers(low_k, 4), st.integers(low_k, 4)))
+    else:
+        kh = kw = draw(st.integers(low_k, 4))
+    if negative_padded or on("padding"):
         if pair_args:
-            kh, kw = draw(
-                st.one_of(
-                    st.tuples(st.integers(2, 4), st.integers(1, 4)), st.tuples(st.integers(1, 4), st.integers(2, 4))
-                )
-            )
             padding = (draw(st.integers(0, kh // 2)), draw(st.integers(0, kw // 2)))
             if padding == (0, 0):
                 padding = (1, 0) if kh >= 2 else (0, 1)
         else:
-            kh = kw = draw(st.integers(2, 4))
-            padding = (draw(st.integers(1, kh // 2)),) * 2
-        low, high = SIGNS["negative"]
+            padding = (draw(st.integers(1, max(1, min(kh, kw) // 2))),) * 2
+            padding = tuple(min(p, k // 2) for p, k in zip(padding, (kh, kw)))
+    elif pair_args:
+        padding = (draw(st.integers(0, kh // 2)), draw(st.integers(0, kw // 2)))
     else:
-        kh, kw = draw(pairs(1, 4, square=not pair_args))
-        if not on("padding"):
-            padding = (0, 0)
-        elif pair_args:
-            padding = (draw(st.integers(0, kh // 2)), draw(st.integers(0, kw // 2)))
-        else:
-            padding = (draw(st.integers(0, kh // 2)),) * 2
-        low, high = SIGNS[draw(st.sampled_from(["mixed", "mixed", "negative", "positive"]))]
-    strides = [st.just(None), st.just((kh, kw))]  # the default, left out or written out
-    if on("stride"):
-        strides += [pairs(1, 3, square=not pair_args)] * 2
-    stride = draw(st.one_of(*strides))
-    lo = (max(1, kh - 2 * padding[0]), max(1, kw - 2 * padding[1]))
-    h = draw(st.integers(lo[0], lo[0] + 5))
-    w = draw(st.integers(lo[1], lo[1] + 5)) if on("non-square") else max(h, lo[1])
-    h = h if on("non-square") else max(h, w)
-    # distinct values: a failing case then tells apart mistakes that only change which cells a window covers
-    x = draw(tensors((n, c, h, w), dtype, low, high, unique=True))
-    if on("NaN and inf"):  # F.max_pool2d and F.avg_pool2d pass them through
+        padding = (0, 0)
+    strides = [None] if on("default stride") else []
+    if pair_args:
+        strides.append(draw(st.tuples(st.integers(1, 3), st.integers(1, 3))))
+    elif on("stride"):
+        strides.append((draw(st.integers(1, 3)),) * 2)
+    stride = draw(st.sampled_from(strides)) if strides else (kh, kw)
+    sh, sw = (kh, kw) if stride is None else stride
+    if on("partial windows"):
+        heights, widths = range(max(1, kh - 2 * padding[0]), 20), range(max(1, kw - 2 * padding[1]), 20)
+    else:
+        heights, widths = _fitting(kh, padding[0], sh), _fitting(kw, padding[1], sw)
+    if on("non-square input"):
+        h = draw(st.sampled_from(heights[:6]))
+        w = draw(st.sampled_from([w for w in widths if w != h][:6]))
+    else:
+        common = [n for n in heights if n in widths]
+        assume(common)  # pairs whose axes no square map fits exactly: drawn again
+        h = w = draw(st.sampled_from(common[:6]))
+    x = draw(_maps((n, c, h, w), enabled, kind, negative_padded))
+    if on("NaN and inf") and x.is_floating_point():  # F.max_pool2d and F.avg_pool2d pass them through
         x = x.clone()
         for _ in range(draw(st.integers(1, 2))):
             x.view(-1)[draw(st.integers(0, x.numel() - 1))] = draw(st.sampled_from(NON_FINITE))
 
     def form(pair):
-        return draw(int_or_pair(pair)) if pair_args else pair[0]
+        return pair if pair_args or pair[0] != pair[1] else pair[0]
 
-    kwargs = {}
-    if stride is not None or draw(st.booleans()):
-        kwargs["stride"] = None if stride is None else form(stride)
-    if padding != (0, 0) or draw(st.booleans()):
-        kwargs["padding"] = form(padding)
+    kwargs = {"stride": None if stride is None else form(stride), "padding": form(padding)}
+    if stride is None and draw(st.booleans()):
+        del kwargs["stride"]
     case = Case((x, form((kh, kw))), kwargs)
-    return SIGNATURES["max_pool2d"].positional(case) if on("positional arguments") and draw(st.booleans()) else case
+    return drawn(SIGNATURES["max_pool2d"].positional(case) if on("positional arguments") else case, enabled)
+
+
+def _fitting(k: int, p: int, s: int) -> list[int]:
+    """Input sizes whose windows of ``k`` cells, ``s`` apart, cover the padded input exactly (no partial window
+    at the end, which the floor rule drops)."""
+    return [n for n in range(k - 2 * p, k - 2 * p + 12 * s, s) if n >= 1]
+
+
+@st.composite
+def _maps(draw, shape, enabled: frozenset, kind: str, negative_padded: bool):
+    """Input maps of distinct values: a failing case then tells apart mistakes that only change which cells a
+    window covers. Float32 (float64, or an integer dtype, for those features); all-negative when padded with
+    -inf matters."""
+    floats = {"float64", "NaN and inf"} & enabled  # all features together: floats or integers
+    if "integer dtypes" in enabled and (not floats or draw(st.booleans())):
+        dtype = draw(st.sampled_from(INTEGER_DTYPES[kind]))
+        numpy_dtype, low, high = INTEGER_RANGES[dtype]
+        return torch.from_numpy(draw(arrays(numpy_dtype, shape, low, high)))
+    dtype = torch.float64 if "float64" in enabled else torch.float32
+    sign = "negative" if negative_padded else draw(st.sampled_from(["mixed", "mixed", "negative", "positive"]))
+    return draw(tensors(shape, dtype, *SIGNS[sign], unique=True))
+
+
+INTEGER_RANGES = {  # dtype: (NumPy's, low, high)
+    torch.int64: (np.int64, -100, 100),
+    torch.int32: (np.int32, -100, 100),
+    torch.int16: (np.int16, -100, 100),
+    torch.int8: (np.int8, -100, 100),
+    torch.uint8: (np.uint8, 0, 200),
+}
 
 
 # ------------------------------------------------------------------ references
@@ -187,7 +238,7 @@ def _naive(case, kind, kernel=None, stride=None, padding=None, fill=None, ceil=F
     x, k, s, p = _options(case)
     k, s, p = kernel or k, stride or s, p if padding is None else padding
     if fill is None:
-        fill = float("-inf") if kind == "max" else 0.0
+        fill = _lowest(x) if kind == "max" else 0.0
     pad = (0, 2 * p[1], 0, 2 * p[0]) if one_sided else (p[1], p[1], p[0], p[0])
     padded = F.pad(x, pad, value=fill)
     height, width = padded.shape[2], padded.shape[3]
@@ -207,6 +258,39 @@ def _naive(case, kind, kernel=None, stride=None, padding=None, fill=None, ceil=F
             else:
                 out[:, :, i, j] = window.sum(dim=(2, 3)) / (divisor or k[0] * k[1])
     return out
+
+
+def _lowest(x):
+    """What max pooling pads ``x`` with: -inf, or the smallest value of an integer dtype."""
+    return float("-inf") if x.is_floating_point() else torch.iinfo(x.dtype).min
+
+
+def _integer(case):
+    """The input of ``case``, if it holds integers."""
+    x = case.args[0]
+    if x.is_floating_point():
+        raise NotApplicable("a float input")
+    return x
+
+
+def _minus_inf_in_integers(case):
+    """``torch.full(..., float('-inf'), dtype=x.dtype)`` (a padded copy, or a running maximum's start) on an
+    integer map: a RuntimeError."""
+    _integer(case)
+    raise RuntimeError("value cannot be converted to type int64_t without overflow")
+
+
+def _floor_divided(case):
+    """Integer window sums divided with //, which floors (F.avg_pool2d truncates toward zero)."""
+    x, k, s, p = _options(case)
+    sums = F.avg_pool2d(_integer(case).double(), k, s, p, count_include_pad=True) * (k[0] * k[1])
+    return torch.floor_divide(sums.round(), k[0] * k[1]).to(x.dtype)
+
+
+def _true_divided(case):
+    """Integer window sums divided with /: a float32 result (PyTorch's default float dtype)."""
+    x, k, s, p = _options(case)
+    return F.avg_pool2d(_integer(case).double(), k, s, p, count_include_pad=True).to(torch.float32)
 
 
 def _stride_one(kind):
@@ -328,6 +412,13 @@ def _common(kind, pool):
 
 MAX_MISTAKES = [
     Misconception(
+        "pooling.minus_inf_in_integer_map",
+        "float('-inf') cannot be stored in an integer tensor (RuntimeError: value cannot be converted ... "
+        "without overflow): pad an integer input with the smallest value of its dtype, "
+        "torch.iinfo(input.dtype).min, and only a float input with -inf",
+        _minus_inf_in_integers,
+    ),
+    Misconception(
         "pooling.pads_zeros_but_max_pooling",
         "it pads with zeros, but max pooling pads with -inf: when every real value of a window is "
         "negative, a zero from the padding must not win (use float('-inf') or the window's own values)",
@@ -344,6 +435,12 @@ MAX_MISTAKES = [
 ]
 
 AVG_MISTAKES = [
+    Misconception(
+        "pooling.integer_floor_division",
+        "the window sums of an integer input are divided with //, which rounds down (-7 // 2 is -4), but "
+        "F.avg_pool2d truncates toward zero (-3): use torch.div(total, kh * kw, rounding_mode='trunc')",
+        _floor_divided,
+    ),
     Misconception(
         "pooling.divides_number_real_non_padded",
         "it divides by the number of real (non-padded) cells of the window, but with "
@@ -364,7 +461,36 @@ AVG_MISTAKES = [
 ]
 
 
-MAX_DTYPE_MISTAKES, AVG_DTYPE_MISTAKES = [float32_result(_max, "input")], [float32_result(_avg, "input")]
+def _for_floats(mistake: Misconception) -> Misconception:
+    """``mistake``, saying nothing about integer inputs (whose float results another mistake explains)."""
+
+    def compute(case):
+        if not case.args[0].is_floating_point():
+            raise NotApplicable("an integer input")
+        return mistake.compute(case)
+
+    return dataclasses.replace(mistake, compute=compute)
+
+
+MAX_DTYPE_MISTAKES = [float32_result(_max, "input")]
+AVG_DTYPE_MISTAKES = [
+    _for_floats(float32_result(_avg, "input")),
+    Misconception(
+        "pooling.integer_true_division",
+        "dividing an integer tensor with / gives a float tensor, but the result keeps the input's dtype: "
+        "divide the window sums of an integer input with torch.div(total, kh * kw, rounding_mode='trunc') "
+        "(truncating toward zero, as F.avg_pool2d does)",
+        _true_divided,
+    ),
+]
+
+
+def _grown(case):
+    """The failing case with an input 2 rows and 2 columns larger, of small integers (its ``Companion``): a
+    1x1 map cannot tell "divides by the real cells" from "returns the sums", a larger one can."""
+    x = case.args[0]
+    n, c, h, w = x.shape
+    return Case((grown_values((n, c, h + 2, w + 2), x.dtype), *case.args[1:]), case.kwargs)
 
 
 def verify_max(ctx, case):
@@ -380,7 +506,9 @@ def verify_max(ctx, case):
             scale=_scale(called),
             misconceptions=MAX_MISTAKES,
             dtype_mistakes=MAX_DTYPE_MISTAKES,
+            companion=Companion(_grown, _max, _scale),
             arg_names=POOL_ARGS,
+            check_inputs=demands(case, "inputs unchanged"),
         ),
     )
 
@@ -398,47 +526,78 @@ def verify_avg(ctx, case):
             scale=_scale(called),
             misconceptions=AVG_MISTAKES,
             dtype_mistakes=AVG_DTYPE_MISTAKES,
+            companion=Companion(_grown, _avg, _scale),
             arg_names=POOL_ARGS,
+            check_inputs=demands(case, "inputs unchanged"),
         ),
     )
 
 
-def _bad_pool_cases():
-    def x(*shape):
-        return torch.arange(float(torch.Size(shape).numel())).reshape(shape) - 10.0
+def _bad(why: str, part: str, names, shape, kernel_size, **options) -> Bad:
+    """An invalid call on an input of distinct values, every option given by keyword (the signature is
+    checked apart)."""
 
-    return [
-        (
-            lambda: Case((x(1, 1, 4, 4), 2), {"padding": 2}),
-            "for padding=2 with kernel_size=2 (at most kernel_size // 2 = 1)",
-        ),
-        (
-            lambda: Case((x(1, 1, 4, 4), 3), {"stride": 1, "padding": 2}),
-            "for padding=2 with kernel_size=3 (at most 3 // 2 = 1)",
-        ),
-        (
-            lambda: Case((x(1, 1, 4, 4), (3, 2)), {"padding": (1, 2)}),
-            "for padding=(1, 2) with kernel_size=(3, 2) (the width padding 2 is more than 2 // 2 = 1)",
-        ),
-        (lambda: Case((x(1, 1, 4, 4), 1), {"padding": 1}), "for padding=1 with kernel_size=1"),
-        (lambda: Case((x(1, 1, 4, 4), 2), {"padding": -1}), "for padding=-1 (padding cannot be negative)"),
-        (lambda: Case((x(1, 1, 4, 4), 0)), "for kernel_size=0"),
-        (lambda: Case((x(1, 1, 4, 4), (2, 0)), {"stride": 1}), "for kernel_size=(2, 0) with stride=1"),
-        (lambda: Case((x(1, 1, 4, 4), 2), {"stride": 0}), "for stride=0"),
-        (lambda: Case((x(1, 1, 4, 4), 2, (1, 0), 1)), "for stride=(1, 0) (given by position, with padding=1)"),
-        (lambda: Case((x(1, 1, 2, 2), 3)), "when the 3x3 window does not fit in the 2x2 input"),
-        (
-            lambda: Case((x(1, 1, 4, 2), (2, 3)), {"stride": 1}),
-            "when the 2x3 window does not fit in the 4x2 input (too wide)",
-        ),
-        (
-            lambda: Case((x(1, 1, 1, 1), 4), {"padding": 1}),
-            "when the 4x4 window does not fit in the 1x1 input padded to 3x3 (padding=1)",
-        ),
-        (lambda: Case((x(1, 4, 4), 2)), "for a 3-D input (C, H, W): there is no implicit batch dimension"),
-        (lambda: Case((x(4, 4), 2)), "for a 2-D input"),
-        (lambda: Case((x(1, 1, 1, 4, 4), 2)), "for a 5-D input"),
-    ]
+    def make():
+        x = torch.arange(float(torch.Size(shape).numel())).reshape(shape) - 10.0
+        return SIGNATURES["max_pool2d"].spelled_out(Case((x, kernel_size), options))
+
+    return Bad(make, why, part, names)
+
+
+FITS = ("kernel_size", "kernel", "window", "input")  # the words of a message about a window that does not fit
+BAD_POOLS = [
+    _bad(
+        "for padding=2 with kernel_size=2 (at most kernel_size // 2 = 1)",
+        "padding <= kernel_size // 2",
+        ("padding",),
+        (1, 1, 4, 4),
+        2,
+        padding=2,
+    ),
+    _bad(
+        "for padding=2 with kernel_size=3 (at most 3 // 2 = 1)",
+        "padding <= kernel_size // 2",
+        ("padding",),
+        (1, 1, 4, 4),
+        3,
+        stride=1,
+        padding=2,
+    ),
+    _bad(
+        "for padding=(1, 2) with kernel_size=(3, 2) (the width padding 2 is more than 2 // 2 = 1)",
+        "padding <= kernel_size // 2",
+        ("padding",),
+        (1, 1, 4, 4),
+        (3, 2),
+        padding=(1, 2),
+    ),
+    _bad("for padding=1 with kernel_size=1", "padding <= kernel_size // 2", ("padding",), (1, 1, 4, 4), 1, padding=1),
+    _bad("for padding=-1 (padding cannot be negative)", "padding >= 0", ("padding",), (1, 1, 4, 4), 2, padding=-1),
+    _bad("for kernel_size=0", "kernel_size >= 1", ("kernel_size",), (1, 1, 4, 4), 0),
+    _bad("for kernel_size=(2, 0) with stride=1", "kernel_size >= 1", ("kernel_size",), (1, 1, 4, 4), (2, 0), stride=1),
+    _bad("for stride=0", "stride >= 1", ("stride",), (1, 1, 4, 4), 2, stride=0),
+    _bad("for stride=(1, 0) (with padding=1)", "stride >= 1", ("stride",), (1, 1, 4, 4), 2, stride=(1, 0), padding=1),
+    _bad("when the 3x3 window does not fit in the 2x2 input", "window fits", FITS, (1, 1, 2, 2), 3),
+    _bad(
+        "when the 2x3 window does not fit in the 4x2 input (too wide)",
+        "window fits",
+        FITS,
+        (1, 1, 4, 2),
+        (2, 3),
+        stride=1,
+    ),
+    _bad(
+        "when the 4x4 window does not fit in the 1x1 input padded to 3x3 (padding=1)",
+        "window fits",
+        FITS,
+        (1, 1, 1, 1),
+        4,
+        padding=1,
+    ),
+    _bad("for a 3-D input (C, H, W): there is no implicit batch dimension", "4-D input", ("input",), (1, 4, 4), 2),
+    _bad("for a 2-D input", "4-D input", ("input",), (4, 4), 2),
+    _bad("for a 5-D input", "4-D input", ("input",), (1, 1, 1, 4, 4), 2),
+]
 
 
 CHECKS = [
@@ -456,15 +615,14 @@ CHECKS = [
         "max_pool2d pads with -inf: all-negative inputs with padding",
         "max_pool2d",
         1.25,
-        strategy=lambda enabled: pool_cases(enabled, negative_padded=True),
+        strategy=pool_cases(frozenset(), negative_padded=True),
         verify=verify_max,
-        features=PADDED_FEATURES,
     ),
-    raises_value_error(
+    argument_errors(
         "max_pool2d_errors",
         "max_pool2d raises ValueError for invalid options, windows that do not fit and non-4-D inputs",
         "max_pool2d",
-        _bad_pool_cases(),
+        BAD_POOLS,
         POOL_ARGS,
         weight=0.5,
     ),
@@ -473,15 +631,15 @@ CHECKS = [
         "avg_pool2d matches F.avg_pool2d with count_include_pad=True (shapes, strides, paddings, dtypes)",
         "avg_pool2d",
         4.25,
-        strategy=pool_cases,
+        strategy=lambda enabled: pool_cases(enabled, "avg"),
         verify=verify_avg,
         features=POOL_FEATURES,
     ),
-    raises_value_error(
+    argument_errors(
         "avg_pool2d_errors",
         "avg_pool2d raises ValueError for invalid options, windows that do not fit and non-4-D inputs",
         "avg_pool2d",
-        _bad_pool_cases(),
+        BAD_POOLS,
         POOL_ARGS,
         weight=0.5,
     ),

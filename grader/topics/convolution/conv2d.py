@@ -14,10 +14,10 @@ from grader.checks import (
     Property,
     check_array_call,
     float32_result,
-    raises_value_error,
 )
-from grader.checks.strategies import DTYPES, int_or_pair, pairs, tensors
-from grader.topics.convolution.evidence import Signature, grown_values, pair
+from grader.checks.strategies import pairs, tensors
+from grader.topics.arguments import Bad, argument_errors
+from grader.topics.convolution.evidence import Signature, demands, drawn, grown_values, pair, unlike
 
 CONV_ARGS = ("input", "weight", "bias", "stride", "padding", "dilation")
 # References and mistakes below read a case as (input, weight, bias) plus the options given by keyword.
@@ -33,58 +33,79 @@ CONV_FEATURES = (
     "non-square",
     "float64",
     "channels and batch",
+    "defaults left out",
     "positional arguments",
+    "inputs unchanged",
 )
-SAME_FEATURES = ("even kernel", "bias", "dilation", "pair arguments", "non-square", "float64", "channels and batch")
+# 'same' padding's own features; the main property's (bias, dtype, channels, ...) are not charged twice
+SAME_FEATURES = ("even kernel", "dilation", "non-square")
 
 
 @st.composite
 def conv_cases(draw, enabled: frozenset, same: bool = False):
-    """conv2d arguments drawing only the ``enabled`` features; the core is one float32 square
-    channel, a square kernel, no bias, and stride, padding and dilation left at their defaults (given by
-    keyword or left out, and so is the bias of None). "positional arguments" passes them by position."""
+    """conv2d arguments drawing only the ``enabled`` features, each drawn so that its own search exercises it.
+
+    The core: one float32 square channel, a square kernel, bias None, stride 1, padding 0 (or 'same') and
+    dilation 1, every option given by keyword. "bias" draws a different bias for each of 2 or 3 output
+    channels (from 1 or 2 input channels); "stride", "padding", "dilation" draw ints other than the
+    defaults; "pair arguments" draws stride, padding and dilation as pairs whose entries may differ;
+    "defaults left out" leaves the options at their defaults out, "positional arguments" passes them by
+    position; "inputs unchanged" demands that the inputs are left alone. In the search of all features
+    together, each of the bias and the options draws its own value half the time.
+    """
     on = enabled.__contains__
-    dtype = draw(DTYPES) if on("float64") else torch.float32
-    n, c_in, c_out = (
-        (draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 3)))
-        if on("channels and batch")
-        else (1, 1, 1)
-    )
+    dtype = torch.float64 if on("float64") else torch.float32
+    n, c_in, c_out = 1, 1, 1
+    if on("channels and batch"):
+        n, c_in, c_out = draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    if on("bias"):
+        c_in, c_out = max(c_in, draw(st.integers(1, 2))), max(c_out, draw(st.integers(2, 3)))
     square = not on("non-square")
     kh, kw = draw(pairs(1, 4, square))
     if same and not on("even kernel"):
         kh, kw = 2 * (kh // 2) + 1, 2 * (kw // 2) + 1
-    equal_args = not on("pair arguments")  # stride, padding and dilation as one int each
-    dilation = draw(pairs(1, 2, equal_args)) if on("dilation") else (1, 1)
+
+    def drawn_for(feature: str) -> bool:
+        """The feature's own value is drawn: always in its own search, half the time in the search of all
+        features together (which then also sees options at their defaults, left out, beside the others)."""
+        return on(feature) and (len(enabled) == 1 or draw(st.booleans()))
+
+    pairs_drawn = drawn_for("pair arguments")
+
+    dilation = (2, 2) if drawn_for("dilation") else (1, 1)
+    if pairs_drawn:
+        dilation = draw(st.tuples(st.integers(1, 2), st.integers(1, 2)))
     if same:
         stride, padding = (1, 1), "same"
         lo = (1, 1)
     else:
-        stride = draw(pairs(1, 3, equal_args)) if on("stride") else (1, 1)
-        paddings = ([pairs(0, 2, equal_args)] if on("padding") else []) + (
-            [st.just("valid")] if on("padding='valid'") else []
-        )
-        padding = draw(st.one_of(*paddings)) if paddings else (0, 0)
+        stride = (draw(st.integers(2, 3)),) * 2 if drawn_for("stride") else (1, 1)
+        padding = (draw(st.integers(1, 2)),) * 2 if drawn_for("padding") else (0, 0)
+        if pairs_drawn:
+            stride = draw(st.tuples(st.integers(1, 3), st.integers(1, 3)))
+            padding = draw(st.tuples(st.integers(0, 2), st.integers(0, 2)))
+        if drawn_for("padding='valid'"):
+            padding = "valid"
         pad = (0, 0) if padding == "valid" else padding
         lo = tuple(max(1, d * (k - 1) + 1 - 2 * p) for d, k, p in zip(dilation, (kh, kw), pad))
     h = draw(st.integers(lo[0], lo[0] + 6))
     w = draw(st.integers(lo[1], lo[1] + 6)) if not square else max(h, lo[1])
     h = max(h, w) if square else h
     x = draw(tensors((n, c_in, h, w), dtype))
-    weight = draw(tensors((c_out, c_in, kh, kw), dtype))
-    bias = draw(st.one_of(st.none(), tensors((c_out,), dtype))) if on("bias") else None
-    pair_form = st.just if equal_args else int_or_pair
-    kwargs = {}
-    if stride != (1, 1) or draw(st.booleans()):
-        kwargs["stride"] = draw(pair_form(stride[0] if equal_args else stride))
-    if padding != (0, 0) or draw(st.booleans()):
-        kwargs["padding"] = (
-            padding if isinstance(padding, str) else draw(pair_form(padding[0] if equal_args else padding))
-        )
-    if dilation != (1, 1) or draw(st.booleans()):
-        kwargs["dilation"] = draw(pair_form(dilation[0] if equal_args else dilation))
-    case = Case((x, weight), kwargs) if bias is None and draw(st.booleans()) else Case((x, weight, bias), kwargs)
-    return SIGNATURE.positional(case) if on("positional arguments") and draw(st.booleans()) else case
+    weight = draw(tensors((c_out, c_in, kh, kw), dtype).map(unlike))
+    bias = draw(tensors((c_out,), dtype, unique=True)) if drawn_for("bias") else None
+
+    def form(value):
+        return value if isinstance(value, str) else (value if pairs_drawn else value[0])
+
+    defaults = SIGNATURE.defaults
+    options = {"stride": form(stride), "padding": form(padding), "dilation": form(dilation)}
+    if on("defaults left out"):
+        options = {k: v for k, v in options.items() if v != defaults[k] and v != (defaults[k],) * 2}
+        case = Case((x, weight), options) if bias is None else Case((x, weight, bias), options)
+    else:
+        case = Case((x, weight), {"bias": bias, **options})
+    return drawn(SIGNATURE.positional(case) if drawn_for("positional arguments") else case, enabled)
 
 
 def _conv(case, **override):
@@ -314,47 +335,75 @@ def verify_conv(ctx, case):
             dtype_mistakes=CALLED_DTYPE_MISTAKES,
             companion=CONV_COMPANION,
             arg_names=CONV_ARGS,
+            check_inputs=demands(case, "inputs unchanged"),
         ),
     )
 
 
-BAD_CONV = [  # inputs of at most 16 elements: printed in full in the feedback
-    (lambda: Case((torch.ones(1, 4, 4), torch.ones(1, 1, 3, 3))), "for a 3-D input (no implicit batch dimension)"),
-    (lambda: Case((torch.ones(1, 1, 4, 4), torch.ones(1, 3, 3))), "for a 3-D weight"),
-    (
-        lambda: Case((torch.ones(1, 2, 2, 2), torch.ones(1, 3, 2, 2))),
+def _bad(why: str, part: str, names, x_shape, weight_shape, bias_shape=None, **options) -> Bad:
+    """An invalid call of conv2d on inputs of ones, every option given by keyword (the signature is checked
+    apart); inputs of at most 16 elements, printed in full in the feedback."""
+
+    def make():
+        bias = None if bias_shape is None else torch.ones(bias_shape)
+        return SIGNATURE.spelled_out(Case((torch.ones(x_shape), torch.ones(weight_shape), bias), options))
+
+    return Bad(make, why, part, names)
+
+
+FITS = ("kernel", "weight", "input")  # the words of a message about a kernel that does not fit
+BAD_CONV = [
+    _bad("for a 3-D input (no implicit batch dimension)", "4-D input and weight", ("input",), (1, 4, 4), (1, 1, 3, 3)),
+    _bad("for a 3-D weight", "4-D input and weight", ("weight",), (1, 1, 4, 4), (1, 3, 3)),
+    _bad(
         "when input channels (2) and weight channels (3) differ",
+        "channels match",
+        ("weight", "input", "channels"),
+        (1, 2, 2, 2),
+        (1, 3, 2, 2),
     ),
-    (
-        lambda: Case((torch.ones(1, 1, 4, 4), torch.ones(2, 1, 2, 2), torch.ones(3))),
-        "when bias has 3 entries for 2 output channels",
-    ),
-    (
-        lambda: Case((torch.ones(1, 1, 3, 3), torch.ones(2, 1, 2, 2), torch.ones(2, 1))),
+    _bad("when bias has 3 entries for 2 output channels", "bias (C_out,)", ("bias",), (1, 1, 4, 4), (2, 1, 2, 2), (3,)),
+    _bad(
         "for a bias of shape (2, 1): it must be (C_out,) = (2,)",
+        "bias (C_out,)",
+        ("bias",),
+        (1, 1, 3, 3),
+        (2, 1, 2, 2),
+        (2, 1),
     ),
-    (lambda: Case((torch.ones(1, 1, 2, 2), torch.ones(1, 1, 3, 3))), "when the kernel does not fit in the input"),
-    (
-        lambda: Case((torch.ones(1, 1, 2, 2), torch.ones(1, 1, 1, 2)), {"dilation": (1, 2)}),
+    _bad("when the kernel does not fit in the input", "kernel fits", FITS, (1, 1, 2, 2), (1, 1, 3, 3)),
+    _bad(
         "when the dilated kernel (2 taps 2 apart span 3 columns) does not fit in the input (2 columns)",
+        "kernel fits",
+        FITS + ("dilation",),
+        (1, 1, 2, 2),
+        (1, 1, 1, 2),
+        dilation=(1, 2),
     ),
-    (
-        lambda: Case((torch.ones(1, 1, 2, 2), torch.ones(1, 1, 3, 5)), {"stride": 2, "padding": 1}),
+    _bad(
         "when the 3x5 kernel does not fit in the padded 4x4 input (padding 1)",
+        "kernel fits",
+        FITS + ("padding",),
+        (1, 1, 2, 2),
+        (1, 1, 3, 5),
+        stride=2,
+        padding=1,
     ),
-    (
-        lambda: Case((torch.ones(1, 1, 4, 4), torch.ones(1, 1, 3, 3)), {"stride": 2, "padding": "same"}),
+    _bad(
         "for padding='same' with stride 2",
+        "'same' needs stride 1",
+        ("stride", "padding", "same"),
+        (1, 1, 4, 4),
+        (1, 1, 3, 3),
+        stride=2,
+        padding="same",
     ),
-    (lambda: Case((torch.ones(1, 1, 4, 4), torch.ones(1, 1, 3, 3)), {"padding": "full"}), "for padding='full'"),
-    (lambda: Case((torch.ones(1, 1, 4, 4), torch.ones(1, 1, 3, 3)), {"stride": 0}), "for stride 0"),
-    (lambda: Case((torch.ones(1, 1, 4, 4), torch.ones(1, 1, 3, 3)), {"padding": -1}), "for negative padding"),
-    (lambda: Case((torch.ones(1, 1, 4, 4), torch.ones(1, 1, 3, 3), None, (1, 0))), "for stride (1, 0)"),
-    (
-        lambda: Case((torch.ones(1, 1, 4, 4), torch.ones(1, 1, 3, 3)), {"padding": (0, -1), "stride": 2}),
-        "for padding (0, -1)",
-    ),
-    (lambda: Case((torch.ones(1, 1, 4, 4), torch.ones(1, 1, 2, 2)), {"dilation": 0}), "for dilation 0"),
+    _bad("for padding='full'", "padding strings", ("padding",), (1, 1, 4, 4), (1, 1, 3, 3), padding="full"),
+    _bad("for stride 0", "stride >= 1", ("stride",), (1, 1, 4, 4), (1, 1, 3, 3), stride=0),
+    _bad("for stride (1, 0)", "stride >= 1", ("stride",), (1, 1, 4, 4), (1, 1, 3, 3), stride=(1, 0)),
+    _bad("for negative padding", "padding >= 0", ("padding",), (1, 1, 4, 4), (1, 1, 3, 3), padding=-1),
+    _bad("for padding (0, -1)", "padding >= 0", ("padding",), (1, 1, 4, 4), (1, 1, 3, 3), padding=(0, -1), stride=2),
+    _bad("for dilation 0", "dilation >= 1", ("dilation",), (1, 1, 4, 4), (1, 1, 2, 2), dilation=0),
 ]
 
 
@@ -377,7 +426,7 @@ CHECKS = [
         verify=verify_conv,
         features=SAME_FEATURES,
     ),
-    raises_value_error(
+    argument_errors(
         "conv2d_errors",
         "conv2d raises ValueError for wrong ranks, shape mismatches and bad options",
         "conv2d",

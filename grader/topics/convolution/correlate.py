@@ -9,30 +9,32 @@ from hypothesis import strategies as st
 from grader.checks import (
     Case,
     Companion,
+    Failure,
     Misconception,
     NotApplicable,
     Property,
     check_array_call,
+    first_difference,
     float32_result,
-    raises_value_error,
 )
 from grader.checks.strategies import DTYPES, pairs, tensors
-from grader.topics.convolution.evidence import grown_values
+from grader.topics.arguments import Bad, argument_errors
+from grader.topics.convolution.evidence import grown_values, unlike
 
 CORRELATE_ARGS = ("image", "kernel")
 
-CORRELATE_FEATURES = ("non-square", "float64")
+# Each requirement is credited apart; the values on square shapes are the core, without which nothing counts.
+CORRELATE_PARTS = ("values", "non-square", "dtype kept", "inputs unchanged")
+CORRELATE_WEIGHTS = {"values": 3.0, "non-square": 1.5, "dtype kept": 1.0, "inputs unchanged": 1.0}
 
 
 @st.composite
-def correlate_cases(draw, enabled: frozenset):
-    """(image, kernel) drawing only the ``enabled`` features; the core is a float32 square image and kernel."""
-    dtype = draw(DTYPES) if "float64" in enabled else torch.float32
-    square = "non-square" not in enabled
-    kh, kw = draw(pairs(1, 4, square))
-    h = draw(st.integers(kh, kh + 6))
-    w = h if square else draw(st.integers(kw, kw + 6))
-    return Case((draw(tensors((h, w), dtype)), draw(tensors((kh, kw), dtype))))
+def correlate_cases(draw):
+    """(image, kernel), float32 or float64, square or not."""
+    dtype = draw(DTYPES)
+    kh, kw = draw(pairs(1, 4))
+    h, w = draw(st.integers(kh, kh + 6)), draw(st.integers(kw, kw + 6))
+    return Case((draw(tensors((h, w), dtype)), draw(tensors((kh, kw), dtype).map(unlike))))
 
 
 def _correlate(image, kernel):
@@ -107,26 +109,61 @@ def _grown_image(case):
 
 
 def verify_correlate(ctx, case):
-    """correlate2d equals the valid cross-correlation F.conv2d computes on one image and one kernel."""
-    check_array_call(
-        ctx,
-        "correlate2d",
-        case,
-        _correlate(*case.args),
-        scale=_correlate_scale(case),
-        misconceptions=CORRELATE_MISTAKES,
-        dtype_mistakes=CORRELATE_DTYPE_MISTAKES,
-        companion=Companion(_grown_image, lambda c: _correlate(*c.args), _correlate_scale),
-        arg_names=CORRELATE_ARGS,
-    )
+    """correlate2d equals the valid cross-correlation F.conv2d computes on one image and one kernel, keeps
+    the dtype and leaves its inputs alone; each of these is its own part."""
+    image, kernel = case.args
+    expected, scale = _correlate(image, kernel), _correlate_scale(case)
+    try:
+        check_array_call(
+            ctx,
+            "correlate2d",
+            case,
+            expected,
+            scale=scale,
+            misconceptions=CORRELATE_MISTAKES,
+            dtype_mistakes=CORRELATE_DTYPE_MISTAKES,
+            companion=Companion(_grown_image, lambda c: _correlate(*c.args), _correlate_scale),
+            arg_names=CORRELATE_ARGS,
+        )
+    except Failure as failure:
+        if failure.fatal:
+            raise
+        ctx.require(_broken_part(failure, case, expected, scale), False, str(failure))
+
+
+def _broken_part(failure: Failure, case, expected, scale) -> str:
+    """The part a failing call breaks: the inputs (right values, inputs changed), the dtype (the right values
+    in another dtype), the non-square shapes (a failure on them) or the values."""
+    if "modified its input in place" in str(failure):
+        return "inputs unchanged"
+    got = (failure.counterexample or {}).get("got")
+    if (
+        isinstance(got, torch.Tensor)
+        and got.dtype != expected.dtype
+        and got.shape == expected.shape
+        and first_difference(got, expected.to(got.dtype), scale)[0] is None
+    ):
+        return "dtype kept"
+    image, kernel = case.args
+    return "non-square" if image.shape[0] != image.shape[1] or kernel.shape[0] != kernel.shape[1] else "values"
 
 
 BAD_CORRELATE = [
-    (lambda: Case((torch.ones(1, 4, 4), torch.ones(3, 3))), "for a 3-D image"),
-    (lambda: Case((torch.ones(4, 4), torch.ones(3))), "for a 1-D kernel"),
-    (lambda: Case((torch.ones(4, 4), torch.ones(1, 2, 2))), "for a 3-D kernel"),
-    (lambda: Case((torch.ones(3, 5), torch.ones(4, 2))), "when the kernel is taller than the image"),
-    (lambda: Case((torch.ones(5, 3), torch.ones(2, 4))), "when the kernel is wider than the image"),
+    Bad(lambda: Case((torch.ones(1, 4, 4), torch.ones(3, 3))), "for a 3-D image", "2-D image", ("image",)),
+    Bad(lambda: Case((torch.ones(4, 4), torch.ones(3))), "for a 1-D kernel", "2-D kernel", ("kernel",)),
+    Bad(lambda: Case((torch.ones(4, 4), torch.ones(1, 2, 2))), "for a 3-D kernel", "2-D kernel", ("kernel",)),
+    Bad(
+        lambda: Case((torch.ones(3, 5), torch.ones(4, 2))),
+        "when the kernel is taller than the image",
+        "kernel fits",
+        ("kernel", "image"),
+    ),
+    Bad(
+        lambda: Case((torch.ones(5, 3), torch.ones(2, 4))),
+        "when the kernel is wider than the image",
+        "kernel fits",
+        ("kernel", "image"),
+    ),
 ]
 
 
@@ -136,11 +173,13 @@ CHECKS = [
         "correlate2d matches valid cross-correlation (F.conv2d)",
         "correlate2d",
         3.0,
-        strategy=correlate_cases,
+        strategy=correlate_cases(),
         verify=verify_correlate,
-        features=CORRELATE_FEATURES,
+        parts=CORRELATE_PARTS,
+        core_part="values",
+        part_weights=CORRELATE_WEIGHTS,
     ),
-    raises_value_error(
+    argument_errors(
         "correlate2d_errors",
         "correlate2d raises ValueError for non-2-D inputs and oversized kernels",
         "correlate2d",

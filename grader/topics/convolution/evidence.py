@@ -1,6 +1,6 @@
 """``Signature``: the contract's parameter order and defaults, for cases drawn as positional calls or
-with defaults left out (pooling and edges use it too); and ``grown_values``, the inputs of a failing
-case's larger companion (``grader.checks.Companion``).
+with defaults left out (pooling and edges use it too); ``Drawn``, a case that knows the features it was
+drawn for; and ``grown_values``, the inputs of a failing case's larger companion (``grader.checks.Companion``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,25 @@ from grader.checks import (
     Misconception,
     Mistake,
 )
+
+
+@dataclass
+class Drawn(Case):
+    """A case and the ``features`` it was drawn for. Some features are demands on the answer rather than
+    inputs (the inputs left unchanged, the border, the result's dtype): ``verify`` makes them only where
+    the case was drawn for them, so that the core's search leaves them alone and each is credited apart."""
+
+    features: frozenset = frozenset()
+
+
+def drawn(case: Case, enabled: frozenset) -> Drawn:
+    """``case`` drawn for the ``enabled`` features."""
+    return Drawn(case.args, case.kwargs, frozenset(enabled))
+
+
+def demands(case: Case, feature: str) -> bool:
+    """Whether ``verify`` demands ``feature`` of the answer to ``case`` (every demand, for a case not ``Drawn``)."""
+    return not isinstance(case, Drawn) or feature in case.features
 
 
 def pair(value) -> tuple[int, int]:
@@ -106,6 +125,14 @@ class Signature:
         parts = [shown(name, value) for name, value in zip(self.names, case.args)]
         parts += [f"{name}={shown(name, value)}" for name, value in case.kwargs.items()]
         return f"{self.function}({', '.join(parts)})"
+
+
+def unlike(array):
+    """``array``'s values in reverse order, negated: a kernel drawn like the image does not repeat the image's
+    values when both shrink to the simplest (``[[2, -2], [1, -1]]`` gives ``[[1, -1], [2, -2]]``)."""
+    if isinstance(array, torch.Tensor):
+        return 0 - array.flatten().flip(0).reshape(array.shape)
+    return (0 - array.ravel()[::-1]).reshape(array.shape)
 
 
 def grown_values(shape, dtype) -> torch.Tensor:

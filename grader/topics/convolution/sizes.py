@@ -9,34 +9,51 @@ from grader.checks import (
     Case,
     Failure,
     Misconception,
+    Mistake,
     NotApplicable,
     Property,
     applicable,
     crashed,
+    mistake_lines,
     outcome_value,
-    raises_value_error,
 )
-from grader.topics.convolution.evidence import Signature
+from grader.topics.arguments import Bad, argument_errors
+from grader.topics.convolution.evidence import Signature, demands, drawn
 
 SIZE_ARGS = ("n", "kernel_size", "stride", "padding", "dilation")
 SIGNATURE = Signature("conv_output_size", SIZE_ARGS, {"stride": 1, "padding": 0, "dilation": 1}, leading=2)
 
 
+SIZE_FEATURES = ("stride", "padding", "dilation", "int result", "defaults left out", "positional arguments")
+
+
 @st.composite
-def size_cases(draw):
-    """(n, kernel_size, stride, padding, dilation) with a result of 1 or more; an option at its default is
-    sometimes left out, and the options are given by keyword or by position."""
-    k, s, d = draw(st.integers(1, 7)), draw(st.integers(1, 4)), draw(st.integers(1, 3))
-    p = draw(st.integers(0, 3))
+def size_cases(draw, enabled: frozenset):
+    """(n, kernel_size, stride, padding, dilation) with a result of 1 or more, drawing only the ``enabled``
+    features. The core: stride 1, padding 0 and dilation 1, each given by keyword; the "stride", "padding"
+    and "dilation" features draw other values of theirs, "defaults left out" leaves the options at their
+    defaults out of the call (with other features too, an option is then left at its default half the
+    time), "positional arguments" passes the options by position; "int result" demands an int (the core
+    takes 5.0 for 5)."""
+    on = enabled.__contains__
+
+    def drawn_for(feature: str, values):
+        at_default = not on(feature) or (on("defaults left out") and draw(st.booleans()))
+        return SIGNATURE.defaults[feature] if at_default else draw(values)
+
+    k = draw(st.integers(1, 7))
+    s, p = drawn_for("stride", st.integers(2, 4)), drawn_for("padding", st.integers(1, 3))
+    d = drawn_for("dilation", st.integers(2, 3))
     span = d * (k - 1) + 1
     n = draw(st.integers(max(1, span - 2 * p), span - 2 * p + 40))
     options = {
         name: value
         for name, value in zip(SIZE_ARGS[2:], (s, p, d))
-        if value != SIGNATURE.defaults[name] or draw(st.booleans())
+        if value != SIGNATURE.defaults[name] or not on("defaults left out")
     }
     case = Case((n, k), options)
-    return draw(st.sampled_from([case, SIGNATURE.positional(case)]))
+    positional = on("positional arguments") and not (on("defaults left out") and draw(st.booleans()))
+    return drawn(SIGNATURE.positional(case) if positional else case, enabled)
 
 
 def _size(n, k, stride=1, padding=0, dilation=1):
@@ -100,6 +117,13 @@ SIZE_MISTAKES = [
 ]
 
 
+FLOAT_SIZE = Mistake(
+    "convolution.size_float_result",
+    "the size is a float (/ gives one even where the division is exact: 6 / 2 is 3.0): divide with // "
+    "so that the result is an int",
+)
+
+
 # Two cases that tell every pair of SIZE_MISTAKES apart (the shrunk failure, n=1 and kernel_size=1, tells none):
 # on a failure the student's sizes there are observed too.
 SIZE_COMPANIONS = (
@@ -110,19 +134,21 @@ SIZE_COMPANIONS = (
 
 def verify_size(ctx, case):
     """conv_output_size returns the int size nn.Conv2d's output has along one axis."""
+    whole = demands(case, "int result")
     try:
-        SIGNATURE.check(ctx, case, lambda called: _check_size(ctx, called))
+        SIGNATURE.check(ctx, case, lambda called: _check_size(ctx, called, whole))
     except Failure:
         for companion in SIZE_COMPANIONS:
             try:
-                _check_size(ctx, companion)
+                _check_size(ctx, companion, whole)
             except Failure:
                 pass
         raise
 
 
-def _check_size(ctx, case):
-    """``Failure`` unless conv_output_size returns the right int for ``case``; its answer goes to the evidence."""
+def _check_size(ctx, case, whole: bool):
+    """``Failure`` unless conv_output_size returns the right size for ``case`` (an int, if ``whole``); its
+    answer goes to the evidence."""
     expected = _size(*case.args, **case.kwargs)
     outcome = ctx.call("conv_output_size", case)
     if crashed(outcome):
@@ -141,26 +167,35 @@ def _check_size(ctx, case):
             torch.tensor(float(value), dtype=torch.float64),
             torch.tensor(float(expected), dtype=torch.float64),
         )
-    if type(value) is not int or value != expected:
-        shown = value if isinstance(value, (int, float)) else f"a {type(value).__name__}"
+    if value != expected or (type(value) is not int and whole):
+        shown = repr(value) if isinstance(value, (int, float)) else f"a {type(value).__name__}"
+        named = (FLOAT_SIZE,) if isinstance(value, float) and value == expected else ()
         raise Failure(
             f"`conv_output_size` returned {shown}; expected the int {expected}.\n    Input: {case.describe(SIZE_ARGS)}"
+            + mistake_lines(named),
+            mistakes=named,
         )
 
 
+def _bad(why: str, part: str, n, kernel_size, names=(), **options) -> Bad:
+    """An invalid call of conv_output_size, every option given by keyword (the signature is checked apart)."""
+    case = SIGNATURE.spelled_out(Case((n, kernel_size), options))
+    return Bad(lambda: case, why, part, names)
+
+
 BAD_SIZES = [
-    (Case((0, 3)), "for n = 0"),
-    (Case((-4, 3)), "for a negative n"),
-    (Case((5, 0)), "for kernel_size = 0"),
-    (Case((5, 3), {"stride": 0}), "for stride = 0"),
-    (Case((5, 3), {"padding": -1}), "for negative padding"),
-    (Case((5, 3), {"dilation": 0}), "for dilation = 0"),
-    (Case((3, 5)), "when the kernel does not fit (result below 1)"),
-    (Case((4, 3), {"dilation": 2}), "when the dilated kernel does not fit"),
-    (Case((0, 3), {"padding": 2}), "for n = 0, even though the padded input (0 + 2 * 2) holds the kernel"),
-    (Case((5, -1)), "for a negative kernel_size"),
-    (Case((3, 3), {"stride": -1}), "for a negative stride"),
-    (Case((5, 3, 1, 0, -1)), "for a negative dilation (given by position)"),
+    _bad("for n = 0", "n >= 1", 0, 3, ("n",)),
+    _bad("for a negative n", "n >= 1", -4, 3, ("n",)),
+    _bad("for n = 0, even though the padded input (0 + 2 * 2) holds the kernel", "n >= 1", 0, 3, ("n",), padding=2),
+    _bad("for kernel_size = 0", "kernel_size >= 1", 5, 0, ("kernel_size",)),
+    _bad("for a negative kernel_size", "kernel_size >= 1", 5, -1, ("kernel_size",)),
+    _bad("for stride = 0", "stride >= 1", 5, 3, ("stride",), stride=0),
+    _bad("for a negative stride", "stride >= 1", 3, 3, ("stride",), stride=-1),
+    _bad("for negative padding", "padding >= 0", 5, 3, ("padding",), padding=-1),
+    _bad("for dilation = 0", "dilation >= 1", 5, 3, ("dilation",), dilation=0),
+    _bad("for a negative dilation", "dilation >= 1", 5, 3, ("dilation",), dilation=-1),
+    _bad("when the kernel does not fit (result below 1)", "result >= 1", 3, 5),
+    _bad("when the dilated kernel does not fit", "result >= 1", 4, 3, dilation=2),
 ]
 
 
@@ -170,15 +205,16 @@ CHECKS = [
         "conv_output_size matches nn.Conv2d's output size",
         "conv_output_size",
         2.0,
-        strategy=size_cases(),
+        strategy=size_cases,
         verify=verify_size,
         array_valued=False,
+        features=SIZE_FEATURES,
     ),
-    raises_value_error(
+    argument_errors(
         "conv_output_size_errors",
         "conv_output_size raises ValueError for invalid arguments",
         "conv_output_size",
-        [(lambda c=c: c, why) for c, why in BAD_SIZES],
+        BAD_SIZES,
         SIZE_ARGS,
     ),
 ]

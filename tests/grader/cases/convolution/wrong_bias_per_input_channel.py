@@ -1,7 +1,10 @@
 """The bias is added inside the loop over input channels, so it is counted C_in times.
+Only the bias feature of conv2d_matches_reference is lost (its search draws 2 or 3 output channels with
+a different bias each); conv2d_same_padding draws no bias.
 
-expect-fail: conv2d_matches_reference, conv2d_same_padding
+expect-fail: conv2d_matches_reference
 expect-feedback: once per input channel
+expect-credit: conv2d_matches_reference = 0.767
 """
 import torch
 

@@ -1,8 +1,10 @@
 """conv2d that checks the bias by its length, `len(bias) != C_out`, and adds `bias.view(1, -1, 1, 1)`: a
 bias of shape (C_out, 1) passes both, so it is accepted where the contract demands (C_out,).
+One requirement of the error check is lost (judged: a missed check costs that check, not the test).
 
 expect-fail: conv2d_errors
 expect-feedback: for a bias of shape (2, 1)
+expect-credit: conv2d_errors = 0.911
 """
 _conv2d_no_bias = conv2d
 

@@ -1,8 +1,10 @@
 """conv2d without the check that the kernel fits into the padded input: a 3x3 kernel on a 2x2 input gives an
 output size of 0 and an empty tensor (or a negative size and a RuntimeError) instead of a ValueError.
+One requirement of the error check is lost (judged: a missed check costs that check, not the test).
 
 expect-fail: conv2d_errors
 expect-feedback: when the kernel does not fit in the input
+expect-credit: conv2d_errors = 0.911
 """
 import torch
 

@@ -1,9 +1,10 @@
 """The result is allocated with torch.zeros(...) without a dtype: float32 even for float64 inputs.
+A dtype slip: only the float64 share of conv2d_matches_reference is lost (the 'same' check is
+float32).
 
-expect-fail: conv2d_matches_reference, conv2d_same_padding
+expect-fail: conv2d_matches_reference
 expect-feedback: float32 whatever the inputs' dtype
-expect-credit: conv2d_matches_reference = 0.76
-expect-credit: conv2d_same_padding = 0.743
+expect-credit: conv2d_matches_reference = 0.767
 """
 import torch
 

@@ -3,6 +3,9 @@ values, but unfold is forbidden here: zero for every conv2d check.
 
 expect-fail: conv2d_matches_reference, conv2d_same_padding, conv2d_errors
 expect-feedback: forbidden built-in
+expect-credit: conv2d_matches_reference = 0.0
+expect-credit: conv2d_same_padding = 0.0
+expect-credit: conv2d_errors = 0.0
 """
 import torch.nn.functional as F
 

@@ -1,11 +1,10 @@
 """A d2l-style corr2d behind an adapter that checks the arguments: the result comes from
-torch.zeros(...) without a dtype, so float64 inputs give a float32 result. Only the float64 share
-(and the all-together share) of correlate2d_matches_reference is lost; before credit by feature it
-scored nothing.
+torch.zeros(...) without a dtype, so float64 inputs give a float32 result. Only the dtype part of
+correlate2d_matches_reference (weight 1 of 6.5) is lost: a dtype slip, not a wrong correlation.
 
 expect-fail: correlate2d_matches_reference
 expect-feedback: float32 whatever the inputs' dtype
-expect-credit: correlate2d_matches_reference = 0.6
+expect-credit: correlate2d_matches_reference = 0.846
 """
 import torch
 

@@ -3,6 +3,8 @@ convolutions are forbidden here: zero for every correlate2d check.
 
 expect-fail: correlate2d_matches_reference, correlate2d_errors
 expect-feedback: forbidden built-in
+expect-credit: correlate2d_matches_reference = 0.0
+expect-credit: correlate2d_errors = 0.0
 """
 import torch.nn.functional as F
 

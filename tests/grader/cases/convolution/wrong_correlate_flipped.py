@@ -1,7 +1,9 @@
 """correlate2d flips the kernel (the textbook convolution).
+The correlation itself is wrong: nothing of correlate2d_matches_reference is earned.
 
 expect-fail: correlate2d_matches_reference
 expect-feedback: flips the kernel
+expect-credit: correlate2d_matches_reference = 0.0
 """
 import torch
 

@@ -1,8 +1,10 @@
 """The output size misses the +1 (H - kH rows): the last row and column are missing, and a kernel as
 large as the image gives an empty result.
+The correlation itself is wrong: nothing of correlate2d_matches_reference is earned.
 
 expect-fail: correlate2d_matches_reference
 expect-feedback: misses the +1
+expect-credit: correlate2d_matches_reference = 0.0
 """
 import torch
 

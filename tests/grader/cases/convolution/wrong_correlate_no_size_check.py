@@ -1,8 +1,10 @@
 """correlate2d without the check that the kernel fits: a kernel one row taller than the image gives an
 output of 0 rows, and an empty tensor comes back instead of a ValueError.
+One of the three requirements of correlate2d_errors is lost.
 
 expect-fail: correlate2d_errors
 expect-feedback: when the kernel is taller than the image
+expect-credit: correlate2d_errors = 0.733
 """
 import torch
 

@@ -1,7 +1,9 @@
 """correlate2d reads kernel[i, j] against image[y + j, x + i]: rows and columns swapped.
+The correlation itself is wrong: nothing of correlate2d_matches_reference is earned.
 
 expect-fail: correlate2d_matches_reference
 expect-feedback: rows and columns of the kernel
+expect-credit: correlate2d_matches_reference = 0.0
 """
 import torch
 

@@ -1,7 +1,10 @@
 """The output size uses the dilation, but the kernel taps read adjacent cells (the slice step is missing).
+The dilation and pair-arguments shares of the main test and the dilation share of 'same' are lost.
 
 expect-fail: conv2d_matches_reference, conv2d_same_padding
 expect-feedback: read adjacent cells
+expect-credit: conv2d_matches_reference = 0.733
+expect-credit: conv2d_same_padding = 0.667
 """
 import torch
 

@@ -1,9 +1,14 @@
 """The dilation is accepted and ignored, in the output size and in the taps
 (so a dilated kernel that does not fit is accepted).
+The dilation shares are lost, and two requirements of conv2d_errors (the dilated kernel's fit,
+dilation >= 1).
 
 expect-fail: conv2d_matches_reference, conv2d_same_padding, conv2d_errors
 expect-feedback: when the dilated kernel (2 taps 2 apart span 3 columns) does not fit
 expect-feedback: dilation is ignored
+expect-credit: conv2d_matches_reference = 0.733
+expect-credit: conv2d_same_padding = 0.667
+expect-credit: conv2d_errors = 0.822
 """
 import torch
 

@@ -1,8 +1,10 @@
 """conv2d that checks the stride and the padding but not the dilation: with dilation 0 every kernel tap reads
 the same cell, and a value comes back instead of a ValueError.
+One requirement of the error check is lost (judged: a missed check costs that check, not the test).
 
 expect-fail: conv2d_errors
 expect-feedback: for dilation 0
+expect-credit: conv2d_errors = 0.911
 """
 import torch
 

@@ -1,7 +1,10 @@
 """conv2d rotates the kernel by 180 degrees (the textbook convolution); Conv2d is a cross-correlation.
+The central concept (cross-correlation) is wrong: nothing of either value test is earned.
 
 expect-fail: conv2d_matches_reference, conv2d_same_padding
 expect-feedback: flipped
+expect-credit: conv2d_matches_reference = 0.0
+expect-credit: conv2d_same_padding = 0.0
 """
 import torch
 

@@ -1,7 +1,10 @@
 """conv2d never adds the bias.
+Only the bias feature of conv2d_matches_reference is lost (its search draws 2 or 3 output channels with
+a different bias each); conv2d_same_padding draws no bias.
 
-expect-fail: conv2d_matches_reference, conv2d_same_padding
+expect-fail: conv2d_matches_reference
 expect-feedback: bias is missing
+expect-credit: conv2d_matches_reference = 0.767
 """
 import torch
 

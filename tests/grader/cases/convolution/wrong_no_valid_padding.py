@@ -4,7 +4,7 @@ and all of conv2d_same_padding.
 
 expect-fail: conv2d_matches_reference, conv2d_same_padding
 expect-feedback: padding may also be a string
-expect-credit: conv2d_matches_reference = 0.76
+expect-credit: conv2d_matches_reference = 0.767
 expect-credit: conv2d_same_padding = 0.0
 """
 import torch

@@ -1,8 +1,12 @@
 """The zero padding goes on one side only: the input is copied into the top-left corner of the padded
 buffer, so all the zeros end up at the bottom/right.
+The padding and pair-arguments shares of the main test are lost, and 'same' padding, which is all
+about where the zeros go.
 
 expect-fail: conv2d_matches_reference, conv2d_same_padding
 expect-feedback: one side only
+expect-credit: conv2d_matches_reference = 0.733
+expect-credit: conv2d_same_padding = 0.0
 """
 import torch
 

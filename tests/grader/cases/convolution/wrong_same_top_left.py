@@ -3,7 +3,7 @@ Odd kernels pad evenly, so only even kernels show it; it must not be told it fli
 
 expect-fail: conv2d_same_padding
 expect-feedback: top/left
-expect-credit: conv2d_same_padding = 0.743
+expect-credit: conv2d_same_padding = 0.667
 """
 import torch
 

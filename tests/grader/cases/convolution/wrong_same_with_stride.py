@@ -1,8 +1,10 @@
 """conv2d that accepts padding='same' with a stride other than 1: it pads as for stride 1 and then strides,
 so the output is not the input's size (PyTorch raises; the exercise demands ValueError).
+One requirement of the error check is lost (judged: a missed check costs that check, not the test).
 
 expect-fail: conv2d_errors
 expect-feedback: for padding='same' with stride 2
+expect-credit: conv2d_errors = 0.911
 """
 import torch
 

@@ -1,7 +1,9 @@
 """conv_output_size rounds up (math.ceil) instead of down.
+Only the stride share is lost: with stride 1 floor and ceil agree.
 
 expect-fail: conv_output_size_formula
 expect-feedback: rounds up
+expect-credit: conv_output_size_formula = 0.733
 """
 def conv_output_size(n, kernel_size, stride=1, padding=0, dilation=1):
     for name, value, low in (("n", n, 1), ("kernel_size", kernel_size, 1), ("stride", stride, 1),

@@ -2,6 +2,7 @@
 
 expect-fail: conv_output_size_formula
 expect-feedback: ignores the stride
+expect-credit: conv_output_size_formula = 0.733
 """
 def conv_output_size(n, kernel_size, stride=1, padding=0, dilation=1):
     for name, value, low in (("n", n, 1), ("kernel_size", kernel_size, 1), ("stride", stride, 1),

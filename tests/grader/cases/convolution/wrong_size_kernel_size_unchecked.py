@@ -1,8 +1,10 @@
 """conv_output_size that checks n, stride, padding, dilation and the result, but not kernel_size: a kernel
 of size 0 gives a positive size (n + 1), which comes back instead of a ValueError.
+One requirement of the error check is lost (judged: a missed check costs that check, not the test).
 
 expect-fail: conv_output_size_errors
 expect-feedback: for kernel_size = 0
+expect-credit: conv_output_size_errors = 0.867
 """
 
 

@@ -1,8 +1,11 @@
 """conv_output_size that leaves n to the result check: n = 0 gives a size below 1 without padding, but with
 padding=2 a 3-tap kernel fits into the 4 padding cells and a size of 2 comes back instead of a ValueError.
+The n requirement is lost, and the messages' share: n = 0 is caught by the result check, whose
+message does not name n.
 
 expect-fail: conv_output_size_errors
 expect-feedback: for n = 0, even though the padded input
+expect-credit: conv_output_size_errors = 0.667
 """
 
 

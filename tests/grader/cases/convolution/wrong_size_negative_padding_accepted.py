@@ -1,8 +1,10 @@
 """conv_output_size that checks n, kernel_size, stride, dilation and the result, but not that the padding
 is non-negative: padding=-1 gives a size where a ValueError is due.
+One requirement of the error check is lost (judged: a missed check costs that check, not the test).
 
 expect-fail: conv_output_size_errors
 expect-feedback: for negative padding
+expect-credit: conv_output_size_errors = 0.867
 """
 
 

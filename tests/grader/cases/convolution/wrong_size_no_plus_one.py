@@ -1,7 +1,9 @@
 """conv_output_size forgets the + 1.
+The core of the formula (every size one short) is wrong: nothing is earned.
 
 expect-fail: conv_output_size_formula
 expect-feedback: forgets the +1
+expect-credit: conv_output_size_formula = 0.0
 """
 def conv_output_size(n, kernel_size, stride=1, padding=0, dilation=1):
     for name, value, low in (("n", n, 1), ("kernel_size", kernel_size, 1), ("stride", stride, 1),

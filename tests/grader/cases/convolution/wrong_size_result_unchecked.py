@@ -1,8 +1,10 @@
 """conv_output_size that checks every argument but not the result: a kernel larger than the (padded) input
 gives a size below 1, which comes back instead of a ValueError.
+One requirement of the error check is lost (judged: a missed check costs that check, not the test).
 
 expect-fail: conv_output_size_errors
 expect-feedback: when the kernel does not fit (result below 1)
+expect-credit: conv_output_size_errors = 0.867
 """
 
 

@@ -1,8 +1,10 @@
 """conv_output_size that only rejects stride == 0 (the division by zero), not a negative stride: stride=-1
 gives a size where a ValueError is due.
+The stride requirement is lost, and the messages' share ("invalid arguments" names none).
 
 expect-fail: conv_output_size_errors
 expect-feedback: for a negative stride
+expect-credit: conv_output_size_errors = 0.667
 """
 
 

@@ -1,7 +1,9 @@
 """The stride is accepted and ignored: the windows always move one cell.
+The stride and pair-arguments shares of conv2d_matches_reference are lost.
 
 expect-fail: conv2d_matches_reference
 expect-feedback: stride is ignored
+expect-credit: conv2d_matches_reference = 0.733
 """
 import torch
 

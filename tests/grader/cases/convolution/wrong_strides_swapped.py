@@ -1,7 +1,9 @@
 """Only the stride pair is unpacked in the wrong order (sw, sh = stride).
+Only the pair-arguments share is lost (its search draws unequal strides; int strides are right).
 
 expect-fail: conv2d_matches_reference
 expect-feedback: stride pair is applied to the wrong axes
+expect-credit: conv2d_matches_reference = 0.767
 """
 import torch
 

@@ -4,7 +4,8 @@ kernels, but a 1x3 or 3x5 kernel reads the wrong pixels (or crashes). Only the n
 expect-fail: filter2d_matches_reference, filter2d_small_images
 expect-feedback: non-square kernel ✗
 expect-feedback: the kernel is taken to be square
-expect-credit: filter2d_matches_reference = 0.7
+expect-credit: filter2d_matches_reference = 0.743
+expect-credit: filter2d_small_images = 0.0
 """
 import numpy as np
 

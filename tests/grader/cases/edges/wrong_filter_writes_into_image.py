@@ -1,9 +1,11 @@
 """filter2d that converts with `image.astype(np.float32, copy=False)` and writes the results into that
 array: for integer images it is a copy, but a float32 image is the same array, so the caller's image is
 overwritten (and gradient_magnitude's Gy is then computed from Gx).
+Only the image-unchanged share is lost; gradient_magnitude, graded with the grader's filter2d, passes.
 
-expect-fail: filter2d_matches_reference, filter2d_small_images, gradient_magnitude_matches_reference
+expect-fail: filter2d_matches_reference
 expect-feedback: modified its input in place
+expect-credit: filter2d_matches_reference = 0.743
 """
 import numpy as np
 

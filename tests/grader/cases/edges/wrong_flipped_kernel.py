@@ -1,8 +1,11 @@
 """filter2d flips the kernel (true convolution, as in the maths textbook); OpenCV correlates.
 The Sobel magnitudes do not change when gx and gy flip sign, so gradient_magnitude still passes.
+The correlation itself is wrong: nothing of filter2d's value tests.
 
 expect-fail: filter2d_matches_reference, filter2d_small_images
 expect-feedback: flips the kernel
+expect-credit: filter2d_matches_reference = 0.0
+expect-credit: filter2d_small_images = 0.0
 """
 import numpy as np
 

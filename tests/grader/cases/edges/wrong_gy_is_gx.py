@@ -1,7 +1,9 @@
 """gradient_magnitude filtering twice with gx (a copy-paste slip): Gy is computed with gx.
+The default "l2" magnitude itself is wrong: nothing of the value test.
 
 expect-fail: gradient_magnitude_matches_reference
 expect-feedback: Gy is computed with gx
+expect-credit: gradient_magnitude_matches_reference = 0.0
 """
 import numpy as np
 

@@ -1,7 +1,9 @@
 """gradient_magnitude computes |Gx| + |Gy| for "l2" and the square root for "l1".
+The default "l2" magnitude itself is wrong: nothing of the value test.
 
 expect-fail: gradient_magnitude_matches_reference
 expect-feedback: swapped
+expect-credit: gradient_magnitude_matches_reference = 0.0
 """
 import numpy as np
 

@@ -1,10 +1,10 @@
 """gradient_magnitude with an extra parameter before the mode, `gradient_magnitude(image, kernels=None,
 mode="l2")` (to try other kernels than Sobel's): every keyword call is right, but gradient_magnitude(image,
-"l1") takes "l1" for the kernels and fails. Only the "positional arguments" share is lost.
+"l2") takes "l2" for the kernels and fails. Only the "positional arguments" share is lost.
 
 expect-fail: gradient_magnitude_matches_reference
 expect-feedback: the signature is not the contract's
-expect-credit: gradient_magnitude_matches_reference = 0.667
+expect-credit: gradient_magnitude_matches_reference = 0.733
 """
 import numpy as np
 

@@ -1,7 +1,9 @@
 """gradient_magnitude converted for display as in the OpenCV tutorials: cv2.convertScaleAbs gives uint8.
+Not a dtype-only slip: every value is rounded and cut at 255, so nothing of the value test is earned.
 
 expect-fail: gradient_magnitude_matches_reference
 expect-feedback: converted to uint8
+expect-credit: gradient_magnitude_matches_reference = 0.0
 """
 import cv2
 import numpy as np

@@ -1,8 +1,10 @@
 """gradient_magnitude that treats every mode other than "l1" as "l2" (`if mode == "l1": ... else: ...`):
 right for both modes, but mode="l3" returns the l2 magnitude instead of raising ValueError.
+The one requirement of gradient_magnitude_errors fails, and no ValueError is raised at all.
 
 expect-fail: gradient_magnitude_errors
 expect-feedback: for mode="l3"
+expect-credit: gradient_magnitude_errors = 0.0
 """
 import numpy as np
 

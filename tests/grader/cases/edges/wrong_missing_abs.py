@@ -2,7 +2,7 @@
 
 expect-fail: gradient_magnitude_matches_reference
 expect-feedback: the absolute values are missing
-expect-credit: gradient_magnitude_matches_reference = 0.667
+expect-credit: gradient_magnitude_matches_reference = 0.733
 """
 import numpy as np
 

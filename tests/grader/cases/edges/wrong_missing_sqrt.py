@@ -1,7 +1,10 @@
 """gradient_magnitude forgets the square root of the "l2" magnitude.
+The default "l2" magnitude (the core) is wrong everywhere: nothing of the value test, though "l1"
+holds (judged: the default mode is the function's result; "l1" is an option).
 
 expect-fail: gradient_magnitude_matches_reference
 expect-feedback: square root
+expect-credit: gradient_magnitude_matches_reference = 0.0
 """
 import numpy as np
 

@@ -1,7 +1,9 @@
 """filter2d accepts even kernel sizes (it only checks that the image is 2-D).
+One of the two requirements of filter2d_errors is lost.
 
 expect-fail: filter2d_errors
 expect-feedback: should raise ValueError
+expect-credit: filter2d_errors = 0.6
 """
 import numpy as np
 

@@ -1,8 +1,12 @@
 """filter2d with the kernel's top-left cell over the pixel (the window starts at (y, x)), the padding all
 added at the bottom and right.
+The correlation itself is wrong: nothing of filter2d's value tests; gradient_magnitude, graded
+with the grader's filter2d, passes.
 
-expect-fail: filter2d_matches_reference, filter2d_small_images, gradient_magnitude_matches_reference
+expect-fail: filter2d_matches_reference, filter2d_small_images
 expect-feedback: the kernel is not centred on the pixel
+expect-credit: filter2d_matches_reference = 0.0
+expect-credit: filter2d_small_images = 0.0
 """
 import numpy as np
 

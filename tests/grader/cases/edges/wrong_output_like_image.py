@@ -1,11 +1,10 @@
 """filter2d writing into np.zeros_like(image): right for float32 images (the core), but uint8 and int images
-get integer (cut, wrapped) results of their own dtype, float64 images a float64 result; gradient_magnitude,
-which casts its own result, is wrong for integer images.
+get integer (cut, wrapped) results of their own dtype, float64 images a float64 result. Only the image-dtypes
+share is lost; gradient_magnitude, graded with the grader's filter2d in place of this one, passes.
 
-expect-fail: filter2d_matches_reference, filter2d_small_images, gradient_magnitude_matches_reference
+expect-fail: filter2d_matches_reference
 expect-feedback: the output array takes the image's dtype
-expect-credit: filter2d_matches_reference = 0.7
-expect-credit: gradient_magnitude_matches_reference = 0.667
+expect-credit: filter2d_matches_reference = 0.743
 """
 import numpy as np
 

@@ -1,7 +1,11 @@
 """filter2d repeats the edge pixel (BORDER_REPLICATE) instead of BORDER_REFLECT_101.
+A border slip: the border share of filter2d_matches_reference and filter2d_small_images (all border) are
+lost; gradient_magnitude, graded with the grader's filter2d in place of this one, passes.
 
-expect-fail: filter2d_matches_reference, filter2d_small_images, gradient_magnitude_matches_reference
+expect-fail: filter2d_matches_reference, filter2d_small_images
 expect-feedback: BORDER_REPLICATE
+expect-credit: filter2d_matches_reference = 0.743
+expect-credit: filter2d_small_images = 0.0
 """
 import numpy as np
 

@@ -1,7 +1,9 @@
 """filter2d accumulates in float64 and forgets to return float32 (gradient_magnitude casts its own result).
+A dtype slip: only the float32-result share is lost.
 
-expect-fail: filter2d_matches_reference, filter2d_small_images
+expect-fail: filter2d_matches_reference
 expect-feedback: float32
+expect-credit: filter2d_matches_reference = 0.743
 """
 import numpy as np
 

@@ -1,7 +1,9 @@
 """sobel_kernels returns integer arrays (np.array without dtype=np.float32); the filters still work.
+A dtype slip: the values hold, only the float32 part (a quarter) is lost.
 
 expect-fail: sobel_kernels_values
 expect-feedback: float32
+expect-credit: sobel_kernels_values = 0.75
 """
 import numpy as np
 

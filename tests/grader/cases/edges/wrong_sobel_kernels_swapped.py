@@ -3,6 +3,7 @@ change, but the pair of the slides does.
 
 expect-fail: sobel_kernels_values
 expect-feedback: gx and gy are swapped
+expect-credit: sobel_kernels_values = 0.0
 """
 import numpy as np
 

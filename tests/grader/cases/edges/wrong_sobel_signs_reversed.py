@@ -3,6 +3,7 @@ write it): the magnitudes do not change, but the slides' kernels (and the sign o
 
 expect-fail: sobel_kernels_values
 expect-feedback: the signs are reversed
+expect-credit: sobel_kernels_values = 0.0
 """
 import numpy as np
 

@@ -1,9 +1,12 @@
 """filter2d indexing the kernel as kernel[j, i] (rows and columns swapped): right for symmetric square
 kernels, wrong otherwise. The Sobel magnitudes do not change (gx and gy trade places), so
 gradient_magnitude still passes.
+The correlation itself is wrong: nothing of filter2d's value tests.
 
 expect-fail: filter2d_matches_reference, filter2d_small_images
 expect-feedback: rows and columns of the kernel are swapped
+expect-credit: filter2d_matches_reference = 0.0
+expect-credit: filter2d_small_images = 0.0
 """
 import numpy as np
 

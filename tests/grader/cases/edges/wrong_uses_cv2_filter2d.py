@@ -2,6 +2,9 @@
 
 expect-fail: filter2d_matches_reference, filter2d_small_images, filter2d_errors
 expect-feedback: forbidden built-in
+expect-credit: filter2d_matches_reference = 0.0
+expect-credit: filter2d_small_images = 0.0
+expect-credit: filter2d_errors = 0.0
 """
 import cv2
 import numpy as np

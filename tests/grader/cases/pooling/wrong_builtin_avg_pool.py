@@ -2,6 +2,8 @@
 
 expect-fail: avg_pool2d_matches_reference, avg_pool2d_errors
 expect-feedback: forbidden built-in
+expect-credit: avg_pool2d_matches_reference = 0.0
+expect-credit: avg_pool2d_errors = 0.0
 """
 import torch
 
@@ -43,7 +45,7 @@ def _pool(input, kernel_size, stride, padding, fill, reduce):
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0):
-    return _pool(input, kernel_size, stride, padding, float("-inf"), lambda win: win.amax(dim=(2, 3)))
+    return _pool(input, kernel_size, stride, padding, float("-inf") if input.is_floating_point() else torch.iinfo(input.dtype).min, lambda win: win.amax(dim=(2, 3)))
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0):

@@ -1,8 +1,12 @@
 """
 The output size rounds up (math.ceil): partial windows at the bottom/right are kept.
+Only the partial-windows share of each main test is lost (the other searches draw maps the windows
+cover exactly, where floor and ceil agree); the -inf padding test passes.
 
-expect-fail: max_pool2d_matches_reference, max_pool2d_negative_padded, avg_pool2d_matches_reference
+expect-fail: max_pool2d_matches_reference, avg_pool2d_matches_reference
 expect-feedback: partial windows
+expect-credit: max_pool2d_matches_reference = 0.769
+expect-credit: avg_pool2d_matches_reference = 0.769
 """
 import math
 
@@ -46,7 +50,7 @@ def _pool(input, kernel_size, stride, padding, fill, reduce):
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0):
-    return _pool(input, kernel_size, stride, padding, float("-inf"), lambda win: win.amax(dim=(2, 3)))
+    return _pool(input, kernel_size, stride, padding, float("-inf") if input.is_floating_point() else torch.iinfo(input.dtype).min, lambda win: win.amax(dim=(2, 3)))
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0):

@@ -1,7 +1,9 @@
 """Average pooling that divides by the number of real (non-padded) cells in each window.
+The padding and pair-arguments shares of avg_pool2d_matches_reference are lost.
 
 expect-fail: avg_pool2d_matches_reference
 expect-feedback: count_include_pad=True
+expect-credit: avg_pool2d_matches_reference = 0.738
 """
 import torch
 
@@ -43,10 +45,10 @@ def _pool(input, kernel_size, stride, padding, fill, reduce):
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0):
-    return _pool(input, kernel_size, stride, padding, float("-inf"), lambda win: win.amax(dim=(2, 3)))
+    return _pool(input, kernel_size, stride, padding, float("-inf") if input.is_floating_point() else torch.iinfo(input.dtype).min, lambda win: win.amax(dim=(2, 3)))
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0):
     total = _pool(input, kernel_size, stride, padding, 0.0, lambda win: win.sum(dim=(2, 3)))
     count = _pool(torch.ones_like(input), kernel_size, stride, padding, 0.0, lambda win: win.sum(dim=(2, 3)))
-    return total / count
+    return total / count if input.is_floating_point() else torch.div(total, count, rounding_mode="trunc")

@@ -1,16 +1,17 @@
 """A CS231n-style naive max pooling forward pass behind a thin adapter: right for an int kernel and
 stride without padding, but a pair raises TypeError and `padding` is ignored (no argument checks either).
 
-Before credit by feature it scored 0 of max_pool2d's 5.25 points; now it keeps the core, stride,
-non-square, float64, channels-and-batch, positional-arguments and NaN-and-inf shares of
-max_pool2d_matches_reference (2.45 points).
+It keeps the shares of max_pool2d_matches_reference but padding, non-square kernel and pair arguments
+(2.48 points), none of the -inf padding test, and of the error test only the 4-D input requirement (unpacking
+a 3-D shape raises ValueError by chance).
 avg_pool2d is the reference's.
 
 expect-fail: max_pool2d_matches_reference, max_pool2d_negative_padded, max_pool2d_errors
 expect-feedback: padding is ignored
 expect-feedback: should raise ValueError
-expect-credit: max_pool2d_matches_reference = 0.7
+expect-credit: max_pool2d_matches_reference = 0.708
 expect-credit: max_pool2d_negative_padded = 0.0
+expect-credit: max_pool2d_errors = 0.133
 """
 import torch
 

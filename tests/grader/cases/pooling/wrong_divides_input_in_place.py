@@ -1,8 +1,10 @@
 """avg_pool2d that divides once up front instead of once per window, `x = input; x /= kh * kw`, then adds
 up the windows: the values are right, but `x = input` is no copy, so the caller's tensor is divided too.
+The inputs-unchanged share is lost, and the integer one (`x /= 4` cannot divide an int64 map in place).
 
 expect-fail: avg_pool2d_matches_reference
 expect-feedback: modified its input in place
+expect-credit: avg_pool2d_matches_reference = 0.738
 """
 _checked_avg_pool2d = avg_pool2d  # the reference, for its argument checks only
 

@@ -1,13 +1,15 @@
 """kernel_size, stride and padding must be ints: a pair raises TypeError (int(v) on a tuple).
-Everything else holds, so only the pair-arguments shares are lost (and the error check, where
-padding=(1, 2) raises TypeError instead of ValueError).
+Everything else holds, so only the non-square-kernel and pair-arguments shares of the main tests are lost,
+and the error requirements whose calls use pairs (padding=(1, 2), kernel_size=(2, 0), stride=(1, 0), a (2, 3)
+window) raise TypeError instead of ValueError: pairs are a requirement of every check that uses them.
 
-expect-fail: max_pool2d_matches_reference, max_pool2d_negative_padded, avg_pool2d_matches_reference, max_pool2d_errors, avg_pool2d_errors
+expect-fail: max_pool2d_matches_reference, max_pool2d_errors, avg_pool2d_matches_reference, avg_pool2d_errors
 expect-feedback: may be pairs
 expect-feedback: should raise ValueError
-expect-credit: max_pool2d_matches_reference = 0.75
-expect-credit: max_pool2d_negative_padded = 0.72
-expect-credit: avg_pool2d_matches_reference = 0.75
+expect-credit: max_pool2d_matches_reference = 0.738
+expect-credit: max_pool2d_errors = 0.467
+expect-credit: avg_pool2d_matches_reference = 0.738
+expect-credit: avg_pool2d_errors = 0.467
 """
 import torch
 
@@ -47,7 +49,7 @@ def _pool(input, kernel_size, stride, padding, fill, reduce):
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0):
-    return _pool(input, kernel_size, stride, padding, float("-inf"), lambda win: win.amax(dim=(2, 3)))
+    return _pool(input, kernel_size, stride, padding, float("-inf") if input.is_floating_point() else torch.iinfo(input.dtype).min, lambda win: win.amax(dim=(2, 3)))
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0):

@@ -4,7 +4,7 @@ returns NaN. Only the "NaN and inf" share of max_pool2d_matches_reference is los
 
 expect-fail: max_pool2d_matches_reference
 expect-feedback: a NaN in a window is skipped
-expect-credit: max_pool2d_matches_reference = 0.75
+expect-credit: max_pool2d_matches_reference = 0.769
 """
 import torch
 
@@ -18,9 +18,10 @@ def max_pool2d(input, kernel_size, stride=None, padding=0):
     ph, pw = (padding, padding) if isinstance(padding, int) else padding
     n, c, h, w = input.shape
     oh, ow = (h + 2 * ph - kh) // sh + 1, (w + 2 * pw - kw) // sw + 1
-    padded = input.new_full((n, c, h + 2 * ph, w + 2 * pw), float("-inf"))
+    lowest = float("-inf") if input.is_floating_point() else torch.iinfo(input.dtype).min
+    padded = input.new_full((n, c, h + 2 * ph, w + 2 * pw), lowest)
     padded[:, :, ph:ph + h, pw:pw + w] = input
-    out = input.new_full((n, c, oh, ow), float("-inf"))
+    out = input.new_full((n, c, oh, ow), lowest)
     for i in range(kh):
         for j in range(kw):
             tap = padded[:, :, i:i + sh * (oh - 1) + 1:sh, j:j + sw * (ow - 1) + 1:sw]

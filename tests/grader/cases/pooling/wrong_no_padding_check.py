@@ -1,8 +1,11 @@
 """No upper bound on the padding: padding > kernel_size // 2 is accepted (PyTorch raises, the exercise demands
 ValueError); every other argument is checked.
+One requirement of each error test is lost.
 
 expect-fail: max_pool2d_errors, avg_pool2d_errors
 expect-feedback: should raise ValueError for padding=2 with kernel_size=2
+expect-credit: max_pool2d_errors = 0.867
+expect-credit: avg_pool2d_errors = 0.867
 """
 import torch
 
@@ -44,7 +47,7 @@ def _pool(input, kernel_size, stride, padding, fill, reduce):
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0):
-    return _pool(input, kernel_size, stride, padding, float("-inf"), lambda win: win.amax(dim=(2, 3)))
+    return _pool(input, kernel_size, stride, padding, float("-inf") if input.is_floating_point() else torch.iinfo(input.dtype).min, lambda win: win.amax(dim=(2, 3)))
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0):

@@ -1,7 +1,11 @@
 """The padding goes on one side only: 2 * padding rows/columns at the bottom/right.
+The padding and pair-arguments shares of both main tests are lost, and the -inf padding test (all padding).
 
 expect-fail: max_pool2d_matches_reference, max_pool2d_negative_padded, avg_pool2d_matches_reference
 expect-feedback: one side only
+expect-credit: max_pool2d_matches_reference = 0.738
+expect-credit: max_pool2d_negative_padded = 0.0
+expect-credit: avg_pool2d_matches_reference = 0.738
 """
 import torch
 
@@ -43,7 +47,7 @@ def _pool(input, kernel_size, stride, padding, fill, reduce):
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0):
-    return _pool(input, kernel_size, stride, padding, float("-inf"), lambda win: win.amax(dim=(2, 3)))
+    return _pool(input, kernel_size, stride, padding, float("-inf") if input.is_floating_point() else torch.iinfo(input.dtype).min, lambda win: win.amax(dim=(2, 3)))
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0):

@@ -1,11 +1,11 @@
 """Pooling loops that collect the results in `torch.zeros(N, C, H_out, W_out)`: float32 whatever the
-input's dtype, so a float64 input gives a float32 result. Only the float64 shares are lost.
+input's dtype, so a float64 or an integer input gives a float32 result: the float64 and integer shares of
+both main tests are lost.
 
-expect-fail: max_pool2d_matches_reference, max_pool2d_negative_padded, avg_pool2d_matches_reference
+expect-fail: max_pool2d_matches_reference, avg_pool2d_matches_reference
 expect-feedback: the result is float32 whatever the inputs' dtype
-expect-credit: max_pool2d_matches_reference = 0.75
-expect-credit: max_pool2d_negative_padded = 0.72
-expect-credit: avg_pool2d_matches_reference = 0.75
+expect-credit: max_pool2d_matches_reference = 0.738
+expect-credit: avg_pool2d_matches_reference = 0.738
 """
 import torch
 
@@ -22,7 +22,7 @@ def _pool(input, kernel_size, stride, padding, kind):
     sh, sw = (kh, kw) if stride is None else _two(stride)
     ph, pw = _two(padding)
     n, c, h, w = input.shape
-    padded = input.new_full((n, c, h + 2 * ph, w + 2 * pw), float("-inf") if kind == "max" else 0.0)
+    padded = input.new_full((n, c, h + 2 * ph, w + 2 * pw), (float("-inf") if input.is_floating_point() else torch.iinfo(input.dtype).min) if kind == "max" else 0)
     padded[:, :, ph:ph + h, pw:pw + w] = input
     out = torch.zeros(n, c, (h + 2 * ph - kh) // sh + 1, (w + 2 * pw - kw) // sw + 1)
     for y in range(out.shape[2]):

@@ -1,7 +1,9 @@
 """avg_pool2d divides every window by kh * kh (the kernel's height squared).
+The non-square-kernel and pair-arguments shares of avg_pool2d_matches_reference are lost.
 
 expect-fail: avg_pool2d_matches_reference
 expect-feedback: kernel_h * kernel_h
+expect-credit: avg_pool2d_matches_reference = 0.738
 """
 import torch
 
@@ -43,7 +45,7 @@ def _pool(input, kernel_size, stride, padding, fill, reduce):
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0):
-    return _pool(input, kernel_size, stride, padding, float("-inf"), lambda win: win.amax(dim=(2, 3)))
+    return _pool(input, kernel_size, stride, padding, float("-inf") if input.is_floating_point() else torch.iinfo(input.dtype).min, lambda win: win.amax(dim=(2, 3)))
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0):

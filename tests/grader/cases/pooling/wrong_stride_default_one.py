@@ -1,7 +1,10 @@
 """stride=None is taken to mean stride 1 (overlapping windows) instead of kernel_size.
+Only the default-stride share of each main test is lost (the other searches give the stride).
 
-expect-fail: max_pool2d_matches_reference, max_pool2d_negative_padded, avg_pool2d_matches_reference
+expect-fail: max_pool2d_matches_reference, avg_pool2d_matches_reference
 expect-feedback: stride defaults to 1
+expect-credit: max_pool2d_matches_reference = 0.769
+expect-credit: avg_pool2d_matches_reference = 0.769
 """
 import torch
 
@@ -43,7 +46,7 @@ def _pool(input, kernel_size, stride, padding, fill, reduce):
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0):
-    return _pool(input, kernel_size, stride, padding, float("-inf"), lambda win: win.amax(dim=(2, 3)))
+    return _pool(input, kernel_size, stride, padding, float("-inf") if input.is_floating_point() else torch.iinfo(input.dtype).min, lambda win: win.amax(dim=(2, 3)))
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0):

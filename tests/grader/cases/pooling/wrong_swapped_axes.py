@@ -1,12 +1,13 @@
 """Pair arguments read as (width, height): kernel_size, stride and padding are applied to the wrong axes
 (and checked on them: a 2x3 window on a 4x2 map is taken for a 3x2 one that fits).
 
-expect-fail: max_pool2d_matches_reference, max_pool2d_negative_padded, avg_pool2d_matches_reference, max_pool2d_errors, avg_pool2d_errors
+expect-fail: max_pool2d_matches_reference, max_pool2d_errors, avg_pool2d_matches_reference, avg_pool2d_errors
 expect-feedback: wrong axes
 expect-feedback: when the 2x3 window does not fit in the 4x2 input
-expect-credit: max_pool2d_matches_reference = 0.75
-expect-credit: max_pool2d_negative_padded = 0.72
-expect-credit: avg_pool2d_matches_reference = 0.75
+expect-credit: max_pool2d_matches_reference = 0.738
+expect-credit: max_pool2d_errors = 0.867
+expect-credit: avg_pool2d_matches_reference = 0.738
+expect-credit: avg_pool2d_errors = 0.867
 """
 import torch
 
@@ -48,7 +49,7 @@ def _pool(input, kernel_size, stride, padding, fill, reduce):
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0):
-    return _pool(input, kernel_size, stride, padding, float("-inf"), lambda win: win.amax(dim=(2, 3)))
+    return _pool(input, kernel_size, stride, padding, float("-inf") if input.is_floating_point() else torch.iinfo(input.dtype).min, lambda win: win.amax(dim=(2, 3)))
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0):

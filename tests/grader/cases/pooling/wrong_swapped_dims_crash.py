@@ -1,11 +1,10 @@
 """The input's shape is unpacked as (N, C, W, H): square maps pool right, a non-square one raises a shape
 error when it is copied into the padded buffer.
 
-expect-fail: max_pool2d_matches_reference, max_pool2d_negative_padded, avg_pool2d_matches_reference
+expect-fail: max_pool2d_matches_reference, avg_pool2d_matches_reference
 expect-feedback: wrong order
-expect-credit: max_pool2d_matches_reference = 0.75
-expect-credit: max_pool2d_negative_padded = 0.72
-expect-credit: avg_pool2d_matches_reference = 0.75
+expect-credit: max_pool2d_matches_reference = 0.769
+expect-credit: avg_pool2d_matches_reference = 0.769
 """
 import torch
 
@@ -47,7 +46,7 @@ def _pool(input, kernel_size, stride, padding, fill, reduce):
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0):
-    return _pool(input, kernel_size, stride, padding, float("-inf"), lambda win: win.amax(dim=(2, 3)))
+    return _pool(input, kernel_size, stride, padding, float("-inf") if input.is_floating_point() else torch.iinfo(input.dtype).min, lambda win: win.amax(dim=(2, 3)))
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0):

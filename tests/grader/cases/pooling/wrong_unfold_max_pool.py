@@ -3,6 +3,9 @@ maxima. Right values, but F.unfold is forbidden here: zero for every max_pool2d 
 
 expect-fail: max_pool2d_matches_reference, max_pool2d_negative_padded, max_pool2d_errors
 expect-feedback: forbidden built-in
+expect-credit: max_pool2d_matches_reference = 0.0
+expect-credit: max_pool2d_negative_padded = 0.0
+expect-credit: max_pool2d_errors = 0.0
 """
 import torch.nn.functional as F
 

@@ -1,8 +1,11 @@
 """Pooling that never checks that the window fits into the padded input: a 3x3 window on a 2x2 map
 gives an output size of 0, and an empty tensor comes back instead of a ValueError (F.max_pool2d raises).
+One requirement of each error test is lost.
 
 expect-fail: max_pool2d_errors, avg_pool2d_errors
 expect-feedback: when the 3x3 window does not fit in the 2x2 input
+expect-credit: max_pool2d_errors = 0.867
+expect-credit: avg_pool2d_errors = 0.867
 """
 import torch
 
@@ -27,14 +30,16 @@ def _pool(input, kernel_size, stride, padding, kind):
         raise ValueError("padding must be at most kernel_size // 2")
     n, c, h, w = input.shape
     oh, ow = (h + 2 * ph - kh) // sh + 1, (w + 2 * pw - kw) // sw + 1
-    padded = input.new_full((n, c, h + 2 * ph, w + 2 * pw), float("-inf") if kind == "max" else 0.0)
+    padded = input.new_full((n, c, h + 2 * ph, w + 2 * pw), (float("-inf") if input.is_floating_point() else torch.iinfo(input.dtype).min) if kind == "max" else 0)
     padded[:, :, ph:ph + h, pw:pw + w] = input
     out = None
     for i in range(kh):
         for j in range(kw):
             tap = padded[:, :, i:i + sh * (oh - 1) + 1:sh, j:j + sw * (ow - 1) + 1:sw]
             out = tap if out is None else torch.maximum(out, tap) if kind == "max" else out + tap
-    return out if kind == "max" else out / (kh * kw)
+    if kind == "max":
+        return out
+    return out / (kh * kw) if input.is_floating_point() else torch.div(out, kh * kw, rounding_mode="trunc")
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0):
