@@ -588,7 +588,14 @@ def verify_unknown(ctx, case: Case):
     got = _run_raising(ctx, case)
     raised = got["raised"] or {}
     did = f"raised {raised['type']}" if raised else "returned normally"
-    named = (NAMES_UNCHECKED,) if raised.get("type") == "KeyError" else ()
+    forward = forward_error(case) if kw["spec"]["kind"] == "exploding" else None
+    named = (
+        (NAMES_UNCHECKED,)
+        if raised.get("type") in ("KeyError", "AttributeError")
+        else (NAMES_AFTER_FORWARD,)
+        if forward and (raised.get("type"), raised.get("message")) == tuple(forward)
+        else ()
+    )
     ctx.require(
         "ValueError",
         raised.get("type") == "ValueError",
@@ -676,8 +683,13 @@ ERROR_REPLACED = Mistake(
 )
 NAMES_UNCHECKED = Mistake(
     "hooks.names_unchecked",
-    "the names are not checked, so the lookup's KeyError comes "
+    "the names are not checked, so the lookup's KeyError (or getattr's AttributeError) comes "
     "through; check every name against dict(model.named_modules()) first and raise ValueError",
+)
+NAMES_AFTER_FORWARD = Mistake(
+    "hooks.names_checked_after_forward",
+    "the names are checked after model(x) ran, so a forward pass that raises hides the unknown name: check "
+    "every name first, before any hook is registered and before the model runs",
 )
 HOOKED_BEFORE_CHECK = Mistake(
     "hooks.hooked_before_names_checked",

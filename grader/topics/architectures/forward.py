@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from grader.checks import Case, Failure, Mistake, Property, as_tensor, compare, crashed, mistake_lines, outcome_value
 from grader.sandbox import probes
 from grader.topics.architectures.references import TARGETS, Target, random_state, reference_output
+from grader.topics.architectures.structure import structure_problem, summary_of
 
 FORWARD_FEATURES = ("batch",)
 CASE_STUDY_FEATURES = ("n_channels", "batch")
@@ -69,7 +70,8 @@ def check_output(ctx, target: Target, case: Case, got: torch.Tensor):
             target.forward_mistakes, case, got, expected, scale if got.shape == expected.shape else None
         )
         named = _config_mistakes(ctx, target, case.kwargs["args"])
-        raise Failure(str(failure) + mistake_lines(named) + _words(target, case), mistakes=named) from None
+        layers = "" if named else _layers_words(ctx, target, case.kwargs["args"])
+        raise Failure(str(failure) + layers + mistake_lines(named) + _words(target, case), mistakes=named) from None
 
 
 def verify_forward(ctx, target: Target, case: Case):
@@ -115,6 +117,15 @@ def _right_for_one(ctx, target: Target, case: Case) -> bool:
 
 
 PRINTS = Mistake("architectures.prints_in_forward", "debugging print() calls are left in forward; remove them")
+
+
+def _layers_words(ctx, target: Target, args) -> str:
+    """Words on the layers when they are not the contract's (children, classes, parameter shapes), or ""."""
+    outcome = ctx.probe(target.name, probes.architecture_summary, target.name, list(args))
+    if not outcome.ok or not isinstance(outcome.value, dict) or not outcome.value.get("module"):
+        return ""
+    problem = structure_problem(target, outcome.value, summary_of(target.reference(*args)))
+    return f"\n    Your layers are not the contract's: {problem}" if problem else ""
 
 
 def _config_mistakes(ctx, target: Target, args) -> tuple[Mistake, ...]:

@@ -46,7 +46,7 @@ def verify_structure(ctx, target: Target, args: tuple, kwargs: dict | None = Non
     expected = summary_of(target.reference(*args))
     if not got.get("module"):
         raise Failure(f"{called} gave a {got.get('type')}, not an nn.Module")
-    problem = _structure_problem(target, got, expected)
+    problem = structure_problem(target, got, expected)
     if problem:
         fitting = [m for m in target.structure_mistakes if _matches(got, m.compute(Case(args)), target.sequential)]
         named = (fitting[0].mistake,) if len(fitting) == 1 else ()
@@ -57,7 +57,7 @@ def verify_structure(ctx, target: Target, args: tuple, kwargs: dict | None = Non
         raise Failure(f"{called}: {problem}{mistake_lines(named)}", mistakes=named)
 
 
-def _structure_problem(target: Target, got: dict, expected: dict) -> str:
+def structure_problem(target: Target, got: dict, expected: dict) -> str:
     if target.sequential:
         if not got["sequential"]:
             return f"it must be an nn.Sequential, but it is a {got['type']}"

@@ -3,6 +3,7 @@ capture: when the forward pass raises, the unknown name never becomes a ValueErr
 
 expect-fail: capture_outputs_unknown_name
 expect-feedback: should raise ValueError for the unknown layer name
+expect-feedback: the names are checked after model(x) ran
 expect-credit: capture_outputs_unknown_name = 0.0
 """
 import torch

@@ -8,6 +8,7 @@ expect-fail: capture_outputs_matches_reference, capture_outputs_unknown_name
 expect-feedback: which model.named_children() and getattr(model, name) do not find
 expect-feedback: which model.named_children() and getattr(model, name) do not reach
 expect-feedback: should raise ValueError
+expect-feedback: the names are not checked
 expect-credit: capture_outputs_matches_reference = 0.85
 expect-credit: capture_outputs_unknown_name = 0.0
 """
