@@ -3,6 +3,7 @@ The dilation share of the formula and the dilated kernel's fit requirement are l
 
 expect-fail: conv_output_size_formula, conv_output_size_errors
 expect-feedback: ignores dilation
+expect-feedback: should raise ValueError when the dilated kernel does not fit
 expect-credit: conv_output_size_formula = 0.733
 expect-credit: conv_output_size_errors = 0.867
 """
