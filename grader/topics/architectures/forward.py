@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from grader.checks import Case, Failure, Mistake, Property, as_tensor, compare, crashed, mistake_lines, outcome_value
 from grader.sandbox import probes
 from grader.topics.architectures.references import TARGETS, Target, random_state, reference_output
-from grader.topics.architectures.structure import structure_problem, summary_of
+from grader.topics.architectures.structure import structure_verdict
 
 FORWARD_FEATURES = ("batch",)
 CASE_STUDY_FEATURES = ("n_channels", "batch")
@@ -46,9 +46,12 @@ def run_forward(ctx, target: Target, case: Case):
     if outcome.status == "raised" and "state_dict" in (outcome.error or {}).get("message", ""):
         message = outcome.error["message"].strip().replace("\n\t", " ").replace("\n", " ")
         message = message[:300] + ("..." if len(message) > 300 else "")
+        layers, named = _layers_words(ctx, target, args)
         raise Failure(
             f"the reference weights do not load into the model of {called}: child names and parameter "
             f"shapes must match the contract exactly.\n    load_state_dict(strict=True) said: {message}"
+            f"{layers}{mistake_lines(named)}",
+            mistakes=named,
         )
     if crashed(outcome):
         ctx.evidence.observe_crash(target.forward_mistakes, case)
@@ -70,7 +73,7 @@ def check_output(ctx, target: Target, case: Case, got: torch.Tensor):
             target.forward_mistakes, case, got, expected, scale if got.shape == expected.shape else None
         )
         named = _config_mistakes(ctx, target, case.kwargs["args"])
-        layers = "" if named else _layers_words(ctx, target, case.kwargs["args"])
+        layers, named = ("", named) if named else _layers_words(ctx, target, case.kwargs["args"])
         raise Failure(str(failure) + layers + mistake_lines(named) + _words(target, case), mistakes=named) from None
 
 
@@ -119,13 +122,14 @@ def _right_for_one(ctx, target: Target, case: Case) -> bool:
 PRINTS = Mistake("architectures.prints_in_forward", "debugging print() calls are left in forward; remove them")
 
 
-def _layers_words(ctx, target: Target, args) -> str:
-    """Words on the layers when they are not the contract's (children, classes, parameter shapes), or ""."""
+def _layers_words(ctx, target: Target, args) -> tuple[str, tuple[Mistake, ...]]:
+    """Words on the layers when they are not the contract's (children, classes, parameter shapes), or "", and
+    the known mistake behind them."""
     outcome = ctx.probe(target.name, probes.architecture_summary, target.name, list(args))
     if not outcome.ok or not isinstance(outcome.value, dict) or not outcome.value.get("module"):
-        return ""
-    problem = structure_problem(target, outcome.value, summary_of(target.reference(*args)))
-    return f"\n    Your layers are not the contract's: {problem}" if problem else ""
+        return "", ()
+    problem, named = structure_verdict(target, outcome.value, tuple(args))
+    return (f"\n    Your layers are not the contract's: {problem}" if problem else ""), named
 
 
 def _config_mistakes(ctx, target: Target, args) -> tuple[Mistake, ...]:

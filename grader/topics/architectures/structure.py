@@ -43,18 +43,25 @@ def verify_structure(ctx, target: Target, args: tuple, kwargs: dict | None = Non
     except Failure as failure:
         raise Failure(f"{failure}\n    Call: {called}", failure.fatal) from None
     args = args + tuple(kwargs.values())  # the reference's arguments (the builders have one option at most)
-    expected = summary_of(target.reference(*args))
     if not got.get("module"):
         raise Failure(f"{called} gave a {got.get('type')}, not an nn.Module")
-    problem = structure_problem(target, got, expected)
+    problem, named = structure_verdict(target, got, args)
     if problem:
-        fitting = [m for m in target.structure_mistakes if _matches(got, m.compute(Case(args)), target.sequential)]
-        named = (fitting[0].mistake,) if len(fitting) == 1 else ()
-        if len(fitting) > 1:
-            problem += "\n    Your model fits more than one known mistake:\n" + "\n".join(
-                f"    - {m.explanation}" for m in fitting
-            )
         raise Failure(f"{called}: {problem}{mistake_lines(named)}", mistakes=named)
+
+
+def structure_verdict(target: Target, got: dict, args: tuple) -> tuple[str, tuple]:
+    """Words on how the summary ``got`` of the builder's model (called with ``args``) differs from the contract's
+    ("" if it does not), and the known mistake that explains it (if one does)."""
+    problem = structure_problem(target, got, summary_of(target.reference(*args)))
+    if not problem:
+        return "", ()
+    fitting = [m for m in target.structure_mistakes if _matches(got, m.compute(Case(args)), target.sequential)]
+    if len(fitting) > 1:
+        problem += "\n    Your model fits more than one known mistake:\n" + "\n".join(
+            f"    - {m.explanation}" for m in fitting
+        )
+    return problem, (fitting[0].mistake,) if len(fitting) == 1 else ()
 
 
 def structure_problem(target: Target, got: dict, expected: dict) -> str:

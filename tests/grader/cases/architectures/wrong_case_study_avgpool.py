@@ -3,6 +3,7 @@ outputs are not.
 
 expect-fail: build_case_study_cnn_structure, build_case_study_cnn_forward
 expect-feedback: maxp1 averages
+expect-feedback: child 2 is `maxp1: AvgPool2d`, expected `maxp1: MaxPool2d`
 expect-credit: build_case_study_cnn_structure = 0.0
 expect-credit: build_case_study_cnn_forward = 0.0
 """
