@@ -443,7 +443,8 @@ def _grade_all(args) -> int:
     except SubmissionError as exc:
         return _fail(str(exc))
     layout = {"folder": "a folder per student"}.get(found.layout, f"a {found.layout} download")
-    print(f"{args.submissions}: {layout}, {len(found.students)} submission(s)", file=sys.stderr)
+    if not args.quiet:
+        print(f"{args.submissions}: {layout}, {len(found.students)} submission(s)", file=sys.stderr)
     if found.ignored:
         print(f"not graded, no submission of the layout: {', '.join(found.ignored)}", file=sys.stderr)
     if args.roster:
