@@ -24,7 +24,6 @@ import os
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from pathlib import Path
 
 from grader.cache import grader_fingerprint
@@ -34,30 +33,6 @@ from grader.integrations.lms import class_students, students_table
 from grader.load.submission import Submission, SubmissionError
 from grader.score.config import Config
 from grader.topics import TOPIC_NAMES
-
-
-@dataclass(frozen=True)
-class Student:
-    name: str
-    path: Path
-
-
-def students_in(folder: Path) -> list[Student]:
-    """The students of a class folder: its sub-folders, .zip files and notebooks, hidden entries left out."""
-    entries = [
-        p
-        for p in sorted(folder.iterdir())
-        if not p.name.startswith((".", "_")) and (p.is_dir() or p.suffix.lower() in (".zip", ".ipynb"))
-    ]
-    students = [Student(p.stem if p.is_file() else p.name, p) for p in entries]
-    names = Counter(s.name for s in students)
-    clashes = sorted(name for name, count in names.items() if count > 1)
-    if clashes:
-        raise SubmissionError(
-            f"{folder}: two entries give the same student name ({', '.join(clashes)}), "
-            "e.g. alice/ and alice.zip; keep one of them"
-        )
-    return students
 
 
 def submission_key(submission: Submission, config_text: str) -> str:

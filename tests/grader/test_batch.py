@@ -19,8 +19,8 @@ import nbformat
 import pytest
 from helpers import CASES, ROOT, run_grader
 
-from grader.integrations.batch import students_in
 from grader.integrations.class_reports import gradebook
+from grader.integrations.lms.folders import students_in
 from grader.load.submission import SubmissionError
 
 # One xdist worker runs them all (`--dist loadgroup`): the class is graded once, not once per worker.

@@ -7,10 +7,36 @@ folder name. A plain class has a folder, a ``.zip`` or a notebook per student, n
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
 from grader.integrations.lms.base import ClassList, ClassStudent, Person, load_student_files, safe_name
 from grader.load.submission import SubmissionError, load_notebook_bytes, load_submission, load_zip_bytes
+
+
+@dataclass(frozen=True)
+class Student:
+    name: str
+    path: Path
+
+
+def students_in(folder: Path) -> list[Student]:
+    """The students of a class folder: its sub-folders, .zip files and notebooks, hidden entries left out."""
+    entries = [
+        p
+        for p in sorted(folder.iterdir())
+        if not p.name.startswith((".", "_")) and (p.is_dir() or p.suffix.lower() in (".zip", ".ipynb"))
+    ]
+    students = [Student(p.stem if p.is_file() else p.name, p) for p in entries]
+    names = Counter(s.name for s in students)
+    clashes = sorted(name for name, count in names.items() if count > 1)
+    if clashes:
+        raise SubmissionError(
+            f"{folder}: two entries give the same student name ({', '.join(clashes)}), "
+            "e.g. alice/ and alice.zip; keep one of them"
+        )
+    return students
 
 
 def nbgrader_students(source) -> ClassList | None:
@@ -53,8 +79,6 @@ def _join(*parts: str) -> str:
 def plain_students(source) -> ClassList:
     """A folder, a ``.zip`` or a notebook per student; any other entry is listed as ignored."""
     if source.path(""):
-        from grader.integrations.batch import students_in  # batch imports this package
-
         found = [
             ClassStudent(s.name, (Person("folder", s.name),), (s.path.name,), lambda t, p=s.path: load_submission(p, t))
             for s in students_in(source.path(""))
